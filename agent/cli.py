@@ -1,0 +1,93 @@
+"""The `marketsync` command: parses arguments, configures logging once, dispatches a subcommand.
+
+This is the only place that picks adapters; the subcommands live in `agent.commands`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from types import ModuleType
+
+from agent.errors import ConfigError, MarketsyncError
+
+# Every subcommand, in the order `--help` lists them, with its one-line help.
+SUBCOMMANDS: dict[str, str] = {
+    "config": "check and show the configuration",
+    "erp": "the embedded ERP: seed sample data, touch products, show counts",
+    "simulator": "run the local wszystko.pl simulator",
+    "connect": "link a company to its wszystko.pl account",
+    "disconnect": "unlink a company from its account and forget its tokens",
+    "status": "connection, schedule and last run of every company",
+    "sync": "run a sync of one company now",
+    "run": "the headless service: run schedules until stopped",
+    "runs": "run history and per-item outcomes",
+    "tui": "the terminal UI",
+    "demo": "a self-contained demo: simulator, three companies, the TUI",
+}
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+
+
+def _command_module(name: str) -> ModuleType | None:
+    try:
+        return importlib.import_module(f"agent.commands.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name == f"agent.commands.{name}":
+            return None
+        raise
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole argument parser, with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="marketsync",
+        description="Keeps an ERP and the wszystko.pl marketplace in step.",
+    )
+    parser.add_argument(
+        "--config",
+        metavar="PATH",
+        help="the configuration file (default: $MARKETSYNC_CONFIG, else the user config dir)",
+    )
+    parser.add_argument("--verbose", "-v", action="store_true", help="log DEBUG to the console")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, help_text in SUBCOMMANDS.items():
+        module = _command_module(name)
+        cmd = sub.add_parser(name, help=help_text, description=help_text)
+        if module is not None:
+            module.configure(cmd)
+        else:
+            cmd.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    module = _command_module(args.command)
+    if module is None:
+        print(f"marketsync {args.command}: not built yet.", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        code: int = module.run(args)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    except MarketsyncError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,267 @@
+"""Values shared by every layer: the words of the product as frozen dataclasses.
+
+Nothing here does I/O. Money is always `Decimal` (gross PLN unless a name says net), never float.
+The marketplace's camelCase fields are translated at the adapter boundary; here names are ours.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Literal
+
+VatRate = Literal["23%", "8%", "5%", "0%", "zw."]
+VAT_RATES: tuple[VatRate, ...] = ("23%", "8%", "5%", "0%", "zw.")
+
+LeadTime = Literal[
+    "Natychmiast",
+    "Godziny",
+    "Dzień",
+    "2 dni",
+    "3 dni",
+    "4 dni",
+    "5 dni",
+    "6 dni",
+    "7 dni",
+    "8 - 15 dni",
+    "16 - 21 dni",
+    "Powyżej 21 dni",
+]
+LEAD_TIMES: tuple[LeadTime, ...] = (
+    "Natychmiast",
+    "Godziny",
+    "Dzień",
+    "2 dni",
+    "3 dni",
+    "4 dni",
+    "5 dni",
+    "6 dni",
+    "7 dni",
+    "8 - 15 dni",
+    "16 - 21 dni",
+    "Powyżej 21 dni",
+)
+
+StockUnit = Literal["sztuk", "kompletow", "par", "opakowan", "paczek"]
+OfferStatus = Literal["active", "ended", "blocked", "draft"]
+OrderStatus = Literal["new", "inProcess", "shipped", "completed", "cancelled"]
+ORDER_STATUSES: tuple[OrderStatus, ...] = ("new", "inProcess", "shipped", "completed", "cancelled")
+PaymentStatus = Literal["started", "paid", "unpaid", "cashOnDelivery"]
+PaymentType = Literal["online", "transfer", "cashOnDelivery"]
+ParameterType = Literal["dictionary", "float", "integer", "string", "color"]
+ShippingType = Literal["courier", "pickupPoint", "postal", "digital"]
+
+JobName = Literal["catalogue", "orders", "offers", "stock", "prices"]
+JOB_ORDER: tuple[JobName, ...] = ("catalogue", "orders", "offers", "stock", "prices")
+
+
+# --- catalogue -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ParameterValue:
+    """One allowed value of a dictionary parameter."""
+
+    id: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryParameter:
+    """A parameter an offer in a category may (or, if `required`, must) carry."""
+
+    id: int
+    label: str
+    type: ParameterType
+    required: bool
+    unit: str | None = None
+    min: Decimal | None = None
+    max: Decimal | None = None
+    is_multi_choice: bool = False
+    values: tuple[ParameterValue, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    """A marketplace category; offers may only be placed in a leaf (`has_subcategories` false)."""
+
+    id: int
+    name: str
+    parent_id: int
+    has_subcategories: bool
+    fields: tuple[CategoryParameter, ...] = ()
+    adult_only: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ShippingMethod:
+    id: int
+    name: str
+    type: ShippingType
+    min_days: int | None = None
+    max_days: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TariffCost:
+    """Shipping cost of one method in a tariff for one way of paying."""
+
+    shipping_cost: Decimal
+    max_items: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TariffMethod:
+    shipping_method_id: int
+    advance_payment: TariffCost | None = None
+    cash_on_delivery: TariffCost | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ShippingTariff:
+    id: str
+    name: str
+    methods: tuple[TariffMethod, ...]
+
+
+PolicyKind = Literal["return", "complaint", "guarantee"]
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """A return policy, complaint policy or guarantee."""
+
+    id: str
+    name: str
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentMethod:
+    id: str
+    name: str
+    type: PaymentType
+
+
+@dataclass(frozen=True, slots=True)
+class Terms:
+    """The offer and delivery terms ("warunki ofert i dostaw") of one account."""
+
+    shipping_methods: tuple[ShippingMethod, ...]
+    shipping_tariffs: tuple[ShippingTariff, ...]
+    return_policies: tuple[Policy, ...]
+    complaint_policies: tuple[Policy, ...]
+    guarantees: tuple[Policy, ...]
+    payment_methods: tuple[PaymentMethod, ...]
+
+
+# --- ERP products ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ProductImage:
+    """An image of a product: raw bytes plus their sha256 (hex), which decides re-uploads."""
+
+    position: int
+    mime_type: str
+    sha256: str
+    content: bytes = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class TermsOverride:
+    """Per-product offer terms; None means "use the company's offer_defaults"."""
+
+    shipping_tariff: str | None = None
+    return_policy: str | None = None
+    complaint_policy: str | None = None
+    guarantee: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Product:
+    """A product ("towar") as the offers job reads it. `id` never changes; `code` may be renamed."""
+
+    id: int
+    code: str
+    ean: str | None
+    name: str
+    description: str
+    unit: StockUnit
+    vat_rate: VatRate
+    active: bool
+    shared_for_sale: bool
+    category_id: int | None
+    parameters: tuple[tuple[int, str], ...]
+    lead_time: LeadTime | None
+    terms: TermsOverride
+    content_version: int
+    images: tuple[ProductImage, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StockPrice:
+    """What the stock and prices jobs send for one product."""
+
+    product_id: int
+    gross_price: Decimal | None
+    available: int
+    version: int
+
+
+# --- orders ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    street: str = ""
+    building_number: str = ""
+    flat_number: str | None = None
+    post_code: str = ""
+    city: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Buyer:
+    email: str
+    first_name: str = ""
+    last_name: str = ""
+    company_name: str | None = None
+    nip: str | None = None
+    phone: str | None = None
+    address: Address = Address()
+
+
+@dataclass(frozen=True, slots=True)
+class OrderItem:
+    offer_id: int
+    title: str
+    quantity: int
+    unit_price: Decimal
+    vat_rate: VatRate | None = None
+    ean: str | None = None
+    external_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Shipping:
+    method_id: int | None
+    cost: Decimal
+    payment_method_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    """A marketplace order ("zamówienie"; wszystko.pl calls it a sale)."""
+
+    id: int
+    created: datetime
+    status: OrderStatus
+    payment_status: PaymentStatus
+    total: Decimal
+    buyer: Buyer
+    items: tuple[OrderItem, ...]
+    shipping: Shipping | None = None
+    message: str | None = None
+    vat_invoice: bool = False

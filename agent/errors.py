@@ -1,0 +1,121 @@
+"""One exception tree for the whole agent, named by what the caller does next.
+
+    MarketsyncError                 base; `hint` says what to do, in words an operator understands
+    ├── ConfigError                 fix the configuration (file, line, key named) -> exit 2
+    ├── RetryLater                  a passing fault: back off, the next attempt may work
+    │   ├── MarketplaceUnavailable  5xx, timeouts, dropped connections, open circuit breaker
+    │   ├── RateLimited             429: wait `retry_after` seconds before the next request
+    │   └── LeaseHeld               another run holds the company lease (who, since when)
+    ├── RelinkAccount               the account's tokens no longer work ("Błąd połączenia"): link again
+    ├── SkipItem                    this product / order / offer cannot go through; the others can
+    │   ├── InvalidItem             breaks a publication rule or has bad data (field named)
+    │   └── MalformedAnswer         the marketplace sent a body we cannot parse (raw payload kept)
+    ├── StorageError                a database or file cannot be used (damaged, newer version, disk full)
+    └── Bug                         our own fault: report it (an invariant broke)
+
+A message never contains a token, a device code or a token-endpoint URL: use `strip_query` on any
+URL before it goes into a message.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit, urlunsplit
+
+
+class MarketsyncError(Exception):
+    """Base of every error the agent raises on purpose."""
+
+    hint: str = ""
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        if hint is not None:
+            self.hint = hint
+
+    @property
+    def message(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+    def __str__(self) -> str:
+        text = self.message
+        return f"{text} ({self.hint})" if self.hint else text
+
+
+class ConfigError(MarketsyncError):
+    """The configuration is wrong; `problems` lists every finding (one line each)."""
+
+    hint = "fix the configuration file and run `marketsync config check`"
+
+    def __init__(self, message: str, *, problems: tuple[str, ...] = (), hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.problems = problems or (message,)
+
+
+class RetryLater(MarketsyncError):
+    """A passing fault; the same call may work later."""
+
+    hint = "it will be retried; if it persists, check the network and the marketplace status"
+
+
+class MarketplaceUnavailable(RetryLater):
+    """The marketplace did not answer usefully (5xx, timeout, reset, open circuit breaker)."""
+
+
+class RateLimited(RetryLater):
+    """Over the marketplace's rate limit; no request before `retry_after` seconds elapse."""
+
+    def __init__(self, message: str, *, retry_after: float, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.retry_after = retry_after
+
+
+class LeaseHeld(RetryLater):
+    """Another run holds the company's lease."""
+
+    hint = "wait for it to finish, or take it over explicitly"
+
+
+class RelinkAccount(MarketsyncError):
+    """The account's tokens were refused (`invalid_grant`, revoked): link the account again."""
+
+    hint = "link the account again: `marketsync connect COMPANY`"
+
+
+class SkipItem(MarketsyncError):
+    """This one item cannot be processed; the run goes on with the others."""
+
+
+class InvalidItem(SkipItem):
+    """An item breaks a rule; `field` names what to fix."""
+
+    def __init__(self, message: str, *, field: str = "", hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.field = field
+
+
+class MalformedAnswer(SkipItem):
+    """The marketplace's answer did not parse; `payload` keeps the raw text for the run report."""
+
+    hint = "the item is kept aside; report it if it repeats"
+
+    def __init__(self, message: str, *, payload: str = "", hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.payload = payload
+
+
+class StorageError(MarketsyncError):
+    """A database or file cannot be used: damaged, from a newer version, or the disk is full."""
+
+    hint = "check the file named in the message; restore it from a backup if it is damaged"
+
+
+class Bug(MarketsyncError):
+    """An invariant broke: our fault, not the user's."""
+
+    hint = "please report this with the log file"
+
+
+def strip_query(url: str) -> str:
+    """The URL without its query string and fragment, safe for a log line or a message."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
