@@ -64,6 +64,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _setup_logging(args: argparse.Namespace) -> None:
+    """Console always; the daily log file too when the configuration can be read."""
+    from agent.commands.common import config_path_from_args
+    from agent.config import load_config
+    from agent.logs import setup_logging
+
+    try:
+        config = load_config(config_path_from_args(args))
+    except ConfigError:
+        setup_logging(None, verbose=args.verbose)
+        return
+    setup_logging(
+        config.agent.log_dir,
+        verbose=args.verbose,
+        retention_days=config.agent.log_retention_days,
+        json_lines=config.agent.log_json,
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the process exit code."""
     parser = build_parser()
@@ -71,6 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
+    _setup_logging(args)
     module = _command_module(args.command)
     if module is None:
         print(f"marketsync {args.command}: not built yet.", file=sys.stderr)

@@ -1,0 +1,374 @@
+"""The configuration: one TOML file loaded into frozen dataclasses.
+
+`load_config(path)` reads the file with tomllib and validates every key; it raises `ConfigError`
+whose `problems` list every finding (file, line, key, what was found, what is allowed). Unknown
+keys are errors with a "did you mean". `config.example.toml` documents each key and is loaded by a
+test, so the two cannot drift. Paths in the file are relative to the file itself.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Literal, cast
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from agent import paths
+from agent.config_reader import Problems, SourceIndex, TableReader
+from agent.domain import JOB_ORDER, LEAD_TIMES, JobName, LeadTime
+from agent.errors import ConfigError
+
+Language = Literal["pl", "en"]
+TokenStore = Literal["auto", "keyring", "file"]
+
+DEFAULT_BASE_URL = "http://127.0.0.1:8765/api"
+DEFAULT_JOBS: tuple[JobName, ...] = ("orders", "offers", "stock", "prices")
+# Optima's defaults: a paid order becomes a bank transfer, cash on delivery becomes cash.
+DEFAULT_PAYMENT_FORMS: Mapping[str, str] = MappingProxyType(
+    {"online": "przelew", "transfer": "przelew", "cashOnDelivery": "gotówka"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AgentConfig:
+    """`[agent]`: where the agent keeps its things and how it speaks."""
+
+    home: Path
+    """State database, tokens and lock files."""
+    log_dir: Path
+    """Daily rotating log files."""
+    timezone: str = "Europe/Warsaw"
+    """Time zone of schedules and of times shown to operators."""
+    language: Language = "pl"
+    max_parallel_runs: int = 8
+    """Automatic runs of different companies at once."""
+    token_store: TokenStore = "auto"
+    """Where tokens live: the OS keyring, a 0600 file, or the keyring when one works (auto)."""
+    log_retention_days: int = 30
+    log_json: bool = False
+    """Also write JSON lines (one object per log record) next to the text log."""
+
+
+@dataclass(frozen=True, slots=True)
+class MarketplaceConfig:
+    """`[marketplace]`: which wszystko.pl to talk to."""
+
+    base_url: str = DEFAULT_BASE_URL
+    requests_per_minute: int = 600
+    """Client-side limit per account, so the server's 429 stays rare."""
+
+
+@dataclass(frozen=True, slots=True)
+class OfferDefaults:
+    """`[company.offer_defaults]`: terms an offer gets unless its product names its own."""
+
+    shipping_tariff: str | None = None
+    return_policy: str | None = None
+    complaint_policy: str | None = None
+    guarantee: str | None = None
+    lead_time: LeadTime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleConfig:
+    """`[company.schedule]`: a window (from, to, every) or a raw cron expression."""
+
+    enabled: bool = False
+    from_hour: int = 6
+    to_hour: int = 22
+    """Exclusive; a window may cross midnight (22 to 6); 0 to 24 is all day."""
+    every_minutes: int = 30
+    jobs: tuple[JobName, ...] = DEFAULT_JOBS
+    operator: str = "ADMIN"
+    cron: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyConfig:
+    """`[[company]]`: one company ("firma") with its ERP database and sync settings."""
+
+    name: str
+    database: Path
+    """Absolute path of the company's ERP SQLite file."""
+    price_type: str = "detaliczna"
+    warehouses: tuple[str, ...] = ()
+    """Warehouse codes whose stock is offered; empty means all."""
+    stock_buffer: int = 0
+    ro_series: str = "RO"
+    shipping_product: str = "USŁUGA-WYSYŁKA"
+    create_contractors: bool = True
+    match_contractors: bool = True
+    payment_forms: Mapping[str, str] = field(default_factory=lambda: DEFAULT_PAYMENT_FORMS)
+    offer_defaults: OfferDefaults = OfferDefaults()
+    schedule: ScheduleConfig = ScheduleConfig()
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """The whole configuration of one installation."""
+
+    path: Path
+    agent: AgentConfig
+    marketplace: MarketplaceConfig
+    companies: tuple[CompanyConfig, ...]
+
+    def company(self, name: str) -> CompanyConfig:
+        """The company called `name` (case-insensitive); ConfigError listing the known names otherwise."""
+        for company in self.companies:
+            if company.name.casefold() == name.casefold():
+                return company
+        known = ", ".join(c.name for c in self.companies) or "none configured"
+        raise ConfigError(f'{self.path}: no company "{name}" (companies: {known})')
+
+
+def load_config(path: Path) -> Config:
+    """Read and validate the file at `path`; ConfigError lists every problem found."""
+    path = path.expanduser().resolve()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(
+            f"{path}: no such config file",
+            hint="copy config.example.toml there, or pass --config PATH",
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot be read: {exc}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        # tomllib's message ends with "(at line L, column C)".
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    problems = Problems(path, SourceIndex(text.splitlines()))
+    config = _build(path, data, problems)
+    if problems.items:
+        raise ConfigError(problems.items[0], problems=tuple(problems.items))
+    return config
+
+
+def _build(path: Path, data: Mapping[str, Any], problems: Problems) -> Config:
+    top = TableReader(data, "", problems)
+    agent = _agent(path, top.table("agent"), problems)
+    marketplace = _marketplace(top.table("marketplace"), problems)
+    raw_companies = data.get("company", [])
+    top.unknown_keys(known=("company",))
+    companies: list[CompanyConfig] = []
+    if not isinstance(raw_companies, list) or not all(isinstance(c, dict) for c in raw_companies):
+        problems.add("", "company", "found a plain value, allowed: [[company]] tables")
+        raw_companies = []
+    for index, raw in enumerate(raw_companies):
+        company = _company(path, raw, index, problems)
+        if company is None:
+            continue
+        if any(c.name.casefold() == company.name.casefold() for c in companies):
+            problems.add("company", "name", f'"{company.name}" is used by two companies', index)
+        companies.append(company)
+    return Config(path=path, agent=agent, marketplace=marketplace, companies=tuple(companies))
+
+
+def _relative(base: Path, value: str) -> Path:
+    candidate = Path(value).expanduser()
+    return candidate if candidate.is_absolute() else (base.parent / candidate).resolve()
+
+
+def _agent(path: Path, data: Mapping[str, Any], problems: Problems) -> AgentConfig:
+    r = TableReader(data, "agent", problems)
+    home_text = r.string("home", None)
+    log_text = r.string("log_dir", None)
+    # The environment beats the file for home, so a demo or a test can redirect one installation.
+    env_home = paths.default_home() if os.environ.get(paths.ENV_HOME) else None
+    home = env_home or (_relative(path, home_text) if home_text else paths.default_home())
+    log_dir = _relative(path, log_text) if log_text else paths.default_log_dir()
+    timezone = r.string("timezone", "Europe/Warsaw")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        r.problem("timezone", f'found "{timezone}", allowed: an IANA time zone such as "Europe/Warsaw"')
+        timezone = "Europe/Warsaw"
+    config = AgentConfig(
+        home=home,
+        log_dir=log_dir,
+        timezone=timezone,
+        language=cast(Language, r.string("language", "pl", choices=("pl", "en"))),
+        max_parallel_runs=r.integer("max_parallel_runs", 8, low=1, high=64),
+        token_store=cast(TokenStore, r.string("token_store", "auto", choices=("auto", "keyring", "file"))),
+        log_retention_days=r.integer("log_retention_days", 30, low=1, high=3650),
+        log_json=r.boolean("log_json", False),
+    )
+    r.unknown_keys()
+    return config
+
+
+def _marketplace(data: Mapping[str, Any], problems: Problems) -> MarketplaceConfig:
+    r = TableReader(data, "marketplace", problems)
+    base_url = r.string("base_url", DEFAULT_BASE_URL)
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
+        r.problem(
+            "base_url",
+            f'found "{_mask_url(base_url)}", allowed: an http(s) URL without a query, '
+            'such as "https://wszystko.pl/api"',
+        )
+        base_url = DEFAULT_BASE_URL
+    config = MarketplaceConfig(
+        base_url=base_url.rstrip("/"),
+        requests_per_minute=r.integer("requests_per_minute", 600, low=1, high=100_000),
+    )
+    r.unknown_keys()
+    return config
+
+
+def _company(path: Path, data: Mapping[str, Any], index: int, problems: Problems) -> CompanyConfig | None:
+    r = TableReader(data, "company", problems, occurrence=index)
+    name = r.string("name", "")
+    if not name.strip():
+        r.problem("name", "missing: every [[company]] needs a name")
+    database = r.string("database", "")
+    if not database:
+        r.problem("database", "missing: the company's ERP database file, relative to this config file")
+    defaults = CompanyConfig(name="", database=Path())
+    forms_raw = r.table("payment_forms")
+    forms = dict(DEFAULT_PAYMENT_FORMS)
+    fr = TableReader(forms_raw, "company.payment_forms", problems, occurrence=index)
+    for key in DEFAULT_PAYMENT_FORMS:
+        forms[key] = fr.string(key, forms[key])
+    fr.unknown_keys()
+    company = CompanyConfig(
+        name=name.strip(),
+        database=_relative(path, database) if database else Path(),
+        price_type=r.string("price_type", defaults.price_type),
+        warehouses=r.strings("warehouses", ()),
+        stock_buffer=r.integer("stock_buffer", 0, low=0, high=1_000_000),
+        ro_series=r.string("ro_series", defaults.ro_series),
+        shipping_product=r.string("shipping_product", defaults.shipping_product),
+        create_contractors=r.boolean("create_contractors", True),
+        match_contractors=r.boolean("match_contractors", True),
+        payment_forms=MappingProxyType(forms),
+        offer_defaults=_offer_defaults(r.table("offer_defaults"), index, problems),
+        schedule=_schedule(r.table("schedule"), index, problems),
+    )
+    r.unknown_keys()
+    return company if name.strip() and database else None
+
+
+def _offer_defaults(data: Mapping[str, Any], index: int, problems: Problems) -> OfferDefaults:
+    r = TableReader(data, "company.offer_defaults", problems, occurrence=index)
+    result = OfferDefaults(
+        shipping_tariff=r.string("shipping_tariff", None),
+        return_policy=r.string("return_policy", None),
+        complaint_policy=r.string("complaint_policy", None),
+        guarantee=r.string("guarantee", None),
+        lead_time=cast(LeadTime | None, r.string("lead_time", None, choices=LEAD_TIMES)),
+    )
+    r.unknown_keys()
+    return result
+
+
+def _schedule(data: Mapping[str, Any], index: int, problems: Problems) -> ScheduleConfig:
+    r = TableReader(data, "company.schedule", problems, occurrence=index)
+    cron = r.string("cron", None)
+    window_keys = [k for k in ("from_hour", "to_hour", "every_minutes") if r.has(k)]
+    if cron is not None:
+        from croniter import croniter
+
+        if not croniter.is_valid(cron):
+            r.problem("cron", f'found "{cron}", allowed: a cron expression such as "*/30 6-21 * * 1-5"')
+            cron = None
+        elif window_keys:
+            r.problem("cron", f"cron replaces the window: remove {', '.join(window_keys)} or cron")
+    schedule = ScheduleConfig(
+        enabled=r.boolean("enabled", False),
+        from_hour=r.integer("from_hour", 6, low=0, high=23),
+        to_hour=r.integer("to_hour", 22, low=0, high=24),
+        every_minutes=r.integer("every_minutes", 30, low=1, high=1440),
+        jobs=cast(tuple[JobName, ...], r.strings("jobs", DEFAULT_JOBS, choices=JOB_ORDER)),
+        operator=r.string("operator", "ADMIN"),
+        cron=cron,
+    )
+    if cron is None and schedule.from_hour == schedule.to_hour:
+        r.problem(
+            "to_hour",
+            f"equals from_hour ({schedule.from_hour}): the window is empty; use 0 and 24 for all day",
+        )
+    if not schedule.jobs:
+        r.problem("jobs", "empty: name at least one of " + ", ".join(JOB_ORDER))
+    r.unknown_keys()
+    return schedule
+
+
+def _mask_url(url: str) -> str:
+    """A URL fit to print: no user info, no query (either may carry a secret)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    masked = f"{parts.scheme}://{host}{parts.path}" if parts.scheme else url.split("?", maxsplit=1)[0]
+    return masked + ("?***" if parts.query else "")
+
+
+def describe(config: Config) -> str:
+    """The effective configuration as TOML-like text, secrets masked (for `config check`)."""
+    a, m = config.agent, config.marketplace
+    lines = [
+        f"# effective configuration of {config.path}",
+        "[agent]",
+        f'home = "{a.home}"',
+        f'log_dir = "{a.log_dir}"',
+        f'timezone = "{a.timezone}"',
+        f'language = "{a.language}"',
+        f"max_parallel_runs = {a.max_parallel_runs}",
+        f'token_store = "{a.token_store}"',
+        f"log_retention_days = {a.log_retention_days}",
+        f"log_json = {str(a.log_json).lower()}",
+        "",
+        "[marketplace]",
+        f'base_url = "{_mask_url(m.base_url)}"',
+        f"requests_per_minute = {m.requests_per_minute}",
+    ]
+    for c in config.companies:
+        s, d = c.schedule, c.offer_defaults
+        lines += [
+            "",
+            "[[company]]",
+            f'name = "{c.name}"',
+            f'database = "{c.database}"',
+            f'price_type = "{c.price_type}"',
+            f"warehouses = {list(c.warehouses)}",
+            f"stock_buffer = {c.stock_buffer}",
+            f'ro_series = "{c.ro_series}"',
+            f'shipping_product = "{c.shipping_product}"',
+            f"create_contractors = {str(c.create_contractors).lower()}",
+            f"match_contractors = {str(c.match_contractors).lower()}",
+            "[company.payment_forms]",
+            *(f'{k} = "{v}"' for k, v in c.payment_forms.items()),
+            "[company.offer_defaults]",
+            *(
+                f'{k} = "{v}"'
+                for k, v in (
+                    ("shipping_tariff", d.shipping_tariff),
+                    ("return_policy", d.return_policy),
+                    ("complaint_policy", d.complaint_policy),
+                    ("guarantee", d.guarantee),
+                    ("lead_time", d.lead_time),
+                )
+                if v is not None
+            ),
+            "[company.schedule]",
+            f"enabled = {str(s.enabled).lower()}",
+            *(
+                [f'cron = "{s.cron}"']
+                if s.cron
+                else [
+                    f"from_hour = {s.from_hour}",
+                    f"to_hour = {s.to_hour}",
+                    f"every_minutes = {s.every_minutes}",
+                ]
+            ),
+            f"jobs = {list(s.jobs)}",
+            f'operator = "{s.operator}"',
+        ]
+    return "\n".join(lines)

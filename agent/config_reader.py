@@ -1,0 +1,161 @@
+"""Reading one TOML table into typed values, collecting every problem instead of stopping at the first.
+
+`TableReader` takes a parsed table and hands out typed values key by key; each wrong value adds a
+problem that names the file, the line (found in the source text), the key, what was found and what
+is allowed. Keys nobody asked for are reported as unknown, with a "did you mean" where one is close.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-\" ]+?)\s*\]\]?\s*(#.*)?$")
+_KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+|\"[^\"]*\")\s*=")
+
+
+@dataclass(slots=True)
+class SourceIndex:
+    """Finds the line of a key in the TOML text, for messages (tomllib gives no positions)."""
+
+    lines: Sequence[str]
+
+    def line_of(self, table: str, key: str | None, occurrence: int = 0) -> int | None:
+        """1-based line of `key` in the `occurrence`-th `[table]`/`[[table]]`; the header if key is None."""
+        current: str | None = "" if table == "" else None
+        seen = -1
+        header_line: int | None = None
+        for number, text in enumerate(self.lines, start=1):
+            header = _HEADER.match(text)
+            if header:
+                name = header.group(2).replace('"', "").strip()
+                if name == table:
+                    seen += 1
+                    current = table if seen == occurrence else None
+                    header_line = number if seen == occurrence else header_line
+                else:
+                    current = None
+                continue
+            if current is not None and key is not None:
+                match = _KEY.match(text)
+                if match and match.group(1).strip('"') == key:
+                    return number
+        return header_line if key is None else None
+
+
+@dataclass(slots=True)
+class Problems:
+    """Every finding of one load, as complete one-line messages."""
+
+    file: Path
+    source: SourceIndex
+    items: list[str] = field(default_factory=list)
+
+    def add(self, table: str, key: str | None, message: str, occurrence: int = 0) -> None:
+        line = self.source.line_of(table, key, occurrence) or self.source.line_of(table, None, occurrence)
+        where = f"{self.file}:{line}" if line else f"{self.file}"
+        label = f"[{table}]" if table else "top level"
+        if key is not None:
+            label = f"{table}.{key}" if table else key
+        self.items.append(f"{where}: {label}: {message}")
+
+
+class TableReader:
+    """Typed access to one table; records a problem (and returns the default) for each bad value."""
+
+    def __init__(
+        self,
+        data: Mapping[str, Any],
+        table: str,
+        problems: Problems,
+        occurrence: int = 0,
+        display: str | None = None,
+    ) -> None:
+        self._data = data
+        self._table = table
+        self._display = display or table
+        self._problems = problems
+        self._occurrence = occurrence
+        self._asked: set[str] = set()
+
+    def problem(self, key: str | None, message: str) -> None:
+        self._problems.add(self._table, key, message, self._occurrence)
+
+    def has(self, key: str) -> bool:
+        return key in self._data
+
+    def _get(self, key: str, default: T, check: Callable[[Any], bool], allowed: str) -> T:
+        self._asked.add(key)
+        if key not in self._data:
+            return default
+        value = self._data[key]
+        if not check(value):
+            self.problem(key, f"found {_show(value)}, allowed: {allowed}")
+            return default
+        return value  # type: ignore[no-any-return]
+
+    def string(self, key: str, default: T, *, choices: Sequence[str] = (), allowed: str = "") -> str | T:
+        text = allowed or (
+            "one of " + ", ".join(f'"{c}"' for c in choices) if choices else "a string in quotes"
+        )
+        return self._get(
+            key,
+            default,
+            lambda v: isinstance(v, str) and (not choices or v in choices) and (bool(v) or not choices),
+            text,
+        )
+
+    def integer(self, key: str, default: int, *, low: int, high: int) -> int:
+        return self._get(
+            key,
+            default,
+            lambda v: isinstance(v, int) and not isinstance(v, bool) and low <= v <= high,
+            f"a whole number from {low} to {high}",
+        )
+
+    def boolean(self, key: str, default: bool) -> bool:
+        return self._get(key, default, lambda v: isinstance(v, bool), "true or false")
+
+    def strings(self, key: str, default: tuple[str, ...], *, choices: Sequence[str] = ()) -> tuple[str, ...]:
+        allowed = "a list of strings" + (" from " + ", ".join(f'"{c}"' for c in choices) if choices else "")
+        value = self._get(
+            key,
+            list(default),
+            lambda v: (
+                isinstance(v, list) and all(isinstance(i, str) and (not choices or i in choices) for i in v)
+            ),
+            allowed,
+        )
+        return tuple(value)
+
+    def table(self, key: str) -> Mapping[str, Any]:
+        empty: Mapping[str, Any] = {}
+        return self._get(key, empty, lambda v: isinstance(v, dict), "a table")
+
+    def unknown_keys(self, known: Sequence[str] = ()) -> None:
+        """Report every key that was neither read nor listed in `known`."""
+        expected = sorted(self._asked | set(known))
+        for key in self._data:
+            if key in self._asked or key in known:
+                continue
+            close = difflib.get_close_matches(key, expected, n=1, cutoff=0.6)
+            hint = f'; did you mean "{close[0]}"?' if close else ""
+            self.problem(key, f"unknown key{hint} (known keys: {', '.join(expected)})")
+
+
+def _show(value: object) -> str:
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "[" + ", ".join(_show(item) for item in value) + "]"
+    return repr(value)

@@ -1,0 +1,166 @@
+"""Logging: loguru, configured once at the entry point, with every secret redacted.
+
+Sinks: the console (INFO, or DEBUG with --verbose) and a file per day in the log dir
+(`marketsync-YYYY-MM-DD.log`, kept `retention_days` days), optionally JSON lines beside it.
+Every record passes the redactor first: tokens, device codes, passwords, `Bearer` headers and any
+URL's query string (the marketplace's token endpoints carry secrets there) become `***`, and so
+does any exact value registered with `register_secret` (the token store registers each token it
+reads). The standard library's `logging` is routed into loguru so its records are redacted too,
+and httpx2's own request logging stays at WARNING because its lines carry full URLs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+import sys
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from loguru import logger
+
+if TYPE_CHECKING:
+    from loguru import Record
+
+MASK = "***"
+
+_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    # Authorization headers.
+    (re.compile(r"(?i)\b(bearer\s+)[A-Za-z0-9._~+/=\-]{4,}"), r"\1" + MASK),
+    # Any query string of a URL: token endpoints carry deviceCode / refreshToken there.
+    (re.compile(r"(?i)\b(https?://[^\s?#\"'<>]+)\?[^\s\"'<>]*"), r"\1?" + MASK),
+    # key=value, key: value, "key": "value" for secret-looking keys (JSON bodies, form data, reprs).
+    (
+        re.compile(
+            r"(?i)([\"']?\b(?:access_?token|refresh_?token|device_?code|id_?token|password|passwd|"
+            r"client_?secret|secret|authorization)[\"']?\s*[:=]\s*[\"']?)([^\s\"'&,;}\]]+)"
+        ),
+        r"\1" + MASK,
+    ),
+)
+_QUERY_SECRET = re.compile(r"(?i)([?&](?:deviceCode|refreshToken|code|token)=)[^&\s\"']+")
+
+
+class Redactor:
+    """Replaces secrets in text: known exact values first, then secret-looking patterns."""
+
+    def __init__(self) -> None:
+        self._secrets: set[str] = set()
+        self._lock = threading.Lock()
+
+    def register(self, secret: str | None) -> None:
+        """Never let this exact value reach a sink (ignored if too short to be a secret)."""
+        if secret and len(secret) >= 8:
+            with self._lock:
+                self._secrets.add(secret)
+
+    def redact(self, text: str) -> str:
+        if not text:
+            return text
+        with self._lock:
+            secrets = sorted(self._secrets, key=len, reverse=True)
+        for secret in secrets:
+            if secret in text:
+                text = text.replace(secret, MASK)
+        text = _QUERY_SECRET.sub(r"\1" + MASK, text)
+        for pattern, replacement in _PATTERNS:
+            text = pattern.sub(replacement, text)
+        return text
+
+
+REDACTOR = Redactor()
+
+
+def register_secret(secret: str | None) -> None:
+    """Mark a value (a token, a device code) as secret for every log sink."""
+    REDACTOR.register(secret)
+
+
+def redact(text: str) -> str:
+    """The text with every known or secret-looking value masked."""
+    return REDACTOR.redact(text)
+
+
+def _patch(record: Record) -> None:
+    record["message"] = REDACTOR.redact(record["message"])
+    extra = record["extra"]
+    for key, value in list(extra.items()):
+        if isinstance(value, str):
+            extra[key] = REDACTOR.redact(value)
+    exc = record["exception"]
+    if exc is not None and exc.value is not None:
+        # The exception's text is printed by the sink; redact it by replacing its args.
+        with contextlib.suppress(AttributeError, TypeError):
+            exc.value.args = tuple(REDACTOR.redact(a) if isinstance(a, str) else a for a in exc.value.args)
+
+
+class _InterceptHandler(logging.Handler):
+    """Sends standard-library log records to loguru, so they are redacted and filed too."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            level: str | int = logger.level(record.levelname).name
+        except ValueError:
+            level = record.levelno
+        logger.opt(depth=6, exception=record.exc_info).log(level, record.getMessage())
+
+
+_FILE_FORMAT = "{time:YYYY-MM-DD HH:mm:ss.SSS} | {level: <8} | {extra[company]} | {name}:{line} | {message}"
+_CONSOLE_FORMAT = "<green>{time:HH:mm:ss}</green> <level>{level: <7}</level> {extra[company]} {message}"
+
+
+def quiet_http_loggers() -> None:
+    """httpx2 / httpcore log whole URLs at INFO and DEBUG: keep them at WARNING."""
+    for name in ("httpx2", "httpx", "httpcore", "hpack", "uvicorn.access"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def setup_logging(
+    log_dir: Path | None,
+    *,
+    verbose: bool = False,
+    retention_days: int = 30,
+    json_lines: bool = False,
+    console: bool = True,
+    console_stream: Any = None,
+) -> None:
+    """Configure every sink. Call once, from the entry point only."""
+    logger.remove()
+    logger.configure(patcher=_patch, extra={"company": "-"})
+    if console:
+        logger.add(
+            console_stream or sys.stderr,
+            level="DEBUG" if verbose else "INFO",
+            format=_CONSOLE_FORMAT,
+            colorize=None,
+            backtrace=False,
+            diagnose=False,
+        )
+    if log_dir is not None:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        logger.add(
+            log_dir / "marketsync-{time:YYYY-MM-DD}.log",
+            level="DEBUG",
+            format=_FILE_FORMAT,
+            rotation="00:00",
+            retention=f"{retention_days} days",
+            encoding="utf-8",
+            enqueue=False,
+            backtrace=False,
+            diagnose=False,  # diagnose would print variable values, tokens among them
+        )
+        if json_lines:
+            logger.add(
+                log_dir / "marketsync-{time:YYYY-MM-DD}.jsonl",
+                level="DEBUG",
+                serialize=True,
+                rotation="00:00",
+                retention=f"{retention_days} days",
+                encoding="utf-8",
+                backtrace=False,
+                diagnose=False,
+            )
+    logging.basicConfig(handlers=[_InterceptHandler()], level=logging.INFO, force=True)
+    quiet_http_loggers()
