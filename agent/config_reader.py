@@ -27,26 +27,44 @@ class SourceIndex:
     lines: Sequence[str]
 
     def line_of(self, table: str, key: str | None, occurrence: int = 0) -> int | None:
-        """1-based line of `key` in the `occurrence`-th `[table]`/`[[table]]`; the header if key is None."""
-        current: str | None = "" if table == "" else None
-        seen = -1
-        header_line: int | None = None
-        for number, text in enumerate(self.lines, start=1):
+        """1-based line of `key` in `[table]` (the header's line if key is None), or None.
+
+        For `[[company]]` and its sub-tables, `occurrence` picks which company.
+        """
+        root = table.split(".", maxsplit=1)[0]
+        low, high = self._array_region(root, occurrence) if table else (None, None)
+        in_array = low is not None
+        low = low if low is not None else 0
+        high = high if high is not None else len(self.lines)
+        current = table == "" or (in_array and table == root)
+        header_line: int | None = low + 1 if in_array and table == root else None
+        for index in range(low, high):
+            text = self.lines[index]
             header = _HEADER.match(text)
             if header:
-                name = header.group(2).replace('"', "").strip()
-                if name == table:
-                    seen += 1
-                    current = table if seen == occurrence else None
-                    header_line = number if seen == occurrence else header_line
-                else:
-                    current = None
+                if in_array and index == low:
+                    continue
+                current = header.group(2).replace('"', "").strip() == table
+                if current and header_line is None:
+                    header_line = index + 1
                 continue
-            if current is not None and key is not None:
+            if current and key is not None:
                 match = _KEY.match(text)
                 if match and match.group(1).strip('"') == key:
-                    return number
+                    return index + 1
         return header_line if key is None else None
+
+    def _array_region(self, root: str, occurrence: int) -> tuple[int | None, int | None]:
+        """Lines [start, end) of the `occurrence`-th `[[root]]` table; (None, None) if root is no array."""
+        starts = [
+            index
+            for index, text in enumerate(self.lines)
+            if (m := _HEADER.match(text)) and m.group(1) == "[[" and m.group(2).replace('"', "").strip() == root
+        ]
+        if occurrence >= len(starts):
+            return None, None
+        end = starts[occurrence + 1] if occurrence + 1 < len(starts) else len(self.lines)
+        return starts[occurrence], end
 
 
 @dataclass(slots=True)
@@ -101,9 +119,7 @@ class TableReader:
         return value  # type: ignore[no-any-return]
 
     def string(self, key: str, default: T, *, choices: Sequence[str] = (), allowed: str = "") -> str | T:
-        text = allowed or (
-            "one of " + ", ".join(f'"{c}"' for c in choices) if choices else "a string in quotes"
-        )
+        text = allowed or ("one of " + ", ".join(f'"{c}"' for c in choices) if choices else "a string in quotes")
         return self._get(
             key,
             default,
@@ -127,9 +143,7 @@ class TableReader:
         value = self._get(
             key,
             list(default),
-            lambda v: (
-                isinstance(v, list) and all(isinstance(i, str) and (not choices or i in choices) for i in v)
-            ),
+            lambda v: isinstance(v, list) and all(isinstance(i, str) and (not choices or i in choices) for i in v),
             allowed,
         )
         return tuple(value)
