@@ -6,6 +6,7 @@ This is the only place that picks adapters; the subcommands live in `agent.comma
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import sys
 from collections.abc import Sequence
@@ -32,7 +33,7 @@ EXIT_OK = 0
 EXIT_USAGE = 2
 
 
-def _command_module(name: str) -> ModuleType | None:
+def command_module(name: str) -> ModuleType | None:
     try:
         return importlib.import_module(f"agent.commands.{name}")
     except ModuleNotFoundError as exc:
@@ -55,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--verbose", "-v", action="store_true", help="log DEBUG to the console")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, help_text in SUBCOMMANDS.items():
-        module = _command_module(name)
+        module = command_module(name)
         cmd = sub.add_parser(name, help=help_text, description=help_text)
         if module is not None:
             module.configure(cmd)
@@ -64,15 +65,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _setup_logging(args: argparse.Namespace) -> None:
+def _setup_logging(args: argparse.Namespace, *, to_file: bool) -> None:
     """Console always; the daily log file too when the configuration can be read."""
     from agent.commands.common import config_path_from_args
     from agent.config import load_config
     from agent.logs import setup_logging
 
-    try:
-        config = load_config(config_path_from_args(args))
-    except ConfigError:
+    config = None
+    if to_file:
+        # A broken config is the command's to report; logging then goes to the console only.
+        with contextlib.suppress(ConfigError):
+            config = load_config(config_path_from_args(args))
+    if config is None:
         setup_logging(None, verbose=args.verbose)
         return
     setup_logging(
@@ -90,8 +94,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
-    _setup_logging(args)
-    module = _command_module(args.command)
+    module = command_module(args.command)
+    # A read-only command (config check) leaves no log files behind.
+    _setup_logging(args, to_file=getattr(module, "LOGS_TO_FILE", True))
     if module is None:
         print(f"marketsync {args.command}: not built yet.", file=sys.stderr)
         return EXIT_USAGE

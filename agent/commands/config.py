@@ -6,6 +6,7 @@ import argparse
 import sys
 
 HELP = "check and show the configuration"
+LOGS_TO_FILE = False
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from agent.cli import SUBCOMMANDS, _command_module, main
+from agent.cli import SUBCOMMANDS, command_module, main
 
 
 def test_help_lists_every_subcommand() -> None:
@@ -20,7 +20,7 @@ def test_help_lists_every_subcommand() -> None:
     assert "--config PATH" in result.stdout and "--verbose" in result.stdout
 
 
-@pytest.mark.parametrize("name", [n for n in SUBCOMMANDS if _command_module(n) is None])
+@pytest.mark.parametrize("name", [n for n in SUBCOMMANDS if command_module(n) is None])
 def test_unbuilt_subcommand_says_so_and_exits_2(name: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main([name]) == 2
     err = capsys.readouterr().err.strip()
