@@ -265,3 +265,48 @@ class Order:
     shipping: Shipping | None = None
     message: str | None = None
     vat_invoice: bool = False
+
+
+# --- ERP documents ---------------------------------------------------------------------------
+
+DocumentStatus = Literal["reserved", "cancelled"]
+
+
+@dataclass(frozen=True, slots=True)
+class ContractorData:
+    """A contractor ("kontrahent") as an order describes it; matched by NIP, then e-mail."""
+
+    name: str
+    email: str | None = None
+    nip: str | None = None
+    phone: str | None = None
+    address: Address = Address()
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentLine:
+    """One line of a customer reservation (RO): a product, how many, at what gross unit price."""
+
+    product_id: int
+    quantity: int
+    unit_gross_price: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentDraft:
+    """An RO to create from a marketplace order; (marketplace, order_id) identifies it for good.
+
+    `shipping_cost`, when set and non-zero, becomes a last line of the service product whose code
+    the company configures (`shipping_product`).
+    """
+
+    marketplace: str
+    order_id: str
+    series: str
+    issued: datetime
+    contractor: ContractorData
+    payment_form: str
+    lines: tuple[DocumentLine, ...]
+    shipping_cost: Decimal | None = None
+    shipping_product: str = "USŁUGA-WYSYŁKA"
+    note: str | None = None

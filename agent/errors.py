@@ -119,3 +119,12 @@ def strip_query(url: str) -> str:
     """The URL without its query string and fragment, safe for a log line or a message."""
     parts = urlsplit(url)
     return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+
+
+class LeaseLost(StorageError):
+    """A write carried a fencing token that is no longer the company's: another run took the lease over.
+
+    Nothing of the refused write was stored; the run must stop writing.
+    """
+
+    hint = "another run took over this company's sync; this run stopped without writing"
