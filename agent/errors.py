@@ -11,6 +11,7 @@
     │   ├── InvalidItem             breaks a publication rule or has bad data (field named)
     │   └── MalformedAnswer         the marketplace sent a body we cannot parse (raw payload kept)
     ├── StorageError                a database or file cannot be used (damaged, newer version, disk full)
+    │   └── LeaseLost               a write's fencing token is stale: another run took the company over
     └── Bug                         our own fault: report it (an invariant broke)
 
 A message never contains a token, a device code or a token-endpoint URL: use `strip_query` on any
