@@ -1,0 +1,231 @@
+"""The copy of the marketplace catalogue and terms kept in the company database.
+
+Every item is stored with its value as canonical JSON (`payload`), which is also how a replacement
+tells "changed" from "unchanged": the same value always gives the same text.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import fields, is_dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any, cast
+
+import aiosqlite
+
+from agent.domain import (
+    Category,
+    CategoryParameter,
+    ParameterType,
+    ParameterValue,
+    PaymentMethod,
+    PaymentType,
+    Policy,
+    ShippingMethod,
+    ShippingTariff,
+    ShippingType,
+    TariffCost,
+    TariffMethod,
+    Terms,
+)
+from agent.erp.port import CatalogueDiff, CatalogueKind, KindDiff
+from agent.errors import InvalidItem
+
+TERMS_KINDS: tuple[CatalogueKind, ...] = (
+    "shipping_methods",
+    "shipping_tariffs",
+    "return_policies",
+    "complaint_policies",
+    "guarantees",
+    "payment_methods",
+)
+
+
+def _plain(value: object) -> object:
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def canonical(value: object) -> str:
+    return json.dumps(_plain(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _category_payload(category: Category) -> str:
+    data = cast(dict[str, Any], _plain(category))
+    data.pop("fields")
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _unique(kind: str, keys: Sequence[object]) -> None:
+    seen: set[object] = set()
+    for key in keys:
+        if key in seen:
+            raise InvalidItem(f"catalogue: two {kind} share the id {key}", field=kind)
+        seen.add(key)
+
+
+def _new_items(categories: Sequence[Category], terms: Terms) -> dict[CatalogueKind, dict[str, tuple[int, str, str]]]:
+    """kind -> key -> (position, name, payload)."""
+    items: dict[CatalogueKind, dict[str, tuple[int, str, str]]] = {}
+    _unique("categories", [c.id for c in categories])
+    items["categories"] = {str(c.id): (i, c.name, _category_payload(c)) for i, c in enumerate(categories)}
+    params: dict[str, tuple[int, str, str]] = {}
+    for c in categories:
+        _unique(f"parameters of category {c.id}", [p.id for p in c.fields])
+        for i, p in enumerate(c.fields):
+            params[f"{c.id}/{p.id}"] = (i, p.label, canonical(p))
+    items["parameters"] = params
+    groups: dict[CatalogueKind, Sequence[ShippingMethod | ShippingTariff | Policy | PaymentMethod]] = {
+        "shipping_methods": terms.shipping_methods,
+        "shipping_tariffs": terms.shipping_tariffs,
+        "return_policies": terms.return_policies,
+        "complaint_policies": terms.complaint_policies,
+        "guarantees": terms.guarantees,
+        "payment_methods": terms.payment_methods,
+    }
+    for kind, values in groups.items():
+        _unique(kind, [str(v.id) for v in values])
+        items[kind] = {str(v.id): (i, v.name, canonical(v)) for i, v in enumerate(values)}
+    return items
+
+
+async def _old_payloads(conn: aiosqlite.Connection) -> dict[CatalogueKind, dict[str, str]]:
+    old: dict[CatalogueKind, dict[str, str]] = {kind: {} for kind in ("categories", "parameters", *TERMS_KINDS)}
+    async with conn.execute("SELECT id, payload FROM mp_categories") as cursor:
+        old["categories"] = {str(r[0]): str(r[1]) for r in await cursor.fetchall()}
+    async with conn.execute("SELECT category_id, parameter_id, payload FROM mp_category_parameters") as cursor:
+        old["parameters"] = {f"{r[0]}/{r[1]}": str(r[2]) for r in await cursor.fetchall()}
+    async with conn.execute("SELECT kind, id, payload FROM mp_terms") as cursor:
+        for kind, key, payload in await cursor.fetchall():
+            old[cast(CatalogueKind, kind)][str(key)] = str(payload)
+    return old
+
+
+def _diff(old: Mapping[str, str], new: Mapping[str, tuple[int, str, str]]) -> KindDiff:
+    return KindDiff(
+        added=sum(1 for k in new if k not in old),
+        changed=sum(1 for k, v in new.items() if k in old and old[k] != v[2]),
+        removed=sum(1 for k in old if k not in new),
+    )
+
+
+async def replace_catalogue(conn: aiosqlite.Connection, categories: Sequence[Category], terms: Terms) -> CatalogueDiff:
+    new = _new_items(categories, terms)
+    old = await _old_payloads(conn)
+    diff = CatalogueDiff({kind: _diff(old[kind], new[kind]) for kind in new})
+    await conn.execute("DELETE FROM mp_category_parameters")
+    await conn.execute("DELETE FROM mp_categories")
+    await conn.execute("DELETE FROM mp_terms")
+    await conn.executemany(
+        "INSERT INTO mp_categories (id, parent_id, name, has_subcategories, payload) VALUES (?, ?, ?, ?, ?)",
+        [(c.id, c.parent_id, c.name, int(c.has_subcategories), new["categories"][str(c.id)][2]) for c in categories],
+    )
+    await conn.executemany(
+        """INSERT INTO mp_category_parameters (category_id, parameter_id, position, required, payload)
+           VALUES (?, ?, ?, ?, ?)""",
+        [(c.id, p.id, i, int(p.required), canonical(p)) for c in categories for i, p in enumerate(c.fields)],
+    )
+    await conn.executemany(
+        "INSERT INTO mp_terms (kind, id, position, name, payload) VALUES (?, ?, ?, ?, ?)",
+        [(kind, key, pos, name, payload) for kind in TERMS_KINDS for key, (pos, name, payload) in new[kind].items()],
+    )
+    await conn.execute("UPDATE mp_catalogue_meta SET replaced_at = ? WHERE id = 1", (datetime.now(UTC).isoformat(),))
+    return diff
+
+
+async def read_catalogue(conn: aiosqlite.Connection) -> tuple[tuple[Category, ...], Terms]:
+    params: dict[int, list[CategoryParameter]] = {}
+    async with conn.execute(
+        "SELECT category_id, payload FROM mp_category_parameters ORDER BY category_id, position"
+    ) as cursor:
+        for category_id, payload in await cursor.fetchall():
+            params.setdefault(int(category_id), []).append(_parameter(json.loads(payload)))
+    categories: list[Category] = []
+    async with conn.execute("SELECT payload FROM mp_categories ORDER BY id") as cursor:
+        for (payload,) in await cursor.fetchall():
+            d = json.loads(payload)
+            categories.append(
+                Category(
+                    id=int(d["id"]),
+                    name=str(d["name"]),
+                    parent_id=int(d["parent_id"]),
+                    has_subcategories=bool(d["has_subcategories"]),
+                    fields=tuple(params.get(int(d["id"]), ())),
+                    adult_only=bool(d["adult_only"]),
+                )
+            )
+    terms: dict[str, list[dict[str, Any]]] = {kind: [] for kind in TERMS_KINDS}
+    async with conn.execute("SELECT kind, payload FROM mp_terms ORDER BY kind, position") as cursor:
+        for kind, payload in await cursor.fetchall():
+            terms[str(kind)].append(json.loads(payload))
+    return tuple(categories), Terms(
+        shipping_methods=tuple(_shipping_method(d) for d in terms["shipping_methods"]),
+        shipping_tariffs=tuple(_tariff(d) for d in terms["shipping_tariffs"]),
+        return_policies=tuple(_policy(d) for d in terms["return_policies"]),
+        complaint_policies=tuple(_policy(d) for d in terms["complaint_policies"]),
+        guarantees=tuple(_policy(d) for d in terms["guarantees"]),
+        payment_methods=tuple(
+            PaymentMethod(id=str(d["id"]), name=str(d["name"]), type=cast(PaymentType, d["type"]))
+            for d in terms["payment_methods"]
+        ),
+    )
+
+
+def _decimal(value: object) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def _parameter(d: dict[str, Any]) -> CategoryParameter:
+    return CategoryParameter(
+        id=int(d["id"]),
+        label=str(d["label"]),
+        type=cast(ParameterType, d["type"]),
+        required=bool(d["required"]),
+        unit=d["unit"],
+        min=_decimal(d["min"]),
+        max=_decimal(d["max"]),
+        is_multi_choice=bool(d["is_multi_choice"]),
+        values=tuple(ParameterValue(id=str(v["id"]), label=str(v["label"])) for v in d["values"]),
+    )
+
+
+def _shipping_method(d: dict[str, Any]) -> ShippingMethod:
+    return ShippingMethod(
+        id=int(d["id"]),
+        name=str(d["name"]),
+        type=cast(ShippingType, d["type"]),
+        min_days=d["min_days"],
+        max_days=d["max_days"],
+    )
+
+
+def _cost(d: dict[str, Any] | None) -> TariffCost | None:
+    if d is None:
+        return None
+    return TariffCost(shipping_cost=Decimal(str(d["shipping_cost"])), max_items=d["max_items"])
+
+
+def _tariff(d: dict[str, Any]) -> ShippingTariff:
+    return ShippingTariff(
+        id=str(d["id"]),
+        name=str(d["name"]),
+        methods=tuple(
+            TariffMethod(
+                shipping_method_id=int(m["shipping_method_id"]),
+                advance_payment=_cost(m["advance_payment"]),
+                cash_on_delivery=_cost(m["cash_on_delivery"]),
+            )
+            for m in d["methods"]
+        ),
+    )
+
+
+def _policy(d: dict[str, Any]) -> Policy:
+    return Policy(id=str(d["id"]), name=str(d["name"]), description=str(d["description"]))

@@ -1,0 +1,203 @@
+"""Opening a company database: checks, PRAGMAs, migrations, and the read/write transaction scopes.
+
+A file is checked before anything is written to it: the SQLite header, `PRAGMA quick_check`, and
+the schema version. A damaged file or one from a newer agent raises `StorageError` naming the
+file, and the file is left as it was. Then WAL, `synchronous=FULL` and foreign keys are switched on
+and pending migrations run, each in its own `BEGIN IMMEDIATE` transaction.
+
+Two aiosqlite connections per database: one writer behind an asyncio lock (every write is a
+`BEGIN IMMEDIATE` transaction that first checks the caller's fencing token), and one reader whose
+transactions see one consistent WAL snapshot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import aiosqlite
+from loguru import logger
+
+from agent.erp.schema import MIGRATIONS, SCHEMA_VERSION
+from agent.errors import LeaseLost, RetryLater, StorageError
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 10_000
+PRAGMAS = (
+    "PRAGMA journal_mode = WAL",
+    "PRAGMA synchronous = FULL",
+    "PRAGMA foreign_keys = ON",
+    f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",
+)
+
+
+def storage_error(path: Path, exc: sqlite3.Error) -> StorageError | RetryLater:
+    """Our error for an sqlite3 one, naming the file; a busy database is worth a retry."""
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return RetryLater(f"{path}: the company database is busy ({text})")
+    if "malformed" in text or "not a database" in text:
+        return StorageError(f"{path}: the company database is damaged ({text})")
+    return StorageError(f"{path}: {text}")
+
+
+def check_header(path: Path) -> None:
+    """Refuse a file that is not an SQLite database, before SQLite gets to touch it."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise StorageError(f"{path}: cannot be read: {exc}") from None
+    if head and head != SQLITE_HEADER:
+        raise StorageError(f"{path}: not an SQLite database (damaged, or not a company database)")
+
+
+def check_version(path: Path, version: int) -> None:
+    if version > SCHEMA_VERSION:
+        raise StorageError(
+            f"{path}: made by a newer marketsync (schema version {version}; this one knows up to "
+            f"{SCHEMA_VERSION})",
+            hint="upgrade marketsync, or use a backup made by this version",
+        )
+
+
+class CompanyDatabase:
+    """One company database file, open; use `open()` and `close()` (or `async with`)."""
+
+    def __init__(self, path: Path, writer: aiosqlite.Connection, reader: aiosqlite.Connection) -> None:
+        self.path = path
+        self._writer = writer
+        self._reader = reader
+        self._write_lock = asyncio.Lock()
+        self._read_lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: Path, *, check: bool = True) -> CompanyDatabase:
+        """Open (creating if absent) and migrate; StorageError if damaged or from a newer version.
+
+        `check` runs `PRAGMA quick_check` first (a full read of the file; skip it only for a file
+        this process just wrote).
+        """
+        path = await asyncio.to_thread(_prepare, path)
+        writer: aiosqlite.Connection | None = None
+        reader: aiosqlite.Connection | None = None
+        try:
+            writer = await aiosqlite.connect(path, isolation_level=None)
+            await _verify(path, writer, check=check)
+            for pragma in PRAGMAS:
+                await writer.execute(pragma)
+            await _migrate(path, writer)
+            reader = await aiosqlite.connect(path, isolation_level=None)
+            for pragma in PRAGMAS[1:]:
+                await reader.execute(pragma)
+        except BaseException as exc:
+            for conn in (reader, writer):
+                if conn is not None:
+                    await conn.close()
+            if isinstance(exc, sqlite3.Error):
+                raise storage_error(path, exc) from None
+            raise
+        return cls(path, writer, reader)
+
+    async def close(self) -> None:
+        async with self._write_lock, self._read_lock:
+            await self._reader.close()
+            await self._writer.close()
+
+    async def __aenter__(self) -> CompanyDatabase:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    @asynccontextmanager
+    async def write(self, fence: int | None) -> AsyncIterator[aiosqlite.Connection]:
+        """One `BEGIN IMMEDIATE` transaction on the writer; commits if the block returns.
+
+        With `fence` set, the stored fencing token is compared first, inside the same transaction:
+        LeaseLost (nothing written) if it differs. sqlite3 errors become StorageError naming the file.
+        """
+        async with self._write_lock:
+            conn = self._writer
+            try:
+                await conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise storage_error(self.path, exc) from None
+            try:
+                if fence is not None:
+                    await _check_fence(self.path, conn, fence)
+                yield conn
+                await conn.execute("COMMIT")
+            except BaseException as exc:
+                if conn.in_transaction:
+                    await conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.Error):
+                    raise storage_error(self.path, exc) from None
+                raise
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A read transaction: every query in the block sees the same snapshot."""
+        async with self._read_lock:
+            conn = self._reader
+            try:
+                await conn.execute("BEGIN")
+                yield conn
+            except sqlite3.Error as exc:
+                raise storage_error(self.path, exc) from None
+            finally:
+                if conn.in_transaction:
+                    await conn.execute("COMMIT")
+
+
+def _prepare(path: Path) -> Path:
+    path = path.expanduser().resolve()
+    check_header(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+async def _check_fence(path: Path, conn: aiosqlite.Connection, fence: int) -> None:
+    async with conn.execute("SELECT fencing_token FROM sync_lease WHERE id = 1") as cursor:
+        row = await cursor.fetchone()
+    stored = int(row[0]) if row is not None else 0
+    if stored != fence:
+        raise LeaseLost(f"{path}: fencing token {fence} is stale (the lease now carries {stored})")
+
+
+async def _verify(path: Path, conn: aiosqlite.Connection, *, check: bool) -> None:
+    """Read-only checks: integrity and version. Nothing is written before they pass."""
+    try:
+        async with conn.execute("PRAGMA user_version") as cursor:
+            row = await cursor.fetchone()
+        version = int(row[0]) if row else 0
+        if check and version > 0:
+            async with conn.execute("PRAGMA quick_check") as cursor:
+                found = [str(r[0]) for r in await cursor.fetchall()]
+            if found != ["ok"]:
+                shown = "; ".join(found[:3])
+                raise StorageError(f"{path}: the company database is damaged (integrity check: {shown})")
+    except sqlite3.DatabaseError as exc:
+        raise StorageError(f"{path}: the company database is damaged or not a database ({exc})") from None
+    check_version(path, version)
+
+
+async def _migrate(path: Path, conn: aiosqlite.Connection) -> None:
+    async with conn.execute("PRAGMA user_version") as cursor:
+        row = await cursor.fetchone()
+    current = int(row[0]) if row else 0
+    for version, script in MIGRATIONS:
+        if version <= current:
+            continue
+        logger.info("company database {}: migrating to schema version {}", path.name, version)
+        try:
+            await conn.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;")
+        except BaseException:
+            if conn.in_transaction:
+                await conn.execute("ROLLBACK")
+            raise
