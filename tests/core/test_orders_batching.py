@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -43,7 +44,7 @@ def _order(**changes: object) -> Order:
         shipping=Shipping(method_id=1, cost=Decimal("14.99"), payment_method_id="p-blik"),
         message="Proszę o szybką wysyłkę",
     )
-    return Order(**{**{f: getattr(base, f) for f in base.__slots__}, **changes})  # type: ignore[arg-type]
+    return replace(base, **changes)  # type: ignore[arg-type]
 
 
 def test_order_becomes_a_draft_with_lines_shipping_and_payment_form() -> None:
