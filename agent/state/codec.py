@@ -1,0 +1,69 @@
+"""How values are written to and read from the state database's columns.
+
+Times are ISO-8601 UTC text with microseconds (so they sort as text), money is `Decimal` as text
+(never a float), and small structured values are compact JSON with sorted keys (so equal values
+give equal text, which content hashes and tests rely on).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from agent.errors import Bug
+
+
+def time_to_text(moment: datetime) -> str:
+    """`moment` as UTC ISO-8601 text; a naive datetime is our bug (its zone is unknown)."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise Bug(f"naive datetime {moment!r} given to the state database")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def time_from_text(text: str) -> datetime:
+    return datetime.fromisoformat(text).astimezone(UTC)
+
+
+def optional_time_from_text(text: str | None) -> datetime | None:
+    return None if text is None else time_from_text(text)
+
+
+def optional_time_to_text(moment: datetime | None) -> str | None:
+    return None if moment is None else time_to_text(moment)
+
+
+def money_to_text(amount: Decimal | None) -> str | None:
+    if amount is None:
+        return None
+    if not isinstance(amount, Decimal) or not amount.is_finite():
+        # A float here would already have lost cents; refuse rather than store a rounded value.
+        raise Bug(f"money must be a finite Decimal, got {amount!r}")
+    return str(amount)
+
+
+def money_from_text(text: str | None) -> Decimal | None:
+    if text is None:
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation as exc:
+        raise Bug(f"stored amount {text!r} is not a decimal number") from exc
+
+
+def json_to_text(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def json_from_text(text: str) -> Any:
+    return json.loads(text)
+
+
+Clock = Callable[[], datetime]
+"""Where the state database reads "now" from; tests inject a fake one."""
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)

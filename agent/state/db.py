@@ -1,0 +1,252 @@
+"""The state database file: opening, PRAGMAs, migrations, the writer lock, and error translation.
+
+One `Database` is one process's handle on the file. It keeps two aiosqlite connections: a writer
+behind an `asyncio.Lock` whose every transaction starts with `BEGIN IMMEDIATE` (so two processes,
+the headless service and a TUI, queue on SQLite's lock instead of failing half way), and a
+read-only reader, which WAL lets run beside the writer. `busy_timeout` makes a process wait for
+the other's write rather than fail at once.
+
+Opening refuses, without writing a byte:
+- a file that is not an SQLite database or fails `PRAGMA quick_check` (damaged), naming the file;
+- a file whose `PRAGMA user_version` is newer than this code's schema.
+Every sqlite3 error leaves as a `StorageError` naming the file ("disk is full" said in words), with
+the transaction rolled back; a constraint violation is a `Bug` (our SQL broke an invariant).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+from loguru import logger
+
+from agent.errors import Bug, MarketsyncError, StorageError
+from agent.state.schema import MIGRATIONS, SCHEMA_VERSION
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+Params = Sequence[Any] | Mapping[str, Any]
+
+_DAMAGED_HINT = (
+    "restore it from a backup, or move it aside and start again (run history and last-sent data are then lost; "
+    "offers are found again by their externalId)"
+)
+
+
+class Database:
+    """One process's handle on the state database file; `open()` before use, `close()` after."""
+
+    def __init__(self, path: Path, *, busy_timeout_s: float = 10.0) -> None:
+        self.path = path
+        self._busy_timeout_ms = int(busy_timeout_s * 1000)
+        self._writer: aiosqlite.Connection | None = None
+        self._reader: aiosqlite.Connection | None = None
+        self._write_lock = asyncio.Lock()
+
+    # --- lifecycle ----------------------------------------------------------------------------
+
+    async def open(self) -> None:
+        """Open (creating if absent) and migrate the file. Raises StorageError (damaged, newer, unusable)."""
+        if self._writer is not None:
+            return
+        existed = self._check_header()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageError(f"Cannot create the folder of the state database {self.path}: {exc}") from exc
+        writer = await self._connect()
+        try:
+            await self._refuse_newer(writer)
+            if existed:
+                await self._check_integrity(writer)
+            await self._configure_writer(writer)
+            self._writer = writer
+            await self._migrate()
+            reader = await self._connect()
+            await reader.execute("PRAGMA query_only = ON")
+            self._reader = reader
+        except BaseException:
+            self._writer = None
+            await writer.close()
+            raise
+        logger.debug("state database {} open (schema {})", self.path, SCHEMA_VERSION)
+
+    async def close(self) -> None:
+        for conn in (self._reader, self._writer):
+            if conn is not None:
+                await conn.close()
+        self._reader = self._writer = None
+
+    # --- transactions and queries -------------------------------------------------------------
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A write transaction (`BEGIN IMMEDIATE` ... `COMMIT`) on the writer connection.
+
+        Everything done inside lands together or not at all. Raises StorageError (full disk, busy
+        past the timeout, damaged) or Bug (a constraint broke), after rolling back.
+        """
+        conn = self._writer
+        if conn is None:
+            raise Bug(f"state database {self.path} used before open() or after close()")
+        async with self._write_lock:
+            try:
+                await conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise self.translate(exc) from exc
+            try:
+                yield conn
+                await conn.execute("COMMIT")
+            except BaseException as exc:
+                # SQLite may already have rolled back by itself (it does on a full disk).
+                if conn.in_transaction:
+                    await conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.Error):
+                    raise self.translate(exc) from exc
+                raise
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        """Rows of one read statement on the reader connection (its own snapshot). Raises StorageError."""
+        conn = self._reader
+        if conn is None:
+            raise Bug(f"state database {self.path} used before open() or after close()")
+        try:
+            async with conn.execute(sql, params) as cursor:
+                return list(await cursor.fetchall())
+        except sqlite3.Error as exc:
+            raise self.translate(exc) from exc
+
+    async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        rows = await self.fetchall(sql, params)
+        return rows[0] if rows else None
+
+    async def limit_size(self, max_pages: int) -> None:
+        """Cap the file at `max_pages` pages for this process: a write past it fails as on a full disk.
+
+        Tests use it to produce SQLite's real "database or disk is full" error.
+        """
+        async with self.write() as conn:
+            await conn.execute(f"PRAGMA max_page_count = {int(max_pages)}")
+
+    async def page_count(self) -> int:
+        row = await self.fetchone("PRAGMA page_count")
+        return int(row[0]) if row else 0
+
+    def translate(self, exc: sqlite3.Error) -> MarketsyncError:
+        """The agent's error for an sqlite3 error on this file."""
+        text = str(exc)
+        lowered = text.lower()
+        if "disk is full" in lowered:
+            return StorageError(
+                f"The state database {self.path} could not be written: the disk is full (SQLite: {text}); "
+                "nothing of that change was saved",
+                hint="free disk space on that drive, then run again",
+            )
+        if "locked" in lowered or "busy" in lowered:
+            return StorageError(
+                f"The state database {self.path} stayed locked by another process past "
+                f"{self._busy_timeout_ms / 1000:g} s (SQLite: {text})",
+                hint="check that no stuck marketsync process holds it, then run again",
+            )
+        if "not a database" in lowered or "malformed" in lowered or "corrupt" in lowered:
+            return self._damaged(text)
+        if isinstance(exc, sqlite3.IntegrityError):
+            return Bug(f"A write to the state database {self.path} broke a constraint: {text}")
+        return StorageError(f"The state database {self.path} failed: {text}")
+
+    # --- opening steps ------------------------------------------------------------------------
+
+    def _damaged(self, detail: str) -> StorageError:
+        return StorageError(
+            f"The state database {self.path} is damaged ({detail}); it was left untouched", hint=_DAMAGED_HINT
+        )
+
+    def _check_header(self) -> bool:
+        """Whether a non-empty file is there; refuse one that is not SQLite before SQLite touches it."""
+        try:
+            with self.path.open("rb") as handle:
+                head = handle.read(len(SQLITE_HEADER))
+        except FileNotFoundError:
+            return False
+        except OSError as exc:
+            raise StorageError(f"Cannot read the state database {self.path}: {exc}") from exc
+        if not head:
+            return False
+        if head != SQLITE_HEADER:
+            raise self._damaged("not an SQLite database")
+        return True
+
+    async def _connect(self) -> aiosqlite.Connection:
+        try:
+            conn = await aiosqlite.connect(self.path, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise self.translate(exc) from exc
+        conn.row_factory = sqlite3.Row
+        try:
+            await conn.execute(f"PRAGMA busy_timeout = {self._busy_timeout_ms}")
+        except sqlite3.Error as exc:
+            await conn.close()
+            raise self.translate(exc) from exc
+        return conn
+
+    async def _refuse_newer(self, conn: aiosqlite.Connection) -> None:
+        version = await self._user_version(conn)
+        if version > SCHEMA_VERSION:
+            raise StorageError(
+                f"The state database {self.path} was written by a newer marketsync (schema version {version}; "
+                f"this one knows up to {SCHEMA_VERSION}); it was left untouched",
+                hint="upgrade marketsync, or point it at another home folder",
+            )
+
+    async def _check_integrity(self, conn: aiosqlite.Connection) -> None:
+        try:
+            async with conn.execute("PRAGMA quick_check") as cursor:
+                findings = [str(row[0]) for row in await cursor.fetchall()]
+        except sqlite3.Error as exc:
+            raise self.translate(exc) from exc
+        if findings != ["ok"]:
+            raise self._damaged("; ".join(findings[:3]))
+
+    async def _configure_writer(self, conn: aiosqlite.Connection) -> None:
+        try:
+            async with conn.execute("PRAGMA journal_mode = WAL") as cursor:
+                row = await cursor.fetchone()
+            for pragma in ("PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON"):
+                await conn.execute(pragma)
+        except sqlite3.Error as exc:
+            raise self.translate(exc) from exc
+        mode = str(row[0]).lower() if row else ""
+        if mode != "wal":
+            raise StorageError(
+                f"The state database {self.path} cannot use WAL journaling (got {mode!r})",
+                hint="keep the agent's home on a local disk, not a network share",
+            )
+
+    async def _user_version(self, conn: aiosqlite.Connection) -> int:
+        try:
+            async with conn.execute("PRAGMA user_version") as cursor:
+                row = await cursor.fetchone()
+        except sqlite3.Error as exc:
+            raise self.translate(exc) from exc
+        return int(row[0]) if row else 0
+
+    async def _migrate(self) -> None:
+        async with self.write() as conn:
+            # Read inside the transaction: another process may have migrated since we looked.
+            version = await self._user_version(conn)
+            if version > SCHEMA_VERSION:
+                await self._refuse_newer(conn)
+            for number, statements in _pending(version):
+                for statement in statements:
+                    await conn.execute(statement)
+                await conn.execute(f"PRAGMA user_version = {number}")
+                logger.info("state database {} migrated to schema {}", self.path, number)
+
+
+def _pending(version: int) -> Iterable[tuple[int, tuple[str, ...]]]:
+    for index in range(version, len(MIGRATIONS)):
+        yield index + 1, MIGRATIONS[index]

@@ -1,0 +1,202 @@
+"""What the state database holds, as frozen values: runs, item outcomes, progress, checkpoints,
+offer links, quarantined orders, the scheduler lease, schedule bookkeeping and connection state.
+
+Every time is an aware UTC `datetime`; money is `Decimal`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Any, Literal
+
+from agent.domain import JobName
+from agent.errors import MalformedAnswer, MarketsyncError
+
+RunTrigger = Literal["automatic", "manual"]
+RunResult = Literal["running", "success", "partial", "failed", "interrupted"]
+RUN_RESULTS: tuple[RunResult, ...] = ("running", "success", "partial", "failed", "interrupted")
+Outcome = Literal["ok", "skipped", "failed"]
+SchedulerRole = Literal["service", "tui"]
+ConnectionStatus = Literal["connected", "connection_error", "unknown"]
+LinkStatus = Literal["active", "ended"]
+
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+# --- runs ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    """What a run was asked to do (the seed's "Wymiana danych" window)."""
+
+    jobs: tuple[JobName, ...]
+    force_full: bool = False
+    """Resend every offer, not only what changed since the last correct run."""
+    send_all_binary: bool = False
+    """Re-upload every image, not only those whose content hash changed."""
+
+
+@dataclass(frozen=True, slots=True)
+class JobTotals:
+    """Item counts of one job in one run."""
+
+    ok: int = 0
+    skipped: int = 0
+    failed: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.ok + self.skipped + self.failed
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """One run of one company's jobs, as recorded in the run history."""
+
+    id: int
+    company: str
+    trigger: RunTrigger
+    operator: str
+    options: RunOptions
+    host: str
+    pid: int
+    started: datetime
+    finished: datetime | None
+    result: RunResult
+    totals: Mapping[str, JobTotals] = field(default_factory=lambda: MappingProxyType({}))
+    """Per job name; empty while the run is going."""
+    error_summary: str = ""
+
+    @property
+    def duration(self) -> timedelta | None:
+        return None if self.finished is None else self.finished - self.started
+
+
+@dataclass(frozen=True, slots=True)
+class ItemOutcome:
+    """What happened to one item (a product, an order, an offer) in one job of a run."""
+
+    job: JobName
+    item: str
+    """A key naming the item, such as "product:123", "order:456", "offer:789"."""
+    outcome: Outcome
+    error_class: str = ""
+    message: str = ""
+    hint: str = ""
+    """What to do about it, in words an operator understands."""
+    payload: str | None = None
+    """The raw answer or order, kept for malformed answers and quarantined orders."""
+
+    @classmethod
+    def from_error(cls, job: JobName, item: str, error: Exception, *, outcome: Outcome = "failed") -> ItemOutcome:
+        """The outcome for an item that raised `error`: its class, message and hint (and payload if any)."""
+        hint = error.hint if isinstance(error, MarketsyncError) else ""
+        message = error.message if isinstance(error, MarketsyncError) else str(error)
+        payload = error.payload if isinstance(error, MalformedAnswer) and error.payload else None
+        return cls(job, item, outcome, type(error).__name__, message, hint, payload)
+
+
+@dataclass(frozen=True, slots=True)
+class JobProgress:
+    """How far one job of a run has got, as last stored for other processes."""
+
+    run_id: int
+    job: JobName
+    done: int
+    total: int
+    updated: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Checkpoint:
+    """Where an interrupted job resumes: a small JSON value and the run that wrote it."""
+
+    company: str
+    job: JobName
+    value: Any
+    run_id: int
+    updated: datetime
+
+
+# --- offers and orders -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class OfferLink:
+    """A product's offer on the marketplace and what was last sent for it.
+
+    `offer_id` is None while a create is in flight (the offer is then found by `external_id`).
+    `updated` is set by the database; its value is ignored on upsert.
+    """
+
+    product_id: int
+    external_id: str
+    offer_id: int | None = None
+    content_hash: str | None = None
+    images: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
+    """sha256 of an image's bytes -> the URL the marketplace stored it under."""
+    price: Decimal | None = None
+    quantity: int | None = None
+    status: LinkStatus = "active"
+    updated: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QuarantinedOrder:
+    """An order the agent could not import; it stays `new` on the marketplace until it imports."""
+
+    company: str
+    order_id: int
+    reason: str
+    payload: str
+    first_seen: datetime
+    last_seen: datetime
+    attempts: int
+
+
+# --- scheduler and connection ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SchedulerHolder:
+    """The one process of an installation that fires schedules."""
+
+    host: str
+    pid: int
+    role: SchedulerRole
+    started: datetime
+    heartbeat: datetime
+    stale_after_s: float
+    """Once the heartbeat is this old the holder is taken for dead."""
+
+    def is_stale(self, now: datetime) -> bool:
+        return (now - self.heartbeat).total_seconds() > self.stale_after_s
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleState:
+    """A company's schedule bookkeeping."""
+
+    company: str
+    last_fire: datetime | None = None
+    next_fire: datetime | None = None
+    missed: int = 0
+    """Fires that passed while nothing could run them (coalesced into one run)."""
+    skipped: int = 0
+    """Fires that came while the company's previous run was still going."""
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionState:
+    """Whether a company's marketplace account works ("Połączono" / "Błąd połączenia")."""
+
+    company: str
+    state: ConnectionStatus
+    reason: str = ""
+    changed: datetime | None = None
+    """When the state last changed; None if it was never recorded."""
