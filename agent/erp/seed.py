@@ -225,9 +225,9 @@ def _fill(conn: sqlite3.Connection, count: int, rng: random.Random, contractor_c
         )
     )
     price_rows.append((shipping_id, 1, str(net_from_gross(Decimal("15.99"), "23%")), "15.99"))
-    retail = {int(str(r[0])): Decimal(str(r[3])) for r in price_rows if r[1] == 1}
+    retail_prices = {int(str(r[0])): Decimal(str(r[3])) for r in price_rows if r[1] == 1}
     vat_of = {int(str(r[0])): str(r[6]) for r in product_rows}
-    documents = _documents(rng, stock_rows, retail=retail, vat=vat_of, n_contractors=n_contractors, count=count)
+    documents = _documents(rng, stock_rows, retail=retail_prices, vat=vat_of, n_contractors=n_contractors, count=count)
 
     conn.executemany(
         """INSERT INTO products (id, code, ean, name, description, unit, vat_rate, active, shared_for_sale,
