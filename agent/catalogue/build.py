@@ -217,13 +217,20 @@ def render(document: Mapping[str, Any]) -> bytes:
 
 
 def main(argv: Sequence[str] = ()) -> int:
+    """Regenerate the shipped file; with `--check`, only say (exit 1) whether it is out of date."""
     source = yaml.safe_load(SOURCE.read_text(encoding="utf-8"))
     try:
         document = build(source)
     except SourceError as exc:
         print(f"source.yaml: {exc}", file=sys.stderr)
         return 1
-    OUTPUT.write_bytes(render(document))
+    data = render(document)
+    if "--check" in argv:
+        if not OUTPUT.exists() or OUTPUT.read_bytes() != data:
+            print(f"{OUTPUT.name} is out of date: run python -m agent.catalogue.build", file=sys.stderr)
+            return 1
+        return 0
+    OUTPUT.write_bytes(data)
     leaves = sum(1 for c in document["categories"] if not c["hasSubcategories"])
     print(f"{OUTPUT.name}: {len(document['categories'])} categories, {leaves} leaves")
     return 0
