@@ -1,0 +1,126 @@
+"""Linking an account: wszystko.pl's device-code flow (authlib has no client for it).
+
+`register` asks for a device code and the page the user opens; `wait_for_tokens` polls
+`GET /integration/token?deviceCode=` at the server's `interval` (5 s more after each `slow_down`)
+until the user consents, refuses, or the code expires. The device code and the page's address are
+secrets: they go to the user, never into a log line or an exception text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from typing import Literal
+
+import httpx2
+from loguru import logger
+
+from agent.errors import MarketplaceUnavailable, RelinkAccount
+from agent.logs import register_secret
+from agent.marketplace import parsing
+from agent.marketplace.limits import parse_retry_after
+from agent.marketplace.models import DeviceRegistration, TokenPair
+
+SLOW_DOWN_STEP = 5
+# Consecutive network faults tolerated while polling before giving up: a blip must not cost the
+# user a new consent, a dead network must not keep them waiting for ten minutes.
+MAX_POLL_FAULTS = 5
+
+LinkFailure = Literal["denied", "expired", "refused"]
+
+
+class LinkFailed(RelinkAccount):
+    """The device flow ended without tokens; `reason` is denied, expired or refused."""
+
+    def __init__(self, message: str, *, reason: LinkFailure, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.reason = reason
+
+
+async def register(http: httpx2.AsyncClient) -> DeviceRegistration:
+    """A new device code and the page for the user. Raises MarketplaceUnavailable, MalformedAnswer."""
+    try:
+        response = await http.get("/integration/register")
+    except httpx2.TransportError as exc:
+        raise MarketplaceUnavailable(f"linking: the marketplace cannot be reached ({exc.__class__.__name__})") from None
+    if response.status_code != 200:
+        raise MarketplaceUnavailable(f"linking: the marketplace answered {response.status_code} to the registration")
+    registration = parsing.parse(response.text, "device registration", parsing.device_registration)
+    register_secret(registration.device_code)
+    register_secret(registration.verification_uri)
+    register_secret(registration.verification_uri_pretty)
+    return registration
+
+
+async def wait_for_tokens(
+    http: httpx2.AsyncClient,
+    registration: DeviceRegistration,
+    *,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> TokenPair:
+    """Poll until the user consents; the new pair.
+
+    Raises LinkFailed (denied, expired, refused), MarketplaceUnavailable (the network failed
+    MAX_POLL_FAULTS times in a row), MalformedAnswer (the tokens did not parse).
+    """
+    interval = float(max(1, registration.interval))
+    give_up = clock() + registration.expires_in
+    faults = 0
+    while True:
+        await sleep(interval)
+        if clock() >= give_up:
+            raise _expired()
+        try:
+            response = await http.get("/integration/token", params={"deviceCode": registration.device_code})
+        except httpx2.TransportError as exc:
+            faults += 1
+            if faults >= MAX_POLL_FAULTS:
+                raise MarketplaceUnavailable(
+                    f"linking: the marketplace stopped answering ({exc.__class__.__name__})"
+                ) from None
+            continue
+        status = response.status_code
+        if status == 200:
+            pair = parsing.parse(response.text, "linking tokens", parsing.token_pair)
+            register_secret(pair.access_token)
+            register_secret(pair.refresh_token)
+            return pair
+        if status == 429:
+            await sleep(parse_retry_after(response.headers.get("Retry-After")))
+            continue
+        if status >= 500:
+            faults += 1
+            if faults >= MAX_POLL_FAULTS:
+                raise MarketplaceUnavailable(f"linking: the marketplace answered {status} {faults} times in a row")
+            continue
+        faults = 0
+        error = parsing.oauth_error(response.text)
+        if error == "authorization_pending":
+            continue
+        if error == "slow_down":
+            interval += SLOW_DOWN_STEP
+            logger.debug(f"linking: the marketplace asks to poll slower; every {interval:.0f} s now")
+            continue
+        if error == "access_denied":
+            raise LinkFailed(
+                "Odmówiono dostępu: the user refused the link on the marketplace page",
+                reason="denied",
+                hint="run `marketsync connect COMPANY` again and allow access",
+            )
+        if error == "expired_token":
+            raise _expired()
+        raise LinkFailed(
+            f"the marketplace refused the link ({error or status})",
+            reason="refused",
+            hint="run `marketsync connect COMPANY` again",
+        )
+
+
+def _expired() -> LinkFailed:
+    return LinkFailed(
+        "Kod wygasł: the code expired before the link was approved",
+        reason="expired",
+        hint="run `marketsync connect COMPANY` again and approve within the time shown",
+    )

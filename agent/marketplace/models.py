@@ -1,0 +1,132 @@
+"""Values the marketplace port speaks in, beyond the shared ones in `agent.domain`.
+
+Secrets (tokens, device codes) are kept out of `repr`, so a value printed by accident leaks nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Literal
+
+from agent.domain import LeadTime, OfferStatus, OrderStatus, PaymentStatus, StockUnit, VatRate
+
+ParameterValueIn = str | Decimal | int | tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TokenPair:
+    """An account's tokens, with absolute expiry times (UTC)."""
+
+    access_token: str = field(repr=False)
+    refresh_token: str = field(repr=False)
+    access_expires_at: datetime
+    refresh_expires_at: datetime
+    token_type: str = "Bearer"
+    integration_id: str | None = None
+
+    def access_expires_within(self, seconds: float, now: datetime | None = None) -> bool:
+        """True when the access token is expired or will be within `seconds`."""
+        now = now or datetime.now(UTC)
+        return self.access_expires_at - timedelta(seconds=seconds) <= now
+
+    def refresh_expired(self, now: datetime | None = None) -> bool:
+        return self.refresh_expires_at <= (now or datetime.now(UTC))
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceRegistration:
+    """The answer of `GET /integration/register`: what the user opens, and how we poll."""
+
+    device_code: str = field(repr=False)
+    verification_uri: str = field(repr=False)
+    """The page with the device code in it (a secret: shown to the user, never logged)."""
+    verification_uri_pretty: str = field(repr=False)
+    expires_in: int = 600
+    interval: int = 5
+
+
+@dataclass(frozen=True, slots=True)
+class IntegrationSession:
+    """One connection of an external system to the account (`/me/integrations`)."""
+
+    id: str
+    user_name: str
+    start: datetime
+    last_access: datetime
+    ip_address: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OfferDraft:
+    """What we send to create or replace an offer. Price and quantity are gross PLN and pieces."""
+
+    external_id: str
+    title: str
+    price: Decimal
+    category_id: int
+    vat_rate: VatRate
+    stock_quantity: int
+    unit: StockUnit = "sztuk"
+    description: str = ""
+    gallery: tuple[str, ...] = ()
+    parameters: tuple[tuple[int, ParameterValueIn], ...] = ()
+    shipping_tariff_id: str | None = None
+    return_policy_id: str | None = None
+    complaint_policy_id: str | None = None
+    guarantee_id: str | None = None
+    lead_time: LeadTime | None = None
+    is_draft: bool = False
+    status: OfferStatus | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MarketOffer:
+    """An offer as the marketplace holds it."""
+
+    id: int
+    status: OfferStatus
+    title: str
+    price: Decimal
+    category_id: int
+    vat_rate: VatRate
+    stock_quantity: int
+    created: datetime
+    modified: datetime
+    external_id: str | None = None
+    unit: StockUnit | None = None
+    gallery: tuple[str, ...] = ()
+    link: str | None = None
+    sold: int = 0
+
+
+BulkFailureCode = Literal[
+    "resourceNotFound", "authenticationFailed", "resourceUpdateFailed", "validationFailed", "unspecified"
+]
+
+
+@dataclass(frozen=True, slots=True)
+class BulkFailure:
+    """One offer a bulk price or quantity change did not change."""
+
+    offer_id: int
+    code: BulkFailureCode
+    message: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFile:
+    """An image stored by the marketplace; `url` goes into an offer's gallery."""
+
+    name: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class SaleStatus:
+    """The current status of one order (`retrieve-statuses`)."""
+
+    order_id: int
+    status: OrderStatus
+    payment_status: PaymentStatus

@@ -1,0 +1,282 @@
+"""An account's tokens in use: refreshed ahead of expiry and once on a 401, one refresh at a time.
+
+authlib's `AsyncOAuth2Client` is the account's long-lived HTTP client. Compliance hooks adapt it to
+wszystko.pl: the refresh token travels in the query string (`POST /integration/token?refreshToken=`)
+and the answer's fields are camelCase. authlib refreshes on expiry only within one client and knows
+nothing of other processes, so `TokenKeeper` owns freshness instead:
+
+* within the process, an asyncio lock makes concurrent callers share one refresh;
+* across processes (the headless service and a TUI on one installation), a file lock surrounds
+  "re-read the store, refresh if still needed, store the new pair", and the rotated pair is stored
+  before it is used, so a process that waited adopts its neighbour's pair instead of spending the
+  rotated-away refresh token;
+* `invalid_grant` marks the company "Błąd połączenia" and raises RelinkAccount; after that nothing
+  is sent for the company until it is linked again (a new pair in the store, state connected).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, quote
+
+import httpx2
+from authlib.integrations.httpx_client import AsyncOAuth2Client, OAuthError
+from loguru import logger
+
+from agent.errors import MalformedAnswer, MarketplaceUnavailable, RateLimited, RelinkAccount
+from agent.logs import register_secret
+from agent.marketplace import parsing
+from agent.marketplace.connection import ConnectionRegistry
+from agent.marketplace.limits import parse_retry_after
+from agent.marketplace.models import TokenPair
+from agent.marketplace.token_store import TokenStore
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: the in-process lock still holds
+    fcntl = None  # type: ignore[assignment]
+
+REFRESH_AHEAD = 60.0
+"""Refresh an access token this many seconds before it expires."""
+LOCK_WAIT = 30.0
+
+
+def _camel_to_oauth(response: httpx2.Response) -> httpx2.Response:
+    """Compliance hook: a camelCase TokenPair answer -> the snake_case fields authlib reads."""
+    if response.status_code != 200:
+        return response
+    try:
+        data = response.json()
+    except ValueError:
+        return response
+    if not isinstance(data, dict) or "accessToken" not in data:
+        return response
+    renamed = {
+        "access_token": data.get("accessToken"),
+        "refresh_token": data.get("refreshToken"),
+        "expires_in": data.get("expiresIn"),
+        "refresh_expires_in": data.get("refreshExpiresIn"),
+        "token_type": data.get("tokenType") or "Bearer",
+        "integration_id": data.get("integrationId"),
+    }
+    return httpx2.Response(200, json=renamed, request=response.request)
+
+
+def _refresh_in_query(url: str, headers: dict[str, str], body: str) -> tuple[str, dict[str, str], str]:
+    """Compliance hook: the refresh token goes in the query string (`?refreshToken=`), not the body."""
+    fields = dict(parse_qsl(body))
+    refresh = fields.get("refresh_token", "")
+    return f"{url}?refreshToken={quote(refresh, safe='')}", headers, ""
+
+
+class MarketplaceOAuthClient(AsyncOAuth2Client):  # type: ignore[misc]
+    """authlib's client fitted to wszystko.pl; token freshness is the `TokenKeeper`'s job."""
+
+    def __init__(self, *, token_endpoint: str, **kwargs: Any) -> None:
+        super().__init__(token_endpoint=token_endpoint, token_endpoint_auth_method="none", leeway=0, **kwargs)
+        self.register_compliance_hook("refresh_token_request", _refresh_in_query)
+        self.register_compliance_hook("refresh_token_response", _camel_to_oauth)
+        self.register_compliance_hook("access_token_response", _camel_to_oauth)
+
+    async def ensure_active_token(self, token: Any) -> None:
+        # authlib would refresh here without the cross-process lock; the keeper refreshes before calls.
+        return None
+
+
+def pair_from_oauth(token: dict[str, Any], previous: TokenPair | None, now: datetime) -> TokenPair:
+    """authlib's token dict (after the compliance hook) -> TokenPair."""
+    try:
+        access = str(token["access_token"])
+        refresh = str(token.get("refresh_token") or (previous.refresh_token if previous else ""))
+        expires_in = int(token["expires_in"])
+        refresh_in = token.get("refresh_expires_in")
+    except (KeyError, TypeError, ValueError):
+        raise MalformedAnswer("token refresh: unexpected answer") from None
+    if not refresh:
+        raise MalformedAnswer("token refresh: the answer has no refresh token")
+    refresh_expires = (
+        now + timedelta(seconds=int(refresh_in))
+        if refresh_in is not None
+        else (previous.refresh_expires_at if previous else now)
+    )
+    integration = token.get("integration_id") or (previous.integration_id if previous else None)
+    return TokenPair(
+        access_token=access,
+        refresh_token=refresh,
+        access_expires_at=now + timedelta(seconds=expires_in),
+        refresh_expires_at=refresh_expires,
+        token_type=str(token.get("token_type") or "Bearer"),
+        integration_id=None if integration is None else str(integration),
+    )
+
+
+@contextlib.asynccontextmanager
+async def file_lock(path: Path, wait: float = LOCK_WAIT) -> AsyncIterator[None]:
+    """An exclusive advisory lock on `path` held across processes (polled, so cancellation is safe)."""
+    if fcntl is None:  # pragma: no cover
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        loop = asyncio.get_running_loop()
+        give_up = loop.time() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if loop.time() >= give_up:
+                    raise MarketplaceUnavailable(
+                        "another process has been refreshing this account's tokens for too long"
+                    ) from None
+                await asyncio.sleep(0.02)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+class TokenKeeper:
+    """Hands out a fresh access token for one company's account; refreshes one at a time."""
+
+    def __init__(
+        self,
+        company: str,
+        oauth: MarketplaceOAuthClient,
+        store: TokenStore,
+        connections: ConnectionRegistry,
+        lock_path: Path,
+        *,
+        refresh_ahead: float = REFRESH_AHEAD,
+        refresh_timeout: float = 30.0,
+    ) -> None:
+        self.company = company
+        self.oauth = oauth
+        self.store = store
+        self.connections = connections
+        self.lock_path = lock_path
+        self.refresh_ahead = refresh_ahead
+        self.refresh_timeout = refresh_timeout
+        self._pair: TokenPair | None = None
+        self._broken: str | None = None
+        self._lock = asyncio.Lock()
+        self.refresh_count = 0
+        """Refresh calls this keeper made (for tests and the status screen)."""
+
+    @property
+    def pair(self) -> TokenPair | None:
+        return self._pair
+
+    def _adopt(self, pair: TokenPair) -> None:
+        register_secret(pair.access_token)
+        register_secret(pair.refresh_token)
+        self._pair = pair
+        self.oauth.token = {
+            "access_token": pair.access_token,
+            "refresh_token": pair.refresh_token,
+            "token_type": pair.token_type,
+            "expires_at": int(pair.access_expires_at.timestamp()),
+        }
+
+    def mark_broken(self, reason: str) -> RelinkAccount:
+        self._broken = reason
+        self.connections.set_error(self.company, reason)
+        return RelinkAccount(f"{self.company}: {reason}")
+
+    def _check_linked(self) -> TokenPair:
+        """The current pair; RelinkAccount while the company is in "Błąd połączenia" or unlinked."""
+        if self._broken is not None or self._pair is None:
+            info = self.connections.get(self.company)
+            if info.state == "error":
+                self._broken = info.reason or "the account must be linked again"
+                raise RelinkAccount(f"{self.company}: {self._broken}")
+            stored = self.store.load(self.company)
+            if stored is None:
+                raise RelinkAccount(f"{self.company}: no marketplace account is linked")
+            if self._broken is not None and self._pair is not None and stored.refresh_token == self._pair.refresh_token:
+                raise RelinkAccount(f"{self.company}: {self._broken}")
+            self._broken = None
+            self._adopt(stored)
+        assert self._pair is not None
+        return self._pair
+
+    async def access_token(self) -> str:
+        """A usable access token, refreshed first when it expires within `refresh_ahead` seconds.
+
+        Raises RelinkAccount (not linked, or the refresh token was refused), MarketplaceUnavailable /
+        RateLimited (the refresh could not be done now), StorageError (the new pair cannot be stored).
+        """
+        pair = self._check_linked()
+        if pair.access_expires_within(self.refresh_ahead):
+            await self._refresh(stale_access=pair.access_token, forced=False)
+        assert self._pair is not None
+        return self._pair.access_token
+
+    async def after_unauthorized(self, used_access: str) -> None:
+        """A call with `used_access` got 401: refresh once, unless someone already replaced it."""
+        pair = self._check_linked()
+        if pair.access_token != used_access:
+            return
+        await self._refresh(stale_access=used_access, forced=True)
+
+    async def _refresh(self, *, stale_access: str, forced: bool) -> None:
+        async with self._lock:
+            assert self._pair is not None
+            if self._pair.access_token != stale_access:
+                return  # a concurrent caller refreshed while we waited for the lock
+            async with file_lock(self.lock_path):
+                stored = self.store.load(self.company)
+                if stored is None:
+                    raise self.mark_broken("the tokens were removed (disconnected)")
+                if stored.refresh_token != self._pair.refresh_token:
+                    # Another process rotated the pair and stored it: use theirs, never spend ours.
+                    self._adopt(stored)
+                    if stored.access_token != stale_access and not stored.access_expires_within(self.refresh_ahead):
+                        logger.bind(company=self.company).debug("adopted tokens refreshed by another process")
+                        return
+                elif forced is False and not stored.access_expires_within(self.refresh_ahead):
+                    self._adopt(stored)
+                    return
+                new = await self._call_refresh(self._pair)
+                self.store.save(self.company, new)  # stored before it is used
+                self._adopt(new)
+                self.connections.set_connected(self.company)
+                logger.bind(company=self.company).debug(
+                    "access token refreshed; valid until {}", new.access_expires_at.isoformat(timespec="seconds")
+                )
+
+    async def _call_refresh(self, pair: TokenPair) -> TokenPair:
+        url = str(self.oauth.metadata["token_endpoint"])
+        self.refresh_count += 1
+        try:
+            async with asyncio.timeout(self.refresh_timeout):
+                token = await self.oauth.refresh_token(url, refresh_token=pair.refresh_token, auth=httpx2.Auth())
+        except OAuthError as exc:
+            if exc.error in ("invalid_grant", "expired_token", "access_denied"):
+                raise self.mark_broken("the marketplace refused the refresh token (invalid_grant)") from None
+            raise MarketplaceUnavailable(f"token refresh refused: {exc.error}") from None
+        except httpx2.HTTPStatusError as exc:
+            status = exc.response.status_code
+            if status == 429:
+                wait = parse_retry_after(exc.response.headers.get("Retry-After"))
+                raise RateLimited("token refresh: rate limited", retry_after=wait) from None
+            if status in (400, 401):
+                error = parsing.oauth_error(exc.response.text)
+                if error == "invalid_grant":
+                    raise self.mark_broken("the marketplace refused the refresh token (invalid_grant)") from None
+            raise MarketplaceUnavailable(f"token refresh: the marketplace answered {status}") from None
+        except (httpx2.TransportError, TimeoutError) as exc:
+            # Safe to repeat later: within the grace period the old refresh token gives the same pair.
+            raise MarketplaceUnavailable(f"token refresh: no answer ({exc.__class__.__name__})") from None
+        except ValueError as exc:
+            raise MarketplaceUnavailable(f"token refresh: unreadable answer ({exc.__class__.__name__})") from None
+        return pair_from_oauth(dict(token), pair, datetime.now(UTC))
