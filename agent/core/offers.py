@@ -1,0 +1,224 @@
+"""What an offer may carry, and what it carried last time. Pure: no I/O.
+
+- `publication_problems` checks a product against the marketplace's publication rules before
+  anything is sent, so a bad product is reported with the field to fix in the ERP and the others
+  go through.
+- `parameter_value` turns an ERP parameter value (text) into what the API takes.
+- `resolve_terms` picks the offer's terms: the product's own, else the company's defaults,
+  given by name or id and looked up in the catalogue copy.
+- `content_hash` fingerprints what an offer shows (not price or quantity, which travel through
+  the bulk calls), so an unchanged product costs no request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from agent.domain import Category, CategoryParameter, Policy, Product, ShippingTariff, Terms, TermsOverride
+
+TITLE_MIN, TITLE_MAX = 4, 100
+GALLERY_MIN, GALLERY_MAX = 1, 16
+MULTI_SEPARATOR = "|"
+"""Separates the value ids of a multi-choice dictionary parameter in the ERP's text value."""
+
+ParameterOut = str | int | Decimal | tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RuleProblem:
+    """One broken publication rule: which field, what is wrong, what to do in the ERP."""
+
+    field: str
+    message: str
+    hint: str
+
+    def text(self, product: Product) -> str:
+        return f"{product.code} ({product.name[:40]}): {self.field}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedTerms:
+    """Marketplace ids of the terms an offer gets."""
+
+    shipping_tariff_id: str | None = None
+    return_policy_id: str | None = None
+    complaint_policy_id: str | None = None
+    guarantee_id: str | None = None
+
+
+class ParameterError(ValueError):
+    """An ERP parameter value the category does not accept."""
+
+
+def parameter_value(param: CategoryParameter, raw: str) -> ParameterOut:
+    """The API value of `raw` for `param`; ParameterError says what is wrong."""
+    text = raw.strip()
+    if not text:
+        raise ParameterError("is empty")
+    if param.type == "dictionary":
+        ids = tuple(v.strip() for v in text.split(MULTI_SEPARATOR) if v.strip())
+        allowed = {v.id for v in param.values}
+        labels = {v.label.casefold(): v.id for v in param.values}
+        # An operator may type the label ("Nowy") instead of the id; accept both.
+        resolved = tuple(i if i in allowed else labels.get(i.casefold(), "") for i in ids)
+        if not all(resolved):
+            shown = ", ".join(v.label for v in param.values[:8]) + (", ..." if len(param.values) > 8 else "")
+            raise ParameterError(f'"{text}" is not one of its values ({shown})')
+        if len(resolved) > 1 and not param.is_multi_choice:
+            raise ParameterError("takes one value only")
+        return resolved
+    if param.type in ("integer", "float"):
+        try:
+            number = Decimal(text.replace(",", "."))
+        except InvalidOperation:
+            raise ParameterError(f'"{text}" is not a number') from None
+        if param.type == "integer" and number != number.to_integral_value():
+            raise ParameterError(f'"{text}" is not a whole number')
+        if (param.min is not None and number < param.min) or (param.max is not None and number > param.max):
+            raise ParameterError(f"{text} is outside {param.min}..{param.max}")
+        return int(number) if param.type == "integer" else number
+    return text
+
+
+def publication_problems(product: Product, category: Category | None) -> tuple[RuleProblem, ...]:
+    """Every publication rule the product breaks (empty when it may be published)."""
+    problems: list[RuleProblem] = []
+    title = product.name.strip()
+    if not TITLE_MIN <= len(title) <= TITLE_MAX:
+        problems.append(
+            RuleProblem(
+                "name",
+                f"title has {len(title)} characters, the marketplace takes {TITLE_MIN} to {TITLE_MAX}",
+                "shorten or lengthen the product name in the ERP",
+            )
+        )
+    if product.category_id is None:
+        problems.append(RuleProblem("category", "no marketplace category", "assign a category to the product"))
+    elif category is None:
+        problems.append(
+            RuleProblem(
+                "category",
+                f"category {product.category_id} is not in the catalogue copy",
+                "fetch categories and terms, or choose another category",
+            )
+        )
+    elif category.has_subcategories:
+        problems.append(
+            RuleProblem(
+                "category",
+                f'"{category.name}" has subcategories; offers go in a leaf category',
+                "choose one of its subcategories",
+            )
+        )
+    else:
+        problems.extend(_parameter_problems(product, category))
+    if not GALLERY_MIN <= len(product.images) <= GALLERY_MAX:
+        problems.append(
+            RuleProblem(
+                "images",
+                f"{len(product.images)} images, the marketplace takes {GALLERY_MIN} to {GALLERY_MAX}",
+                "add an image (at least 124 x 124 px, jpg/png/webp) to the product",
+            )
+        )
+    return tuple(problems)
+
+
+def _parameter_problems(product: Product, category: Category) -> list[RuleProblem]:
+    problems: list[RuleProblem] = []
+    given = dict(product.parameters)
+    for param in category.fields:
+        raw = given.get(param.id)
+        if raw is None or not raw.strip():
+            if param.required:
+                problems.append(
+                    RuleProblem(
+                        f"parameter {param.label}",
+                        f'required in "{category.name}" and missing',
+                        f'fill in "{param.label}" on the product',
+                    )
+                )
+            continue
+        try:
+            parameter_value(param, raw)
+        except ParameterError as exc:
+            problems.append(RuleProblem(f"parameter {param.label}", str(exc), f'correct "{param.label}"'))
+    return problems
+
+
+def offer_parameters(product: Product, category: Category) -> tuple[tuple[int, ParameterOut], ...]:
+    """The product's parameters that the category knows, as API values (call after the check)."""
+    given = dict(product.parameters)
+    out: list[tuple[int, ParameterOut]] = []
+    for param in category.fields:
+        raw = given.get(param.id)
+        if raw is not None and raw.strip():
+            out.append((param.id, parameter_value(param, raw)))
+    return tuple(out)
+
+
+def _find(wanted: str | None, items: Sequence[Policy] | Sequence[ShippingTariff]) -> str | None:
+    if wanted is None:
+        return None
+    for item in items:
+        if item.id == wanted:
+            return item.id
+    folded = wanted.casefold()
+    for item in items:
+        if item.name.casefold() == folded:
+            return item.id
+    return None
+
+
+def resolve_terms(
+    product_terms: TermsOverride, defaults: TermsOverride, terms: Terms
+) -> tuple[ResolvedTerms, tuple[RuleProblem, ...]]:
+    """The offer's terms ids: the product's own, else the defaults; problems for names not found."""
+    problems: list[RuleProblem] = []
+    picked: dict[str, str | None] = {}
+    kinds: tuple[tuple[str, str | None, str | None, Sequence[Policy] | Sequence[ShippingTariff]], ...] = (
+        ("shipping_tariff", product_terms.shipping_tariff, defaults.shipping_tariff, terms.shipping_tariffs),
+        ("return_policy", product_terms.return_policy, defaults.return_policy, terms.return_policies),
+        ("complaint_policy", product_terms.complaint_policy, defaults.complaint_policy, terms.complaint_policies),
+        ("guarantee", product_terms.guarantee, defaults.guarantee, terms.guarantees),
+    )
+    for kind, own, default, items in kinds:
+        wanted = own if own is not None else default
+        found = _find(wanted, items)
+        if wanted is not None and found is None:
+            where = "the product" if own is not None else "[company.offer_defaults]"
+            problems.append(
+                RuleProblem(
+                    kind,
+                    f'"{wanted}" (from {where}) is not among the account\'s {kind.replace("_", " ")}s',
+                    "fetch categories and terms, then use a name or id the account has",
+                )
+            )
+        picked[kind] = found
+    resolved = ResolvedTerms(
+        shipping_tariff_id=picked["shipping_tariff"],
+        return_policy_id=picked["return_policy"],
+        complaint_policy_id=picked["complaint_policy"],
+        guarantee_id=picked["guarantee"],
+    )
+    return resolved, tuple(problems)
+
+
+def content_hash(product: Product, terms: ResolvedTerms, default_lead_time: str | None = None) -> str:
+    """A fingerprint of everything an offer shows except price and quantity."""
+    body = {
+        "title": product.name.strip(),
+        "description": product.description,
+        "category": product.category_id,
+        "parameters": sorted([pid, value] for pid, value in product.parameters),
+        "unit": product.unit,
+        "vat": product.vat_rate,
+        "lead_time": product.lead_time or default_lead_time,
+        "terms": [terms.shipping_tariff_id, terms.return_policy_id, terms.complaint_policy_id, terms.guarantee_id],
+        "images": [image.sha256 for image in sorted(product.images, key=lambda i: i.position)],
+    }
+    canonical = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
