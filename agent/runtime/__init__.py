@@ -1,0 +1,1 @@
+"""The runtime: schedules, the run queue, the event bus and the service loop."""
