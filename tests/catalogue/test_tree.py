@@ -189,3 +189,12 @@ def test_the_schema_check_catches_a_bad_category() -> None:
 def test_api_form_round_trips() -> None:
     for category in load_categories():
         assert category_from_api(category_to_api(category)) == category
+
+
+def test_vocabulary_words_are_whole_phrases() -> None:
+    # A bare number means a YAML flow list split "0,5 l" at its decimal comma.
+    for leaf in leaf_categories():
+        v = product_vocabulary(leaf.id)
+        for word in (*v.nouns, *v.brands, *v.variants):
+            assert word.strip() == word and word, leaf.name
+            assert not word.replace(" ", "").isdigit(), f"{leaf.name}: {word!r}"
