@@ -25,13 +25,14 @@ Instants in and out are aware `datetime`s; results are in UTC.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from croniter import CroniterBadDateError, croniter
+from croniter import CroniterBadDateError, CroniterError, croniter
 
 from agent.config import ScheduleConfig
 
@@ -220,20 +221,44 @@ class _Slots:
         if self._window is not None:
             return self._window.first_slot_at_or_after(moment)
         assert self._cron is not None
+        matcher = _cron_matcher(self._cron)
         # croniter answers strictly after its start; its slots are whole seconds, so starting one
         # microsecond early makes it answer "at or after".
+        matcher.set_current(moment - timedelta(microseconds=1), force=True)
         try:
-            slot: datetime = croniter(self._cron, moment - timedelta(microseconds=1)).get_next(datetime)
+            slot: datetime = matcher.get_next(datetime)
         except CroniterBadDateError:
             return None  # an expression that never matches again, such as 30 February
         return slot
 
 
+_matchers = threading.local()
+
+
+def _cron_matcher(expression: str) -> croniter:
+    """A parsed cron expression, kept per thread: parsing costs several times what matching does.
+
+    croniter objects carry a cursor, so each thread has its own; every use sets the cursor first
+    and finishes before anything else can run on that thread.
+    """
+    cache: dict[str, croniter] | None = getattr(_matchers, "cache", None)
+    if cache is None:
+        cache = _matchers.cache = {}
+    matcher = cache.get(expression)
+    if matcher is None:
+        try:
+            matcher = croniter(expression, datetime(2000, 1, 1))
+        except CroniterError:
+            raise ValueError(f'cron "{expression}" is not a valid cron expression') from None
+        if len(cache) >= 1024:
+            cache.clear()
+        cache[expression] = matcher
+    return matcher
+
+
 def _slots(schedule: ScheduleConfig) -> _Slots | None:
     if schedule.cron is not None:
-        problems = schedule_problems(schedule)
-        if problems:
-            raise ValueError(problems[0])
+        _cron_matcher(schedule.cron)  # raises ValueError now rather than on the first match
         return _Slots(None, schedule.cron)
     window = ScheduleWindow.of(schedule)
     return None if window.length_minutes == 0 else _Slots(window, None)
