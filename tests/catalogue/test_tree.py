@@ -94,6 +94,8 @@ def test_every_leaf_has_ean_producer_code_and_required_condition() -> None:
         assert labels[CONDITION_NEW_VALUE_ID] == "Nowy"
         assert set(labels.values()) == {"Nowy", "Używany", "Powystawowy"}
         assert len(fields) == len(leaf.fields), f"{leaf.name}: a parameter id twice"
+        labels_seen = Counter(p.label for p in leaf.fields)
+        assert labels_seen.most_common(1)[0][1] == 1, f"{leaf.name}: two parameters labelled alike"
 
 
 def test_parameters_are_well_formed() -> None:
