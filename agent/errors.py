@@ -6,6 +6,7 @@
     │   ├── MarketplaceUnavailable  5xx, timeouts, dropped connections, open circuit breaker
     │   ├── RateLimited             429: wait `retry_after` seconds before the next request
     │   └── LeaseHeld               another run holds the company lease (who, since when)
+    │       └── LeaseInterrupted    the last run died holding it: confirm, then take it over
     ├── RelinkAccount               the account's tokens no longer work ("Błąd połączenia"): link again
     ├── SkipItem                    this product / order / offer cannot go through; the others can
     │   ├── InvalidItem             breaks a publication rule or has bad data (field named)
@@ -71,9 +72,13 @@ class RateLimited(RetryLater):
 
 
 class LeaseHeld(RetryLater):
-    """Another run holds the company's lease."""
+    """Another run holds the company's lease; `status` carries who, what and since when."""
 
     hint = "wait for it to finish, or take it over explicitly"
+
+    def __init__(self, message: str, *, status: object = None, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.status = status
 
 
 class RelinkAccount(MarketsyncError):
@@ -129,3 +134,12 @@ class LeaseLost(StorageError):
     """
 
     hint = "another run took over this company's sync; this run stopped without writing"
+
+
+class LeaseInterrupted(LeaseHeld):
+    """The company's last run died holding the lease (its process is gone): confirm before running.
+
+    Nothing is running now; a new run must take the lease over explicitly.
+    """
+
+    hint = "the previous run was interrupted; run again to resume it (confirm, or pass --yes)"

@@ -1,0 +1,1 @@
+"""The sync engine: a run of one company under its lease, and the jobs it runs in order."""

@@ -1,0 +1,238 @@
+"""A company's sync lease: one run at a time per company, across processes and workstations.
+
+Two parts work together:
+- an OS file lock (`flock`) on `locks/company-NAME.lock`, held for the whole run. The kernel drops
+  it when the process dies, even on SIGKILL, so "is the holder alive?" has a true answer;
+- the lease row in the company database: who holds it (host, pid, automatic or manual, operator,
+  since, last heartbeat) and a fencing token. Taking the lease raises the token; every write of a
+  run carries its token (checked inside each ERP transaction, and read again just before each
+  marketplace write), so a run that was taken over stops at its next write.
+
+States a caller sees: free; running (a live process holds the file lock); interrupted (the row
+names a holder but nobody holds the file lock: that run died). Taking over a running or
+interrupted lease is always explicit (`take_over=True` / `resume_interrupted=True`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fcntl
+import os
+import re
+import socket
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+from loguru import logger
+
+from agent.erp.port import ErpPort, LeaseHolder, RunKind
+from agent.errors import LeaseHeld, LeaseInterrupted, LeaseLost
+from agent.sync.crash import crash_point
+
+LeaseState = Literal["free", "running", "interrupted"]
+
+
+@dataclass(frozen=True, slots=True)
+class LeaseStatus:
+    """What a caller needs to decide: the state, who holds (or held) it, and the current token."""
+
+    state: LeaseState
+    holder: LeaseHolder | None
+    token: int
+
+    def describe(self) -> str:
+        """One line for an operator, in the seed's terms (workstation, automatic or manual, operator)."""
+        if self.holder is None:
+            return "free"
+        h = self.holder
+        who = f"{'automatic' if h.kind == 'automatic' else 'manual'} run by {h.operator} on {h.host} (pid {h.pid})"
+        since = f"since {h.started_at:%Y-%m-%d %H:%M:%S}, last heartbeat {h.heartbeat_at:%H:%M:%S} UTC"
+        if self.state == "running":
+            return f"a {who} is running, {since}"
+        return f"the last {who} was interrupted ({since})"
+
+
+def lock_path(locks_dir: Path, company: str) -> Path:
+    """The lock file of a company (its name made safe for a file name)."""
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", company.strip()) or "company"
+    return locks_dir / f"company-{safe}.lock"
+
+
+class _FileLock:
+    """A non-blocking exclusive `flock` on one file, held through one open file description."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = None
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None
+
+    def try_acquire(self) -> bool:
+        if self._fd is not None:
+            return True
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return False
+        self._fd = fd
+        return True
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fd, self._fd = self._fd, None
+            with contextlib.suppress(OSError):
+                fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+
+async def lease_status(erp: ErpPort, lock_file: Path) -> LeaseStatus:
+    """The lease's state now, without taking it (a probe of the file lock, released at once)."""
+    probe = _FileLock(lock_file)
+    alive = not probe.try_acquire()
+    probe.release()
+    lease = await erp.read_lease()
+    if lease.holder is None:
+        return LeaseStatus("running" if alive else "free", None, lease.fencing_token)
+    return LeaseStatus("running" if alive else "interrupted", lease.holder, lease.fencing_token)
+
+
+class CompanyLease:
+    """The lease of one company for one run: acquire, heartbeat, check before writes, release.
+
+    Use `async with` after `acquire`, or call `release()` in a `finally`.
+    """
+
+    def __init__(
+        self,
+        erp: ErpPort,
+        lock_file: Path,
+        *,
+        kind: RunKind,
+        operator: str,
+        heartbeat_every: float = 5.0,
+        takeover_wait: float = 10.0,
+    ) -> None:
+        self._erp = erp
+        self._lock = _FileLock(lock_file)
+        self._kind: RunKind = kind
+        self._operator = operator
+        self._heartbeat_every = heartbeat_every
+        self._takeover_wait = takeover_wait
+        self._token: int | None = None
+        self._lost = False
+        self._task: asyncio.Task[None] | None = None
+        self.previous: LeaseStatus | None = None
+        """What the lease was before this run took it (free, or the holder it took over from)."""
+
+    @property
+    def token(self) -> int:
+        """The fencing token every write of this run carries."""
+        if self._token is None:
+            raise LeaseLost("the lease is not held")
+        return self._token
+
+    async def acquire(self, *, take_over: bool = False, resume_interrupted: bool = False) -> LeaseStatus:
+        """Take the lease; returns what it was before.
+
+        Raises LeaseHeld (status attached) when a live run holds it and `take_over` is False, and
+        LeaseInterrupted when the last run died holding it and neither flag is set. With
+        `take_over`, the token is raised first, so the old holder stops at its next write, and
+        then the file lock is awaited up to `takeover_wait` seconds.
+        """
+        got_lock = self._lock.try_acquire()
+        lease = await self._erp.read_lease()
+        if got_lock:
+            before = LeaseStatus("interrupted" if lease.holder else "free", lease.holder, lease.fencing_token)
+            if before.state == "interrupted" and not (resume_interrupted or take_over):
+                self._lock.release()
+                raise LeaseInterrupted(
+                    f"the last run of this company was interrupted: {before.describe()}", status=before
+                )
+        else:
+            before = LeaseStatus("running", lease.holder, lease.fencing_token)
+            if not take_over:
+                raise LeaseHeld(f"another run holds this company: {before.describe()}", status=before)
+        now = datetime.now(UTC)
+        holder = LeaseHolder(
+            host=socket.gethostname(),
+            pid=os.getpid(),
+            kind=self._kind,
+            operator=self._operator,
+            started_at=now,
+            heartbeat_at=now,
+        )
+        crash_point("lease.before_take")
+        try:
+            self._token = await self._erp.take_lease(holder, expected_token=lease.fencing_token)
+        except LeaseLost:
+            # Someone took it between our read and our write: they won the race.
+            self._lock.release()
+            fresh = await lease_status(self._erp, self._lock.path)
+            raise LeaseHeld(f"another run took this company first: {fresh.describe()}", status=fresh) from None
+        crash_point("lease.after_take")
+        if not got_lock:
+            await self._await_file_lock()
+        self.previous = before
+        self._task = asyncio.create_task(self._heartbeat(), name="lease-heartbeat")
+        logger.debug(f"lease taken (token {self._token}, before: {before.state})")
+        return before
+
+    async def _await_file_lock(self) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._takeover_wait
+        while not self._lock.try_acquire():
+            if loop.time() >= deadline:
+                logger.warning("the run taken over has not stopped yet; going on, it can no longer write")
+                return
+            await asyncio.sleep(0.1)
+
+    async def _heartbeat(self) -> None:
+        while True:
+            await asyncio.sleep(self._heartbeat_every)
+            try:
+                await self._erp.heartbeat_lease(self.token, datetime.now(UTC))
+            except LeaseLost:
+                self._lost = True
+                logger.warning("this run was taken over by another one; it stops at its next write")
+                return
+            except Exception as exc:  # a busy database must not kill the run; the next beat retries
+                logger.debug(f"lease heartbeat failed: {exc}")
+            if not self._lock.held:
+                self._lock.try_acquire()
+
+    async def check(self) -> None:
+        """LeaseLost if this run no longer holds the lease; call just before each marketplace write."""
+        if self._lost:
+            raise LeaseLost("another run took over this company; this run stopped")
+        lease = await self._erp.read_lease()
+        if lease.fencing_token != self._token:
+            self._lost = True
+            raise LeaseLost("another run took over this company; this run stopped")
+
+    async def release(self) -> None:
+        """Give the lease back (a no-op for the row if another run took it), then the file lock."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        try:
+            if self._token is not None and not self._lost:
+                await self._erp.release_lease(self._token)
+        finally:
+            self._token = None
+            self._lock.release()
+
+    async def __aenter__(self) -> CompanyLease:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.release()
