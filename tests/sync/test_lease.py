@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from agent.erp.port import RunKind
 from agent.erp.sqlite import SqliteErp
 from agent.errors import LeaseHeld, LeaseInterrupted, LeaseLost
 from agent.sync.lease import CompanyLease, lease_status, lock_path
@@ -22,12 +23,12 @@ async def erp(tmp_path: Path) -> AsyncIterator[SqliteErp]:
     await db.close()
 
 
-def _lease(erp: SqliteErp, tmp_path: Path, kind: str = "manual") -> CompanyLease:
+def _lease(erp: SqliteErp, tmp_path: Path, kind: RunKind = "manual") -> CompanyLease:
     return CompanyLease(
         erp,
         lock_path(tmp_path / "locks", "Firma"),
         kind=kind,
-        operator="ADMIN",  # type: ignore[arg-type]
+        operator="ADMIN",
         heartbeat_every=0.05,
         takeover_wait=0.5,
     )
