@@ -39,6 +39,7 @@ from agent.config import ScheduleConfig
 Language = Literal["pl", "en"]
 
 _MINUTE = timedelta(minutes=1)
+_MICROSECOND = timedelta(microseconds=1)
 # Cron may name seconds (a sixth field), so stepping past a slot moves one second on.
 _STEP = timedelta(seconds=1)
 _DAY_MINUTES = 24 * 60
@@ -88,8 +89,9 @@ class ScheduleWindow:
             opened = datetime.combine(moment.date() + timedelta(days=offset), time(self.from_hour))
             if moment <= opened:
                 return opened
-            elapsed = (moment - opened) / _MINUTE
-            k = -int(-elapsed // self.every_minutes)  # ceil: the first slot not before `moment`
+            # Whole microseconds, so no float rounding can move a slot.
+            elapsed = (moment - opened) // _MICROSECOND
+            k = -(-elapsed // (self.every_minutes * 60_000_000))  # ceil: the first slot not before `moment`
             if k * self.every_minutes < self.length_minutes:
                 return opened + k * self.every_minutes * _MINUTE
         raise AssertionError("tomorrow's window always opens after `moment`")  # pragma: no cover
@@ -224,7 +226,7 @@ class _Slots:
         matcher = _cron_matcher(self._cron)
         # croniter answers strictly after its start; its slots are whole seconds, so starting one
         # microsecond early makes it answer "at or after".
-        matcher.set_current(moment - timedelta(microseconds=1), force=True)
+        matcher.set_current(moment - _MICROSECOND, force=True)
         try:
             slot: datetime = matcher.get_next(datetime)
         except CroniterBadDateError:
