@@ -17,7 +17,7 @@ import httpx2
 from loguru import logger
 
 from agent.errors import MarketplaceUnavailable, RelinkAccount
-from agent.logs import register_secret
+from agent.logs import quiet_http_loggers, register_secret
 from agent.marketplace import parsing
 from agent.marketplace.limits import parse_retry_after
 from agent.marketplace.models import DeviceRegistration, TokenPair
@@ -40,6 +40,7 @@ class LinkFailed(RelinkAccount):
 
 async def register(http: httpx2.AsyncClient) -> DeviceRegistration:
     """A new device code and the page for the user. Raises MarketplaceUnavailable, MalformedAnswer."""
+    quiet_http_loggers()  # httpx2 logs whole URLs, and the polling URL carries the device code
     try:
         response = await http.get("/integration/register")
     except httpx2.TransportError as exc:
@@ -65,6 +66,7 @@ async def wait_for_tokens(
     Raises LinkFailed (denied, expired, refused), MarketplaceUnavailable (the network failed
     MAX_POLL_FAULTS times in a row), MalformedAnswer (the tokens did not parse).
     """
+    quiet_http_loggers()
     interval = float(max(1, registration.interval))
     give_up = clock() + registration.expires_in
     faults = 0

@@ -30,7 +30,7 @@ from authlib.integrations.httpx_client import AsyncOAuth2Client, OAuthError
 from loguru import logger
 
 from agent.errors import MalformedAnswer, MarketplaceUnavailable, RateLimited, RelinkAccount
-from agent.logs import register_secret
+from agent.logs import quiet_http_loggers, register_secret
 from agent.marketplace import parsing
 from agent.marketplace.connection import ConnectionRegistry
 from agent.marketplace.limits import parse_retry_after
@@ -79,6 +79,7 @@ class MarketplaceOAuthClient(AsyncOAuth2Client):  # type: ignore[misc]
     """authlib's client fitted to wszystko.pl; token freshness is the `TokenKeeper`'s job."""
 
     def __init__(self, *, token_endpoint: str, **kwargs: Any) -> None:
+        quiet_http_loggers()  # httpx2 logs whole URLs; the refresh URL carries the refresh token
         super().__init__(token_endpoint=token_endpoint, token_endpoint_auth_method="none", leeway=0, **kwargs)
         self.register_compliance_hook("refresh_token_request", _refresh_in_query)
         self.register_compliance_hook("refresh_token_response", _camel_to_oauth)

@@ -11,7 +11,7 @@ from agent.errors import InvalidItem, MalformedAnswer
 from agent.marketplace.calls import AnswerLost
 from agent.marketplace.models import OfferDraft
 from tests.marketplace.conftest import ClientFactory
-from tests.marketplace.fake import Fault, FakeMarketplace
+from tests.marketplace.fake import FakeMarketplace, Fault
 
 
 def draft(external_id: str = "P-1", price: str = "19.99") -> OfferDraft:
@@ -82,7 +82,9 @@ async def test_create_of_existing_external_id_returns_it(make_client: ClientFact
 
 
 @pytest.mark.parametrize("fault", [Fault("reset"), Fault("cut"), Fault("status", status=503), Fault("connect")])
-async def test_idempotent_reads_survive_a_fault(make_client: ClientFactory, fake: FakeMarketplace, fault: Fault) -> None:
+async def test_idempotent_reads_survive_a_fault(
+    make_client: ClientFactory, fake: FakeMarketplace, fault: Fault
+) -> None:
     client = make_client()
     fake.fail("GET /categories", fault, fault)
     categories = await client.categories()
