@@ -23,6 +23,7 @@ from agent.state.models import (
     SchedulerHolder,
     SchedulerRole,
     ScheduleState,
+    SentValues,
 )
 from agent.state.schema import SCHEMA_VERSION
 from agent.state.store import StateDB
@@ -46,5 +47,6 @@ __all__ = [
     "ScheduleState",
     "SchedulerHolder",
     "SchedulerRole",
+    "SentValues",
     "StateDB",
 ]

@@ -147,6 +147,19 @@ class OfferLink:
 
 
 @dataclass(frozen=True, slots=True)
+class SentValues:
+    """An offer link without its image map: what a delta sync compares, cheap to read by the 100,000."""
+
+    product_id: int
+    external_id: str
+    offer_id: int | None
+    content_hash: str | None
+    price: Decimal | None
+    quantity: int | None
+    status: LinkStatus
+
+
+@dataclass(frozen=True, slots=True)
 class QuarantinedOrder:
     """An order the agent could not import; it stays `new` on the marketplace until it imports."""
 

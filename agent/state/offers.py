@@ -24,12 +24,13 @@ from agent.state.codec import (
     time_to_text,
 )
 from agent.state.db import Database
-from agent.state.models import OfferLink, QuarantinedOrder
+from agent.state.models import OfferLink, QuarantinedOrder, SentValues
 
 _CHUNK = 500
 """Ids per `IN (...)` list, well under SQLite's bound-variable limit."""
 _LINK_COLUMNS = "product_id, external_id, offer_id, content_hash, images, price, quantity, status, updated"
 _T = TypeVar("_T")
+_EMPTY_IMAGES: Mapping[str, str] = MappingProxyType({})
 
 
 class OffersStore:
@@ -54,6 +55,17 @@ class OffersStore:
     async def all_links(self, company: str) -> dict[int, OfferLink]:
         rows = await self._db.fetchall(f"SELECT {_LINK_COLUMNS} FROM offer_links WHERE company = ?", (company,))
         return {row["product_id"]: _link_from_row(row) for row in rows}
+
+    async def sent_values(self, company: str) -> dict[int, SentValues]:
+        """What was last sent for every linked product, without image maps (the fast read for delta syncs)."""
+        rows = await self._db.fetchall(
+            "SELECT product_id, external_id, offer_id, content_hash, price, quantity, status FROM offer_links "
+            "WHERE company = ?",
+            (company,),
+        )
+        return {
+            row[0]: SentValues(row[0], row[1], row[2], row[3], money_from_text(row[4]), row[5], row[6]) for row in rows
+        }
 
     async def link_by_offer_id(self, company: str, offer_id: int) -> OfferLink | None:
         """The product an order item's `offerId` belongs to, as the agent recorded it."""
@@ -192,7 +204,7 @@ def _link_from_row(row: sqlite3.Row) -> OfferLink:
         external_id=row["external_id"],
         offer_id=row["offer_id"],
         content_hash=row["content_hash"],
-        images=MappingProxyType(json_from_text(row["images"])),
+        images=_EMPTY_IMAGES if row["images"] == "{}" else MappingProxyType(json_from_text(row["images"])),
         price=money_from_text(row["price"]),
         quantity=row["quantity"],
         status=row["status"],

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from agent.errors import Bug
-from agent.state import OfferLink, StateDB
+from agent.state import OfferLink, SentValues, StateDB
 
 from .conftest import FakeClock
 
@@ -99,6 +99,9 @@ async def test_sent_prices_quantities_and_ending(state: StateDB) -> None:
     assert (links[1].price, links[1].quantity, links[1].status) == (Decimal("10.00"), 5, "active")
     assert (links[2].price, links[2].status) == (Decimal("0.01"), "ended")
     assert (links[3].price, links[3].quantity) == (Decimal("19.99"), 0)
+    sent = await state.sent_values("a")
+    assert sent[2] == SentValues(2, "2", 9_002, "hash2", Decimal("0.01"), 5, "ended")
+    assert (sent[3].price, sent[3].quantity) == (Decimal("19.99"), 0)
     assert await state.remove_links("a", [3]) == 1
     assert sorted(await state.all_links("a")) == [1, 2]
 

@@ -124,3 +124,13 @@ async def test_connection_state(state: StateDB, clock: FakeClock) -> None:
     now = await state.connection("a")
     assert (now.state, now.reason, now.changed) == ("connection_error", "invalid_grant: link again", clock.now)
     assert set(await state.all_connections()) == {"a"}
+
+
+async def test_two_handles_acquiring_at_the_same_moment_one_wins(db_path: Path, clock: FakeClock) -> None:
+    async with StateDB(db_path, clock=clock) as one, StateDB(db_path, clock=clock) as two:
+        results = await asyncio.gather(
+            one.acquire_scheduler("service", "srv", 1, STALE_S), two.acquire_scheduler("service", "srv", 2, STALE_S)
+        )
+        holder = await one.scheduler_holder()
+    assert sorted(results) == [False, True]
+    assert holder is not None and holder.pid == (1 if results[0] else 2)
