@@ -7,6 +7,7 @@ import socket
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
+from datetime import datetime
 from types import MappingProxyType
 from typing import cast
 
@@ -158,6 +159,14 @@ class RunsStore:
         else:
             rows = await self._db.fetchall(sql + " AND company = ? ORDER BY id", (company,))
         return [_run_from_row(row) for row in rows]
+
+    async def prune_runs(self, finished_before: datetime) -> int:
+        """Delete finished runs older than `finished_before`, with their outcomes and progress; returns how many."""
+        async with self._db.write() as conn:
+            cursor = await conn.execute(
+                "DELETE FROM runs WHERE result != 'running' AND finished < ?", (time_to_text(finished_before),)
+            )
+            return cursor.rowcount
 
     # --- outcomes -----------------------------------------------------------------------------
 

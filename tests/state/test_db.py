@@ -179,3 +179,27 @@ async def test_locked_past_the_busy_timeout_is_a_storage_error(db_path: Path) ->
 async def test_use_before_open_is_a_bug(db_path: Path) -> None:
     with pytest.raises(Bug):
         await StateDB(db_path).list_runs()
+
+
+async def test_an_error_inside_a_write_rolls_everything_back(state: StateDB) -> None:
+    with pytest.raises(RuntimeError):
+        async with state.database.write() as conn:
+            await conn.execute("INSERT INTO connections VALUES ('a', 'connected', '', '2026-01-01T00:00:00+00:00')")
+            raise RuntimeError("the caller failed half way")
+    assert await state.all_connections() == {}
+    await state.set_connection("b", "connected")  # the writer lock was released
+    assert set(await state.all_connections()) == {"b"}
+
+
+async def test_two_processes_creating_the_file_at_once_both_open_it(db_path: Path) -> None:
+    handles = [StateDB(db_path) for _ in range(3)]
+    await asyncio.gather(*(handle.open() for handle in handles))
+    try:
+        runs = await asyncio.gather(
+            *(h.start_run("firma", trigger="manual", operator="ADMIN", options=ORDERS) for h in handles)
+        )
+    finally:
+        for handle in handles:
+            await handle.close()
+    assert sorted(run.id for run in runs) == [1, 2, 3]
+    assert _pragma(db_path, "user_version") == SCHEMA_VERSION

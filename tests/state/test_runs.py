@@ -166,3 +166,21 @@ async def test_flush_and_set_progress(state: StateDB, clock: FakeClock) -> None:
     got = await state.progress(run.id)
     assert [(p.job, p.done, p.total) for p in got] == [("offers", 3, 10), ("stock", 5, 5)]
     assert got[1].updated == clock.now
+
+
+async def test_pruning_old_runs_takes_their_outcomes_and_progress(state: StateDB, clock: FakeClock) -> None:
+    old = await state.start_run("a", trigger="automatic", operator="ADMIN", options=FULL)
+    await state.record_outcomes(old.id, [ItemOutcome("orders", "order:1", "ok")])
+    await state.set_progress(old.id, "orders", 1, 1)
+    await state.finish_run(old.id, "success")
+    cutoff = clock.now + timedelta(seconds=1)
+    clock.advance(3600)
+    running = await state.start_run("a", trigger="automatic", operator="ADMIN", options=FULL)
+    recent = await state.start_run("a", trigger="automatic", operator="ADMIN", options=FULL)
+    await state.finish_run(recent.id, "success")
+
+    assert await state.prune_runs(cutoff) == 1
+
+    assert [r.id for r in await state.list_runs()] == [recent.id, running.id]
+    assert await state.outcomes(old.id) == []
+    assert await state.progress(old.id) == []
