@@ -20,7 +20,7 @@ Handler = Callable[[Request, Platform, int], Awaitable[Response]]
 
 
 class BadQuery(Exception):
-    """A query parameter is out of its range (-> 422 naming it)."""
+    """A query parameter cannot be read at all (-> 400 naming it; the contract has no code for it)."""
 
     def __init__(self, name: str, message: str) -> None:
         super().__init__(message)
@@ -55,12 +55,14 @@ def authed(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         try:
             return await handler(request, platform, token.account_id)
         except BadQuery as exc:
-            return error(422, "invalidParameter", str(exc), "Nieprawidłowy parametr zapytania.", exc.name)
+            return error(400, "invalidParameter", str(exc), "Nieprawidłowy parametr zapytania.", exc.name)
 
     return endpoint
 
 
 def int_query(request: Request, name: str, default: int, low: int, high: int) -> int:
+    """A whole-number query parameter, clamped into [low, high]: the contract lists no error answer for
+    a listing, so an out-of-range page size gets the nearest allowed one (as lenient servers do)."""
     raw = request.query_params.get(name)
     if raw is None:
         return default
@@ -68,13 +70,11 @@ def int_query(request: Request, name: str, default: int, low: int, high: int) ->
         value = int(raw)
     except ValueError:
         raise BadQuery(name, f"{name} must be a whole number") from None
-    if not low <= value <= high:
-        raise BadQuery(name, f"{name} must be between {low} and {high}")
-    return value
+    return min(high, max(low, value))
 
 
 def page_of(request: Request, items: list[Any], max_size: int) -> tuple[list[Any], int]:
-    """The requested page of `items` and the number of pages (at least 1)."""
+    """The requested page of `items` and the number of pages (at least 1); raises BadQuery."""
     page = int_query(request, "page", 1, 1, 10**9)
     size = int_query(request, "pageSize", 100, 10, max_size)
     return items[(page - 1) * size : page * size], max(1, -(-len(items) // size))

@@ -184,9 +184,9 @@ def pair_to_api(pair: TokenPair, now: float) -> dict[str, object]:
     """A pair as the wire shows it at `now` (lifetimes as seconds left)."""
     return {
         "accessToken": pair.access_token,
-        "expiresIn": max(0, int(pair.access_expires_at - now)),
+        "expiresIn": max(0, round(pair.access_expires_at - now)),
         "refreshToken": pair.refresh_token,
-        "refreshExpiresIn": max(0, int(pair.refresh_expires_at - now)),
+        "refreshExpiresIn": max(0, round(pair.refresh_expires_at - now)),
         "tokenType": "Bearer",
         "integrationId": pair.integration_id,
     }
