@@ -15,6 +15,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -32,8 +33,7 @@ def emit(metric: str, value: float, unit: str, target: str, ok: bool) -> None:
     print(json.dumps(row, ensure_ascii=False), flush=True)
 
 
-async def _median_ms(call: object) -> tuple[float, int]:
-    assert callable(call)
+async def _median_ms(call: Callable[[], Awaitable[int]]) -> tuple[float, int]:
     times: list[float] = []
     size = 0
     for _ in range(RUNS):
