@@ -209,7 +209,7 @@ class Database:
         except sqlite3.Error as exc:
             raise self.translate(exc) from exc
         if findings != ["ok"]:
-            raise self._damaged("; ".join(findings[:3]))
+            raise self._damaged(" ".join(" ".join(findings[:3]).split()))
 
     async def _configure_writer(self, conn: aiosqlite.Connection) -> None:
         try:

@@ -92,16 +92,22 @@ async def test_garbage_file_is_refused_by_name_and_never_written(db_path: Path) 
     assert sorted(p.name for p in db_path.parent.iterdir()) == ["state.sqlite"]
 
 
-async def test_damaged_pages_are_refused_and_the_file_left_as_it_was(db_path: Path) -> None:
+@pytest.mark.parametrize("damage", ["every page", "one page of rows"])
+async def test_damaged_pages_are_refused_and_the_file_left_as_it_was(db_path: Path, damage: str) -> None:
     async with StateDB(db_path) as state:
         run = await state.start_run("firma", trigger="manual", operator="ADMIN", options=ORDERS)
         outcomes = [ItemOutcome("orders", f"order:{n}", "ok", message="x" * 200) for n in range(2000)]
         await state.record_outcomes(run.id, outcomes)
     page_size = int(str(_pragma(db_path, "page_size")))
     data = bytearray(_read(db_path))
-    # Scribble over every page but the first (the header stays valid, so only the check finds it).
-    for offset in range(page_size, len(data), page_size):
-        data[offset : offset + 64] = b"\xa5" * 64
+    if damage == "every page":
+        # Every page but the first: the header stays valid, so SQLite only finds out when it reads on.
+        for offset in range(page_size, len(data), page_size):
+            data[offset : offset + 64] = b"\xa5" * 64
+    else:
+        # A few zeroed bytes inside one page of outcome rows: only the integrity check can tell.
+        middle = (len(data) // page_size // 2) * page_size
+        data[middle + 100 : middle + 300] = bytes(200)
     _write(db_path, bytes(data))
 
     with pytest.raises(StorageError) as caught:
