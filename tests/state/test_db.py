@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -209,3 +210,26 @@ async def test_two_processes_creating_the_file_at_once_both_open_it(db_path: Pat
             await handle.close()
     assert sorted(run.id for run in runs) == [1, 2, 3]
     assert _pragma(db_path, "user_version") == SCHEMA_VERSION
+
+
+async def test_a_cancelled_write_rolls_back_and_frees_the_writer(state: StateDB) -> None:
+    inside = asyncio.Event()
+
+    async def stuck_writer() -> None:
+        async with state.database.write() as conn:
+            await conn.execute("INSERT INTO connections VALUES ('a', 'connected', '', '2026-01-01T00:00:00+00:00')")
+            inside.set()
+            await asyncio.Event().wait()
+
+    task = asyncio.create_task(stuck_writer())
+    await inside.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    await state.set_connection("b", "connected")
+    assert set(await state.all_connections()) == {"b"}
+
+
+async def test_a_naive_time_is_refused(state: StateDB) -> None:
+    with pytest.raises(Bug):
+        await state.prune_runs(datetime(2026, 1, 1))  # naive on purpose

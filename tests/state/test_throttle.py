@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
+from agent.domain import JobName
 from agent.state.throttle import ProgressReport, ProgressThrottle
 
 
@@ -64,3 +68,43 @@ def test_runs_are_throttled_separately() -> None:
     throttle.forget(1)
     again = ProgressReport(1, "orders", 5, 100)
     assert throttle.offer(again) == (again,)
+
+
+_JOBS: tuple[JobName, ...] = ("orders", "offers", "stock")
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(_JOBS), st.integers(0, 10), st.floats(0, 0.3)),
+        min_size=1,
+        max_size=200,
+    )
+)
+def test_no_job_loses_its_last_value_and_writes_stay_bounded(steps: list[tuple[JobName, int, float]]) -> None:
+    ticker = Ticker()
+    throttle = ProgressThrottle(0.5, ticker)
+    stored: dict[JobName, ProgressReport] = {}
+    writes = job_starts = completions = 0
+    previous: JobName | None = None
+    started = ticker.now
+    for job, done, pause in steps:
+        ticker.now += pause
+        job_starts += job != previous
+        previous = job
+        report = ProgressReport(1, job, done, 10)
+        completions += done >= 10
+        for written in throttle.offer(report):
+            stored[written.job] = written
+            writes += 1
+    held = throttle.take_pending(1)
+    if held is not None:
+        stored[held.job] = held
+    # Whatever was reported last for each job is stored now or was handed back as pending.
+    last: dict[JobName, ProgressReport] = {}
+    for job, done, _ in steps:
+        last[job] = ProgressReport(1, job, done, 10)
+    assert stored[steps[-1][0]] == last[steps[-1][0]]
+    for job, report in last.items():
+        assert stored[job] == report
+    # At most: one per job start (plus the held value it flushes), one per completion, one per interval.
+    assert writes <= 2 * job_starts + completions + int((ticker.now - started) / 0.5) + 1
