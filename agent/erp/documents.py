@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import cast
 
 import aiosqlite
 
-from agent.domain import ContractorData, DocumentDraft
-from agent.erp.port import CancelOutcome
+from agent.domain import ContractorData, DocumentDraft, DocumentStatus
+from agent.erp.port import CancelOutcome, OrderDocument
 from agent.erp.products import warehouse_ids_for
 from agent.erp.schema import UNKNOWN_CONTRACTOR_CODE
 from agent.errors import InvalidItem
@@ -31,6 +32,13 @@ VAT_FRACTION = {
 
 def net_from_gross(gross: Decimal, vat_rate: str) -> Decimal:
     return (gross / (1 + VAT_FRACTION[vat_rate])).quantize(GROSZ, rounding=ROUND_HALF_UP)
+
+
+def stored_time(moment: datetime) -> str:
+    """ISO text that sorts in time order: aware times are stored in UTC."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment.isoformat()
 
 
 def normalise_nip(nip: str | None) -> str | None:
@@ -101,7 +109,7 @@ async def create_document(
             year,
             number,
             f"{draft.series}/{number}/{year}",
-            draft.issued.isoformat(),
+            stored_time(draft.issued),
             contractor_id,
             draft.payment_form,
             draft.marketplace,
@@ -118,6 +126,26 @@ async def create_document(
         [(document_id, *r) for r in rows],
     )
     return document_id, True
+
+
+async def order_documents(conn: aiosqlite.Connection, marketplace: str, since: datetime) -> tuple[OrderDocument, ...]:
+    async with conn.execute(
+        """SELECT id, full_number, order_id, status, issued, gross_total FROM documents
+           WHERE marketplace = ? AND issued >= ? ORDER BY issued, id""",
+        (marketplace, stored_time(since)),
+    ) as cursor:
+        rows = await cursor.fetchall()
+    return tuple(
+        OrderDocument(
+            id=int(r[0]),
+            full_number=str(r[1]),
+            order_id=str(r[2]),
+            status=cast(DocumentStatus, r[3]),
+            issued=datetime.fromisoformat(str(r[4])),
+            gross_total=Decimal(str(r[5])),
+        )
+        for r in rows
+    )
 
 
 async def cancel_document(conn: aiosqlite.Connection, marketplace: str, order_id: str) -> CancelOutcome:

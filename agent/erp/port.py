@@ -18,9 +18,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import Literal, Protocol
 
-from agent.domain import Category, DocumentDraft, Product, StockPrice, Terms
+from agent.domain import Category, DocumentDraft, DocumentStatus, Product, StockPrice, Terms
 
 CatalogueKind = Literal[
     "categories",
@@ -67,6 +68,18 @@ class StockPriceChanges:
     items: tuple[StockPrice, ...]
     high_water: int
     complete: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class OrderDocument:
+    """An RO made from a marketplace order, as the orders job checks and reconciles them."""
+
+    id: int
+    full_number: str
+    order_id: str
+    status: DocumentStatus
+    issued: datetime
+    gross_total: Decimal
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +197,12 @@ class ErpPort(Protocol):
 
     async def document_for_order(self, marketplace: str, order_id: str) -> int | None:
         """The id of the RO created for this order, if any."""
+
+    async def order_documents(self, marketplace: str, since: datetime) -> tuple[OrderDocument, ...]:
+        """Every RO (open or cancelled) of this marketplace issued at or after `since`, oldest first.
+
+        `issued` is the draft's `issued` (the order's creation time); aware times compare in UTC.
+        """
 
     async def replace_catalogue(
         self, categories: Sequence[Category], terms: Terms, *, fence: int | None

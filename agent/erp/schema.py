@@ -247,6 +247,9 @@ CREATE INDEX document_lines_product ON document_lines (product_id);
 """
 
 _V2_TABLES = """
+-- The orders job lists a marketplace's ROs by date (cancellations, reconciliation).
+CREATE INDEX documents_marketplace_issued ON documents (marketplace, issued);
+
 -- The marketplace catalogue and terms as last downloaded; payload is the value as canonical JSON.
 CREATE TABLE mp_categories (
     id INTEGER PRIMARY KEY,

@@ -16,7 +16,15 @@ from agent.domain import Category, DocumentDraft, Product, Terms
 from agent.erp import catalogue_copy, documents, lease, products
 from agent.erp.database import CompanyDatabase
 from agent.erp.images import check_image
-from agent.erp.port import CancelOutcome, CatalogueDiff, ContentChanges, Lease, LeaseHolder, StockPriceChanges
+from agent.erp.port import (
+    CancelOutcome,
+    CatalogueDiff,
+    ContentChanges,
+    Lease,
+    LeaseHolder,
+    OrderDocument,
+    StockPriceChanges,
+)
 from agent.errors import InvalidItem
 
 
@@ -96,6 +104,10 @@ class SqliteErp:
         async with self._db.read() as conn:
             found = await documents.find_document(conn, marketplace, order_id)
         return found[0] if found else None
+
+    async def order_documents(self, marketplace: str, since: datetime) -> tuple[OrderDocument, ...]:
+        async with self._db.read() as conn:
+            return await documents.order_documents(conn, marketplace, since)
 
     async def catalogue(self) -> tuple[tuple[Category, ...], Terms]:
         async with self._db.read() as conn:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
@@ -199,3 +199,24 @@ async def test_an_unknown_warehouse_is_refused(harness: Harness) -> None:
         )
     assert caught.value.field == "warehouses"
     assert harness.count("documents") == 0
+
+
+async def test_order_documents_lists_a_marketplaces_ros_since_a_time(harness: Harness) -> None:
+    shop = await harness.build_shop()
+    warsaw = timezone(timedelta(hours=2))
+    issued = {
+        "1": datetime(2026, 5, 1, 8, 0, tzinfo=UTC),
+        "2": datetime(2026, 5, 3, 11, 0, tzinfo=warsaw),  # 09:00 UTC
+        "3": datetime(2026, 5, 3, 9, 30, tzinfo=UTC),
+    }
+    for order_id, moment in issued.items():
+        await _create(harness, _draft(shop, order_id, issued=moment, shipping_cost=None))
+    await _create(harness, _draft(shop, "9", marketplace="inny", issued=issued["3"]))
+    await harness.erp.cancel_document("wszystko.pl", "3", fence=None)
+    found = await harness.erp.order_documents("wszystko.pl", datetime(2026, 5, 3, 10, 0, tzinfo=warsaw))
+    assert [(d.order_id, d.status, d.full_number) for d in found] == [
+        ("2", "reserved", "RO/2/2026"),
+        ("3", "cancelled", "RO/3/2026"),
+    ]
+    assert found[0].issued == issued["2"] and found[0].gross_total == Decimal("229.97")
+    assert len(await harness.erp.order_documents("wszystko.pl", datetime(2026, 1, 1, tzinfo=UTC))) == 3
