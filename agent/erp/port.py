@@ -158,7 +158,8 @@ class ErpPort(Protocol):
         `gross_price` is the product's price in the price type named `price_type` (None if it has
         none). `available` is, over `warehouses` (codes; empty means all), the sum of on hand minus
         reserved (each warehouse counted at least 0), minus `stock_buffer`, and never below 0.
-        Raises ConfigError if the price type or a warehouse does not exist in this ERP.
+        Service products are never returned. Raises ConfigError if the price type or a warehouse
+        does not exist in this ERP.
         """
 
     async def products(self, ids: Sequence[int]) -> tuple[Product, ...]:

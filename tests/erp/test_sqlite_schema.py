@@ -136,3 +136,24 @@ async def test_images_are_checked_before_they_are_stored(tmp_path: Path, content
         assert [i.mime_type for i in product.images] == ["image/webp"]  # the failed call changed nothing
         with pytest.raises(InvalidItem, match="no product"):
             await erp.set_images(99, [png()])
+
+
+async def test_a_failing_migration_leaves_the_file_at_its_old_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from agent.erp import database
+
+    path = tmp_path / "firma.sqlite"
+    async with await SqliteErp.open(path):
+        pass
+    broken = (SCHEMA_VERSION + 1, "CREATE TABLE half_done (a); INSERT INTO no_such_table VALUES (1);")
+    monkeypatch.setattr(database, "MIGRATIONS", (*MIGRATIONS, broken))
+    monkeypatch.setattr(database, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    with pytest.raises(StorageError, match="no_such_table") as caught:
+        await SqliteErp.open(path)
+    assert str(path) in str(caught.value)
+    assert _pragma(path, "user_version") == SCHEMA_VERSION
+    conn = sqlite3.connect(path)
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    conn.close()
+    assert "half_done" not in tables and "products" in tables
