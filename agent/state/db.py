@@ -46,6 +46,7 @@ class Database:
         self._writer: aiosqlite.Connection | None = None
         self._reader: aiosqlite.Connection | None = None
         self._write_lock = asyncio.Lock()
+        self._cleanups: set[asyncio.Task[None]] = set()
 
     # --- lifecycle ----------------------------------------------------------------------------
 
@@ -76,6 +77,8 @@ class Database:
         logger.debug("state database {} open (schema {})", self.path, SCHEMA_VERSION)
 
     async def close(self) -> None:
+        if self._cleanups:
+            await asyncio.gather(*self._cleanups, return_exceptions=True)
         for conn in (self._reader, self._writer):
             if conn is not None:
                 await conn.close()
@@ -93,21 +96,51 @@ class Database:
         conn = self._writer
         if conn is None:
             raise Bug(f"state database {self.path} used before open() or after close()")
-        async with self._write_lock:
+        await self._write_lock.acquire()
+        handed_over = False
+        try:
             try:
                 await conn.execute("BEGIN IMMEDIATE")
             except sqlite3.Error as exc:
                 raise self.translate(exc) from exc
+            except BaseException:
+                self._roll_back_later(conn)
+                handed_over = True
+                raise
             try:
                 yield conn
                 await conn.execute("COMMIT")
             except BaseException as exc:
-                # SQLite may already have rolled back by itself (it does on a full disk).
-                if conn.in_transaction:
-                    await conn.execute("ROLLBACK")
+                await self._rollback(conn)
                 if isinstance(exc, sqlite3.Error):
                     raise self.translate(exc) from exc
                 raise
+        finally:
+            if not handed_over:
+                self._write_lock.release()
+
+    def _roll_back_later(self, conn: aiosqlite.Connection) -> None:
+        """After a cancel during `BEGIN IMMEDIATE`: that BEGIN still runs in the connection's thread
+        once the other process lets go, so a task rolls it back and only then frees the writer lock.
+        The cancelled caller does not wait for the other process."""
+
+        async def roll_back_then_release() -> None:
+            try:
+                await self._rollback(conn)
+            finally:
+                self._write_lock.release()
+
+        task = asyncio.get_running_loop().create_task(roll_back_then_release())
+        self._cleanups.add(task)
+        task.add_done_callback(self._cleanups.discard)
+
+    async def _rollback(self, conn: aiosqlite.Connection) -> None:
+        # `rollback()` is a no-op without an open transaction: SQLite may have rolled back by itself
+        # (it does on a full disk), and aiosqlite runs it after any statement still in flight.
+        try:
+            await conn.rollback()
+        except sqlite3.Error as exc:
+            logger.warning("rollback on the state database {} failed: {}", self.path, exc)
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
         """Rows of one read statement on the reader connection (its own snapshot). Raises StorageError."""

@@ -233,3 +233,27 @@ async def test_a_cancelled_write_rolls_back_and_frees_the_writer(state: StateDB)
 async def test_a_naive_time_is_refused(state: StateDB) -> None:
     with pytest.raises(Bug):
         await state.prune_runs(datetime(2026, 1, 1))  # naive on purpose
+
+
+async def test_a_write_cancelled_while_waiting_for_the_lock_leaves_no_transaction_open(db_path: Path) -> None:
+    async with StateDB(db_path) as first, StateDB(db_path) as second:
+        release = asyncio.Event()
+        holding = asyncio.Event()
+
+        async def hold() -> None:
+            async with first.database.write():
+                holding.set()
+                await release.wait()
+
+        holder = asyncio.create_task(hold())
+        await holding.wait()
+        waiting = asyncio.create_task(second.set_connection("b", "connected"))
+        await asyncio.sleep(0.05)  # let it reach SQLite's busy wait
+        waiting.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+        release.set()
+        await holder
+        await second.set_connection("c", "connected")
+        await first.set_connection("d", "connected")  # second holds no stray write lock
+        assert set(await first.all_connections()) == {"c", "d"}
