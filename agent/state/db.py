@@ -67,12 +67,11 @@ class Database:
             await self._configure_writer(writer)
             self._writer = writer
             await self._migrate()
-            reader = await self._connect()
-            await reader.execute("PRAGMA query_only = ON")
-            self._reader = reader
+            self._reader = await self._connect()
+            await self._reader.execute("PRAGMA query_only = ON")
         except BaseException:
-            self._writer = None
-            await writer.close()
+            await self.close()
+            await writer.close()  # a no-op if close() already closed it
             raise
         logger.debug("state database {} open (schema {})", self.path, SCHEMA_VERSION)
 
