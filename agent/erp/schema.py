@@ -147,6 +147,10 @@ CREATE TABLE products (
     content_version INTEGER NOT NULL DEFAULT 0,
     stock_price_version INTEGER NOT NULL DEFAULT 0
 );
+-- The marketplace knows a product by its id (externalId): it must never change.
+CREATE TRIGGER products_id_immutable BEFORE UPDATE OF id ON products WHEN OLD.id IS NOT NEW.id BEGIN
+    SELECT RAISE(ABORT, 'a product id never changes (the marketplace keys offers on it)');
+END;
 CREATE INDEX products_content_version ON products (content_version);
 CREATE INDEX products_stock_price_version ON products (stock_price_version);
 CREATE INDEX products_ean ON products (ean);

@@ -157,3 +157,15 @@ async def test_a_failing_migration_leaves_the_file_at_its_old_version(
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     conn.close()
     assert "half_done" not in tables and "products" in tables
+
+
+async def test_a_product_id_never_changes(tmp_path: Path) -> None:
+    path = tmp_path / "firma.sqlite"
+    async with await SqliteErp.open(path):
+        pass
+    conn = sqlite3.connect(path)
+    conn.execute("INSERT INTO products (code, name, vat_rate) VALUES ('A', 'A', '23%')")
+    with pytest.raises(sqlite3.IntegrityError, match="never changes"):
+        conn.execute("UPDATE products SET id = 77 WHERE id = 1")
+    conn.execute("UPDATE products SET code = 'B' WHERE id = 1")  # the code may be renamed
+    conn.close()
