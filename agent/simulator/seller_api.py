@@ -185,7 +185,8 @@ def _time_query(request: Request, name: str) -> datetime | None:
     if raw is None:
         return None
     try:
-        value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        # A "+" of an offset left unescaped in the query arrives as a space: take it back.
+        value = datetime.fromisoformat(raw.strip().replace(" ", "+").replace("Z", "+00:00"))
     except ValueError:
         raise BadQuery(name, f"{name} must be an ISO 8601 date-time") from None
     if value.tzinfo is None:

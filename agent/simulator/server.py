@@ -136,5 +136,8 @@ def serve(settings: SimulatorSettings, *, announce: bool = True) -> None:
         print(f"Rate limit: {f'{limit} requests/minute per account' if limit else 'off'}; Ctrl-C stops.", flush=True)
     try:
         _uvicorn(platform).run(sockets=[sock])
+    except KeyboardInterrupt:
+        # uvicorn has shut down cleanly already; it re-raises the signal only for the caller's sake.
+        print("simulator stopped.", flush=True)
     finally:
         sock.close()
