@@ -103,6 +103,8 @@ class CompanyConfig:
     shipping_product: str = "USŁUGA-WYSYŁKA"
     create_contractors: bool = True
     match_contractors: bool = True
+    order_check_days: int = 14
+    """Days back that cancellations are checked and orders reconciled with the ERP's ROs."""
     payment_forms: Mapping[str, str] = field(default_factory=lambda: DEFAULT_PAYMENT_FORMS)
     offer_defaults: OfferDefaults = OfferDefaults()
     schedule: ScheduleConfig = ScheduleConfig()
@@ -247,6 +249,7 @@ def _company(path: Path, data: Mapping[str, Any], index: int, problems: Problems
         shipping_product=r.string("shipping_product", defaults.shipping_product),
         create_contractors=r.boolean("create_contractors", True),
         match_contractors=r.boolean("match_contractors", True),
+        order_check_days=r.integer("order_check_days", 14, low=1, high=90),
         payment_forms=MappingProxyType(forms),
         offer_defaults=_offer_defaults(r.table("offer_defaults"), index, problems),
         schedule=_schedule(r.table("schedule"), index, problems),
@@ -343,6 +346,7 @@ def describe(config: Config) -> str:
             f'shipping_product = "{c.shipping_product}"',
             f"create_contractors = {str(c.create_contractors).lower()}",
             f"match_contractors = {str(c.match_contractors).lower()}",
+            f"order_check_days = {c.order_check_days}",
             "[company.payment_forms]",
             *(f'{k} = "{v}"' for k, v in c.payment_forms.items()),
             "[company.offer_defaults]",

@@ -1,0 +1,210 @@
+"""`marketsync sync COMPANY`: a run now, with the options of the seed's "Wymiana danych" window.
+
+With no job flag it sends offers (with their stock and prices) and fetches orders, as the window's
+defaults do. When another run holds the company it says who and asks: wait for it, take it over,
+or cancel (`--wait`, `--force`); when the last run was interrupted it says so and asks whether to
+run (`--yes`). With no terminal and no flag it refuses.
+
+Exit codes: 0 success, 1 partial, 2 usage error, 3 refused, 4 failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from agent.domain import JobName
+    from agent.state.models import ItemOutcome, Run, RunOptions
+    from agent.state.store import StateDB
+
+HELP = "run a sync of one company now"
+
+EXIT_SUCCESS, EXIT_PARTIAL, EXIT_USAGE, EXIT_REFUSED, EXIT_FAILED = 0, 1, 2, 3, 4
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("company", help="the company's name, as in the config file")
+    jobs = parser.add_argument_group("what to do (default: --offers --orders)")
+    jobs.add_argument("--offers", action="store_true", help="send offers and their stock and prices (Wyślij ofertę)")
+    jobs.add_argument("--orders", action="store_true", help="import new orders (Pobierz zamówienia)")
+    jobs.add_argument("--stock", action="store_true", help="send stock only (Wyślij tylko zasoby)")
+    jobs.add_argument("--prices", action="store_true", help="send prices only (Wyślij tylko ceny)")
+    jobs.add_argument(
+        "--catalogue", action="store_true", help="fetch categories and terms (Pobierz kategorie i warunki)"
+    )
+    jobs.add_argument("--full", action="store_true", help="resend every offer (Wymuś pełną synchronizację oferty)")
+    jobs.add_argument("--binary", action="store_true", help="re-upload every image (Wyślij wszystkie dane binarne)")
+    held = parser.add_argument_group("when the company is busy")
+    held.add_argument("--yes", action="store_true", help="run even though the last run was interrupted")
+    held.add_argument("--wait", action="store_true", help="wait for a running run to end, then run")
+    held.add_argument("--force", action="store_true", help="take over from a running run (it stops at its next write)")
+    parser.add_argument("--operator", default="ADMIN", help="the operator recorded for this run (default ADMIN)")
+
+
+class ConsoleObserver:
+    """Prints a run's progress and failures as they happen."""
+
+    def __init__(self) -> None:
+        self._last: dict[str, float] = {}
+
+    def run_started(self, run: Run) -> None:
+        print(f"Run {run.id} of {run.company}: {', '.join(run.options.jobs)}", flush=True)
+
+    def job_progress(self, run: Run, job: JobName, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - self._last.get(job, 0.0) < 1.0:
+            return
+        self._last[job] = now
+        print(f"  {job}: {done}/{total}", flush=True)
+
+    def item_failed(self, run: Run, outcome: ItemOutcome) -> None:
+        print(f"  ! {outcome.job} {outcome.item}: {outcome.message}", flush=True)
+
+    def run_finished(self, run: Run) -> None:
+        pass
+
+
+def _ask(question: str, choices: dict[str, str]) -> str:
+    """Ask on the terminal; returns the chosen key ("" when the answer is empty or stdin closed)."""
+    keys = "/".join(choices)
+    try:
+        answer = input(f"{question} [{keys}] ").strip().lower()
+    except EOFError:
+        return ""
+    return answer[:1] if answer[:1] in choices else ""
+
+
+def _options(args: argparse.Namespace) -> RunOptions:
+    """The run options the flags ask for; no job flag means the window's defaults."""
+    from agent.sync.options import SyncOptions
+
+    chosen = any((args.offers, args.orders, args.stock, args.prices, args.catalogue))
+    options = SyncOptions(
+        send_offers=args.offers or not chosen,
+        fetch_orders=args.orders or not chosen,
+        stock_only=args.stock,
+        prices_only=args.prices,
+        catalogue=args.catalogue,
+        force_full=args.full,
+        send_all_binary=args.binary,
+    )
+    return options.run_options()
+
+
+def run(args: argparse.Namespace) -> int:
+    import asyncio
+
+    return asyncio.run(_run(args))
+
+
+async def _run(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from agent.commands.common import config_from_args
+    from agent.erp.sqlite import SqliteErp
+    from agent.errors import LeaseHeld, LeaseInterrupted
+    from agent.marketplace.accounts import open_client
+    from agent.paths import Paths
+    from agent.state.store import StateDB
+    from agent.sync.lease import lease_status, lock_path
+    from agent.sync.run import RunRequest, execute_run
+
+    config = config_from_args(args)
+    company = config.company(args.company)
+    paths = Paths.from_config(config)
+    paths.ensure()
+    run_options = _options(args)
+    interactive = sys.stdin.isatty()
+    async with StateDB.for_config(config) as state:
+        erp = await SqliteErp.open(company.database)
+        try:
+            async with open_client(config, company.name) as market:
+                take_over = args.force
+                resume = args.yes or args.force
+                lock = lock_path(paths.locks_dir, company.name)
+                while True:
+                    status = await lease_status(erp, lock)
+                    decision = _decide(
+                        status.state,
+                        status.describe(),
+                        args,
+                        interactive=interactive,
+                        take_over=take_over,
+                        resume=resume,
+                    )
+                    if decision == "refuse":
+                        return EXIT_REFUSED
+                    if decision == "wait":
+                        print(f"Waiting for the running run to end: {status.describe()}", flush=True)
+                        # The holder is another process: nothing here can signal us, so poll its lock.
+                        while (await lease_status(erp, lock)).state == "running":  # noqa: ASYNC110
+                            await asyncio.sleep(1.0)
+                        resume = True  # it ended; whatever it left is ours to go on with
+                        continue
+                    take_over = take_over or decision == "take_over"
+                    resume = resume or decision in ("resume", "take_over")
+                    request = RunRequest(
+                        company=company,
+                        options=run_options,
+                        trigger="manual",
+                        operator=args.operator,
+                        take_over=take_over,
+                        resume_interrupted=resume,
+                    )
+                    try:
+                        finished = await execute_run(
+                            request,
+                            erp=erp,
+                            market=market,
+                            state=state,
+                            locks_dir=paths.locks_dir,
+                            observer=ConsoleObserver(),
+                        )
+                    except (LeaseHeld, LeaseInterrupted):
+                        # It changed between our look and our take: look again and ask again.
+                        continue
+                    return await _summary(state, finished)
+        finally:
+            await erp.close()
+
+
+def _decide(state: str, who: str, args: argparse.Namespace, *, interactive: bool, take_over: bool, resume: bool) -> str:
+    """What to do about the lease: run, resume, take_over, wait or refuse."""
+    if state == "free":
+        return "run"
+    if state == "interrupted":
+        print(f"The last run of this company was interrupted: {who}.")
+        if resume:
+            return "resume"
+        if not interactive:
+            print("Refused: pass --yes to run anyway (it resumes what was left).", file=sys.stderr)
+            return "refuse"
+        return "resume" if _ask("Run now?", {"y": "yes", "n": "no"}) == "y" else "refuse"
+    print(f"Another run holds this company: {who}.")
+    if take_over:
+        return "take_over"
+    if args.wait:
+        return "wait"
+    if not interactive:
+        print("Refused: pass --wait to run after it, or --force to take it over.", file=sys.stderr)
+        return "refuse"
+    answer = _ask("Wait for it, take it over, or cancel?", {"w": "wait", "t": "take over", "c": "cancel"})
+    return {"w": "wait", "t": "take_over"}.get(answer, "refuse")
+
+
+async def _summary(state: StateDB, finished: Run) -> int:
+    print(f"Run {finished.id} finished: {finished.result}")
+    for job, totals in finished.totals.items():
+        print(f"  {job:<10} ok {totals.ok:>6}  skipped {totals.skipped:>6}  failed {totals.failed:>6}")
+    failures = await state.outcomes(finished.id, only_failed=True)
+    for outcome in failures[:20]:
+        hint = f" -> {outcome.hint}" if outcome.hint else ""
+        print(f"  ! {outcome.job} {outcome.item}: {outcome.message}{hint}")
+    if len(failures) > 20:
+        print(f"  ... and {len(failures) - 20} more: marketsync runs show {finished.id}")
+    if finished.error_summary:
+        print(f"  {finished.error_summary}")
+    return {"success": EXIT_SUCCESS, "partial": EXIT_PARTIAL}.get(finished.result, EXIT_FAILED)

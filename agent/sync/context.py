@@ -1,0 +1,134 @@
+"""What a job gets from its run: the company, the two sides, the state database, the lease, and
+the means to report per-item outcomes and progress.
+
+Jobs never write anywhere without the run's fence: ERP writes pass `ctx.fence`, and every
+marketplace write is preceded by `await ctx.before_market_write()`, which stops the job with
+`LeaseLost` once another run took the company over.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from agent.config import CompanyConfig
+from agent.domain import JobName
+from agent.erp.port import ErpPort
+from agent.marketplace.port import Marketplace
+from agent.state.models import ItemOutcome, JobTotals, Run, RunOptions
+from agent.state.store import StateDB
+from agent.sync.crash import crash_point
+from agent.sync.lease import CompanyLease
+
+OUTCOME_BATCH = 500
+
+
+class RunObserver(Protocol):
+    """Receives a run's news as it happens (the runtime turns them into events). Must not block."""
+
+    def run_started(self, run: Run) -> None: ...
+
+    def job_progress(self, run: Run, job: JobName, done: int, total: int) -> None: ...
+
+    def item_failed(self, run: Run, outcome: ItemOutcome) -> None: ...
+
+    def run_finished(self, run: Run) -> None: ...
+
+
+class NullObserver:
+    """An observer that ignores everything."""
+
+    def run_started(self, run: Run) -> None:
+        pass
+
+    def job_progress(self, run: Run, job: JobName, done: int, total: int) -> None:
+        pass
+
+    def item_failed(self, run: Run, outcome: ItemOutcome) -> None:
+        pass
+
+    def run_finished(self, run: Run) -> None:
+        pass
+
+
+@dataclass(slots=True)
+class _Tally:
+    ok: int = 0
+    skipped: int = 0
+    failed: int = 0
+
+    def totals(self) -> JobTotals:
+        return JobTotals(ok=self.ok, skipped=self.skipped, failed=self.failed)
+
+
+@dataclass(slots=True)
+class RunContext:
+    """One run's working set, handed to each job in turn."""
+
+    run: Run
+    company: CompanyConfig
+    options: RunOptions
+    erp: ErpPort
+    market: Marketplace
+    state: StateDB
+    lease: CompanyLease
+    observer: RunObserver = field(default_factory=NullObserver)
+    _pending: list[ItemOutcome] = field(default_factory=list)
+    _tallies: dict[str, _Tally] = field(default_factory=dict)
+
+    @property
+    def fence(self) -> int:
+        """The fencing token every ERP write of this run carries."""
+        return self.lease.token
+
+    @property
+    def company_name(self) -> str:
+        return self.company.name
+
+    async def before_market_write(self, point: str | None = None) -> None:
+        """Check the lease is still ours (LeaseLost otherwise); `point` names a crash point."""
+        await self.lease.check()
+        if point is not None:
+            crash_point(point)
+
+    def tally(self, job: JobName) -> JobTotals:
+        return self._tallies.setdefault(job, _Tally()).totals()
+
+    async def record(self, outcome: ItemOutcome) -> None:
+        """Remember one item's outcome; written to the state database in batches."""
+        tally = self._tallies.setdefault(outcome.job, _Tally())
+        if outcome.outcome == "ok":
+            tally.ok += 1
+        elif outcome.outcome == "skipped":
+            tally.skipped += 1
+        else:
+            tally.failed += 1
+            self.observer.item_failed(self.run, outcome)
+        self._pending.append(outcome)
+        if len(self._pending) >= OUTCOME_BATCH:
+            await self.flush()
+
+    async def record_all(self, outcomes: Sequence[ItemOutcome]) -> None:
+        for outcome in outcomes:
+            await self.record(outcome)
+
+    async def ok(self, job: JobName, item: str, message: str = "") -> None:
+        await self.record(ItemOutcome(job, item, "ok", message=message))
+
+    async def skipped(self, job: JobName, item: str, message: str, hint: str = "") -> None:
+        await self.record(ItemOutcome(job, item, "skipped", message=message, hint=hint))
+
+    async def failed(self, job: JobName, item: str, error: Exception) -> None:
+        await self.record(ItemOutcome.from_error(job, item, error))
+
+    async def flush(self) -> None:
+        """Write the outcomes held back so far."""
+        if self._pending:
+            batch, self._pending = self._pending, []
+            await self.state.record_outcomes(self.run.id, batch)
+
+    async def progress(self, job: JobName, done: int, total: int) -> None:
+        """Publish how far `job` has got (stored for other processes at most twice a second)."""
+        await self.state.report_progress(self.run.id, job, done, total)
+        self.observer.job_progress(self.run, job, done, total)

@@ -1,0 +1,29 @@
+"""The catalogue job ("Pobierz kategorie i warunki"): the marketplace's category tree with
+parameters and the account's offer and delivery terms, copied into the ERP in one transaction."""
+
+from __future__ import annotations
+
+from loguru import logger
+
+from agent.erp.port import CATALOGUE_KINDS, CatalogueDiff
+from agent.sync.context import RunContext
+
+
+def describe_diff(diff: CatalogueDiff) -> str:
+    """ "categories +3 ~1 -0, shipping_tariffs +1 ..." for the kinds that changed, or "no changes"."""
+    parts = [f"{kind} +{d.added} ~{d.changed} -{d.removed}" for kind in CATALOGUE_KINDS if (d := diff.of(kind)).total]
+    return ", ".join(parts) or "no changes"
+
+
+async def catalogue_job(ctx: RunContext) -> None:
+    """Download categories (every page, with parameters) and terms; replace the ERP's copy."""
+    await ctx.progress("catalogue", 0, 3)
+    categories = await ctx.market.categories(with_parameters=True)
+    await ctx.progress("catalogue", 1, 3)
+    terms = await ctx.market.terms()
+    await ctx.progress("catalogue", 2, 3)
+    diff = await ctx.erp.replace_catalogue(categories, terms, fence=ctx.fence)
+    summary = describe_diff(diff)
+    logger.bind(company=ctx.company_name).info(f"catalogue: {len(categories)} categories; {summary}")
+    await ctx.ok("catalogue", "catalogue", summary)
+    await ctx.progress("catalogue", 3, 3)

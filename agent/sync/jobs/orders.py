@@ -1,0 +1,218 @@
+"""The orders job ("Pobierz zamówienia"): new marketplace orders become ROs, exactly once.
+
+Order of steps, and why:
+1. Read every page of `status=new` first: setting statuses while paging would shift the pages and
+   skip orders.
+2. For each batch of up to 100: ask their current status once (an order cancelled since the list
+   was read is skipped), then create each RO in its own ERP transaction under the UNIQUE
+   (marketplace, order id) key — an order imported before (a crash after commit, a lost answer)
+   is recognised, not doubled — and only after commit set the batch `inProcess`. An order that
+   could not be finished stays `new` and is picked up by the next run.
+3. An order that cannot be mapped (unknown product, bad data) is quarantined with its raw payload
+   and the reason; it stays `new` and does not block the others.
+4. Open ROs of the last `order_check_days` days are checked with `retrieve-statuses`: an order
+   cancelled after import cancels its RO, which releases its reservation.
+5. A reconciliation report compares the marketplace's orders of those days with the ERP's ROs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from loguru import logger
+
+from agent.core.batching import chunks
+from agent.core.orders import MARKETPLACE, OrderMapping, order_to_draft
+from agent.domain import Order, PaymentType
+from agent.errors import InvalidItem
+from agent.state.models import ItemOutcome
+from agent.sync.context import RunContext
+from agent.sync.crash import crash_point
+
+STATUS_BATCH = 100
+
+
+def order_payload(order: Order) -> str:
+    """The order as JSON text, kept with a quarantined order so an operator can see what came."""
+
+    def default(value: object) -> str:
+        if isinstance(value, Decimal | datetime):
+            return str(value)
+        raise TypeError(type(value).__name__)
+
+    return json.dumps(asdict(order), default=default, ensure_ascii=False)
+
+
+async def _payment_types(ctx: RunContext) -> Mapping[str, PaymentType]:
+    _, terms = await ctx.erp.catalogue()
+    methods = terms.payment_methods or await ctx.market.payment_methods()
+    return {method.id: method.type for method in methods}
+
+
+async def orders_job(ctx: RunContext) -> None:
+    """Import new orders, notice cancellations, and report what does not match."""
+    log = logger.bind(company=ctx.company_name)
+    new_orders = sorted(await ctx.market.sales("new"), key=lambda o: o.id)
+    total = len(new_orders)
+    await ctx.progress("orders", 0, total)
+    mapping = OrderMapping(
+        series=ctx.company.ro_series,
+        shipping_product=ctx.company.shipping_product,
+        payment_forms=ctx.company.payment_forms,
+        payment_types=await _payment_types(ctx) if new_orders else {},
+    )
+    item_offer_ids = {item.offer_id for order in new_orders for item in order.items}
+    links = await ctx.state.links_by_offer_ids(ctx.company_name, item_offer_ids)
+    offer_to_product = {offer_id: link.product_id for offer_id, link in links.items()}
+    quarantined_before = {q.order_id for q in await ctx.state.quarantined_orders(ctx.company_name)}
+    done = imported = 0
+    for batch in chunks(new_orders, STATUS_BATCH):
+        statuses = {s.order_id: s.status for s in await ctx.market.sale_statuses([o.id for o in batch])}
+        to_confirm: list[int] = []
+        for order in batch:
+            key = f"order:{order.id}"
+            if statuses.get(order.id, "new") != "new":
+                await ctx.skipped("orders", key, f"now {statuses[order.id]} on the marketplace; not imported")
+                continue
+            try:
+                draft = order_to_draft(order, offer_to_product, mapping)
+                _, created = await ctx.erp.create_document(
+                    draft,
+                    match_contractors=ctx.company.match_contractors,
+                    create_contractors=ctx.company.create_contractors,
+                    warehouses=ctx.company.warehouses,
+                    fence=ctx.fence,
+                )
+            except InvalidItem as exc:
+                await ctx.state.quarantine_order(ctx.company_name, order.id, str(exc), order_payload(order))
+                await ctx.record(_quarantined(key, exc, order))
+                continue
+            crash_point("orders.after_commit")
+            imported += created
+            to_confirm.append(order.id)
+            await ctx.ok("orders", key, "imported" if created else "already imported; confirmed")
+        if to_confirm:
+            await ctx.before_market_write("orders.before_status")
+            await ctx.market.set_sales_status(to_confirm, "inProcess")
+            crash_point("orders.after_status")
+            released = [o for o in to_confirm if o in quarantined_before]
+            if released:
+                await ctx.state.release_orders(ctx.company_name, released)
+        done += len(batch)
+        await ctx.progress("orders", done, total)
+    log.info(f"orders: {imported} imported of {total} new")
+    await _cancellations(ctx)
+    await _reconcile_now_and_then(ctx)
+
+
+def _quarantined(key: str, error: InvalidItem, order: Order) -> ItemOutcome:
+    return ItemOutcome(
+        "orders",
+        key,
+        "failed",
+        error_class="Quarantined",
+        message=error.message,
+        hint=error.hint or "fix the cause; the order stays new and is imported by the next run",
+        payload=order_payload(order),
+    )
+
+
+async def _cancellations(ctx: RunContext) -> None:
+    """Cancel the ROs of orders cancelled on the marketplace after their import."""
+    since = datetime.now(UTC) - timedelta(days=ctx.company.order_check_days)
+    documents = await ctx.erp.order_documents(MARKETPLACE, since)
+    numeric = [int(d.order_id) for d in documents if d.status == "reserved" and d.order_id.isdigit()]
+    if not numeric:
+        return
+    cancelled = [s.order_id for s in await ctx.market.sale_statuses(numeric) if s.status == "cancelled"]
+    for order_id in cancelled:
+        outcome = await ctx.erp.cancel_document(MARKETPLACE, str(order_id), fence=ctx.fence)
+        crash_point("orders.after_cancel")
+        await ctx.ok("orders", f"order:{order_id}", f"cancelled on the marketplace; RO {outcome.replace('_', ' ')}")
+    if cancelled:
+        logger.bind(company=ctx.company_name).info(f"orders: {len(cancelled)} ROs cancelled after their orders")
+
+
+RECONCILE_EVERY = timedelta(hours=1)
+
+
+async def _reconcile_now_and_then(ctx: RunContext) -> None:
+    """Run the reconciliation at most once an hour (it reads every order of the checked days)."""
+    mark = await ctx.state.get_checkpoint(ctx.company_name, "orders")
+    last = mark.value.get("reconciled_at") if mark is not None and isinstance(mark.value, dict) else None
+    now = datetime.now(UTC)
+    if isinstance(last, str) and now - datetime.fromisoformat(last) < RECONCILE_EVERY:
+        return
+    report = await reconcile(ctx)
+    await ctx.state.set_checkpoint(ctx.company_name, "orders", {"reconciled_at": now.isoformat()}, ctx.run.id)
+    payload = json.dumps(asdict(report), ensure_ascii=False)
+    if report.missing or report.doubled:
+        await ctx.record(
+            ItemOutcome(
+                "orders",
+                "reconciliation",
+                "failed",
+                error_class="ReconciliationMismatch",
+                message=report.summary(),
+                hint="orders in process on the marketplace without an RO were handled elsewhere or lost: "
+                "enter them by hand or set them back to new; doubled ROs must be cancelled by hand",
+                payload=payload,
+            )
+        )
+    else:
+        await ctx.record(ItemOutcome("orders", "reconciliation", "ok", message=report.summary(), payload=payload))
+
+
+@dataclass(frozen=True, slots=True)
+class Reconciliation:
+    """The marketplace's orders of the checked days against the ERP's ROs."""
+
+    days: int
+    marketplace_orders: int
+    documents: int
+    missing: tuple[int, ...]
+    """Orders in process, shipped or completed on the marketplace with no RO."""
+    waiting: tuple[int, ...]
+    """New orders not imported yet (quarantined or not reached)."""
+    doubled: tuple[str, ...]
+    """Order ids with more than one RO (impossible by construction; checked all the same)."""
+    cancelled_open: tuple[int, ...]
+    """Orders cancelled on the marketplace whose RO is still open."""
+
+    def summary(self) -> str:
+        return (
+            f"last {self.days} days: {self.marketplace_orders} orders, {self.documents} ROs; "
+            f"missing {len(self.missing)}, doubled {len(self.doubled)}, waiting {len(self.waiting)}, "
+            f"cancelled but open {len(self.cancelled_open)}"
+        )
+
+
+async def reconcile(ctx: RunContext) -> Reconciliation:
+    """Compare the last `order_check_days` days of orders with the ERP's documents."""
+    days = ctx.company.order_check_days
+    since = datetime.now(UTC) - timedelta(days=days)
+    orders = await ctx.market.sales(created_from=since)
+    documents = await ctx.erp.order_documents(MARKETPLACE, since - timedelta(days=1))
+    per_order = Counter(d.order_id for d in documents)
+    open_ids = {d.order_id for d in documents if d.status == "reserved"}
+    return Reconciliation(
+        days=days,
+        marketplace_orders=len(orders),
+        documents=len(documents),
+        missing=tuple(
+            sorted(
+                o.id for o in orders if o.status in ("inProcess", "shipped", "completed") and str(o.id) not in per_order
+            )
+        ),
+        waiting=tuple(sorted(o.id for o in orders if o.status == "new" and str(o.id) not in per_order)),
+        doubled=tuple(sorted(order_id for order_id, count in per_order.items() if count > 1)),
+        cancelled_open=tuple(sorted(o.id for o in orders if o.status == "cancelled" and str(o.id) in open_ids)),
+    )
+
+
+__all__: Sequence[str] = ("Reconciliation", "order_payload", "orders_job", "reconcile")

@@ -1,0 +1,158 @@
+"""A run: one company's jobs, in order, under its lease, with every outcome recorded.
+
+    run = await execute_run(request, erp=erp, market=client, state=state, locks_dir=paths.locks_dir)
+
+The lease is taken first (LeaseHeld / LeaseInterrupted come out before anything is recorded, so
+the caller can ask the operator). Then the jobs run in the fixed order catalogue, orders, offers,
+stock, prices. A failed item is recorded and the job goes on; a job that fails as a whole is
+recorded as a failed item "job:NAME" and the next job runs, except when going on makes no sense:
+the lease was lost, the account must be linked again, or a database is unusable. The run ends
+Success (no failure), Partial (some items failed) or Failed (a job failed).
+
+An interrupted run is resumed by running again: every step is idempotent (an order already
+imported is recognised by its RO, an offer already sent by its content hash and offer link, a
+bulk change sends absolute values), so what was done is recognised and not redone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from loguru import logger
+
+from agent.config import CompanyConfig
+from agent.domain import JobName
+from agent.erp.port import ErpPort
+from agent.errors import LeaseLost, MarketsyncError, RelinkAccount, StorageError
+from agent.marketplace.port import Marketplace
+from agent.state.models import ItemOutcome, Run, RunOptions, RunResult, RunTrigger
+from agent.state.store import StateDB
+from agent.sync.context import NullObserver, RunContext, RunObserver
+from agent.sync.lease import CompanyLease, lock_path
+
+Job = Callable[[RunContext], Awaitable[None]]
+
+# Errors after which no further job of the run can do any good.
+_FATAL = (LeaseLost, RelinkAccount, StorageError)
+
+
+@dataclass(frozen=True, slots=True)
+class RunRequest:
+    """Who asks for which run of which company, and what they agreed to take over."""
+
+    company: CompanyConfig
+    options: RunOptions
+    trigger: RunTrigger = "manual"
+    operator: str = "ADMIN"
+    take_over: bool = False
+    """Take the lease from a live run (it is fenced out and stops at its next write)."""
+    resume_interrupted: bool = False
+    """Go on although the last run died holding the lease."""
+
+
+def default_jobs() -> Mapping[JobName, Job]:
+    """The jobs a run knows, by name (imported here so the run module stays light)."""
+    from agent.sync.jobs import JOBS
+
+    return JOBS
+
+
+async def execute_run(
+    request: RunRequest,
+    *,
+    erp: ErpPort,
+    market: Marketplace,
+    state: StateDB,
+    locks_dir: Path,
+    observer: RunObserver | None = None,
+    jobs: Mapping[JobName, Job] | None = None,
+    heartbeat_every: float = 5.0,
+) -> Run:
+    """Run the requested jobs of one company and return the finished run record.
+
+    Raises LeaseHeld or LeaseInterrupted (with `.status`) when the lease is not free and the
+    request did not agree to take it; nothing is recorded then. Everything else ends up in the
+    run's result and outcomes.
+    """
+    watcher = observer or NullObserver()
+    known = jobs if jobs is not None else default_jobs()
+    company = request.company
+    lease = CompanyLease(
+        erp,
+        lock_path(locks_dir, company.name),
+        kind=request.trigger,
+        operator=request.operator,
+        heartbeat_every=heartbeat_every,
+    )
+    before = await lease.acquire(take_over=request.take_over, resume_interrupted=request.resume_interrupted)
+    try:
+        # Holding the lease, any run of this company still marked running has died.
+        stale = [r.id for r in await state.running_runs(company.name)]
+        if stale:
+            await state.mark_interrupted(stale)
+        run = await state.start_run(
+            company.name, trigger=request.trigger, operator=request.operator, options=request.options
+        )
+        logger.bind(company=company.name).info(
+            f"run {run.id} started ({request.trigger}, {request.operator}): {', '.join(request.options.jobs)}"
+            + (f"; took over from {before.describe()}" if before.state != "free" else "")
+        )
+        watcher.run_started(run)
+        ctx = RunContext(
+            run=run,
+            company=company,
+            options=request.options,
+            erp=erp,
+            market=market,
+            state=state,
+            lease=lease,
+            observer=watcher,
+        )
+        result, summary = await _run_jobs(ctx, known)
+        await ctx.flush()
+        finished = await state.finish_run(run.id, result, error_summary=summary)
+        logger.bind(company=company.name).info(
+            f"run {run.id} finished: {result}" + (f" ({summary})" if summary else "")
+        )
+        watcher.run_finished(finished)
+        return finished
+    finally:
+        await lease.release()
+
+
+async def _run_jobs(ctx: RunContext, known: Mapping[JobName, Job]) -> tuple[RunResult, str]:
+    job_failed = False
+    errors: list[str] = []
+    for name in ctx.options.jobs:
+        job = known.get(name)
+        if job is None:
+            continue
+        log = logger.bind(company=ctx.company_name)
+        try:
+            await job(ctx)
+        except _FATAL as exc:
+            log.error(f"job {name} stopped the run: {exc}")
+            await ctx.record(ItemOutcome.from_error(name, f"job:{name}", exc))
+            errors.append(f"{name}: {exc}")
+            if isinstance(exc, RelinkAccount):
+                await ctx.state.set_connection(ctx.company_name, "connection_error", exc.message)
+            return "failed", "; ".join(errors)
+        except MarketsyncError as exc:
+            log.error(f"job {name} failed: {exc}")
+            await ctx.record(ItemOutcome.from_error(name, f"job:{name}", exc))
+            errors.append(f"{name}: {exc}")
+            job_failed = True
+        except Exception as exc:  # a bug must not leave the lease held or the run unrecorded
+            log.exception(f"job {name} failed on a bug")
+            await ctx.record(ItemOutcome.from_error(name, f"job:{name}", exc))
+            errors.append(f"{name}: internal error {type(exc).__name__}: {exc}")
+            return "failed", "; ".join(errors)
+        finally:
+            await ctx.flush()
+    if job_failed:
+        return "failed", "; ".join(errors)
+    if any(ctx.tally(name).failed for name in ctx.options.jobs):
+        return "partial", ""
+    return "success", ""
