@@ -1,0 +1,97 @@
+"""Benchmark of the simulator: authenticated GETs a second with the rate limit off (issue 5's bar: >= 2,000/s).
+
+`python bench/bench_simulator.py [--quick]` prints one JSON object per measurement (see bench/run.py).
+The simulator runs as the real command (`python -m agent simulator`) in its own process; the load comes
+from this process over keep-alive connections, written as raw HTTP/1.1 on asyncio streams so that the
+load generator (not the server) is never what limits the number.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx2
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _emit(metric: str, value: float, unit: str, target: str, ok: bool) -> None:
+    row = {"bench": "simulator", "metric": metric, "value": round(value, 1), "unit": unit, "target": target, "ok": ok}
+    print(json.dumps(row), flush=True)
+
+
+async def _worker(host: str, port: int, request: bytes, deadline: float, latencies: list[float]) -> int:
+    reader, writer = await asyncio.open_connection(host, port)
+    done = 0
+    try:
+        while time.perf_counter() < deadline:
+            started = time.perf_counter()
+            writer.write(request)
+            head = await reader.readuntil(b"\r\n\r\n")
+            length = 0
+            for line in head.split(b"\r\n"):
+                if line[:15].lower() == b"content-length:":
+                    length = int(line[15:])
+            await reader.readexactly(length)
+            if not head.startswith(b"HTTP/1.1 200"):
+                raise RuntimeError(head.decode(errors="replace"))
+            latencies.append(time.perf_counter() - started)
+            done += 1
+    finally:
+        writer.close()
+    return done
+
+
+async def _load(base_url: str, path: str, token: str, connections: int, seconds: float) -> tuple[float, float]:
+    """Requests a second and the 99th percentile latency (ms) of `GET path` over `connections`."""
+    url = urlsplit(base_url)
+    host, port = url.hostname or "127.0.0.1", url.port or 80
+    request = (f"GET {url.path}{path} HTTP/1.1\r\nHost: {host}:{port}\r\n"
+               f"Authorization: Bearer {token}\r\nAccept: application/json\r\n\r\n").encode()
+    latencies: list[float] = []
+    # Warm-up: connections, caches, the first-request paths.
+    await asyncio.gather(*(_worker(host, port, request, time.perf_counter() + 0.3, []) for _ in range(connections)))
+    started = time.perf_counter()
+    counts = await asyncio.gather(*(_worker(host, port, request, started + seconds, latencies)
+                                    for _ in range(connections)))
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    return sum(counts) / elapsed, latencies[int(len(latencies) * 0.99)] * 1000
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="short runs (for tests of the bench)")
+    args = parser.parse_args()
+    seconds = 2.0 if args.quick else 10.0
+    process = subprocess.Popen(
+        [sys.executable, "-m", "agent", "simulator", "--port", "0", "--requests-per-minute", "0", "--auto-consent"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )
+    try:
+        assert process.stdout is not None
+        base_url = process.stdout.readline().split()[2]
+        with httpx2.Client(base_url=base_url, timeout=10.0) as client:
+            code = client.get("/integration/register").json()["deviceCode"]
+            token = client.get("/integration/token", params={"deviceCode": code}).json()["accessToken"]
+        for metric, path in (("authenticated GET /me/integrations", "/me/integrations"),
+                             ("authenticated GET /me/shipping/tariffs", "/me/shipping/tariffs")):
+            rate, p99 = asyncio.run(_load(base_url, path, token, connections=16, seconds=seconds))
+            _emit(f"{metric}, requests/s", rate, "req/s", ">= 2000 req/s with the rate limit off (issue 5)",
+                  rate >= 2000)
+            _emit(f"{metric}, p99 latency at 16 connections", p99, "ms", "informational", True)
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
