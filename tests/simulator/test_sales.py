@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -154,3 +155,27 @@ def test_a_buyer_cancellation_returns_the_stock(sim: RunningSimulator, api: Cont
     second = control(sim, "POST", "/orders", params={"count": 1, "account": 1})["ids"][0]
     api.put("/me/sales/updateStatus", json={"id": [second], "status": "shipped"})
     assert httpx2.post(f"{sim.root_url}/_sim/orders/{second}/cancel").status_code == 409
+
+
+def test_buyers_order_on_their_own_with_orders_per_minute(make_sim: MakeSim) -> None:
+    sim = make_sim(orders_per_minute=6000)  # one every 10 ms of real time
+    api = link(sim, 1)
+    _stocked(api, 2, stock=1000)
+    for _ in range(500):  # waits for the buyers; bounded so a broken feature fails instead of hanging
+        if control(sim, "GET", "/state")["orders"]["new"] >= 3:
+            break
+        time.sleep(0.02)
+    assert control(sim, "GET", "/state")["orders"]["new"] >= 3
+
+
+def test_one_seed_gives_the_same_accounts_and_buyers(make_sim: MakeSim) -> None:
+    seen = []
+    for _ in range(2):
+        sim = make_sim(seed=42)
+        api = link(sim, 1)
+        _stocked(api, 1, stock=100)
+        control(sim, "POST", "/orders", params={"count": 3, "account": 1})
+        sales = api.get("/me/sales").json()["sales"]
+        seen.append(([a.password for a in sim.accounts], [s["buyer"] for s in sales]))
+    assert seen[0] == seen[1]
+    assert make_sim(seed=43).accounts[0].password != seen[0][0][0]
