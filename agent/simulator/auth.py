@@ -139,7 +139,7 @@ def refresh(platform: Platform, token: str) -> TokenPair | Literal["invalid_gran
 
 def authenticate(platform: Platform, authorization: str | None) -> AccessToken | None:
     """The live access token behind an `Authorization: Bearer ...` header, or None (-> 401)."""
-    if not authorization or not authorization.startswith("Bearer "):
+    if not authorization or authorization[:7].lower() != "bearer ":  # the scheme is case-insensitive
         return None
     token = platform.access_tokens.get(authorization[7:].strip())
     if token is None:

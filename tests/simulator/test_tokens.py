@@ -83,3 +83,9 @@ def test_requests_without_a_valid_token_are_401(sim: RunningSimulator) -> None:
     assert api.get("/me/offers").status_code == 401
     api.token = "made-up"
     assert api.get("/shipping/methods").status_code == 401
+
+
+def test_the_bearer_scheme_is_case_insensitive(sim: RunningSimulator) -> None:
+    api = link(sim, 1)
+    answer = api.client.get("/me/integrations", headers={"Authorization": f"bearer {api.token}"})
+    assert answer.status_code == 200
