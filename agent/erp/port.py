@@ -162,6 +162,15 @@ class ErpPort(Protocol):
         does not exist in this ERP.
         """
 
+    async def stock_prices(
+        self, ids: Sequence[int], *, price_type: str, warehouses: Sequence[str] = (), stock_buffer: int = 0
+    ) -> tuple[StockPrice, ...]:
+        """Stock and gross price of these products now, by the rule of `stock_price_changes`.
+
+        In the order given; ids that do not exist, and service products, are left out. Raises
+        ConfigError if the price type or a warehouse does not exist in this ERP.
+        """
+
     async def products(self, ids: Sequence[int]) -> tuple[Product, ...]:
         """The products with these ids, in the order given; ids that do not exist are left out."""
 

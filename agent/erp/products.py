@@ -93,18 +93,51 @@ async def stock_price_changes(
         params = (*params, limit)
     async with conn.execute(sql, params) as cursor:
         rows = list(await cursor.fetchall())
-    items = tuple(
-        StockPrice(
-            product_id=int(r[0]),
-            gross_price=Decimal(r[2]) if r[2] is not None else None,
-            available=max(int(r[3]) - stock_buffer, 0),
-            version=int(r[1]),
-        )
-        for r in rows
-    )
+    items = _stock_prices(rows, stock_buffer)
     if limit is not None and len(items) >= limit:
         return StockPriceChanges(items, high_water=items[-1].version, complete=False)
     return StockPriceChanges(items, high_water=counter)
+
+
+async def stock_prices_by_ids(
+    conn: aiosqlite.Connection,
+    ids: Sequence[int],
+    *,
+    price_type: str,
+    warehouses: Sequence[str],
+    stock_buffer: int,
+) -> tuple[StockPrice, ...]:
+    """Stock and price of these products now (same rule as `stock_price_changes`), in the order given."""
+    price_type_id = await _price_type_id(conn, price_type)
+    warehouse_ids = await warehouse_ids_for(conn, warehouses)
+    if warehouse_ids is None:
+        raise ConfigError(f"warehouses {', '.join(warehouses)}: not all exist in the company database")
+    if not ids:
+        return ()
+    sql = """
+        SELECT p.id, p.stock_price_version, pr.gross,
+               (SELECT COALESCE(SUM(MAX(s.on_hand - s.reserved, 0)), 0) FROM stock s
+                WHERE s.product_id = p.id AND s.warehouse_id IN (SELECT value FROM json_each(?)))
+        FROM products p
+        LEFT JOIN prices pr ON pr.product_id = p.id AND pr.price_type_id = ?
+        WHERE p.id IN (SELECT value FROM json_each(?)) AND p.is_service = 0"""
+    params = (json.dumps(warehouse_ids), price_type_id, json.dumps(list(ids)))
+    async with conn.execute(sql, params) as cursor:
+        found = {item.product_id: item for item in _stock_prices(list(await cursor.fetchall()), stock_buffer)}
+    return tuple(found[i] for i in ids if i in found)
+
+
+def _stock_prices(rows: Sequence[Sequence[object]], stock_buffer: int) -> tuple[StockPrice, ...]:
+    # Per warehouse at least 0 (in SQL), summed; the buffer comes off the sum, never below 0.
+    return tuple(
+        StockPrice(
+            product_id=int(cast(int, r[0])),
+            gross_price=Decimal(cast(str, r[2])) if r[2] is not None else None,
+            available=max(int(cast(int, r[3])) - stock_buffer, 0),
+            version=int(cast(int, r[1])),
+        )
+        for r in rows
+    )
 
 
 async def _price_type_id(conn: aiosqlite.Connection, name: str) -> int:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from agent.domain import Category, DocumentDraft, Product, Terms
+from agent.domain import Category, DocumentDraft, Product, StockPrice, Terms
 from agent.erp import catalogue_copy, documents, lease, products
 from agent.erp.database import CompanyDatabase
 from agent.erp.images import check_image
@@ -90,6 +90,14 @@ class SqliteErp:
         async with self._db.read() as conn:
             return await products.stock_price_changes(
                 conn, since, price_type=price_type, warehouses=warehouses, stock_buffer=stock_buffer, limit=limit
+            )
+
+    async def stock_prices(
+        self, ids: Sequence[int], *, price_type: str, warehouses: Sequence[str] = (), stock_buffer: int = 0
+    ) -> tuple[StockPrice, ...]:
+        async with self._db.read() as conn:
+            return await products.stock_prices_by_ids(
+                conn, ids, price_type=price_type, warehouses=warehouses, stock_buffer=stock_buffer
             )
 
     async def products(self, ids: Sequence[int]) -> tuple[Product, ...]:
