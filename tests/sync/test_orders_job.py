@@ -1,0 +1,155 @@
+"""The orders job against the simulator and a seeded ERP: each order imported exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from agent.core.orders import MARKETPLACE
+from agent.state.models import OfferLink
+from tests.sync.world import COMPANY, World, make_world
+
+
+@pytest.fixture
+async def world(tmp_path: Path) -> AsyncIterator[World]:
+    async with make_world(tmp_path) as w:
+        yield w
+
+
+async def _published(world: World, count: int = 6) -> list[int]:
+    ids = list((await world.erp.shared_product_ids())[:count])
+    return await world.publish(ids)
+
+
+async def _documents(world: World) -> dict[str, str]:
+    from datetime import UTC, datetime, timedelta
+
+    docs = await world.erp.order_documents(MARKETPLACE, datetime.now(UTC) - timedelta(days=2))
+    return {d.order_id: d.status for d in docs}
+
+
+async def test_new_orders_become_ros_once_and_in_process_after_commit(world: World) -> None:
+    await _published(world)
+    placed = await world.control("POST", "/orders", params={"count": 100})
+    assert placed["placed"] == 100
+    run = await world.run("orders")
+    assert run.result == "success", run.error_summary
+    docs = await _documents(world)
+    assert sorted(int(i) for i in docs) == sorted(placed["ids"])
+    assert set(docs.values()) == {"reserved"}
+    state = await world.control("GET", "/state")
+    assert state["orders"]["inProcess"] == 100 and state["orders"]["new"] == 0
+    writes = state["effects"].get("PUT /me/sales/updateStatus", 0)
+
+    again = await world.run("orders")
+    assert again.result == "success"
+    assert await _documents(world) == docs
+    state = await world.control("GET", "/state")
+    assert state["effects"].get("PUT /me/sales/updateStatus", 0) == writes  # nothing to confirm twice
+    outcomes = await world.state.outcomes(again.id)
+    assert [o.item for o in outcomes if o.item.startswith("order:")] == []
+
+
+async def test_an_order_that_cannot_be_mapped_is_quarantined_and_imported_once_fixed(world: World) -> None:
+    await _published(world, 3)
+    stranger_product = (await world.erp.shared_product_ids())[10]
+    [stranger_offer] = await world.publish([stranger_product], link=False, external_id="obcy-towar")
+    placed = await world.control("POST", "/orders", params={"count": 40})
+    run = await world.run("orders")
+    quarantined = {q.order_id for q in await world.state.quarantined_orders(COMPANY)}
+    docs = await _documents(world)
+    assert quarantined, "with a random mix of four offers, some order carries the unlinked one"
+    assert run.result == "partial"
+    # Nothing lost: each order is imported or quarantined, never both.
+    assert quarantined | {int(i) for i in docs} == set(placed["ids"])
+    assert not quarantined & {int(i) for i in docs}
+    failed = await world.state.outcomes(run.id, only_failed=True)
+    assert all(o.error_class == "Quarantined" and o.payload and "obcy-towar" in o.payload for o in failed)
+    assert all("offerId" in o.message or "offer" in o.message for o in failed)
+    state = await world.control("GET", "/state")
+    assert state["orders"]["new"] == len(quarantined)  # they stay new on the marketplace
+
+    await world.state.upsert_links(
+        COMPANY, [OfferLink(product_id=stranger_product, external_id="obcy-towar", offer_id=stranger_offer)]
+    )
+    fixed = await world.run("orders")
+    assert fixed.result == "success"
+    assert {int(i) for i in await _documents(world)} == set(placed["ids"])
+    assert await world.state.quarantined_orders(COMPANY) == []
+
+
+async def test_cancellations_before_and_after_import(world: World) -> None:
+    await _published(world)
+    placed = (await world.control("POST", "/orders", params={"count": 5}))["ids"]
+    await world.control("POST", f"/orders/{placed[0]}/cancel")
+    await world.run("orders")
+    docs = await _documents(world)
+    assert str(placed[0]) not in docs and len(docs) == 4  # cancelled before import: never imported
+
+    before = await world.erp.stock_price_changes(0, price_type="detaliczna")
+    await world.control("POST", f"/orders/{placed[1]}/cancel")
+    run = await world.run("orders")
+    assert run.result == "success"
+    assert (await _documents(world))[str(placed[1])] == "cancelled"
+    after = await world.erp.stock_price_changes(before.high_water, price_type="detaliczna")
+    assert after.items, "cancelling the RO released its reservation, which moves the stock counter"
+
+
+async def _sync(world: World, *args: str, crash: str | None = None, after: int = 0) -> tuple[int, str]:
+    """`marketsync sync` in its own process, with no terminal; its exit code and output."""
+    env = dict(os.environ)
+    env.pop("MARKETSYNC_CRASH_AT", None)
+    if crash:
+        env["MARKETSYNC_CRASH_AT"] = crash
+        env["MARKETSYNC_CRASH_AFTER"] = str(after)
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "agent",
+        "--config",
+        str(world.config_path),
+        "sync",
+        COMPANY,
+        *args,
+        env=env,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    out, _ = await proc.communicate()
+    return proc.returncode if proc.returncode is not None else -1, out.decode()
+
+
+@pytest.mark.parametrize(
+    ("point", "after"),
+    [("orders.after_commit", 3), ("orders.before_status", 0), ("orders.after_status", 0), ("lease.after_take", 0)],
+)
+async def test_a_crash_at_each_point_loses_and_doubles_nothing(world: World, point: str, after: int) -> None:
+    await _published(world)
+    placed = (await world.control("POST", "/orders", params={"count": 30}))["ids"]
+    code, out = await _sync(world, "--orders", crash=point, after=after)
+    assert code == -9, out
+    code, out = await _sync(world, "--orders")
+    assert code == 3 and "interrupted" in out  # no terminal, no --yes: refused, says why
+    code, out = await _sync(world, "--orders", "--yes")
+    assert code == 0, out
+    docs = await _documents(world)
+    assert sorted(int(i) for i in docs) == sorted(placed)  # 0 lost, and the UNIQUE key makes 0 doubled
+    state = await world.control("GET", "/state")
+    assert state["orders"]["inProcess"] == 30 and state["orders"]["new"] == 0
+
+
+async def test_two_processes_racing_for_one_company_run_once(world: World) -> None:
+    await _published(world)
+    await world.control("POST", "/orders", params={"count": 20})
+    results = await asyncio.gather(_sync(world, "--orders"), _sync(world, "--orders"))
+    codes = sorted(code for code, _ in results)
+    assert codes in ([0, 0], [0, 3]), results  # either one after the other, or one refused
+    refused = [out for code, out in results if code == 3]
+    assert all("Another run holds this company" in out for out in refused)
+    assert len(await _documents(world)) == 20
