@@ -1,0 +1,147 @@
+"""What front ends (the TUI, `marketsync run`'s console) may ask of the runtime, and what it tells them.
+
+Front ends never touch a database, a file or the network: they read a `RuntimeSnapshot` once,
+then follow the runtime's events (`runtime.bus.subscribe()`), and send commands through the
+methods below. Everything a command can go wrong with comes back as an exception from
+`agent.errors` (named by what to do next) or as events.
+
+    runtime = Runtime(config, role="tui")            # agent.runtime.service
+    await runtime.start()                            # the TUI holds the scheduler unless a service does
+    snapshot = await runtime.snapshot()
+    async with runtime.bus.subscribe() as events:
+        async for event in events: ...
+    await runtime.stop()
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal, Protocol
+
+from agent.domain import JobName
+from agent.runtime.bus import EventBus
+from agent.runtime.events import ConnectionStatus, RunResult, SchedulerRole, Totals
+from agent.state.models import RunOptions
+
+LeaseState = Literal["free", "running", "interrupted"]
+
+
+@dataclass(frozen=True, slots=True)
+class LeaseView:
+    """A company's lease as an operator must see it before a manual run (the seed's prompt, made exact)."""
+
+    state: LeaseState
+    host: str | None = None
+    pid: int | None = None
+    kind: Literal["automatic", "manual"] | None = None
+    operator: str | None = None
+    since: datetime | None = None
+    heartbeat: datetime | None = None
+    description: str = ""
+    """One line in English for logs; front ends build their own text from the fields."""
+
+
+@dataclass(frozen=True, slots=True)
+class JobView:
+    """The job a run is doing now."""
+
+    run_id: int
+    job: JobName
+    done: int
+    total: int
+    eta_seconds: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LastRunView:
+    run_id: int
+    result: RunResult | Literal["running"]
+    finished: datetime | None
+    totals: Totals
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyView:
+    """One dashboard row."""
+
+    name: str
+    connection: ConnectionStatus
+    connection_detail: str
+    account: str | None
+    schedule_enabled: bool
+    schedule_description: str
+    """As `agent.core.schedule.describe_schedule` in the configured language."""
+    next_run: datetime | None
+    current: JobView | None
+    last_run: LastRunView | None
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceView:
+    """Which process holds this installation's scheduler."""
+
+    role: SchedulerRole
+    host: str
+    pid: int
+    since: datetime
+    this_process: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RuntimeSnapshot:
+    companies: tuple[CompanyView, ...]
+    scheduler: ServiceView | None
+    """None when no process holds the scheduler (schedules do not fire)."""
+    language: Literal["pl", "en"]
+    timezone: str
+
+
+class RuntimeApi(Protocol):
+    """The runtime as a front end sees it."""
+
+    @property
+    def bus(self) -> EventBus:
+        """Subscribe here for every event (agent.runtime.events)."""
+        ...
+
+    @property
+    def holds_scheduler(self) -> bool:
+        """True when this process fires the schedules; False when it only watches a service."""
+        ...
+
+    async def snapshot(self) -> RuntimeSnapshot:
+        """Everything a dashboard shows, read now. Raises StorageError."""
+        ...
+
+    async def lease(self, company: str) -> LeaseView:
+        """The company's lease now (free, running with who, or interrupted). Raises ConfigError, StorageError."""
+        ...
+
+    async def request_run(
+        self,
+        company: str,
+        options: RunOptions,
+        *,
+        operator: str = "ADMIN",
+        take_over: bool = False,
+        resume_interrupted: bool = False,
+        after_current: bool = False,
+    ) -> None:
+        """Queue a manual run (manual runs go one at a time, in order); returns once queued.
+
+        Raises LeaseHeld (with `.status`) when a live run holds the company and neither
+        `take_over` nor `after_current` was given, LeaseInterrupted when the last run died and
+        `resume_interrupted` was not given, RelinkAccount when the account is in "Connection
+        error", ConfigError for an unknown company. `after_current` waits for the live run to
+        end, then runs. The run's progress and end come as events.
+        """
+        ...
+
+    async def cancel_queued(self, company: str) -> bool:
+        """Drop a queued (not yet started) manual run of the company; False if there was none."""
+        ...
+
+    async def reload_config(self) -> None:
+        """Re-read the config file and apply schedules at once. Raises ConfigError (the old config stays)."""
+        ...
