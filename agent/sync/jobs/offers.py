@@ -1,0 +1,329 @@
+"""The offers job ("Wyślij ofertę"): active products shared for sale become offers, and only what changed is sent.
+
+Delta: products whose content changed since the job's high-water mark (set only after a run of
+the job without failures), compared with the content hash last sent per offer, so a run after no
+change sends nothing. "Force full" resends every offer; "send all binary data" resends every offer
+and re-uploads each of its images (once per run per distinct image); otherwise an image is
+uploaded only when its sha256 is not in the link's image map (or was uploaded earlier this run).
+
+Never two offers for one product: the link is stored in flight (no offer id) before the create;
+the client looks the offer up by externalId after a lost answer; and a link still in flight at the
+next run (a crash between the create and storing its id) is resolved by externalId first.
+
+Offers are independent, so up to `CONCURRENCY` requests are in flight; state writes are batched
+per page of products.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from loguru import logger
+
+from agent.domain import Product, StockPrice, TermsOverride
+from agent.errors import ConfigError, InvalidItem, LeaseLost, MarketsyncError, RelinkAccount, StorageError
+from agent.state.models import ItemOutcome, OfferLink
+from agent.sync.context import RunContext
+from agent.sync.crash import crash_point
+from agent.sync.jobs.offers_plan import (
+    OfferPlan,
+    OfferTask,
+    PlanInputs,
+    external_id,
+    leftover_ids,
+    offer_draft,
+    plan_page,
+    product_key,
+)
+
+CONCURRENCY = 8
+PAGE = 500
+# After these nothing more of the run can succeed: stop at once (the run records why).
+_FATAL = (LeaseLost, RelinkAccount, StorageError)
+
+
+async def offers_job(ctx: RunContext) -> None:
+    """Create, replace and end offers so the marketplace shows what the ERP shares for sale."""
+    name = ctx.company_name
+    categories, terms = await ctx.erp.catalogue()
+    if not categories:
+        raise ConfigError(
+            "the ERP has no copy of the marketplace categories yet",
+            hint=f"fetch categories and terms first: marketsync sync {name} --catalogue",
+        )
+    defaults = ctx.company.offer_defaults
+    inputs = PlanInputs(
+        categories={c.id: c for c in categories},
+        terms=terms,
+        defaults=TermsOverride(
+            shipping_tariff=defaults.shipping_tariff,
+            return_policy=defaults.return_policy,
+            complaint_policy=defaults.complaint_policy,
+            guarantee=defaults.guarantee,
+        ),
+        default_lead_time=defaults.lead_time,
+        resend_all=ctx.options.force_full or ctx.options.send_all_binary,
+    )
+    full = inputs.resend_all
+    since = 0 if full else (await ctx.state.get_high_water(name, "offers") or 0)
+    sender = _Sender(ctx, inputs)
+    shared = set(await ctx.erp.shared_product_ids())
+    sent = await ctx.state.sent_values(name)
+    seen: set[int] = set()
+    cursor, total = since, len(shared)
+    while True:
+        changes = await ctx.erp.content_changes(cursor, limit=PAGE)
+        if changes.complete and not seen:
+            total = len(changes.products)
+        seen.update(p.id for p in changes.products)
+        links = await ctx.state.get_links(name, [p.id for p in changes.products])
+        await sender.carry_out(plan_page(changes.products, links, inputs))
+        cursor = changes.high_water
+        await ctx.progress("offers", len(seen), max(total, len(seen)))
+        if changes.complete:
+            break
+    await _leftovers(ctx, sender, inputs, leftover_ids(sent, seen, shared))
+    log = logger.bind(company=name)
+    log.info(f"offers: {sender.summary()}")
+    if sender.failed:
+        log.info(f"offers: {sender.failed} failed; the change mark stays at {since} so they are read again")
+        return
+    await ctx.state.set_high_water(name, "offers", cursor, ctx.run.id)
+
+
+async def _leftovers(ctx: RunContext, sender: _Sender, inputs: PlanInputs, ids: Sequence[int]) -> None:
+    """Links the changes did not cover: products unshared or deleted, creates left in flight."""
+    if not ids:
+        return
+    products = await ctx.erp.products(ids)
+    links = await ctx.state.get_links(ctx.company_name, ids)
+    plan = plan_page(products, links, inputs)
+    existing = {p.id for p in products}
+    gone = tuple(link for pid, link in links.items() if pid not in existing and link.status == "active")
+    await sender.carry_out(replace(plan, end=plan.end + gone))
+
+
+@dataclass(slots=True)
+class _Sender:
+    """Carries out plans: uploads, creates, replaces and ends, a bounded number at a time."""
+
+    ctx: RunContext
+    inputs: PlanInputs
+    created: int = 0
+    replaced: int = 0
+    ended: int = 0
+    unchanged: int = 0
+    uploaded: int = 0
+    failed: int = 0
+    _gate: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(CONCURRENCY))
+    _uploads: dict[str, asyncio.Future[str]] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        return (
+            f"{self.created} created, {self.replaced} replaced, {self.ended} ended, {self.unchanged} unchanged, "
+            f"{self.uploaded} images uploaded, {self.failed} failed"
+        )
+
+    async def carry_out(self, plan: OfferPlan) -> None:
+        ctx = self.ctx
+        self.unchanged += plan.unchanged
+        for bad in plan.invalid:
+            self.failed += 1
+            await ctx.record(bad.outcome())
+        if plan.send:
+            await self._send(plan.send)
+        if plan.end:
+            await self._end(plan.end)
+
+    # --- create and replace ---------------------------------------------------------------------
+
+    async def _send(self, tasks: Sequence[OfferTask]) -> None:
+        ctx = self.ctx
+        company = ctx.company
+        current = await ctx.erp.stock_prices(
+            [t.product.id for t in tasks],
+            price_type=company.price_type,
+            warehouses=company.warehouses,
+            stock_buffer=company.stock_buffer,
+        )
+        values = {item.product_id: item for item in current}
+        ready: list[tuple[OfferTask, Decimal, int]] = []
+        for task in tasks:
+            priced = self._price_and_quantity(task, values.get(task.product.id))
+            if isinstance(priced, ItemOutcome):
+                self.failed += 1
+                await ctx.record(priced)
+            else:
+                ready.append((task, *priced))
+        in_flight = [
+            OfferLink(product_id=t.product.id, external_id=external_id(t.product.id))
+            for t, _, _ in ready
+            if t.action == "create"
+        ]
+        # Stored before any create is sent: a crash after the marketplace created the offer leaves a
+        # link in flight, and the next run finds the offer by externalId instead of creating another.
+        await ctx.state.upsert_links(ctx.company_name, in_flight)
+        results = await asyncio.gather(*(self._send_one(t, p, q) for t, p, q in ready), return_exceptions=True)
+        links: list[OfferLink] = []
+        outcomes: list[ItemOutcome] = []
+        fatal: BaseException | None = None
+        for (task, _, _), result in zip(ready, results, strict=True):
+            key = product_key(task.product.id)
+            if isinstance(result, tuple):
+                link, verb = result
+                links.append(link)
+                outcomes.append(ItemOutcome("offers", key, "ok", message=f"{verb} offer {link.offer_id}"))
+                if verb == "created":
+                    self.created += 1
+                else:
+                    self.replaced += 1
+            elif isinstance(result, MarketsyncError) and not isinstance(result, _FATAL):
+                self.failed += 1
+                outcomes.append(_failure(task.product, result))
+            else:
+                fatal = fatal or result
+        # Whatever else happened, what the marketplace now holds is recorded first.
+        await ctx.state.upsert_links(ctx.company_name, links)
+        await ctx.record_all(outcomes)
+        if fatal is not None:
+            raise fatal
+
+    def _price_and_quantity(self, task: OfferTask, item: StockPrice | None) -> tuple[Decimal, int] | ItemOutcome:
+        price = item.gross_price if item is not None else None
+        if price is None and task.link is not None:
+            price = task.link.price
+        if price is None:
+            price_type = self.ctx.company.price_type
+            # Failed, not skipped: a price set later does not move the content mark, so the product
+            # must stay below the mark until it goes through.
+            return ItemOutcome(
+                "offers",
+                product_key(task.product.id),
+                "failed",
+                error_class="InvalidItem",
+                message=f'{task.product.code}: price: no gross price in the price type "{price_type}"',
+                hint=f'set the product\'s price in the price type "{price_type}" in the ERP',
+            )
+        quantity = item.available if item is not None else (task.link.quantity if task.link else None) or 0
+        return price, quantity
+
+    async def _send_one(self, task: OfferTask, price: Decimal, quantity: int) -> tuple[OfferLink, str]:
+        ctx = self.ctx
+        async with self._gate:
+            gallery, images = await self._gallery(task)
+            draft = offer_draft(
+                task, price=price, quantity=quantity, gallery=gallery, default_lead_time=self.inputs.default_lead_time
+            )
+            offer_id = task.link.offer_id if task.link is not None else None
+            if task.action == "resolve":
+                found = await ctx.market.find_offer(draft.external_id)
+                offer_id = found.id if found is not None else None
+                if found is not None and found.status == "ended":
+                    draft = replace(draft, status="active")
+            if offer_id is None:
+                await ctx.before_market_write("offers.before_create")
+                offer = await ctx.market.create_offer(draft)
+                crash_point("offers.after_create")
+                verb = "created"
+            else:
+                await ctx.before_market_write("offers.before_replace")
+                offer = await ctx.market.replace_offer(offer_id, draft)
+                crash_point("offers.after_replace")
+                verb = "replaced"
+        link = OfferLink(
+            product_id=task.product.id,
+            external_id=draft.external_id,
+            offer_id=offer.id,
+            content_hash=task.content_hash,
+            images=images,
+            price=price,
+            quantity=quantity,
+            status="active",
+        )
+        return link, verb
+
+    async def _gallery(self, task: OfferTask) -> tuple[list[str], dict[str, str]]:
+        """The gallery URLs in image order, and the image map (sha256 -> URL) to remember."""
+        known = {} if self.ctx.options.send_all_binary or task.link is None else dict(task.link.images)
+        urls: list[str] = []
+        images: dict[str, str] = {}
+        for image in sorted(task.product.images, key=lambda i: i.position):
+            url = known.get(image.sha256)
+            if url is None:
+                url = await self._upload_once(image.sha256, image.content, image.mime_type, task.product)
+            urls.append(url)
+            images[image.sha256] = url
+        return urls, images
+
+    async def _upload_once(self, sha256: str, content: bytes, mime_type: str, product: Product) -> str:
+        # Products often share images: each distinct one is uploaded once per run, even by
+        # concurrent tasks (the first one uploads, the others wait for its URL).
+        pending = self._uploads.get(sha256)
+        if pending is None:
+            pending = asyncio.get_running_loop().create_future()
+            self._uploads[sha256] = pending
+            try:
+                await self.ctx.before_market_write("offers.before_upload")
+                stored = await self.ctx.market.upload_image(content, mime_type, name=f"{product.id}-{sha256[:12]}")
+            except BaseException as exc:
+                del self._uploads[sha256]
+                pending.set_exception(exc)
+                pending.exception()  # retrieved here, so an unawaited failure is not reported as lost
+                raise
+            self.uploaded += 1
+            pending.set_result(stored.url)
+        return await asyncio.shield(pending)
+
+    # --- end ---------------------------------------------------------------------------------------
+
+    async def _end(self, links: Sequence[OfferLink]) -> None:
+        ctx = self.ctx
+        results = await asyncio.gather(*(self._end_one(link) for link in links), return_exceptions=True)
+        ended: list[OfferLink] = []
+        forgotten: list[int] = []
+        outcomes: list[ItemOutcome] = []
+        fatal: BaseException | None = None
+        for link, result in zip(links, results, strict=True):
+            key = product_key(link.product_id)
+            if isinstance(result, OfferLink):
+                ended.append(result)
+                outcomes.append(ItemOutcome("offers", key, "ok", message=f"ended offer {result.offer_id}"))
+                self.ended += 1
+            elif result is None:
+                forgotten.append(link.product_id)
+                outcomes.append(ItemOutcome("offers", key, "ok", message="no offer was created; link forgotten"))
+            elif isinstance(result, MarketsyncError) and not isinstance(result, _FATAL):
+                self.failed += 1
+                outcomes.append(ItemOutcome.from_error("offers", key, result))
+            else:
+                fatal = fatal or result
+        await ctx.state.upsert_links(ctx.company_name, ended)
+        await ctx.state.remove_links(ctx.company_name, forgotten)
+        await ctx.record_all(outcomes)
+        if fatal is not None:
+            raise fatal
+
+    async def _end_one(self, link: OfferLink) -> OfferLink | None:
+        ctx = self.ctx
+        async with self._gate:
+            offer_id = link.offer_id
+            if offer_id is None:
+                found = await ctx.market.find_offer(link.external_id)
+                if found is None:
+                    return None
+                offer_id = found.id
+            await ctx.before_market_write("offers.before_end")
+            try:
+                await ctx.market.end_offer(offer_id)
+            except InvalidItem:
+                # No such offer any more: it is as ended as it can be.
+                logger.bind(company=ctx.company_name).info(f"offers: offer {offer_id} is gone; link marked ended")
+        return replace(link, offer_id=offer_id, status="ended")
+
+
+def _failure(product: Product, error: MarketsyncError) -> ItemOutcome:
+    outcome = ItemOutcome.from_error("offers", product_key(product.id), error)
+    return replace(outcome, message=f"{product.code}: {outcome.message}")
