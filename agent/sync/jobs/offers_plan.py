@@ -146,8 +146,9 @@ def leftover_ids(sent: Mapping[int, SentValues], seen: set[int], shared: set[int
     )
 
 
-def offer_draft(task: OfferTask, *, price: Decimal, quantity: int, gallery: Sequence[str],
-                default_lead_time: LeadTime | None) -> OfferDraft:
+def offer_draft(
+    task: OfferTask, *, price: Decimal, quantity: int, gallery: Sequence[str], default_lead_time: LeadTime | None
+) -> OfferDraft:
     """The OfferInput of a task (call only for tasks the plan found publishable)."""
     product = task.product
     reopen = task.link is not None and task.link.status == "ended"

@@ -146,9 +146,7 @@ async def _send(
             # The whole call failed (refused, unreadable, or the marketplace is away): each of its
             # offers failed; the next group may still go through.
             failed += len(offer_ids)
-            await ctx.record_all(
-                [ItemOutcome.from_error(job, f"offer:{o}", exc) for o in offer_ids]
-            )
+            await ctx.record_all([ItemOutcome.from_error(job, f"offer:{o}", exc) for o in offer_ids])
         else:
             crash_point(f"{job}.after_bulk")
             refused = {f.offer_id: f for f in failures}
