@@ -143,3 +143,9 @@ class LeaseInterrupted(LeaseHeld):
     """
 
     hint = "the previous run was interrupted; run again to resume it (confirm, or pass --yes)"
+
+
+class RunStopped(MarketsyncError):
+    """The process is shutting down: the run stopped at a checkpoint between items (it resumes next time)."""
+
+    hint = "the agent was stopping; the next run goes on from where this one stopped"

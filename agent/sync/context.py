@@ -8,6 +8,7 @@ marketplace write is preceded by `await ctx.before_market_write()`, which stops 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -15,6 +16,7 @@ from typing import Protocol
 from agent.config import CompanyConfig
 from agent.domain import JobName
 from agent.erp.port import ErpPort
+from agent.errors import RunStopped
 from agent.marketplace.port import Marketplace
 from agent.state.models import ItemOutcome, JobTotals, Run, RunOptions
 from agent.state.store import StateDB
@@ -74,6 +76,8 @@ class RunContext:
     state: StateDB
     lease: CompanyLease
     observer: RunObserver = field(default_factory=NullObserver)
+    stopping: asyncio.Event | None = None
+    """Set by the runtime when the process shuts down: the job stops at its next checkpoint."""
     _pending: list[ItemOutcome] = field(default_factory=list)
     _tallies: dict[str, _Tally] = field(default_factory=dict)
 
@@ -87,10 +91,17 @@ class RunContext:
         return self.company.name
 
     async def before_market_write(self, point: str | None = None) -> None:
-        """Check the lease is still ours (LeaseLost otherwise); `point` names a crash point."""
+        """Check the lease is still ours (LeaseLost otherwise) and that the process is not stopping
+        (RunStopped); `point` names a crash point."""
+        self.check_stop()
         await self.lease.check()
         if point is not None:
             crash_point(point)
+
+    def check_stop(self) -> None:
+        """RunStopped once the process asked runs to stop (a checkpoint: nothing is half written here)."""
+        if self.stopping is not None and self.stopping.is_set():
+            raise RunStopped("the agent is stopping; this run stopped between items")
 
     def tally(self, job: JobName) -> JobTotals:
         return self._tallies.setdefault(job, _Tally()).totals()
@@ -132,3 +143,5 @@ class RunContext:
         """Publish how far `job` has got (stored for other processes at most twice a second)."""
         await self.state.report_progress(self.run.id, job, done, total)
         self.observer.job_progress(self.run, job, done, total)
+        # Progress is reported between items, so it is also where a stopping process stops the job.
+        self.check_stop()

@@ -16,6 +16,7 @@ bulk change sends absolute values), so what was done is recognised and not redon
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +26,7 @@ from loguru import logger
 from agent.config import CompanyConfig
 from agent.domain import JobName
 from agent.erp.port import ErpPort
-from agent.errors import LeaseLost, MarketsyncError, RelinkAccount, StorageError
+from agent.errors import LeaseLost, MarketsyncError, RelinkAccount, RunStopped, StorageError
 from agent.marketplace.port import Marketplace
 from agent.state.models import ItemOutcome, Run, RunOptions, RunResult, RunTrigger
 from agent.state.store import StateDB
@@ -69,12 +70,14 @@ async def execute_run(
     observer: RunObserver | None = None,
     jobs: Mapping[JobName, Job] | None = None,
     heartbeat_every: float = 5.0,
+    stopping: asyncio.Event | None = None,
 ) -> Run:
     """Run the requested jobs of one company and return the finished run record.
 
     Raises LeaseHeld or LeaseInterrupted (with `.status`) when the lease is not free and the
     request did not agree to take it; nothing is recorded then. Everything else ends up in the
-    run's result and outcomes.
+    run's result and outcomes. Once `stopping` is set the run stops at its next checkpoint and
+    ends `interrupted` (the next run resumes it).
     """
     watcher = observer or NullObserver()
     known = jobs if jobs is not None else default_jobs()
@@ -109,6 +112,7 @@ async def execute_run(
             state=state,
             lease=lease,
             observer=watcher,
+            stopping=stopping,
         )
         result, summary = await _run_jobs(ctx, known)
         await ctx.flush()
@@ -131,7 +135,12 @@ async def _run_jobs(ctx: RunContext, known: Mapping[JobName, Job]) -> tuple[RunR
             continue
         log = logger.bind(company=ctx.company_name)
         try:
+            ctx.check_stop()
             await job(ctx)
+        except RunStopped as exc:
+            log.warning(f"job {name} stopped: {exc}")
+            errors.append(str(exc))
+            return "interrupted", "; ".join(errors)
         except _FATAL as exc:
             log.error(f"job {name} stopped the run: {exc}")
             await ctx.record(ItemOutcome.from_error(name, f"job:{name}", exc))
