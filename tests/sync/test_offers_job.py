@@ -1,0 +1,249 @@
+"""The offers job against the simulator and a seeded ERP: what it creates, what it leaves alone,
+what it replaces and ends, and that no product ever gets two offers."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+
+import httpx2
+
+from agent.core.offers import TITLE_MIN
+from agent.erp.touch import touch_company
+from tests.sync.conftest import COMPANY, SyncWorld
+
+OFFER_WRITES = ("POST /me/offers", "PUT /me/offers/{id}", "POST /me/files", "POST /me/update-offers")
+
+
+def _writes(world: SyncWorld) -> Counter[str]:
+    return Counter({key: world.requests.counts[key] for key in OFFER_WRITES})
+
+
+def _erp(world: SyncWorld, sql: str, *params: object) -> None:
+    """An edit as the ERP's own screens make it (the change-tracking triggers see it)."""
+    with sqlite3.connect(world.erp.path) as conn:
+        conn.execute(sql, params)
+
+
+async def _expected(world: SyncWorld) -> dict[str, tuple[str, Decimal, int]]:
+    """externalId -> (title, gross price, available) for every active shared product."""
+    ids = await world.erp.shared_product_ids()
+    products = {p.id: p for p in await world.erp.products(ids)}
+    values = {v.product_id: v for v in await world.erp.stock_prices(ids, price_type="detaliczna")}
+    out: dict[str, tuple[str, Decimal, int]] = {}
+    for pid in ids:
+        price = values[pid].gross_price
+        assert price is not None
+        out[str(pid)] = (products[pid].name.strip(), price, values[pid].available)
+    return out
+
+
+def _on_market(offers: list[dict[str, object]]) -> dict[str, tuple[str, Decimal, int]]:
+    return {
+        str(o["externalId"]): (str(o["title"]), Decimal(str(o["price"])), int(str(o["stockQuantity"])))
+        for o in offers
+        if o["status"] == "active"
+    }
+
+
+async def _first_export(world: SyncWorld) -> None:
+    run = await world.run("catalogue", "offers", "stock", "prices")
+    assert run.result == "success", await world.state.outcomes(run.id)
+
+
+async def test_first_export_creates_every_offer_with_content_price_and_stock(sync_world: SyncWorld) -> None:
+    await _first_export(sync_world)
+    offers = await sync_world.sim_offers()
+    assert _on_market(offers) == await _expected(sync_world)
+    assert len(offers) == len({o["externalId"] for o in offers})  # one offer per product
+    links = await sync_world.state.all_links(COMPANY)
+    assert {str(pid) for pid in links} == {str(o["externalId"]) for o in offers}
+    assert all(link.offer_id is not None and link.content_hash for link in links.values())
+    # Images shared by several products are uploaded once per run.
+    distinct_images = {sha for link in links.values() for sha in link.images}
+    assert sync_world.requests.counts["POST /me/files"] == len(distinct_images)
+    # New offers carried their price and stock: nothing left for the bulk calls.
+    assert sync_world.requests.counts["POST /me/update-offers"] == 0
+
+
+async def test_a_second_run_with_no_change_writes_nothing(sync_world: SyncWorld) -> None:
+    await _first_export(sync_world)
+    before_effects = await sync_world.effects()
+    before = _writes(sync_world)
+    run = await sync_world.run("offers", "stock", "prices")
+    assert run.result == "success"
+    assert _writes(sync_world) == before
+    assert await sync_world.effects() == before_effects
+
+
+async def test_after_a_touch_only_the_touched_offers_change(sync_world: SyncWorld) -> None:
+    await _first_export(sync_world)
+    before = _writes(sync_world)
+    report = await asyncio.to_thread(touch_company, sync_world.erp.path, percent=20, what="all", seed=3)
+    assert report.content and report.prices and report.stock
+    expected = await _expected(sync_world)
+    run = await sync_world.run("offers", "stock", "prices")
+    assert run.result == "success"
+    after = _writes(sync_world)
+    shared = set(expected)
+    outcomes = [o for o in await sync_world.state.outcomes(run.id) if o.outcome == "ok"]
+    touched_offers = {o.item for o in outcomes if o.job == "offers"}
+    # Only touched products were replaced: at most the content-touched ones, and no create.
+    assert after["POST /me/offers"] == before["POST /me/offers"]
+    assert 0 < after["PUT /me/offers/{id}"] - before["PUT /me/offers/{id}"] <= report.content
+    assert len(touched_offers) <= report.content
+    # One bulk call per distinct value, never one per offer.
+    bulk = after["POST /me/update-offers"] - before["POST /me/update-offers"]
+    assert 0 < bulk <= report.prices + report.stock
+    assert _on_market(await sync_world.sim_offers()) == expected
+    assert {o.item.removeprefix("product:") for o in outcomes} <= shared
+
+
+async def test_force_full_resends_every_offer_and_uploads_nothing(sync_world: SyncWorld) -> None:
+    await _first_export(sync_world)
+    before = _writes(sync_world)
+    active = len(_on_market(await sync_world.sim_offers()))
+    run = await sync_world.run("offers", force_full=True)
+    assert run.result == "success"
+    after = _writes(sync_world)
+    assert after["PUT /me/offers/{id}"] - before["PUT /me/offers/{id}"] == active
+    assert after["POST /me/files"] == before["POST /me/files"]
+    assert after["POST /me/offers"] == before["POST /me/offers"]
+
+
+async def test_send_all_binary_uploads_every_image_again(sync_world: SyncWorld) -> None:
+    await _first_export(sync_world)
+    before = _writes(sync_world)
+    links_before = await sync_world.state.all_links(COMPANY)
+    distinct = {sha for link in links_before.values() for sha in link.images}
+    run = await sync_world.run("offers", send_all_binary=True)
+    assert run.result == "success"
+    after = _writes(sync_world)
+    assert after["POST /me/files"] - before["POST /me/files"] == len(distinct)
+    assert after["PUT /me/offers/{id}"] - before["PUT /me/offers/{id}"] == len(links_before)
+    links_after = await sync_world.state.all_links(COMPANY)
+    old_urls = {url for link in links_before.values() for url in link.images.values()}
+    new_urls = {url for link in links_after.values() for url in link.images.values()}
+    assert not old_urls & new_urls  # every gallery now points at the new uploads
+
+
+async def test_an_invalid_product_is_reported_with_its_field_and_the_rest_go_through(sync_world: SyncWorld) -> None:
+    ids = await sync_world.erp.shared_product_ids()
+    short, bare = ids[0], ids[1]
+    _erp(sync_world, "UPDATE products SET name = ? WHERE id = ?", "Ab", short)
+    _erp(sync_world, "DELETE FROM product_images WHERE product_id = ?", bare)
+    run = await sync_world.run("catalogue", "offers", "stock", "prices")
+    assert run.result == "partial"
+    failed = {o.item: o for o in await sync_world.state.outcomes(run.id) if o.outcome == "failed"}
+    assert set(failed) == {f"product:{short}", f"product:{bare}"}
+    assert "name" in failed[f"product:{short}"].message and str(TITLE_MIN) in failed[f"product:{short}"].message
+    assert "images" in failed[f"product:{bare}"].message and "image" in failed[f"product:{bare}"].hint
+    on_market = _on_market(await sync_world.sim_offers())
+    assert set(on_market) == {str(pid) for pid in ids} - {str(short), str(bare)}
+    # The mark stays, so once fixed the product goes through without a full sync.
+    _erp(sync_world, "UPDATE products SET name = ? WHERE id = ?", "Sekator ogrodowy", short)
+    again = await sync_world.run("offers")
+    assert {o.item for o in await sync_world.state.outcomes(again.id) if o.outcome == "failed"} == {f"product:{bare}"}
+    assert str(short) in _on_market(await sync_world.sim_offers())
+
+
+async def test_a_lost_answer_on_create_makes_no_duplicate(sync_world: SyncWorld) -> None:
+    ids = await sync_world.erp.shared_product_ids()
+    victims = {str(pid) for pid in ids[:3]}
+    remaining = set(victims)
+
+    def lose(request: httpx2.Request) -> bool:
+        if request.method != "POST" or not request.url.path.endswith("/me/offers"):
+            return False
+        body = request.content.decode()
+        for external in list(remaining):
+            if f'"externalId":"{external}"' in body:
+                remaining.discard(external)
+                return True
+        return False
+
+    sync_world.requests.lose = lose
+    run = await sync_world.run("catalogue", "offers")
+    assert run.result == "success", await sync_world.state.outcomes(run.id)
+    assert sync_world.requests.lost == 3
+    offers = await sync_world.sim_offers()
+    per_external = Counter(str(o["externalId"]) for o in offers)
+    assert all(per_external[v] == 1 for v in victims)
+    assert max(per_external.values()) == 1
+    links = await sync_world.state.get_links(COMPANY, [int(v) for v in victims])
+    by_external = {str(o["externalId"]): o["id"] for o in offers}
+    assert {str(pid): link.offer_id for pid, link in links.items()} == {v: by_external[v] for v in victims}
+
+
+async def test_an_unshared_product_is_ended_and_comes_back_when_shared_again(sync_world: SyncWorld) -> None:
+    await _first_export(sync_world)
+    pid = (await sync_world.erp.shared_product_ids())[5]
+    _erp(sync_world, "UPDATE products SET shared_for_sale = 0 WHERE id = ?", pid)
+    run = await sync_world.run("offers", "stock", "prices")
+    assert run.result == "success"
+    offer = next(o for o in await sync_world.sim_offers() if o["externalId"] == str(pid))
+    assert offer["status"] == "ended"
+    (link,) = (await sync_world.state.get_links(COMPANY, [pid])).values()
+    assert link.status == "ended"
+    _erp(sync_world, "UPDATE products SET shared_for_sale = 1 WHERE id = ?", pid)
+    await sync_world.run("offers")
+    offers = [o for o in await sync_world.sim_offers() if o["externalId"] == str(pid)]
+    assert [o["status"] for o in offers] == ["active"]  # the same offer listed again, not a second one
+    assert offers[0]["id"] == offer["id"]
+
+
+async def test_a_product_deleted_from_the_erp_has_its_offer_ended(sync_world: SyncWorld) -> None:
+    await _first_export(sync_world)
+    pid = (await sync_world.erp.shared_product_ids())[7]
+    with sqlite3.connect(sync_world.erp.path) as conn:
+        conn.execute("PRAGMA foreign_keys = OFF")
+        for table in ("product_images", "prices", "stock"):
+            conn.execute(f"DELETE FROM {table} WHERE product_id = ?", (pid,))
+        conn.execute("DELETE FROM products WHERE id = ?", (pid,))
+    run = await sync_world.run("offers")
+    assert run.result == "success", await sync_world.state.outcomes(run.id)
+    offer = next(o for o in await sync_world.sim_offers() if o["externalId"] == str(pid))
+    assert offer["status"] == "ended"
+
+
+async def test_offers_without_a_catalogue_copy_say_to_fetch_it_first(sync_world: SyncWorld) -> None:
+    run = await sync_world.run("offers")
+    assert run.result == "failed"
+    (outcome,) = [o for o in await sync_world.state.outcomes(run.id) if o.outcome == "failed"]
+    assert "categories" in outcome.message and "--catalogue" in outcome.hint
+    assert sync_world.requests.counts["POST /me/offers"] == 0
+
+
+async def test_a_crash_after_create_then_a_rerun_makes_no_duplicate(sync_world: SyncWorld, tmp_path: Path) -> None:
+    await sync_world.run("catalogue")
+    env = {
+        **os.environ,
+        "MARKETSYNC_CONFIG": str(sync_world.config.path),
+        "MARKETSYNC_CRASH_AT": "offers.after_create",
+        "MARKETSYNC_CRASH_AFTER": "5",
+    }
+    command = [sys.executable, "-m", "agent", "sync", COMPANY, "--offers"]
+    crashed = await asyncio.to_thread(subprocess.run, command, env=env, capture_output=True, timeout=120, check=False)
+    assert crashed.returncode == -signal.SIGKILL, crashed.stderr.decode()[-2000:]
+    created = await sync_world.sim_offers()
+    assert len(created) >= 6
+    in_flight = [link for link in (await sync_world.state.all_links(COMPANY)).values() if link.offer_id is None]
+    assert in_flight  # the crash left creates whose offer id was never stored
+    del env["MARKETSYNC_CRASH_AT"]
+    rerun = await asyncio.to_thread(
+        subprocess.run, [*command, "--yes"], env=env, capture_output=True, timeout=120, check=False
+    )
+    assert rerun.returncode == 0, rerun.stdout.decode()[-2000:] + rerun.stderr.decode()[-2000:]
+    offers = await sync_world.sim_offers()
+    per_external = Counter(str(o["externalId"]) for o in offers)
+    assert max(per_external.values()) == 1
+    assert set(per_external) == {str(pid) for pid in await sync_world.erp.shared_product_ids()}
+    links = await sync_world.state.all_links(COMPANY)
+    assert {str(o["externalId"]): o["id"] for o in offers} == {str(p): link.offer_id for p, link in links.items()}
