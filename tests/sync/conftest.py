@@ -22,7 +22,7 @@ from typing import Any
 import httpx2
 import pytest
 
-from agent.config import Config, load_config
+from agent.config import CompanyConfig, Config, load_config
 from agent.domain import JobName
 from agent.erp.seed import seed_company
 from agent.erp.sqlite import SqliteErp
@@ -183,10 +183,18 @@ class SyncWorld:
         state = await self.control("GET", "/state", params={"account": self.account_id})
         return dict(state["effects"])
 
-    async def run(self, *jobs: JobName, force_full: bool = False, send_all_binary: bool = False, **request: Any) -> Run:
+    async def run(
+        self,
+        *jobs: JobName,
+        force_full: bool = False,
+        send_all_binary: bool = False,
+        company: CompanyConfig | None = None,
+        **request: Any,
+    ) -> Run:
+        """Run these jobs as `marketsync sync` would; `company` overrides the configured settings."""
         options = RunOptions(jobs=jobs, force_full=force_full, send_all_binary=send_all_binary)
         return await execute_run(
-            RunRequest(company=self.config.company(COMPANY), options=options, **request),
+            RunRequest(company=company or self.config.company(COMPANY), options=options, **request),
             erp=self.erp,
             market=self.market,
             state=self.state,

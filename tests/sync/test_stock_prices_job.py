@@ -1,0 +1,149 @@
+"""The stock and prices jobs against the simulator: only what changed, absolute values, one bulk
+call per distinct value, failures per offer, and the change mark kept until everything went through."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+from dataclasses import replace
+from decimal import Decimal
+
+from agent.erp.touch import touch_company
+from tests.sync.conftest import COMPANY, SyncWorld
+
+
+def _erp(world: SyncWorld, sql: str, *params: object) -> None:
+    """An edit as the ERP's own screens make it (the change-tracking triggers see it)."""
+    with sqlite3.connect(world.erp.path) as conn:
+        conn.execute(sql, params)
+
+
+async def _exported(world: SyncWorld) -> list[int]:
+    run = await world.run("catalogue", "offers", "stock", "prices")
+    assert run.result == "success", await world.state.outcomes(run.id, only_failed=True)
+    return list(await world.erp.shared_product_ids())
+
+
+async def _market_values(world: SyncWorld) -> dict[int, tuple[Decimal, int]]:
+    return {
+        int(o["externalId"]): (Decimal(str(o["price"])), int(o["stockQuantity"]))
+        for o in await world.sim_offers()
+        if o["status"] == "active"
+    }
+
+
+async def _erp_values(world: SyncWorld, ids: list[int], **settings: object) -> dict[int, tuple[Decimal, int]]:
+    found = await world.erp.stock_prices(ids, price_type="detaliczna", **settings)  # type: ignore[arg-type]
+    return {v.product_id: (v.gross_price or Decimal(0), v.available) for v in found}
+
+
+async def test_stock_sends_only_changed_quantities_one_call_per_distinct_value(sync_world: SyncWorld) -> None:
+    ids = await _exported(sync_world)
+    changed = {ids[0]: 7, ids[1]: 7, ids[2]: 7, ids[3]: 11, ids[4]: 0}
+    for pid, on_hand in changed.items():
+        _erp(sync_world, "UPDATE stock SET on_hand = ?, reserved = 0 WHERE product_id = ?", on_hand, pid)
+        _erp(sync_world, "DELETE FROM stock WHERE product_id = ? AND warehouse_id <> 1", pid)
+    before = sync_world.requests.counts["POST /me/update-offers"]
+    run = await sync_world.run("stock")
+    assert run.result == "success"
+    assert sync_world.requests.counts["POST /me/update-offers"] - before == 3  # 7, 11 and 0
+    on_market = await _market_values(sync_world)
+    assert {pid: on_market[pid][1] for pid in changed} == changed
+    assert on_market == await _erp_values(sync_world, ids)
+    links = await sync_world.state.get_links(COMPANY, list(changed))
+    assert {pid: link.quantity for pid, link in links.items()} == changed
+    ok = {o.item for o in await sync_world.state.outcomes(run.id, job="stock") if o.outcome == "ok"}
+    assert ok == {f"product:{pid}" for pid in changed}
+    # Nothing changed since: no call at all.
+    again = await sync_world.run("stock", "prices")
+    assert again.result == "success"
+    assert sync_world.requests.counts["POST /me/update-offers"] - before == 3
+
+
+async def test_stock_counts_the_buffer_and_only_the_configured_warehouses(sync_world: SyncWorld) -> None:
+    ids = await _exported(sync_world)
+    company = replace(sync_world.config.company(COMPANY), warehouses=("MAGAZYN",), stock_buffer=2)
+    # The mark is per job: forget it so every product is compared again under the new settings.
+    await sync_world.state.clear_high_water(COMPANY, "stock")
+    run = await sync_world.run("stock", company=company)
+    assert run.result == "success"
+    expected = await _erp_values(sync_world, ids, warehouses=["MAGAZYN"], stock_buffer=2)
+    on_market = await _market_values(sync_world)
+    assert {pid: v[1] for pid, v in on_market.items()} == {pid: v[1] for pid, v in expected.items()}
+    assert any(v[1] == 0 for v in expected.values())  # the buffer took some to zero, never below
+
+
+async def test_prices_follow_a_touch_and_the_price_type(sync_world: SyncWorld) -> None:
+    ids = await _exported(sync_world)
+    report = await asyncio.to_thread(touch_company, sync_world.erp.path, percent=30, what="prices", seed=5)
+    assert report.prices
+    before = sync_world.requests.counts["POST /me/update-offers"]
+    run = await sync_world.run("stock", "prices")
+    assert run.result == "success"
+    sent = sync_world.requests.counts["POST /me/update-offers"] - before
+    ok = [o for o in await sync_world.state.outcomes(run.id) if o.outcome == "ok"]
+    assert {o.job for o in ok} == {"prices"}
+    distinct = {o.message.split(": ")[1] for o in ok}
+    assert sent == len(distinct) and 0 < len(ok) <= report.prices
+    assert await _market_values(sync_world) == await _erp_values(sync_world, ids)
+
+
+async def test_a_product_without_a_price_is_skipped_with_a_hint(sync_world: SyncWorld) -> None:
+    ids = await _exported(sync_world)
+    _erp(sync_world, "DELETE FROM prices WHERE product_id = ? AND price_type_id = 1", ids[0])
+    _erp(sync_world, "UPDATE prices SET gross = '1234.00' WHERE product_id = ? AND price_type_id = 1", ids[1])
+    run = await sync_world.run("prices")
+    assert run.result == "success"
+    outcomes = {o.item: o for o in await sync_world.state.outcomes(run.id, job="prices")}
+    assert outcomes[f"product:{ids[0]}"].outcome == "skipped"
+    assert "detaliczna" in outcomes[f"product:{ids[0]}"].hint
+    assert outcomes[f"product:{ids[1]}"].outcome == "ok"
+    assert (await _market_values(sync_world))[ids[1]][0] == Decimal("1234.00")
+
+
+async def test_a_refused_offer_fails_alone_and_keeps_the_mark(sync_world: SyncWorld) -> None:
+    ids = await _exported(sync_world)
+    links = await sync_world.state.get_links(COMPANY, ids[:3])
+    ended = links[ids[0]].offer_id
+    assert ended is not None
+    await sync_world.market.end_offer(ended)  # ended on the marketplace behind the agent's back
+    for pid in ids[:3]:
+        _erp(sync_world, "UPDATE stock SET on_hand = on_hand + 40 WHERE product_id = ?", pid)
+    mark = await sync_world.state.get_high_water(COMPANY, "stock")
+    run = await sync_world.run("stock")
+    assert run.result == "partial"
+    failed = await sync_world.state.outcomes(run.id, only_failed=True)
+    assert [(o.item, o.error_class) for o in failed] == [(f"offer:{ended}", "BulkFailure:resourceUpdateFailed")]
+    assert "ended" in failed[0].hint
+    assert await sync_world.state.get_high_water(COMPANY, "stock") == mark
+    on_market = await _market_values(sync_world)
+    expected = await _erp_values(sync_world, ids[1:3])
+    assert {pid: on_market[pid] for pid in ids[1:3]} == expected
+
+
+async def test_a_crash_after_a_bulk_call_then_a_rerun_sets_the_same_values(sync_world: SyncWorld) -> None:
+    ids = await _exported(sync_world)
+    for n, pid in enumerate(ids[:6]):
+        _erp(sync_world, "UPDATE stock SET on_hand = ? WHERE product_id = ? AND warehouse_id = 1", 200 + n % 2, pid)
+    env = {
+        **os.environ,
+        "MARKETSYNC_CONFIG": str(sync_world.config.path),
+        "MARKETSYNC_CRASH_AT": "stock.after_bulk",
+    }
+    command = [sys.executable, "-m", "agent", "sync", COMPANY, "--stock"]
+    crashed = await asyncio.to_thread(subprocess.run, command, env=env, capture_output=True, timeout=120, check=False)
+    assert crashed.returncode == -signal.SIGKILL, crashed.stderr.decode()[-2000:]
+    del env["MARKETSYNC_CRASH_AT"]
+    rerun = await asyncio.to_thread(
+        subprocess.run, [*command, "--yes"], env=env, capture_output=True, timeout=120, check=False
+    )
+    assert rerun.returncode == 0, rerun.stdout.decode()[-2000:] + rerun.stderr.decode()[-2000:]
+    assert await _market_values(sync_world) == await _erp_values(sync_world, ids)
+    links = await sync_world.state.get_links(COMPANY, ids[:6])
+    assert {pid: link.quantity for pid, link in links.items()} == {
+        pid: v[1] for pid, v in (await _erp_values(sync_world, ids[:6])).items()
+    }
