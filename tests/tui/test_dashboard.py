@@ -1,0 +1,123 @@
+"""The dashboard follows the runtime: a row per company, progress, results, connection, who holds the scheduler."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from loguru import logger
+
+from agent.runtime.api import ServiceView
+from agent.runtime.events import ConnectionChanged, JobProgress, ServiceStatus, Totals
+from tests.tui.conftest import SIZE
+from tests.tui.fake_runtime import T0, FakeRuntime
+from tui.app import MarketsyncApp
+from tui.messages import RuntimeEvent
+from tui.widgets.dashboard import CompanyTable
+from tui.widgets.log_pane import LogPane
+
+
+def cell(app: MarketsyncApp, company: str, column: str) -> str:
+    value = app.query_one(CompanyTable).get_cell(company, column)
+    return str(getattr(value, "plain", value))
+
+
+def service_line(app: MarketsyncApp) -> str:
+    return str(app.query_one("#service-line").render())
+
+
+async def test_a_row_per_company_with_connection_schedule_last_result_and_next_run(app: MarketsyncApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        table = app.query_one(CompanyTable)
+        assert table.row_count == 3
+        assert cell(app, "Ogrodnik", "connection") == "Połączono"
+        assert cell(app, "Ogrodnik", "schedule") == "włączony: 06:00-22:00 co 30 min"
+        assert cell(app, "Sklep Rowerowy", "schedule") == "wyłączony"
+        assert cell(app, "Ogrodnik", "last").startswith("Sukces (312 ok, 0 pominięto, 0 błędów)")
+        assert cell(app, "Hurtownia Budmax", "last").startswith("Częściowo (290 ok, 4 pominięto, 2 błędów)")
+        # 09:30 UTC in March is 10:30 in Warsaw.
+        assert cell(app, "Ogrodnik", "next") == "2026-03-02 10:30"
+        assert "Harmonogram obsługuje ten program" in service_line(app)
+
+
+async def test_progress_and_the_end_of_a_run_update_the_row(app: MarketsyncApp, fake: FakeRuntime) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        fake.start_run("Ogrodnik", ("orders", "offers"))
+        await pilot.pause()
+        assert cell(app, "Ogrodnik", "current") == "zamówienia ░░░░░░░░░░░░"
+        fake.progress("Ogrodnik", "offers", 50, 200, eta=75)
+        await pilot.pause()
+        assert cell(app, "Ogrodnik", "current") == "oferta ███░░░░░░░░░  25% 50/200 pozostało 1:15"
+        assert app.dashboard is not None and app.dashboard.running == ("Ogrodnik",)
+        fake.finish_run("Ogrodnik", "partial", Totals(ok=198, skipped=0, failed=2))
+        await pilot.pause()
+        assert cell(app, "Ogrodnik", "current") == "-"
+        assert cell(app, "Ogrodnik", "last") == "Częściowo (198 ok, 0 pominięto, 2 błędów) 2026-03-02 10:02"
+        assert not app.dashboard.running
+
+
+async def test_connection_error_after_a_connection_changed_event(app: MarketsyncApp, fake: FakeRuntime) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        fake.publish(ConnectionChanged("Ogrodnik", "connection_error", T0, detail="invalid_grant"))
+        await pilot.pause()
+        assert cell(app, "Ogrodnik", "connection") == "Błąd połączenia"
+        assert cell(app, "Sklep Rowerowy", "connection") == "Połączono"
+        assert any("połączenie: Błąd połączenia (invalid_grant)" in line
+                   for line in app.query_one(LogPane).visible_texts())
+
+
+async def test_the_header_says_when_a_service_holds_the_scheduler() -> None:
+    fake = FakeRuntime(scheduler=ServiceView("service", "serwer-erp", 812, T0, False), holds_scheduler=False)
+    app = MarketsyncApp(fake, log_level=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert service_line(app) == "Usługa działa na stanowisku serwer-erp (proces 812) od 2026-03-02 10:00"
+        fake.publish(ServiceStatus("stopped", "service", "serwer-erp", 812, T0, T0 + timedelta(hours=1)))
+        await pilot.pause()
+        assert service_line(app).startswith("Nikt nie obsługuje harmonogramu")
+
+
+async def test_the_log_pane_filters_by_company_and_level(app: MarketsyncApp, fake: FakeRuntime) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        fake.start_run("Ogrodnik", ("orders",))
+        fake.finish_run("Ogrodnik", "failed", Totals(failed=1), error="marketplace unavailable")
+        fake.start_run("Sklep Rowerowy", ("orders",), run_id=101)
+        await pilot.pause()
+        pane = app.query_one(LogPane)
+        assert len(pane.visible_texts()) == 3
+        pane.query_one("#log-company").value = "Sklep Rowerowy"  # type: ignore[attr-defined]
+        await pilot.pause()
+        assert [line.split(" ", 2)[2].strip() for line in pane.visible_texts()] == [
+            "Sklep Rowerowy: start synchronizacji (ręcznie, operator ADMIN): zamówienia"
+        ]
+        pane.query_one("#log-company").value = "*"  # type: ignore[attr-defined]
+        pane.query_one("#log-level").value = "ERROR"  # type: ignore[attr-defined]
+        await pilot.pause()
+        (only,) = pane.visible_texts()
+        assert "Ogrodnik: koniec synchronizacji: Błąd" in only and "marketplace unavailable" in only
+
+
+async def test_log_records_reach_the_pane_through_the_sink(fake: FakeRuntime) -> None:
+    app = MarketsyncApp(fake, log_level="WARNING")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        logger.bind(company="Ogrodnik").warning("a slow answer from the marketplace")
+        logger.info("too chatty for the pane")
+        await pilot.pause()
+        lines = app.query_one(LogPane).visible_texts()
+        assert any("WARNING Ogrodnik: a slow answer from the marketplace" in line for line in lines)
+        assert not any("too chatty" in line for line in lines)
+    logger.warning("after the app: the sink is gone")  # must not raise or post to a dead app
+
+
+def test_progress_messages_collapse_per_run_and_job() -> None:
+    one = RuntimeEvent(JobProgress("Ogrodnik", 1, "offers", 1, 10, None, T0))
+    two = RuntimeEvent(JobProgress("Ogrodnik", 1, "offers", 2, 10, None, T0))
+    other_job = RuntimeEvent(JobProgress("Ogrodnik", 1, "stock", 2, 10, None, T0))
+    finished = RuntimeEvent(ConnectionChanged("Ogrodnik", "connected", T0))
+    assert two.can_replace(one)
+    assert not other_job.can_replace(one)
+    assert not finished.can_replace(one)

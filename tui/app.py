@@ -1,0 +1,233 @@
+"""The marketsync terminal UI: the dashboard, the live log, the manual sync window and its confirmations.
+
+The app holds a `RuntimeApi` and nothing else that talks to the world: it reads one snapshot, then
+follows the runtime's events through a worker that posts them as Textual messages, and sends
+commands (`lease`, `request_run`) back. Whoever made the runtime starts and stops it.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from loguru import logger
+from textual import work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.screen import Screen
+from textual.widgets import Footer, Header, RichLog, Static
+
+from agent.errors import ConfigError, LeaseHeld, LeaseInterrupted, MarketsyncError, RelinkAccount
+from agent.runtime.api import LeaseState, LeaseView, RuntimeApi
+from agent.state.models import RunOptions
+from tui.i18n import Language, Texts
+from tui.logentry import LogEntry, event_entry, loguru_sink
+from tui.messages import EventsDropped, LogLine, RuntimeEvent
+from tui.model import HEADER, Dashboard, header_line
+from tui.screens.lease import LeaseChoice, LeaseScreen
+from tui.screens.quit import QuitScreen
+from tui.screens.schedules import SchedulesScreen
+from tui.screens.sync import SyncChoice, SyncScreen
+from tui.widgets.dashboard import CompanyTable
+from tui.widgets.log_pane import LogPane
+
+# A lease can change between the confirmation and the request (the live run ends, another starts):
+# ask again, but not forever.
+_MAX_ASKS = 3
+
+
+class MarketsyncApp(App[None]):
+    """The dashboard application; `runtime` must be started by the caller."""
+
+    CSS_PATH = Path(__file__).with_name("app.tcss")
+    TITLE = "marketsync"
+
+    def __init__(
+        self,
+        runtime: RuntimeApi,
+        *,
+        language: Language = "pl",
+        timezone: str = "Europe/Warsaw",
+        operator: str = "ADMIN",
+        log_level: str | None = "WARNING",
+    ) -> None:
+        """`log_level`: the lowest loguru level shown in the log pane (None: no loguru sink, events only)."""
+        super().__init__()
+        self.runtime = runtime
+        self.texts = Texts(language)
+        self.tz = ZoneInfo(timezone)
+        self.operator = operator
+        self.dashboard: Dashboard | None = None
+        self._log_level = log_level
+        self._sink_id: int | None = None
+        self._subscription = runtime.bus.subscribe()
+        t = self.texts
+        self.sub_title = t("app.subtitle")
+        self.bind("s", "sync", description=t("key.sync"))
+        self.bind("h", "schedules", description=t("key.schedules"))
+        self.bind("l", "focus_log", description=t("key.log"))
+        self.bind("q", "quit", description=t("key.quit"))
+
+    # --- layout ----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="≡")
+        yield Static("", id="service-line")
+        yield CompanyTable(self.texts, self.tz, id="companies")
+        yield LogPane(self.texts, self.tz, [], id="log")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        if self._log_level is not None:
+            self._sink_id = logger.add(loguru_sink(self._post_log), level=self._log_level, format="{message}")
+        await self.refresh_snapshot()
+        self._follow_events()
+
+    def on_unmount(self) -> None:
+        if self._sink_id is not None:
+            logger.remove(self._sink_id)
+            self._sink_id = None
+        self._subscription.unsubscribe()
+
+    def _post_log(self, entry: LogEntry) -> None:
+        # Called by loguru from any thread; post_message hands it over thread-safely.
+        self.post_message(LogLine(entry))
+
+    async def refresh_snapshot(self) -> None:
+        """Read the whole picture again (at start, on request, after the bus dropped events)."""
+        snapshot = await self.runtime.snapshot()
+        if self.dashboard is None:
+            self.dashboard = Dashboard(snapshot, own_host=socket.gethostname(), own_pid=os.getpid())
+        else:
+            self.dashboard.reset(snapshot)
+        self.query_one(CompanyTable).show(list(self.dashboard.rows.values()))
+        self.query_one(LogPane).set_companies(list(self.dashboard.rows))
+        self._show_header()
+
+    def _show_header(self) -> None:
+        assert self.dashboard is not None
+        self.query_one("#service-line", Static).update(header_line(self.dashboard.scheduler, self.texts, self.tz))
+
+    # --- events ----------------------------------------------------------------------------
+
+    @work(exclusive=True, group="events")
+    async def _follow_events(self) -> None:
+        subscription = self._subscription
+        dropped = subscription.dropped
+        async for event in subscription:
+            if subscription.dropped != dropped:
+                self.post_message(EventsDropped(subscription.dropped - dropped))
+                dropped = subscription.dropped
+            self.post_message(RuntimeEvent(event))
+
+    def on_runtime_event(self, message: RuntimeEvent) -> None:
+        if self.dashboard is None:
+            return
+        changed = self.dashboard.apply(message.event)
+        if changed == HEADER:
+            self._show_header()
+        elif changed is not None:
+            self.query_one(CompanyTable).update_row(self.dashboard.rows[changed])
+        entry = event_entry(message.event, self.texts)
+        if entry is not None:
+            self.query_one(LogPane).add(entry)
+
+    async def on_events_dropped(self, message: EventsDropped) -> None:
+        await self.refresh_snapshot()
+
+    def on_log_line(self, message: LogLine) -> None:
+        self.query_one(LogPane).add(message.entry)
+
+    # --- commands --------------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        t = self.texts
+        yield SystemCommand(t("cmd.sync"), t("cmd.sync_help"), self.action_sync)
+        yield SystemCommand(t("cmd.schedules"), t("cmd.schedules_help"), self.action_schedules)
+        yield SystemCommand(t("cmd.refresh"), t("cmd.refresh_help"), self.refresh_snapshot)
+        yield SystemCommand(t("cmd.quit"), t("cmd.quit_help"), self.action_quit)
+
+    def action_sync(self) -> None:
+        if self.dashboard is None or isinstance(self.screen, SyncScreen):
+            return
+        selected = self.query_one(CompanyTable).selected_company
+        self.push_screen(SyncScreen(self.texts, self.tz, self.dashboard.rows, selected), self._sync_chosen)
+
+    def action_schedules(self) -> None:
+        if self.dashboard is None or isinstance(self.screen, SchedulesScreen):
+            return
+        self.push_screen(SchedulesScreen(self.texts, self.tz, self.dashboard.rows))
+
+    def action_focus_log(self) -> None:
+        self.query_one(RichLog).focus()
+
+    async def action_quit(self) -> None:
+        running = self.dashboard.running if self.dashboard is not None else ()
+        if not running:
+            self.exit()
+            return
+        if isinstance(self.screen, QuitScreen):
+            return
+
+        def answered(quit_now: bool | None) -> None:
+            if quit_now:
+                self.exit()
+
+        self.push_screen(QuitScreen(self.texts, running), answered)
+
+    def _sync_chosen(self, choice: SyncChoice | None) -> None:
+        if choice is not None:
+            self.start_manual_run(choice.company, choice.options.run_options())
+
+    @work(group="manual")
+    async def start_manual_run(self, company: str, options: RunOptions) -> None:
+        """Ask for a manual run, confirming first when the company's lease is held or was left behind."""
+        t = self.texts
+        flags: dict[str, bool] = {}
+        try:
+            lease = await self.runtime.lease(company)
+            for _ in range(_MAX_ASKS):
+                if lease.state != "free" and not flags:
+                    choice = await self.push_screen_wait(LeaseScreen(company, lease, t, self.tz))
+                    flags = _flags(choice)
+                    if not flags:
+                        return
+                try:
+                    await self.runtime.request_run(company, options, operator=self.operator, **flags)
+                except LeaseHeld as exc:
+                    lease = await self._lease_of(company, exc)
+                    flags = {}
+                    continue
+                key = "sync.after_current" if flags.get("after_current") else "sync.queued"
+                self.notify(t(key, company=company))
+                return
+        except RelinkAccount:
+            self.notify(t("sync.relink", company=company), severity="error", timeout=10)
+        except (ConfigError, MarketsyncError) as exc:
+            self.notify(t("sync.failed", company=company, message=str(exc)), severity="error", timeout=10)
+
+    async def _lease_of(self, company: str, exc: LeaseHeld) -> LeaseView:
+        """The lease a LeaseHeld speaks of: its own status when it carries one, else the runtime's view."""
+        status = exc.status
+        if isinstance(status, LeaseView):
+            return status
+        holder = getattr(status, "holder", None)
+        state: LeaseState = "interrupted" if isinstance(exc, LeaseInterrupted) else "running"
+        if holder is not None:
+            return LeaseView(state, getattr(holder, "host", None), getattr(holder, "pid", None),
+                             getattr(holder, "kind", None), getattr(holder, "operator", None),
+                             getattr(holder, "started_at", None), getattr(holder, "heartbeat_at", None))
+        view = await self.runtime.lease(company)
+        return view if view.state != "free" else LeaseView(state)
+
+
+def _flags(choice: LeaseChoice) -> dict[str, bool]:
+    """request_run's keyword flags for a confirmation choice ({} for cancel)."""
+    return {
+        "take_over": {"take_over": True},
+        "after": {"after_current": True},
+        "run": {"resume_interrupted": True},
+    }.get(choice, {})

@@ -1,0 +1,1 @@
+"""The TUI's screens: the manual sync window, the lease confirmation, quitting, schedules."""

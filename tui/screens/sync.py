@@ -1,0 +1,105 @@
+"""The "Wymiana danych" window: which company, which operations, when the next automatic run is; Start."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import ClassVar
+from zoneinfo import ZoneInfo
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Label, Select
+
+from agent.sync.options import SyncOptions
+from tui.i18n import Texts
+from tui.model import Row, local_time
+
+# Checkbox id -> SyncOptions field; ids spell the field so the two cannot drift.
+OPTION_FIELDS: tuple[str, ...] = (
+    "send_offers", "fetch_orders", "stock_only", "prices_only", "catalogue", "force_full", "send_all_binary",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SyncChoice:
+    """What the operator asked for when pressing Start."""
+
+    company: str
+    options: SyncOptions
+
+
+class SyncScreen(ModalScreen[SyncChoice | None]):
+    """Modal; dismisses with the choice, or None when cancelled."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Anuluj", show=False),
+        Binding("ctrl+s", "start", "Start", show=False),
+    ]
+
+    def __init__(self, texts: Texts, tz: ZoneInfo, rows: Mapping[str, Row], company: str | None) -> None:
+        super().__init__()
+        self._texts = texts
+        self._tz = tz
+        self._rows = rows
+        names = list(rows)
+        self._company: str = company if company is not None and company in rows else (names[0] if names else "")
+
+    def compose(self) -> ComposeResult:
+        t = self._texts
+        defaults = SyncOptions()
+        with Vertical(id="sync-dialog", classes="dialog"):
+            yield Label(t("sync.title"), classes="dialog-title")
+            yield Label(t("sync.company"))
+            yield Select([(name, name) for name in self._rows], value=self._company or Select.BLANK,
+                         allow_blank=not self._rows, id="sync-company")
+            for name in OPTION_FIELDS:
+                yield Checkbox(t("sync." + name), value=bool(getattr(defaults, name)), id=f"opt-{name}")
+            with Horizontal(id="sync-schedule"):
+                yield Label(self._schedule_text(), id="sync-next")
+                yield Button(t("sync.goto_schedules"), id="sync-goto")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(t("sync.start"), variant="primary", id="sync-start")
+                yield Button(t("sync.cancel"), id="sync-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#sync-start", Button).focus()
+
+    def _schedule_text(self) -> str:
+        row = self._rows.get(self._company)
+        if row is None or not row.schedule_enabled:
+            return self._texts("sync.no_schedule")
+        if row.next_run is None:
+            return self._texts("sync.next_run_none")
+        return self._texts("sync.next_run", at=local_time(row.next_run, self._tz))
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "sync-company" and isinstance(event.value, str):
+            self._company = event.value
+            self.query_one("#sync-next", Label).update(self._schedule_text())
+
+    def options(self) -> SyncOptions:
+        values = {name: self.query_one(f"#opt-{name}", Checkbox).value for name in OPTION_FIELDS}
+        return SyncOptions(**values)
+
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "sync-start":
+            self.action_start()
+        elif event.button.id == "sync-cancel":
+            self.dismiss(None)
+        elif event.button.id == "sync-goto":
+            await self.app.run_action("app.schedules")
+
+    def action_start(self) -> None:
+        options = self.options()
+        if not self._company:
+            return
+        if not options.jobs():
+            self.notify(self._texts("sync.nothing"), severity="warning")
+            return
+        self.dismiss(SyncChoice(self._company, options))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,1 @@
+"""The TUI's widgets: the dashboard table and the live log pane."""
