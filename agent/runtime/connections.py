@@ -1,0 +1,64 @@
+"""Each company's account state, mirrored from the client's registry into the state database and events.
+
+The marketplace client writes "Połączono" / "Błąd połączenia" to its `ConnectionRegistry` (one
+small file per company under the home) the moment it learns it; that file is the truth. The runtime
+reads it (cheap: no network) after every run and on a timer, and when a company's state changed it
+records it in the state database's connection table and publishes `ConnectionChanged`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from loguru import logger
+
+from agent.marketplace.connection import ConnectionInfo, ConnectionRegistry
+from agent.runtime.bus import EventBus
+from agent.runtime.events import ConnectionChanged, ConnectionStatus
+from agent.runtime.observer import Clock
+from agent.state.store import StateDB
+
+
+def status_of(info: ConnectionInfo) -> tuple[ConnectionStatus, str]:
+    """The runtime's word for a registry state, and the detail an operator reads."""
+    if info.state == "connected":
+        return "connected", info.account or ""
+    if info.state == "error":
+        return "connection_error", info.reason or "link the account again (marketsync connect)"
+    return "unknown", "not linked: run marketsync connect"
+
+
+class ConnectionMirror:
+    """Keeps the state database and the event stream in step with the registry."""
+
+    def __init__(self, registry: ConnectionRegistry, state: StateDB, bus: EventBus, clock: Clock) -> None:
+        self._registry = registry
+        self._state = state
+        self._bus = bus
+        self._clock = clock
+        self._known: dict[str, tuple[ConnectionStatus, str]] = {}
+
+    def info(self, company: str) -> ConnectionInfo:
+        return self._registry.get(company)
+
+    def status(self, company: str) -> tuple[ConnectionStatus, str]:
+        """As last mirrored (read from the registry if never)."""
+        known = self._known.get(company)
+        return known if known is not None else status_of(self._registry.get(company))
+
+    def usable(self, company: str) -> bool:
+        """Whether a run can use the account now (read fresh from the registry)."""
+        return self._registry.get(company).state == "connected"
+
+    async def refresh(self, companies: Iterable[str]) -> None:
+        """Read every company's state; record and announce the ones that changed."""
+        for company in companies:
+            status, detail = status_of(self._registry.get(company))
+            if self._known.get(company) == (status, detail):
+                continue
+            first = company not in self._known
+            self._known[company] = (status, detail)
+            await self._state.set_connection(company, status, detail)
+            self._bus.publish(ConnectionChanged(company, status, self._clock(), detail))
+            if not first or status != "connected":
+                logger.bind(company=company).info(f"connection: {status} {detail}".rstrip())

@@ -1,0 +1,504 @@
+"""The runtime: one object a front end (the TUI, `marketsync run`) starts, watches and stops.
+
+    runtime = Runtime(config, role="service")
+    await runtime.start()            # LeaseHeld if another service already schedules here
+    await runtime.run_until_stopped()  # SIGTERM / SIGINT: stop taking runs, checkpoint, release, exit
+
+Who schedules: one process per installation holds the scheduler lease in the state database. A
+service takes it (also from a TUI, which then only watches); a TUI takes it only when nobody
+holds it. The holder heartbeats every few seconds; a watcher retries every heartbeat, so when the
+service stops a TUI takes over within one beat. Every runtime watches the other processes' runs
+through the state database and publishes them as its own events.
+
+The config file is watched (mtime); a good new file replaces schedules at once, a bad one is
+logged and the old one kept (`config_error` says why).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import socket
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from loguru import logger
+
+from agent.config import Config, load_config
+from agent.errors import ConfigError, LeaseHeld, LeaseInterrupted, RelinkAccount
+from agent.marketplace.connection import ConnectionRegistry, connections_dir
+from agent.paths import Paths
+from agent.runtime.api import JobView, LeaseView, RuntimeSnapshot, ServiceView
+from agent.runtime.bus import EventBus
+from agent.runtime.connections import ConnectionMirror
+from agent.runtime.events import RunSkipped, ScheduleChanged, SchedulerRole, ServiceState, ServiceStatus
+from agent.runtime.executor import CompanyExecutor
+from agent.runtime.queue import Executor, ManualRun, RunQueue
+from agent.runtime.scheduler import Fire, Scheduler, Sleep
+from agent.runtime.snapshot import build_snapshot, lease_view
+from agent.runtime.watch import RunWatcher
+from agent.state.models import Run, RunOptions, SchedulerHolder
+from agent.state.store import StateDB
+from agent.sync.options import scheduled_options
+from agent.sync.run import RunRequest
+
+Clock = Callable[[], datetime]
+
+STOP_GRACE_S = 7.0
+"""How long running jobs get to reach a checkpoint on SIGTERM before they are cancelled (exit < 10 s)."""
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Runtime:
+    """Schedules, the run queue, watching and the event bus of one process (implements `RuntimeApi`)."""
+
+    def __init__(
+        self,
+        config: Config,
+        *,
+        role: SchedulerRole = "tui",
+        clock: Clock = _utc_now,
+        sleep: Sleep = asyncio.sleep,
+        executor: Executor | None = None,
+        bus: EventBus | None = None,
+        host: str | None = None,
+        pid: int | None = None,
+        heartbeat_interval: float = 5.0,
+        poll_interval: float = 1.0,
+        reload_interval: float = 2.0,
+        stop_grace: float = STOP_GRACE_S,
+    ) -> None:
+        self._config = config
+        self._role: SchedulerRole = role
+        self._clock = clock
+        self._sleep = sleep
+        self._bus = bus or EventBus()
+        self._host = host or socket.gethostname()
+        self._pid = pid if pid is not None else os.getpid()
+        self._heartbeat_interval = heartbeat_interval
+        self._stale_after = max(3 * heartbeat_interval, 15.0)
+        self._poll_interval = poll_interval
+        self._reload_interval = reload_interval
+        self._stop_grace = stop_grace
+        self._paths = Paths.from_config(config)
+        self._state = StateDB(self._paths.state_db, clock=clock)
+        self._current: dict[str, JobView] = {}
+        self._connections = ConnectionMirror(
+            ConnectionRegistry(connections_dir(self._paths.home)), self._state, self._bus, clock
+        )
+        self._queue = RunQueue(
+            executor or CompanyExecutor(lambda: self._config, self._state, self._paths.locks_dir, self._connections),
+            max_parallel=config.agent.max_parallel_runs,
+            bus=self._bus,
+            clock=clock,
+            current=self._current,
+        )
+        self._watcher = RunWatcher(self._state, self._bus, clock, current=self._current, own=(self._host, os.getpid()))
+        self._scheduler: Scheduler | None = None
+        self._scheduler_task: asyncio.Task[None] | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._holder: SchedulerHolder | None = None
+        self._holds = False
+        self._started = False
+        self._stopped = False
+        self._stop_requested = asyncio.Event()
+        self._config_mtime = _mtime(config.path)
+        self.config_error: str | None = None
+        """Why the last change to the config file was refused (None: the file in use is the file on disk)."""
+
+    # --- RuntimeApi ------------------------------------------------------------------------
+
+    @property
+    def bus(self) -> EventBus:
+        return self._bus
+
+    @property
+    def holds_scheduler(self) -> bool:
+        return self._holds
+
+    @property
+    def config(self) -> Config:
+        return self._config
+
+    @property
+    def state(self) -> StateDB:
+        """The open state database (for front ends' read-only history views, such as `runs`)."""
+        return self._state
+
+    @property
+    def queue(self) -> RunQueue:
+        return self._queue
+
+    def next_run(self, company: str) -> datetime | None:
+        """When the company's next automatic run fires, as this process plans it (None when not scheduling)."""
+        return None if self._scheduler is None else self._scheduler.next_fire(company)
+
+    async def snapshot(self) -> RuntimeSnapshot:
+        planned = None
+        if self._scheduler is not None:
+            scheduler = self._scheduler
+            planned = {name: scheduler.next_fire(name) for name in scheduler.companies}
+        return await build_snapshot(
+            self._config,
+            self._state,
+            self._connections,
+            current=dict(self._current),
+            planned=planned,
+            scheduler=self._service_view(),
+        )
+
+    async def lease(self, company: str) -> LeaseView:
+        return await lease_view(self._config.company(company), self._paths.locks_dir)
+
+    async def request_run(
+        self,
+        company: str,
+        options: RunOptions,
+        *,
+        operator: str = "ADMIN",
+        take_over: bool = False,
+        resume_interrupted: bool = False,
+        after_current: bool = False,
+    ) -> None:
+        chosen = self._config.company(company)
+        if not self._connections.usable(chosen.name):
+            _status, detail = self._connections.status(chosen.name)
+            raise RelinkAccount(f"{chosen.name}: the account cannot be used ({detail})")
+        wait: Callable[[], Awaitable[None]] | None = None
+        if not take_over:
+            from agent.erp.sqlite import SqliteErp
+            from agent.sync.lease import lease_status, lock_path
+
+            async with await SqliteErp.open(chosen.database, check=False) as erp:
+                status = await lease_status(erp, lock_path(self._paths.locks_dir, chosen.name))
+            if status.state == "running" and not after_current:
+                raise LeaseHeld(f"another run holds this company: {status.describe()}", status=status)
+            if status.state == "interrupted" and not resume_interrupted:
+                raise LeaseInterrupted(
+                    f"the last run of this company was interrupted: {status.describe()}", status=status
+                )
+            if after_current:
+                wait = self._lease_waiter(chosen.name)
+        request = RunRequest(
+            company=chosen,
+            options=options,
+            trigger="manual",
+            operator=operator,
+            take_over=take_over,
+            resume_interrupted=resume_interrupted or after_current or take_over,
+        )
+        self._queue.enqueue_manual(ManualRun(request, wait))
+
+    async def cancel_queued(self, company: str) -> bool:
+        return self._queue.cancel_queued(company)
+
+    async def reload_config(self) -> None:
+        try:
+            fresh = load_config(self._config.path)
+        except ConfigError as exc:
+            self.config_error = "; ".join(exc.problems) or str(exc)
+            logger.error(f"the changed config file was refused; the old one stays in use: {self.config_error}")
+            raise
+        self.config_error = None
+        old = {company.name: company.schedule for company in self._config.companies}
+        self._config = fresh
+        changed = [c for c in fresh.companies if old.get(c.name) != c.schedule]
+        if self._scheduler is not None:
+            self._scheduler.replace(fresh.companies, fresh.agent.timezone)
+        from agent.core.schedule import describe_schedule
+
+        now = self._clock()
+        for company in changed:
+            self._bus.publish(
+                ScheduleChanged(
+                    company.name,
+                    company.schedule.enabled,
+                    describe_schedule(company.schedule, fresh.agent.language),
+                    now,
+                )
+            )
+        await self._connections.refresh(c.name for c in fresh.companies)
+        logger.info(f"config reloaded: {len(changed)} schedule(s) changed")
+
+    # --- life cycle ------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Open the state database, take the scheduler if this role may, and start the loops.
+
+        Raises LeaseHeld when this is a service and another service holds the scheduler (it says
+        where), StorageError when the state database is unusable.
+        """
+        if self._started:
+            return
+        self._paths.ensure()
+        await self._state.open()
+        self._started = True
+        try:
+            await self._connections.refresh(c.name for c in self._config.companies)
+            self._holds = await self._acquire()
+            self._holder = await self._state.scheduler_holder()
+            if not self._holds and self._role == "service":
+                where = _describe_holder(self._holder)
+                raise LeaseHeld(
+                    f"the service already runs {where}",
+                    hint="stop that one first; one service per installation schedules the runs",
+                )
+        except BaseException:
+            self._stopped = True
+            await self._state.close()
+            raise
+        self._publish_service("running")
+        if self._holds:
+            await self._start_scheduling()
+        else:
+            logger.info(f"watching: the scheduler is held {_describe_holder(self._holder)}")
+        self._spawn(self._heartbeat_loop(), "scheduler-heartbeat")
+        self._spawn(self._watch_loop(), "run-watcher")
+        self._spawn(self._reload_loop(), "config-watcher")
+
+    def request_stop(self) -> None:
+        """Begin stopping (from a signal handler): no new runs; running jobs stop at their next checkpoint."""
+        self._queue.stopping.set()
+        self._stop_requested.set()
+
+    async def run_until_stopped(self) -> None:
+        """Run until SIGTERM/SIGINT or `request_stop()`, then `stop()`."""
+        loop = asyncio.get_running_loop()
+        installed: list[signal.Signals] = []
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, self._on_signal, sig)
+                installed.append(sig)
+        try:
+            await self._stop_requested.wait()
+        finally:
+            for sig in installed:
+                loop.remove_signal_handler(sig)
+            await self.stop()
+
+    def _on_signal(self, sig: signal.Signals) -> None:
+        logger.info(f"{sig.name}: stopping; running jobs stop at their next checkpoint")
+        self.request_stop()
+
+    async def run_once(self) -> list[Run]:
+        """Run every company whose schedule is enabled once, in parallel as automatic runs; return the runs."""
+        for company in self._config.companies:
+            if company.schedule.enabled:
+                await self._fire(Fire(company, self._clock(), 0, None), record=False)
+        await self._queue.wait_idle()
+        return list(self._queue.finished)
+
+    async def stop(self) -> None:
+        """Stop the loops and the runs (grace, then cancel), release the scheduler, close. Idempotent."""
+        if self._stopped or not self._started:
+            return
+        self._stopped = True
+        self._stop_requested.set()
+        self._publish_service("stopping")
+        await self._stop_scheduling()
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await self._queue.close(self._stop_grace)
+        try:
+            if self._holds:
+                await self._state.release_scheduler(self._host, self._pid)
+                self._holds = False
+        finally:
+            self._publish_service("stopped")
+            await self._state.close()
+            self._bus.close()
+            logger.info("stopped")
+
+    # --- scheduling ------------------------------------------------------------------------
+
+    async def _acquire(self) -> bool:
+        return await self._state.acquire_scheduler(self._role, self._host, self._pid, self._stale_after)
+
+    async def _start_scheduling(self) -> None:
+        states = await self._state.all_schedule_states()
+        cursors = {name: s.last_fire for name, s in states.items() if s.last_fire is not None}
+        self._scheduler = Scheduler(
+            self._config.companies,
+            self._config.agent.timezone,
+            on_fire=self._fire,
+            on_plan=self._planned,
+            clock=self._clock,
+            sleep=self._sleep,
+            cursors=cursors,
+        )
+        self._scheduler_task = asyncio.create_task(self._scheduler.run(), name="scheduler")
+        logger.info(f"scheduling {len(self._config.companies)} companies ({self._role}, {self._host} pid {self._pid})")
+
+    async def _stop_scheduling(self) -> None:
+        if self._scheduler_task is not None:
+            self._scheduler_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._scheduler_task
+        self._scheduler_task = None
+        self._scheduler = None
+
+    def _planned(self, company: str, at: datetime | None) -> None:
+        from agent.runtime.events import NextRunPlanned
+
+        self._bus.publish(NextRunPlanned(company, at, self._clock()))
+        self._spawn(self._store_next(company, at), f"next-fire-{company}")
+
+    async def _store_next(self, company: str, at: datetime | None) -> None:
+        current = await self._state.schedule_state(company)
+        await self._state.set_schedule_state(replace(current, next_fire=at))
+
+    async def _fire(self, fire: Fire, *, record: bool = True) -> None:
+        """A company's schedule fired: run it, or say why not."""
+        company = fire.company
+        name = company.name
+        log = logger.bind(company=name)
+        now = self._clock()
+        if record:
+            current = await self._state.schedule_state(name)
+            await self._state.set_schedule_state(replace(current, last_fire=fire.slot, next_fire=fire.next_fire))
+        if self._queue.stopping.is_set():
+            return
+        if self._queue.busy(name):
+            if record:
+                await self._state.count_schedule_misses(name, skipped=1, missed=fire.missed)
+            log.info("scheduled run skipped: the previous run is still going")
+            self._bus.publish(RunSkipped(name, "still_running", now, "the previous run is still going"))
+            return
+        if not self._connections.usable(name):
+            await self._connections.refresh((name,))
+            _status, detail = self._connections.status(name)
+            log.warning(f"scheduled run not attempted: connection error ({detail})")
+            self._bus.publish(RunSkipped(name, "connection_error", now, detail))
+            return
+        if fire.missed and record:
+            await self._state.count_schedule_misses(name, missed=fire.missed)
+            log.info(f"{fire.missed} missed fire(s) coalesced into this run")
+        request = RunRequest(
+            company=company,
+            options=scheduled_options(company.schedule.jobs),
+            trigger="automatic",
+            operator=company.schedule.operator,
+            # Nobody is there to confirm: an interrupted run is resumed, as running again does.
+            resume_interrupted=True,
+        )
+        self._queue.submit_automatic(request, missed=fire.missed)
+
+    # --- background loops ------------------------------------------------------------------
+
+    def _spawn(self, body: Coroutine[Any, Any, None], name: str) -> None:
+        task = asyncio.create_task(body, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _heartbeat_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self._heartbeat_interval)
+            try:
+                await self._beat()
+            except Exception as exc:  # a busy database must not end the service; the next beat retries
+                logger.warning(f"scheduler heartbeat failed: {exc}")
+
+    async def _beat(self) -> None:
+        if self._holds:
+            if await self._state.heartbeat_scheduler(self._host, self._pid):
+                return
+            self._holds = False
+            await self._stop_scheduling()
+            self._holder = await self._state.scheduler_holder()
+            logger.info(f"the scheduler was taken {_describe_holder(self._holder)}; this process only watches now")
+            self._publish_service("running")
+            return
+        if self._queue.stopping.is_set():
+            return
+        if await self._acquire():
+            self._holds = True
+            self._holder = await self._state.scheduler_holder()
+            logger.info("the scheduler was free; this process schedules now")
+            self._publish_service("running")
+            await self._start_scheduling()
+            return
+        holder = await self._state.scheduler_holder()
+        if holder != self._holder and (holder is None or self._holder is None or holder.pid != self._holder.pid):
+            self._holder = holder
+            self._publish_service("running")
+
+    async def _watch_loop(self) -> None:
+        beats = 0
+        while True:
+            try:
+                await self._watcher.poll()
+                beats += 1
+                if beats % 5 == 0:  # the registry file is cheap to read, but no need every second
+                    await self._connections.refresh(c.name for c in self._config.companies)
+            except Exception as exc:  # keep watching; the next poll retries
+                logger.debug(f"watching other runs failed: {exc}")
+            await asyncio.sleep(self._poll_interval)
+
+    async def _reload_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self._reload_interval)
+            mtime = _mtime(self._config.path)
+            if mtime == self._config_mtime:
+                continue
+            self._config_mtime = mtime
+            with contextlib.suppress(ConfigError):
+                await self.reload_config()
+
+    # --- reporting -------------------------------------------------------------------------
+
+    def _service_view(self) -> ServiceView | None:
+        holder = self._holder
+        if holder is None:
+            return None
+        this = (holder.host, holder.pid) == (self._host, self._pid)
+        return ServiceView(holder.role, holder.host, holder.pid, holder.started, this)
+
+    def _publish_service(self, state: ServiceState) -> None:
+        holder = self._holder
+        now = self._clock()
+        if state != "running" or self._holds or holder is None:
+            since = holder.started if holder is not None and self._holds else now
+            self._bus.publish(ServiceStatus(state, self._role, self._host, self._pid, since, now))
+        else:
+            # Watching: tell who does schedule (their process is the one "running").
+            self._bus.publish(ServiceStatus("running", holder.role, holder.host, holder.pid, holder.started, now))
+
+    def _lease_waiter(self, company: str) -> Callable[[], Awaitable[None]]:
+        chosen = self._config.company(company)
+        locks_dir = self._paths.locks_dir
+        queue = self._queue
+
+        async def wait() -> None:
+            from agent.erp.sqlite import SqliteErp
+            from agent.sync.lease import lease_status, lock_path
+
+            async with await SqliteErp.open(chosen.database, check=False) as erp:
+                lock = lock_path(locks_dir, chosen.name)
+                # The live run may be another process's: nothing signals us, so poll its lock.
+                while not queue.stopping.is_set() and (await lease_status(erp, lock)).state == "running":  # noqa: ASYNC110
+                    await asyncio.sleep(0.5)
+
+        return wait
+
+
+def _describe_holder(holder: SchedulerHolder | None) -> str:
+    if holder is None:
+        return "by nobody"
+    return f"on host {holder.host} (pid {holder.pid}, {holder.role}) since {holder.started:%Y-%m-%d %H:%M:%S} UTC"
+
+
+def _mtime(path: Path) -> float | None:
+    try:
+        return path.stat().st_mtime_ns / 1e9
+    except OSError:
+        return None
