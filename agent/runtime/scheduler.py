@@ -63,7 +63,7 @@ class Scheduler:
         companies: Iterable[CompanyConfig],
         timezone: str,
         *,
-        on_fire: Callable[[Fire], Awaitable[None]],
+        on_fire: Callable[[Fire], Awaitable[object]],
         on_plan: Callable[[str, datetime | None], None] | None = None,
         clock: Clock,
         sleep: Sleep = asyncio.sleep,

@@ -21,8 +21,7 @@ import contextlib
 import os
 import signal
 import socket
-from collections.abc import Awaitable, Callable, Coroutine
-from dataclasses import replace
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -30,22 +29,22 @@ from typing import Any
 from loguru import logger
 
 from agent.config import Config, load_config
-from agent.errors import ConfigError, LeaseHeld, LeaseInterrupted, RelinkAccount
+from agent.errors import ConfigError, LeaseHeld
 from agent.marketplace.connection import ConnectionRegistry, connections_dir
 from agent.paths import Paths
 from agent.runtime.api import JobView, LeaseView, RuntimeSnapshot, ServiceView
 from agent.runtime.bus import EventBus
 from agent.runtime.connections import ConnectionMirror
-from agent.runtime.events import RunSkipped, ScheduleChanged, SchedulerRole, ServiceState, ServiceStatus
+from agent.runtime.events import ScheduleChanged, SchedulerRole, ServiceState, ServiceStatus
 from agent.runtime.executor import CompanyExecutor
-from agent.runtime.queue import Executor, ManualRun, RunQueue
+from agent.runtime.fires import FireHandler
+from agent.runtime.manual import prepare_manual_run
+from agent.runtime.queue import Executor, RunQueue
 from agent.runtime.scheduler import Fire, Scheduler, Sleep
 from agent.runtime.snapshot import build_snapshot, lease_view
 from agent.runtime.watch import RunWatcher
 from agent.state.models import Run, RunOptions, SchedulerHolder
 from agent.state.store import StateDB
-from agent.sync.options import scheduled_options
-from agent.sync.run import RunRequest
 
 Clock = Callable[[], datetime]
 
@@ -75,9 +74,13 @@ class Runtime:
         poll_interval: float = 1.0,
         reload_interval: float = 2.0,
         stop_grace: float = STOP_GRACE_S,
+        schedules: bool = True,
     ) -> None:
+        """`schedules=False` (for `marketsync run --once`): never take the scheduler lease nor fire
+        schedules; only run what is asked."""
         self._config = config
         self._role: SchedulerRole = role
+        self._schedules = schedules
         self._clock = clock
         self._sleep = sleep
         self._bus = bus or EventBus()
@@ -101,7 +104,15 @@ class Runtime:
             clock=clock,
             current=self._current,
         )
-        self._watcher = RunWatcher(self._state, self._bus, clock, current=self._current, own=(self._host, os.getpid()))
+        self._watcher = RunWatcher(self._state, self._bus, clock, current=self._current, own=(socket.gethostname(), os.getpid()))
+        self._fires = FireHandler(
+            state=self._state,
+            queue=self._queue,
+            connections=self._connections,
+            bus=self._bus,
+            clock=clock,
+            spawn=self._spawn,
+        )
         self._scheduler: Scheduler | None = None
         self._scheduler_task: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
@@ -168,34 +179,18 @@ class Runtime:
         resume_interrupted: bool = False,
         after_current: bool = False,
     ) -> None:
-        chosen = self._config.company(company)
-        if not self._connections.usable(chosen.name):
-            _status, detail = self._connections.status(chosen.name)
-            raise RelinkAccount(f"{chosen.name}: the account cannot be used ({detail})")
-        wait: Callable[[], Awaitable[None]] | None = None
-        if not take_over:
-            from agent.erp.sqlite import SqliteErp
-            from agent.sync.lease import lease_status, lock_path
-
-            async with await SqliteErp.open(chosen.database, check=False) as erp:
-                status = await lease_status(erp, lock_path(self._paths.locks_dir, chosen.name))
-            if status.state == "running" and not after_current:
-                raise LeaseHeld(f"another run holds this company: {status.describe()}", status=status)
-            if status.state == "interrupted" and not resume_interrupted:
-                raise LeaseInterrupted(
-                    f"the last run of this company was interrupted: {status.describe()}", status=status
-                )
-            if after_current:
-                wait = self._lease_waiter(chosen.name)
-        request = RunRequest(
-            company=chosen,
-            options=options,
-            trigger="manual",
+        item = await prepare_manual_run(
+            self._config.company(company),
+            options,
+            connections=self._connections,
+            locks_dir=self._paths.locks_dir,
+            stopping=self._queue.stopping,
             operator=operator,
             take_over=take_over,
-            resume_interrupted=resume_interrupted or after_current or take_over,
+            resume_interrupted=resume_interrupted,
+            after_current=after_current,
         )
-        self._queue.enqueue_manual(ManualRun(request, wait))
+        self._queue.enqueue_manual(item)
 
     async def cancel_queued(self, company: str) -> bool:
         return self._queue.cancel_queued(company)
@@ -243,9 +238,9 @@ class Runtime:
         self._started = True
         try:
             await self._connections.refresh(c.name for c in self._config.companies)
-            self._holds = await self._acquire()
+            self._holds = await self._acquire() if self._schedules else False
             self._holder = await self._state.scheduler_holder()
-            if not self._holds and self._role == "service":
+            if not self._holds and self._role == "service" and self._schedules:
                 where = _describe_holder(self._holder)
                 raise LeaseHeld(
                     f"the service already runs {where}",
@@ -292,7 +287,7 @@ class Runtime:
         """Run every company whose schedule is enabled once, in parallel as automatic runs; return the runs."""
         for company in self._config.companies:
             if company.schedule.enabled:
-                await self._fire(Fire(company, self._clock(), 0, None), record=False)
+                await self._fires.fire(Fire(company, self._clock(), 0, None), record=False)
         await self._queue.wait_idle()
         return list(self._queue.finished)
 
@@ -330,8 +325,8 @@ class Runtime:
         self._scheduler = Scheduler(
             self._config.companies,
             self._config.agent.timezone,
-            on_fire=self._fire,
-            on_plan=self._planned,
+            on_fire=self._fires.fire,
+            on_plan=self._fires.planned,
             clock=self._clock,
             sleep=self._sleep,
             cursors=cursors,
@@ -346,52 +341,6 @@ class Runtime:
                 await self._scheduler_task
         self._scheduler_task = None
         self._scheduler = None
-
-    def _planned(self, company: str, at: datetime | None) -> None:
-        from agent.runtime.events import NextRunPlanned
-
-        self._bus.publish(NextRunPlanned(company, at, self._clock()))
-        self._spawn(self._store_next(company, at), f"next-fire-{company}")
-
-    async def _store_next(self, company: str, at: datetime | None) -> None:
-        current = await self._state.schedule_state(company)
-        await self._state.set_schedule_state(replace(current, next_fire=at))
-
-    async def _fire(self, fire: Fire, *, record: bool = True) -> None:
-        """A company's schedule fired: run it, or say why not."""
-        company = fire.company
-        name = company.name
-        log = logger.bind(company=name)
-        now = self._clock()
-        if record:
-            current = await self._state.schedule_state(name)
-            await self._state.set_schedule_state(replace(current, last_fire=fire.slot, next_fire=fire.next_fire))
-        if self._queue.stopping.is_set():
-            return
-        if self._queue.busy(name):
-            if record:
-                await self._state.count_schedule_misses(name, skipped=1, missed=fire.missed)
-            log.info("scheduled run skipped: the previous run is still going")
-            self._bus.publish(RunSkipped(name, "still_running", now, "the previous run is still going"))
-            return
-        if not self._connections.usable(name):
-            await self._connections.refresh((name,))
-            _status, detail = self._connections.status(name)
-            log.warning(f"scheduled run not attempted: connection error ({detail})")
-            self._bus.publish(RunSkipped(name, "connection_error", now, detail))
-            return
-        if fire.missed and record:
-            await self._state.count_schedule_misses(name, missed=fire.missed)
-            log.info(f"{fire.missed} missed fire(s) coalesced into this run")
-        request = RunRequest(
-            company=company,
-            options=scheduled_options(company.schedule.jobs),
-            trigger="automatic",
-            operator=company.schedule.operator,
-            # Nobody is there to confirm: an interrupted run is resumed, as running again does.
-            resume_interrupted=True,
-        )
-        self._queue.submit_automatic(request, missed=fire.missed)
 
     # --- background loops ------------------------------------------------------------------
 
@@ -418,7 +367,7 @@ class Runtime:
             logger.info(f"the scheduler was taken {_describe_holder(self._holder)}; this process only watches now")
             self._publish_service("running")
             return
-        if self._queue.stopping.is_set():
+        if self._queue.stopping.is_set() or not self._schedules:
             return
         if await self._acquire():
             self._holds = True
@@ -472,23 +421,6 @@ class Runtime:
         else:
             # Watching: tell who does schedule (their process is the one "running").
             self._bus.publish(ServiceStatus("running", holder.role, holder.host, holder.pid, holder.started, now))
-
-    def _lease_waiter(self, company: str) -> Callable[[], Awaitable[None]]:
-        chosen = self._config.company(company)
-        locks_dir = self._paths.locks_dir
-        queue = self._queue
-
-        async def wait() -> None:
-            from agent.erp.sqlite import SqliteErp
-            from agent.sync.lease import lease_status, lock_path
-
-            async with await SqliteErp.open(chosen.database, check=False) as erp:
-                lock = lock_path(locks_dir, chosen.name)
-                # The live run may be another process's: nothing signals us, so poll its lock.
-                while not queue.stopping.is_set() and (await lease_status(erp, lock)).state == "running":  # noqa: ASYNC110
-                    await asyncio.sleep(0.5)
-
-        return wait
 
 
 def _describe_holder(holder: SchedulerHolder | None) -> str:

@@ -1,0 +1,102 @@
+"""What a scheduled fire turns into: an automatic run, or a recorded reason why not.
+
+* the company's previous run (in this process) is still going: not stacked; counted as skipped
+  in the schedule bookkeeping and announced (`RunSkipped`, reason `still_running`);
+* its account is in "Connection error" (or not linked): not attempted (`connection_error`);
+* otherwise an automatic run is queued; fires missed meanwhile (the machine slept) were
+  coalesced into this one and are counted as missed.
+
+The plan (last and next fire) is stored in the state database, so `marketsync status` and a
+watching TUI show the next run without holding the scheduler.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Coroutine
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from loguru import logger
+
+from agent.runtime.bus import EventBus
+from agent.runtime.connections import ConnectionMirror
+from agent.runtime.events import NextRunPlanned, RunSkipped
+from agent.runtime.observer import Clock
+from agent.runtime.queue import RunQueue
+from agent.runtime.scheduler import Fire
+from agent.state.store import StateDB
+from agent.sync.options import scheduled_options
+from agent.sync.run import RunRequest
+
+Spawn = Callable[[Coroutine[Any, Any, None], str], None]
+
+
+class FireHandler:
+    """The scheduler's `on_fire` and `on_plan` for a runtime."""
+
+    def __init__(
+        self,
+        *,
+        state: StateDB,
+        queue: RunQueue,
+        connections: ConnectionMirror,
+        bus: EventBus,
+        clock: Clock,
+        spawn: Spawn,
+    ) -> None:
+        self._state = state
+        self._queue = queue
+        self._connections = connections
+        self._bus = bus
+        self._clock = clock
+        self._spawn = spawn
+
+    def planned(self, company: str, at: datetime | None) -> None:
+        """A company's next fire is known: announce it and store it (in the background)."""
+        self._bus.publish(NextRunPlanned(company, at, self._clock()))
+        self._spawn(self._store_next(company, at), f"next-fire-{company}")
+
+    async def _store_next(self, company: str, at: datetime | None) -> None:
+        current = await self._state.schedule_state(company)
+        await self._state.set_schedule_state(replace(current, next_fire=at))
+
+    async def fire(self, fire: Fire, *, record: bool = True) -> asyncio.Task[Any] | None:
+        """Run the fired company, or say why not; `record=False` for `--once` (no schedule fired).
+
+        Returns the queued run's task, or None when no run was queued.
+        """
+        company = fire.company
+        name = company.name
+        log = logger.bind(company=name)
+        now = self._clock()
+        if record:
+            current = await self._state.schedule_state(name)
+            await self._state.set_schedule_state(replace(current, last_fire=fire.slot, next_fire=fire.next_fire))
+        if self._queue.stopping.is_set():
+            return None
+        if self._queue.busy(name):
+            if record:
+                await self._state.count_schedule_misses(name, skipped=1, missed=fire.missed)
+            log.info("scheduled run skipped: the previous run is still going")
+            self._bus.publish(RunSkipped(name, "still_running", now, "the previous run is still going"))
+            return None
+        if not self._connections.usable(name):
+            await self._connections.refresh((name,))
+            _status, detail = self._connections.status(name)
+            log.warning(f"scheduled run not attempted: connection error ({detail})")
+            self._bus.publish(RunSkipped(name, "connection_error", now, detail))
+            return None
+        if fire.missed and record:
+            await self._state.count_schedule_misses(name, missed=fire.missed)
+            log.info(f"{fire.missed} missed fire(s) coalesced into this run")
+        request = RunRequest(
+            company=company,
+            options=scheduled_options(company.schedule.jobs),
+            trigger="automatic",
+            operator=company.schedule.operator,
+            # Nobody is there to confirm: an interrupted run is resumed, as running again does.
+            resume_interrupted=True,
+        )
+        return self._queue.submit_automatic(request, missed=fire.missed)
