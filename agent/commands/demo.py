@@ -1,38 +1,98 @@
-"""`marketsync demo`: until the full demo (simulator + three companies + TUI) exists, show what does.
+"""`marketsync demo [--headless] [--home DIR]`: the whole product in one command.
 
-The full demo arrives with the terminal UI; this prints the commands that work today and a
-walk-through that uses them, so `make demo` is useful from the first commit.
+Starts the simulator on a free loopback port (auto-consent, buyers placing a few orders a minute),
+prepares the demo home (three companies with seeded ERP databases and linked accounts, schedules
+every one or two minutes all day, a first catalogue sync), then opens the TUI, or with
+`--headless` runs the service and prints its events until Ctrl-C. Nothing outside the demo home
+is touched; a second start reuses it (see `demo_home` for what is made afresh).
 """
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from agent.config import Config
 
 HELP = "a self-contained demo: simulator, three companies, the TUI"
+# The demo's logs go to the demo home's own log folder, set up once its config exists.
 LOGS_TO_FILE = False
 
-WALKTHROUGH = """\
-Try it by hand meanwhile (each command's --help says more):
-  .venv/bin/marketsync --config config.example.toml config check
-"""
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--headless", action="store_true", help="run the service and print events, no TUI")
-    parser.add_argument("--home", metavar="DIR", help="the demo's home folder")
+    parser.add_argument("--home", metavar="DIR", help="the demo's home folder (default: demo under the data dir)")
+    parser.add_argument("--products", type=_positive, default=300, metavar="N",
+                        help="products seeded per company (default 300)")
+    parser.add_argument("--orders-per-minute", type=float, default=3.0, metavar="N",
+                        help="orders the simulator's buyers place a minute (default 3)")
 
 
 def run(args: argparse.Namespace) -> int:
-    from agent.cli import SUBCOMMANDS, command_module
+    import asyncio
 
-    built = [name for name in SUBCOMMANDS if name != "demo" and command_module(name) is not None]
-    missing = [name for name in SUBCOMMANDS if name != "demo" and name not in built]
-    print("The full marketsync demo (simulator, three companies, the terminal UI) is not built yet.")
-    print("Commands that work today:")
-    for name in built:
-        print(f"  marketsync {name:<11} {SUBCOMMANDS[name]}")
-    if missing:
-        print("Still to come: " + ", ".join(missing))
-    print()
-    print(WALKTHROUGH)
+    from agent.commands.demo_home import default_demo_home, populate, prepare_files
+    from agent.simulator import SimulatorSettings, run_simulator_in_thread
+
+    home = Path(args.home).expanduser().resolve() if args.home else default_demo_home()
+    settings = SimulatorSettings(port=0, auto_consent=True, poll_interval=1,
+                                 orders_per_minute=max(0.0, args.orders_per_minute))
+    print(f"marketsync demo in {home}", flush=True)
+    with run_simulator_in_thread(settings) as simulator:
+        print(f"Simulator: {simulator.base_url} (control API: {simulator.root_url}/_sim)", flush=True)
+        config = prepare_files(home, simulator.base_url)
+        asyncio.run(populate(config, products=args.products, say=lambda line: print(line, flush=True)))
+        # From here on logs go to the demo's files only: the TUI shows them in its pane, and
+        # --headless prints one line per event instead.
+        _log_to_files(config, verbose=bool(getattr(args, "verbose", False)))
+        print(f"Config: {config.path}\nLogs:   {config.agent.log_dir}", flush=True)
+        if args.headless:
+            return asyncio.run(_headless(config))
+        from tui.launch import run_tui
+
+        return asyncio.run(run_tui(config))
+
+
+def _log_to_files(config: Config, *, verbose: bool) -> None:
+    """The demo home's log folder, and no console sink (under the TUI it would write across the screen)."""
+    from agent.logs import setup_logging
+
+    setup_logging(config.agent.log_dir, verbose=verbose, retention_days=config.agent.log_retention_days,
+                  console=False)
+
+
+async def _headless(config: Config) -> int:
+    """The service, printing one line per event until Ctrl-C / SIGTERM."""
+    import asyncio
+    from zoneinfo import ZoneInfo
+
+    from agent.commands.run import describe_event
+    from agent.runtime.service import Runtime
+
+    runtime = Runtime(config, role="service")
+    subscription = runtime.bus.subscribe(queue_size=10_000)
+    await runtime.start()
+    zone = ZoneInfo(config.agent.timezone)
+
+    async def printer() -> None:
+        last: dict[str, float] = {}
+        async with subscription:
+            async for event in subscription:
+                line = describe_event(event, last)
+                if line:
+                    print(f"{event.at.astimezone(zone):%H:%M:%S} {line}", flush=True)
+
+    printing = asyncio.create_task(printer())
+    print("Service running; Ctrl-C stops it.", flush=True)
+    await runtime.run_until_stopped()
+    await printing
     return 0

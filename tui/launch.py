@@ -1,0 +1,47 @@
+"""Running the TUI for real: start a runtime, open the app around it, stop the runtime on the way out.
+
+Quitting while a run goes stops the runtime with a short grace (runs stop at their next checkpoint,
+then are cancelled), so the process is gone within `EXIT_WITHIN_S` seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import getpass
+
+from loguru import logger
+
+from agent.config import Config
+from agent.errors import StorageError
+from agent.runtime.service import Runtime
+from tui.app import MarketsyncApp
+
+EXIT_WITHIN_S = 5.0
+STOP_GRACE_S = 3.0
+"""What running jobs get to reach a checkpoint when the TUI quits (the rest of EXIT_WITHIN_S is cleanup)."""
+
+
+def operator_name() -> str:
+    """Who runs manual syncs from this terminal: the OS user, in capitals as Optima shows operators."""
+    with contextlib.suppress(Exception):
+        return getpass.getuser().upper()
+    return "ADMIN"
+
+
+async def run_tui(config: Config, *, runtime: Runtime | None = None) -> int:
+    """Start `runtime` (a TUI-role one unless given), run the app until it quits, stop the runtime."""
+    runtime = runtime or Runtime(config, role="tui", stop_grace=STOP_GRACE_S)
+    await runtime.start()
+    try:
+        app = MarketsyncApp(runtime, language=config.agent.language, timezone=config.agent.timezone,
+                            operator=operator_name())
+        await app.run_async()
+    finally:
+        try:
+            await asyncio.wait_for(runtime.stop(), EXIT_WITHIN_S)
+        except TimeoutError:
+            logger.warning(f"the runtime did not stop within {EXIT_WITHIN_S:.0f} s; leaving anyway")
+        except StorageError as exc:
+            logger.error(f"stopping the runtime: {exc}")
+    return 0
