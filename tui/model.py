@@ -141,6 +141,11 @@ def local_time(moment: datetime, tz: ZoneInfo, *, with_date: bool = True) -> str
     return f"{shown:%Y-%m-%d %H:%M}" if with_date else f"{shown:%H:%M:%S}"
 
 
+def short_time(moment: datetime, tz: ZoneInfo) -> str:
+    """Day, month and time, for the dashboard's narrow cells."""
+    return f"{moment.astimezone(tz):%d.%m %H:%M}"
+
+
 def duration(seconds: float) -> str:
     """Seconds as m:ss, or h:mm:ss past an hour."""
     whole = max(0, round(seconds))
@@ -184,7 +189,7 @@ def last_cell(row: Row, texts: Texts, tz: ZoneInfo) -> Text:
     totals = last.totals
     text = texts("last.counts", result=result, ok=totals.ok, skipped=totals.skipped, failed=totals.failed)
     if last.finished is not None:
-        text += " " + local_time(last.finished, tz)
+        text += " " + short_time(last.finished, tz)
     return Text(text, style=_RESULT_STYLE.get(last.result, ""))
 
 
@@ -195,7 +200,7 @@ def row_cells(row: Row, texts: Texts, tz: ZoneInfo) -> tuple[str | Text, ...]:
         schedule = texts("schedule.on", description=row.schedule_description)
     else:
         schedule = texts("schedule.off")
-    next_run = local_time(row.next_run, tz) if row.next_run is not None else texts("next.none")
+    next_run = short_time(row.next_run, tz) if row.next_run is not None else texts("next.none")
     return (row.name, connection, schedule, current_cell(row, texts), last_cell(row, texts, tz), next_run)
 
 

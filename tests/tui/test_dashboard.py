@@ -36,7 +36,7 @@ async def test_a_row_per_company_with_connection_schedule_last_result_and_next_r
         assert cell(app, "Ogrodnik", "last").startswith("Sukces (312 ok, 0 pominięto, 0 błędów)")
         assert cell(app, "Hurtownia Budmax", "last").startswith("Częściowo (290 ok, 4 pominięto, 2 błędów)")
         # 09:30 UTC in March is 10:30 in Warsaw.
-        assert cell(app, "Ogrodnik", "next") == "2026-03-02 10:30"
+        assert cell(app, "Ogrodnik", "next") == "02.03 10:30"
         assert "Harmonogram obsługuje ten program" in service_line(app)
 
 
@@ -53,7 +53,7 @@ async def test_progress_and_the_end_of_a_run_update_the_row(app: MarketsyncApp, 
         fake.finish_run("Ogrodnik", "partial", Totals(ok=198, skipped=0, failed=2))
         await pilot.pause()
         assert cell(app, "Ogrodnik", "current") == "-"
-        assert cell(app, "Ogrodnik", "last") == "Częściowo (198 ok, 0 pominięto, 2 błędów) 2026-03-02 10:02"
+        assert cell(app, "Ogrodnik", "last") == "Częściowo (198 ok, 0 pominięto, 2 błędów) 02.03 10:02"
         assert not app.dashboard.running
 
 

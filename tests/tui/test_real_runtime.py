@@ -1,0 +1,70 @@
+"""The TUI over the real runtime against the simulator on loopback: a manual sync from the window
+runs for real and the dashboard follows it to its end. The world is made by the demo's own setup."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from agent.commands.demo_home import populate, prepare_files
+from agent.runtime.service import Runtime
+from agent.simulator import RunningSimulator, SimulatorSettings, run_simulator_in_thread
+from tests.tui.conftest import SIZE
+from tui.app import MarketsyncApp
+from tui.widgets.dashboard import CompanyTable
+
+PRODUCTS = 15
+
+
+@pytest.fixture
+def simulator() -> Iterator[RunningSimulator]:
+    settings = SimulatorSettings(port=0, auto_consent=True, requests_per_minute=0, poll_interval=1)
+    with run_simulator_in_thread(settings) as sim:
+        yield sim
+
+
+async def until(pilot: Pilot[None], condition: Callable[[], bool], *, at_most: float = 60.0) -> None:
+    """Let the app run until `condition` holds (a bound on waiting, not a timing assertion)."""
+    for _ in range(int(at_most / 0.05)):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the condition never held")
+
+
+async def test_a_manual_sync_through_the_real_runtime(tmp_path: Path, simulator: RunningSimulator) -> None:
+    config = prepare_files(tmp_path / "demo", simulator.base_url)
+    await populate(config, products=PRODUCTS, say=lambda line: None)
+    runtime = Runtime(config, role="tui", schedules=False, stop_grace=2.0)
+    await runtime.start()
+    try:
+        app = MarketsyncApp(runtime, language="en", timezone=config.agent.timezone, log_level=None)
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: app.dashboard is not None)
+            assert app.dashboard is not None
+            table = app.query_one(CompanyTable)
+            assert table.row_count == 3
+            assert str(table.get_cell("Ogrodnik", "connection")) == "Connected"
+            before = app.dashboard.rows["Ogrodnik"].last_run
+            assert before is not None and before.result == "success"  # the demo's catalogue run
+
+            await pilot.press("s")
+            await pilot.click("#sync-start")
+
+            def finished() -> bool:
+                assert app.dashboard is not None
+                last = app.dashboard.rows["Ogrodnik"].last_run
+                return last is not None and last.run_id != before.run_id and last.result != "running"
+
+            await until(pilot, finished)
+            last = app.dashboard.rows["Ogrodnik"].last_run
+            assert last is not None and last.result == "success"
+            assert str(table.get_cell("Ogrodnik", "last")).startswith(f"Success ({last.totals.ok} ok")
+            assert str(table.get_cell("Ogrodnik", "current")) == "-"
+    finally:
+        await runtime.stop()
+    # The run really sent offers (one per product shared for sale, up to the run's ok count).
+    assert 0 < len(simulator.platform.offers) <= last.totals.ok
