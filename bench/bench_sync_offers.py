@@ -1,0 +1,372 @@
+"""Benchmark of the offers, stock and prices jobs (issue 8's bars).
+
+`python bench/bench_sync_offers.py [--quick]` prints one JSON object per measurement (see bench/run.py):
+
+(a) 100,000 products (5,000 with --quick), each linked to an offer as if exported (the links are
+    written straight into the state database instead of creating 100,000 offers), 1 % touched
+    (stock, prices, content): the CPU time (time.process_time, every thread of the process) that a
+    stock-and-prices run spends finding its delta, and the number of bulk requests it makes
+    against the number of distinct value groups (a fake marketplace counts the calls).
+(c) The peak memory (VmHWM; see `peak_memory_mb`) of the process that does that whole stock-and-prices run. (a) and (c)
+    run in a fresh child process, so the seeding and linking done beforehand do not count.
+(b) A full offer export of 10,000 products (500 with --quick) to the simulator, run as the real command
+    in its own process with the rate limit off: offers created per second by the agent, against the
+    simulator's raw capacity measured in the same run by a bare httpx2 loop posting the same bodies
+    (other externalIds) to POST /me/offers with as many requests in flight as the agent uses.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import cast
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import httpx2
+
+from agent.config import Config, load_config
+from agent.domain import TermsOverride
+from agent.erp.seed import seed_company
+from agent.erp.sqlite import SqliteErp
+from agent.erp.touch import touch_company
+from agent.marketplace import bodies
+from agent.marketplace.accounts import link_company, open_client
+from agent.marketplace.models import BulkFailure
+from agent.marketplace.port import Marketplace
+from agent.paths import Paths
+from agent.state.models import OfferLink, RunOptions
+from agent.state.store import StateDB
+from agent.sync.jobs.offers import CONCURRENCY
+from agent.sync.jobs.offers_plan import PlanInputs, offer_draft, plan_page
+from agent.sync.jobs.stock_prices import plan_prices, plan_stock
+from agent.sync.run import RunRequest, execute_run
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = "sync_offers"
+COMPANY = "Bench"
+
+
+def emit(metric: str, value: float, unit: str, target: str, ok: bool) -> None:
+    row = {"bench": BENCH, "metric": metric, "value": round(value, 3), "unit": unit, "target": target, "ok": ok}
+    print(json.dumps(row, ensure_ascii=False), flush=True)
+
+
+def write_config(folder: Path, base_url: str) -> Config:
+    path = folder / "config.toml"
+    path.write_text(
+        f"""
+[agent]
+home = "home"
+log_dir = "logs"
+token_store = "file"
+
+[marketplace]
+base_url = "{base_url}"
+requests_per_minute = 100000
+
+[[company]]
+name = "{COMPANY}"
+database = "firma.sqlite"
+price_type = "detaliczna"
+""",
+        encoding="utf-8",
+    )
+    config = load_config(path)
+    Paths.from_config(config).ensure()
+    return config
+
+
+async def seeded_erp(config: Config, products: int) -> None:
+    database = config.company(COMPANY).database
+    await (await SqliteErp.open(database)).close()
+    await asyncio.to_thread(seed_company, database, products=products, seed=11)
+
+
+# --- (a) and (c): stock and prices at 100,000 products ----------------------------------------------
+
+
+class CountingMarket:
+    """The two bulk calls of the marketplace port, counted, answering that every offer changed."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    async def change_quantities(self, offer_ids: Sequence[int], quantity: int) -> tuple[BulkFailure, ...]:
+        self.calls += 1
+        return ()
+
+    async def change_prices(self, offer_ids: Sequence[int], gross_price: Decimal) -> tuple[BulkFailure, ...]:
+        self.calls += 1
+        return ()
+
+
+async def prepare_links(config: Config) -> None:
+    """Link every shared product to a made-up offer, as if exported, then touch 1 % of the products."""
+    company = config.company(COMPANY)
+    async with await SqliteErp.open(company.database) as erp, StateDB.for_config(config) as state:
+        shared = set(await erp.shared_product_ids())
+        changes = await erp.stock_price_changes(0, price_type=company.price_type)
+        links = [
+            OfferLink(
+                product_id=item.product_id,
+                external_id=str(item.product_id),
+                offer_id=1_000_000 + item.product_id,
+                content_hash="0" * 64,
+                price=item.gross_price,
+                quantity=item.available,
+            )
+            for item in changes.items
+            if item.product_id in shared
+        ]
+        await state.upsert_links(COMPANY, links)
+        for job in ("stock", "prices"):
+            await state.set_high_water(COMPANY, job, changes.high_water, 0)
+    await asyncio.to_thread(touch_company, company.database, percent=1, what="all", seed=2)
+
+
+def peak_memory_mb() -> float:
+    """This process's peak resident memory, in MB.
+
+    VmHWM (Linux) rather than getrusage's ru_maxrss: Linux carries the parent's peak into a child's
+    ru_maxrss across fork and exec, so a child started by a big parent would report the parent's size.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+async def stock_prices_run(config_path: Path) -> dict[str, float]:
+    """The child's part: time the delta finding, then do the whole run against the counting market."""
+    config = load_config(config_path)
+    company = config.company(COMPANY)
+    async with await SqliteErp.open(company.database) as erp, StateDB.for_config(config) as state:
+        started = time.process_time()
+        stock = await plan_stock(erp, state, company, await state.get_high_water(COMPANY, "stock") or 0)
+        prices = await plan_prices(erp, state, company, await state.get_high_water(COMPANY, "prices") or 0)
+        cpu = time.process_time() - started
+        market = CountingMarket()
+        run = await execute_run(
+            RunRequest(company=company, options=RunOptions(jobs=("stock", "prices"))),
+            erp=erp,
+            market=cast(Marketplace, market),
+            state=state,
+            locks_dir=Paths.from_config(config).locks_dir,
+        )
+        # What a first run (no mark yet) compares: every product, against every link.
+        started = time.process_time()
+        full = await plan_stock(erp, state, company, 0)
+        full_prices = await plan_prices(erp, state, company, 0)
+        full_cpu = time.process_time() - started
+    return {
+        "cpu": cpu,
+        "full_cpu": full_cpu,
+        "full_read": full.read + full_prices.read,
+        "groups": len(stock.groups) + len(prices.groups),
+        "offers": stock.offers + prices.offers,
+        "read": stock.read + prices.read,
+        "requests": market.calls,
+        "success": float(run.result == "success"),
+        "peak_mb": peak_memory_mb(),
+    }
+
+
+async def bench_stock_prices(folder: Path, products: int) -> None:
+    config = write_config(folder, "http://127.0.0.1:9/api")  # never contacted: the market is a fake
+    await seeded_erp(config, products)
+    await prepare_links(config)
+    child = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, __file__, "--stock-run", str(config.path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result = json.loads(child.stdout.strip().splitlines()[-1])
+    size = f"{products:,} products, 1 % touched"
+    emit(f"stock+prices delta finding, {size}", result["cpu"], "s CPU", "under 1 s of agent CPU", result["cpu"] < 1)
+    emit(
+        f"stock+prices delta finding with no mark yet (compares all {int(result['full_read']):,} stock and price rows)",
+        result["full_cpu"],
+        "s CPU",
+        "information",
+        True,
+    )
+    emit(
+        f"stock+prices bulk requests, {size} ({int(result['offers'])} offer values, {int(result['groups'])} groups)",
+        result["requests"],
+        "requests",
+        "no more than the distinct value groups",
+        result["requests"] <= result["groups"] and result["success"] == 1,
+    )
+    emit(
+        f"stock+prices run peak memory (the delta run, then a full compare), {products:,} products",
+        result["peak_mb"],
+        "MB",
+        "under 200 MB at 100,000 products",
+        result["peak_mb"] < 200,
+    )
+
+
+# --- (b): full export against the simulator -----------------------------------------------------
+
+
+def start_simulator() -> tuple[subprocess.Popen[str], str]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "agent", "simulator", "--port", "0", "--requests-per-minute", "0", "--auto-consent"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert process.stdout is not None
+    return process, process.stdout.readline().split()[2]
+
+
+async def raw_bodies(erp: SqliteErp, market: Marketplace) -> list[bytes]:
+    """The bodies the agent sends (same products, prices, images), under other externalIds ("raw-ID").
+
+    Built before the agent's run, with each distinct image uploaded once here, so the raw loop can be
+    timed both before and after the agent (the machine's other load then weighs on both alike).
+    """
+    categories, terms = await erp.catalogue()
+    inputs = PlanInputs({c.id: c for c in categories}, terms, TermsOverride(), None, resend_all=False)
+    plan = plan_page((await erp.content_changes(0)).products, {}, inputs)
+    ids = [t.product.id for t in plan.send]
+    values = {v.product_id: v for v in await erp.stock_prices(ids, price_type="detaliczna")}
+    urls: dict[str, str] = {}
+    out: list[bytes] = []
+    for task in plan.send:
+        price = values[task.product.id].gross_price
+        if price is None:
+            continue
+        gallery = []
+        for image in sorted(task.product.images, key=lambda i: i.position):
+            if image.sha256 not in urls:
+                urls[image.sha256] = (await market.upload_image(image.content, image.mime_type)).url
+            gallery.append(urls[image.sha256])
+        quantity = values[task.product.id].available
+        draft = offer_draft(task, price=price, quantity=quantity, gallery=gallery, default_lead_time=None)
+        body = bodies.offer_body(draft)
+        body["externalId"] = f"raw-{draft.external_id}"
+        out.append(bodies.encode(body))
+    return out
+
+
+async def raw_loop(base_url: str, token: str, payloads: list[bytes]) -> float:
+    """Seconds a bare httpx2 loop takes to create these offers, CONCURRENCY requests in flight."""
+    queue = list(reversed(payloads))
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+
+    async def worker(http: httpx2.AsyncClient) -> None:
+        while queue:
+            response = await http.post("/me/offers", content=queue.pop(), headers=headers)
+            if response.status_code not in (200, 201):
+                raise RuntimeError(f"{response.status_code}: {response.text[:300]}")
+
+    async with httpx2.AsyncClient(base_url=base_url.rstrip("/") + "/", timeout=30.0) as http:
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(http) for _ in range(CONCURRENCY)))
+        return time.perf_counter() - started
+
+
+async def bench_export(folder: Path, products: int) -> None:
+    process, base_url = start_simulator()
+    try:
+        config = write_config(folder, base_url)
+        await seeded_erp(config, products)
+        await link_company(config, COMPANY, show=lambda registration: None, sleep=lambda s: asyncio.sleep(0.01))
+        company = config.company(COMPANY)
+        async with (
+            await SqliteErp.open(company.database) as erp,
+            StateDB.for_config(config) as state,
+            open_client(config, COMPANY) as market,
+        ):
+            started = time.perf_counter()
+            await execute_run(
+                RunRequest(company=company, options=RunOptions(jobs=("catalogue",))),
+                erp=erp,
+                market=market,
+                state=state,
+                locks_dir=Paths.from_config(config).locks_dir,
+            )
+            catalogue_seconds = time.perf_counter() - started
+            payloads = await raw_bodies(erp, market)
+            token = await market.keeper.access_token()
+            half = len(payloads) // 2
+            raw_seconds = await raw_loop(base_url, token, payloads[:half])
+            cpu, started = time.process_time(), time.perf_counter()
+            finished = await execute_run(
+                RunRequest(company=company, options=RunOptions(jobs=("offers",))),
+                erp=erp,
+                market=market,
+                state=state,
+                locks_dir=Paths.from_config(config).locks_dir,
+            )
+            seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+            raw_seconds += await raw_loop(base_url, token, payloads[half:])
+            created = sum(1 for link in (await state.all_links(COMPANY)).values() if link.offer_id is not None)
+        agent, raw = created / seconds, len(payloads) / raw_seconds
+        ok = finished.result == "success" and created == len(payloads)
+        emit("catalogue job (categories with parameters, terms)", catalogue_seconds, "s", "information", True)
+        emit(f"offer export, {created:,} offers created by the agent", agent, "offers/s", "information", ok)
+        emit("offer export, agent CPU per offer", cpu / max(created, 1) * 1000, "ms", "information", True)
+        emit(
+            f"simulator raw capacity, bare httpx2 loop, {len(payloads):,} creates (half before, half after)",
+            raw,
+            "offers/s",
+            "information",
+            True,
+        )
+        emit(
+            "offer export rate / raw capacity",
+            agent / raw,
+            "ratio",
+            ">= 0.8 of the simulator's raw capacity",
+            ok and agent / raw >= 0.8,
+        )
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="small sizes (each part well under a minute)")
+    parser.add_argument("--stock-run", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--only", choices=("stock", "export"), help="run one part only")
+    args = parser.parse_args()
+    if args.stock_run is not None:
+        print(json.dumps(asyncio.run(stock_prices_run(args.stock_run))), flush=True)
+        return 0
+    from agent.logs import quiet_http_loggers
+
+    quiet_http_loggers()
+    from loguru import logger
+
+    logger.remove()  # the jobs' info lines would drown the JSON rows
+    with tempfile.TemporaryDirectory(prefix="bench-sync-") as folder:
+        if args.only in (None, "stock"):
+            (Path(folder) / "a").mkdir()
+            asyncio.run(bench_stock_prices(Path(folder) / "a", 5_000 if args.quick else 100_000))
+        if args.only in (None, "export"):
+            (Path(folder) / "b").mkdir()
+            asyncio.run(bench_export(Path(folder) / "b", 500 if args.quick else 10_000))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
