@@ -4,9 +4,10 @@ Rules (the contract's, made concrete):
 
 - A device code lives `device_code_ttl` seconds. Polling it answers `authorization_pending` until the
   user consents, `access_denied` after Deny, `expired_token` once it has expired or has already
-  given its tokens (tokens come out once only), and `slow_down` when polled sooner than `poll_interval`
-  after the previous poll (10% slack for network jitter). Every poll, even a too-early one, restarts
-  the interval, as RFC 8628 has it.
+  given its tokens (tokens come out once only), and, while the user has not decided yet, `slow_down`
+  instead of `authorization_pending` when polled sooner than `poll_interval` after the previous poll
+  (10% slack for network jitter; every poll, even a too-early one, restarts the interval). As in
+  RFC 8628, slow_down is only a variant of "pending": a decided code answers tokens or access_denied.
 - Consent creates the integration; the first successful poll gives its first pair.
 - A refresh token can be used once: it answers a new pair (new access and new refresh token). Within
   `refresh_grace` seconds of that first use it answers the same pair again (two racing processes end up
@@ -82,11 +83,12 @@ def poll(platform: Platform, code: str) -> TokenPair | PollError:
     if device is None or now >= device.expires_at or device.state == "consumed":
         return "expired_token"
     last, device.last_poll = device.last_poll, now
-    if last is not None and now - last < platform.settings.poll_interval * 0.9:
-        return "slow_down"
     if device.state == "denied":
         return "access_denied"
     if device.state == "pending" or device.account_id is None:
+        # slow_down is a variant of authorization_pending (RFC 8628): once decided, the answer is final.
+        if last is not None and now - last < platform.settings.poll_interval * 0.9:
+            return "slow_down"
         return "authorization_pending"
     device.state = "consumed"
     integration = Integration(id=secrets.token_hex(12), account_id=device.account_id, start=now, last_access=now)

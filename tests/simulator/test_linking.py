@@ -156,3 +156,14 @@ def test_the_access_log_never_shows_a_query_string(sim: RunningSimulator) -> Non
         logger.remove(sink)
     assert any("/api/integration/token 400" in line for line in lines)
     assert not any(str(code) in line or "geheim" in line or "?" in line for line in lines)
+
+
+def test_a_decided_code_answers_even_when_polled_too_fast(sim: RunningSimulator) -> None:
+    api = ContractClient(sim.base_url)
+    allowed, denied = (_register(api)["deviceCode"] for _ in range(2))
+    for code in (allowed, denied):
+        assert _poll(api, code).json()["error"] == "authorization_pending"
+    control(sim, "POST", "/consent", json={"deviceCode": allowed, "account": 1, "allow": True})
+    control(sim, "POST", "/consent", json={"deviceCode": denied, "account": None, "allow": False})
+    assert _poll(api, allowed).status_code == 200  # at once after the previous poll: no slow_down
+    assert _poll(api, denied).json()["error"] == "access_denied"
