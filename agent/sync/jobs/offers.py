@@ -106,6 +106,40 @@ async def _leftovers(ctx: RunContext, sender: _Sender, inputs: PlanInputs, ids: 
     await sender.carry_out(replace(plan, end=plan.end + gone))
 
 
+class _WriteGate:
+    """`ctx.before_market_write` for many concurrent writers: one lease read serves every writer
+    that arrived while the previous read was running (group commit), so eight requests in flight
+    cost one read, not eight, and every write still waits for a read that began after it asked.
+    """
+
+    def __init__(self, ctx: RunContext) -> None:
+        self._ctx = ctx
+        self._waiting: asyncio.Future[None] | None = None
+        self._runner: asyncio.Task[None] | None = None
+
+    async def before(self, point: str) -> None:
+        if self._waiting is None:
+            self._waiting = asyncio.get_running_loop().create_future()
+        waiting = self._waiting
+        if self._runner is None or self._runner.done():
+            self._runner = asyncio.create_task(self._run())
+        await asyncio.shield(waiting)
+        crash_point(point)
+
+    async def _run(self) -> None:
+        while self._waiting is not None:
+            batch, self._waiting = self._waiting, None
+            try:
+                await self._ctx.before_market_write()
+            except BaseException as exc:
+                batch.set_exception(exc)
+                batch.exception()  # retrieved: a batch whose waiters were cancelled is not reported as lost
+                if not isinstance(exc, Exception):
+                    raise
+            else:
+                batch.set_result(None)
+
+
 @dataclass(slots=True)
 class _Sender:
     """Carries out plans: uploads, creates, replaces and ends, a bounded number at a time."""
@@ -119,6 +153,7 @@ class _Sender:
     uploaded: int = 0
     failed: int = 0
     _gate: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(CONCURRENCY))
+    _writes: _WriteGate | None = None
     _uploads: dict[str, asyncio.Future[str]] = field(default_factory=dict)
 
     def summary(self) -> str:
@@ -126,6 +161,11 @@ class _Sender:
             f"{self.created} created, {self.replaced} replaced, {self.ended} ended, {self.unchanged} unchanged, "
             f"{self.uploaded} images uploaded, {self.failed} failed"
         )
+
+    async def before_write(self, point: str) -> None:
+        if self._writes is None:
+            self._writes = _WriteGate(self.ctx)
+        await self._writes.before(point)
 
     async def carry_out(self, plan: OfferPlan) -> None:
         ctx = self.ctx
@@ -224,12 +264,12 @@ class _Sender:
                 if found is not None and found.status == "ended":
                     draft = replace(draft, status="active")
             if offer_id is None:
-                await ctx.before_market_write("offers.before_create")
+                await self.before_write("offers.before_create")
                 offer = await ctx.market.create_offer(draft)
                 crash_point("offers.after_create")
                 verb = "created"
             else:
-                await ctx.before_market_write("offers.before_replace")
+                await self.before_write("offers.before_replace")
                 offer = await ctx.market.replace_offer(offer_id, draft)
                 crash_point("offers.after_replace")
                 verb = "replaced"
@@ -266,7 +306,7 @@ class _Sender:
             pending = asyncio.get_running_loop().create_future()
             self._uploads[sha256] = pending
             try:
-                await self.ctx.before_market_write("offers.before_upload")
+                await self.before_write("offers.before_upload")
                 stored = await self.ctx.market.upload_image(content, mime_type, name=f"{product.id}-{sha256[:12]}")
             except BaseException as exc:
                 del self._uploads[sha256]
@@ -315,7 +355,7 @@ class _Sender:
                 if found is None:
                     return None
                 offer_id = found.id
-            await ctx.before_market_write("offers.before_end")
+            await self.before_write("offers.before_end")
             try:
                 await ctx.market.end_offer(offer_id)
             except InvalidItem:
