@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 from collections import Counter
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,6 +18,10 @@ import httpx2
 
 from agent.core.offers import TITLE_MIN
 from agent.erp.touch import touch_company
+from agent.state.models import RunOptions
+from agent.sync.context import RunContext
+from agent.sync.jobs.offers import offers_job
+from agent.sync.run import RunRequest, execute_run
 from tests.sync.conftest import COMPANY, SyncWorld
 
 OFFER_WRITES = ("POST /me/offers", "PUT /me/offers/{id}", "POST /me/files", "POST /me/update-offers")
@@ -247,3 +252,29 @@ async def test_a_crash_after_create_then_a_rerun_makes_no_duplicate(sync_world: 
     assert set(per_external) == {str(pid) for pid in await sync_world.erp.shared_product_ids()}
     links = await sync_world.state.all_links(COMPANY)
     assert {str(o["externalId"]): o["id"] for o in offers} == {str(p): link.offer_id for p, link in links.items()}
+
+
+async def test_a_run_taken_over_sends_no_offer(sync_world: SyncWorld) -> None:
+    await sync_world.run("catalogue")
+
+    async def taken_over_then_offers(ctx: RunContext) -> None:
+        # Another workstation takes the company over (the token moves) just as the job starts.
+        lease = await ctx.erp.read_lease()
+        assert lease.holder is not None
+        await ctx.erp.take_lease(replace(lease.holder, pid=lease.holder.pid + 1), expected_token=lease.fencing_token)
+        await offers_job(ctx)
+
+    run = await execute_run(
+        RunRequest(company=sync_world.config.company(COMPANY), options=RunOptions(jobs=("offers",))),
+        erp=sync_world.erp,
+        market=sync_world.market,
+        state=sync_world.state,
+        locks_dir=sync_world.locks_dir,
+        jobs={"offers": taken_over_then_offers},
+    )
+    assert run.result == "failed"
+    (outcome,) = await sync_world.state.outcomes(run.id, only_failed=True)
+    assert outcome.error_class == "LeaseLost"
+    assert sync_world.requests.counts["POST /me/offers"] == 0
+    assert sync_world.requests.counts["POST /me/files"] == 0
+    assert await sync_world.sim_offers() == []
