@@ -30,7 +30,7 @@ from agent.domain import (
     Terms,
 )
 from agent.errors import InvalidItem, MalformedAnswer
-from agent.marketplace import bodies, parsing
+from agent.marketplace import bodies, parsing, sales_parsing
 from agent.marketplace.calls import AnswerLost, CallEngine
 from agent.marketplace.models import (
     BulkFailure,
@@ -278,7 +278,7 @@ class WszystkoClient:
         page, pages = 1, 1
         while page <= pages:
             items, total = await self._get(
-                "/me/sales", f"orders page {page}", parsing.sales_page, page=page, pageSize=PAGE_SIZE, **extra
+                "/me/sales", f"orders page {page}", sales_parsing.sales_page, page=page, pageSize=PAGE_SIZE, **extra
             )
             pages = min(MAX_PAGES, math.ceil(total / PAGE_SIZE))
             if not items:
@@ -289,7 +289,7 @@ class WszystkoClient:
         return tuple(found.values())
 
     async def sale(self, order_id: int) -> Order | None:
-        return await self._get_or_none(f"/me/sales/{order_id}", f"order {order_id}", parsing.order)
+        return await self._get_or_none(f"/me/sales/{order_id}", f"order {order_id}", sales_parsing.order)
 
     async def set_sales_status(self, order_ids: Sequence[int], status: OrderStatus) -> None:
         for chunk in bodies.chunks(order_ids, STATUS_BATCH):
@@ -310,7 +310,7 @@ class WszystkoClient:
             response = await self.engine.call(
                 "POST", "/me/sales/retrieve-statuses", what=what, idempotent=True, content=bodies.encode(chunk)
             )
-            out.extend(parsing.parse(response.text, what, parsing.sale_statuses))
+            out.extend(parsing.parse(response.text, what, sales_parsing.sale_statuses))
         return tuple(out)
 
 
