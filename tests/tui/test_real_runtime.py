@@ -68,3 +68,32 @@ async def test_a_manual_sync_through_the_real_runtime(tmp_path: Path, simulator:
         await runtime.stop()
     # The run really sent offers (one per product shared for sale, up to the run's ok count).
     assert 0 < len(simulator.platform.offers) <= last.totals.ok
+
+
+async def test_a_refused_account_turns_the_row_to_connection_error(tmp_path: Path,
+                                                                  simulator: RunningSimulator) -> None:
+    config = prepare_files(tmp_path / "demo", simulator.base_url)
+    await populate(config, products=PRODUCTS, say=lambda line: None)
+    # Past the refresh token's lifetime the marketplace answers invalid_grant: the account must be linked again.
+    simulator.platform.clock.advance(simulator.platform.settings.refresh_ttl + 3600)
+    runtime = Runtime(config, role="tui", schedules=False, stop_grace=2.0)
+    await runtime.start()
+    try:
+        app = MarketsyncApp(runtime, language="pl", timezone=config.agent.timezone, log_level=None)
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: app.dashboard is not None)
+            table = app.query_one(CompanyTable)
+            assert str(table.get_cell("Ogrodnik", "connection")) == "Połączono"
+            await pilot.press("s")
+            await pilot.click("#sync-start")
+            await until(pilot, lambda: str(table.get_cell("Ogrodnik", "connection")) == "Błąd połączenia")
+            assert str(table.get_cell("Sklep Rowerowy", "connection")) == "Połączono"
+
+            # A second manual run is refused at once, with what to do about it.
+            await until(pilot, lambda: app.dashboard is not None and not app.dashboard.running)
+            await pilot.press("s")
+            await pilot.click("#sync-start")
+            await until(pilot, lambda: any("marketsync connect Ogrodnik" in str(n.message)
+                                           for n in app._notifications))
+    finally:
+        await runtime.stop()
