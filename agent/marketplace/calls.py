@@ -23,7 +23,6 @@ from agent.errors import (
     InvalidItem,
     MarketplaceUnavailable,
     RateLimited,
-    RelinkAccount,
     RetryLater,
     strip_query,
 )
@@ -219,7 +218,7 @@ class CallEngine:
         except Exception:  # the body of an error is a courtesy; its absence must not hide the status
             pass
         if status == 403:
-            return RelinkAccount(f"{what}: the account may not do this (403)")
+            return InvalidItem(f"{what}: the account may not do this (403{', ' + message if message else ''})")
         text = f"{what}: the marketplace refused it ({status}{', ' + message if message else ''})"
         if status == 404:
             text = f"{what}: not found on the marketplace ({where})"

@@ -98,3 +98,17 @@ def expire_locally(places: AccountPlaces, company: str) -> None:
     pair = places.store.load(company)
     assert pair is not None
     places.store.save(company, dataclasses.replace(pair, access_expires_at=datetime.now(UTC) - timedelta(seconds=1)))
+
+
+def client_at(base_url: str, places: AccountPlaces, company: str, settings: CallSettings = FAST) -> WszystkoClient:
+    """A client for any loopback address (not only the simulator's)."""
+    return build_client(
+        company, base_url=base_url, requests_per_minute=0, places=places, breakers=BreakerBoard(), settings=settings
+    )
+
+
+def store_some_tokens(places: AccountPlaces, company: str) -> None:
+    """Tokens valid for an hour as far as the client knows, for servers that never check them."""
+    later = datetime.now(UTC) + timedelta(hours=1)
+    places.store.save(company, TokenPair("test-access-token", "test-refresh-token", later, later))
+    places.connections.set_connected(company)

@@ -221,3 +221,40 @@ async def test_client_side_limit_keeps_the_server_from_saying_429(
             await client.shipping_methods()
     assert 429 not in [status for _, _, status in relay.log]
     assert len(relay.log) == 3
+
+
+async def test_a_server_dripping_bytes_over_loopback_cannot_hang_a_call(places: AccountPlaces) -> None:
+    from agent.errors import MarketplaceUnavailable
+    from tests.marketplace.simhelp import client_at, store_some_tokens
+
+    stop = asyncio.Event()
+    requests = 0
+
+    async def drip(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal requests
+        requests += 1
+        try:
+            await reader.readuntil(b"\r\n\r\n")
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 9999\r\n\r\n[")
+            while not stop.is_set():
+                await writer.drain()
+                await asyncio.sleep(0.1)
+                writer.write(b" ")
+        except (ConnectionError, asyncio.IncompleteReadError):
+            pass
+        finally:
+            writer.close()
+
+    server = await asyncio.start_server(drip, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    store_some_tokens(places, "Ogrodnik")
+    settings = CallSettings(attempt_timeout=0.4, call_deadline=1.0, retry=RetryPolicy(5, 0.01, 0.02))
+    try:
+        async with client_at(f"http://127.0.0.1:{port}/api", places, "Ogrodnik", settings) as client:
+            with pytest.raises(MarketplaceUnavailable, match=r"timeout|no time left"):
+                await client.shipping_methods()
+    finally:
+        stop.set()
+        server.close()
+        await asyncio.sleep(0.2)
+    assert requests >= 2  # each attempt was cut off at its own deadline and tried again
