@@ -107,37 +107,21 @@ async def _leftovers(ctx: RunContext, sender: _Sender, inputs: PlanInputs, ids: 
 
 
 class _WriteGate:
-    """`ctx.before_market_write` for many concurrent writers: one lease read serves every writer
-    that arrived while the previous read was running (group commit), so eight requests in flight
-    cost one read, not eight, and every write still waits for a read that began after it asked.
+    """`ctx.before_market_write` for many concurrent writers: a writer that arrives while a lease
+    read is under way waits for that read instead of starting its own, so eight requests in flight
+    cost one read, not eight, and every write still goes only after a read that ended after it
+    asked. Crash points stay per write.
     """
 
     def __init__(self, ctx: RunContext) -> None:
         self._ctx = ctx
-        self._waiting: asyncio.Future[None] | None = None
-        self._runner: asyncio.Task[None] | None = None
+        self._reading: asyncio.Task[None] | None = None
 
     async def before(self, point: str) -> None:
-        if self._waiting is None:
-            self._waiting = asyncio.get_running_loop().create_future()
-        waiting = self._waiting
-        if self._runner is None or self._runner.done():
-            self._runner = asyncio.create_task(self._run())
-        await asyncio.shield(waiting)
+        if self._reading is None or self._reading.done():
+            self._reading = asyncio.create_task(self._ctx.before_market_write())
+        await asyncio.shield(self._reading)
         crash_point(point)
-
-    async def _run(self) -> None:
-        while self._waiting is not None:
-            batch, self._waiting = self._waiting, None
-            try:
-                await self._ctx.before_market_write()
-            except BaseException as exc:
-                batch.set_exception(exc)
-                batch.exception()  # retrieved: a batch whose waiters were cancelled is not reported as lost
-                if not isinstance(exc, Exception):
-                    raise
-            else:
-                batch.set_result(None)
 
 
 @dataclass(slots=True)
