@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 import httpx2
+from loguru import logger
 
 from agent.config import Config
 from agent.logs import quiet_http_loggers
@@ -138,7 +139,12 @@ async def link_company(
         places.store.save(name, pair)
     places.connections.set_connected(name)
     async with open_client(config, name, transport=transport, places=places) as client:
-        return await client.check_connection()
+        session = await client.check_connection()
+    logger.bind(company=name).info(
+        f"linked to the marketplace account {session.user_name}; refresh token valid until "
+        f"{pair.refresh_expires_at.isoformat(timespec='seconds')}"
+    )
+    return session
 
 
 async def forget_company(

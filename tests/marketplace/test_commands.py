@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import stat
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -41,6 +42,16 @@ database = "budowlany.sqlite"
     return path
 
 
+@pytest.fixture(autouse=True)
+def _loguru_back_to_default() -> Iterator[None]:
+    """`main` points loguru at this test's captured stderr; later tests must not write to it."""
+    yield
+    from loguru import logger
+
+    logger.remove()
+    logger.add(sys.stderr)
+
+
 @pytest.fixture
 def auto_sim() -> Iterator[RunningSimulator]:
     with run_simulator_in_thread(SimulatorSettings(port=0, auto_consent=True, poll_interval=1)) as running:
@@ -51,14 +62,21 @@ def test_connect_status_disconnect(
     auto_sim: RunningSimulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     config = str(_config(tmp_path, auto_sim))
-    assert main(["--config", config, "connect", "Ogrodnik", "--no-browser"]) == 0
-    out = capsys.readouterr().out
+    assert main(["--verbose", "--config", config, "connect", "Ogrodnik", "--no-browser"]) == 0
+    captured = capsys.readouterr()
+    out = captured.out
     assert "Połączono" in out
     assert "/d/" in out  # the page to open was shown
     assert "@example.pl" in out  # the linked account
     token_file = next((tmp_path / "home" / "tokens").iterdir())
     assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
-    refresh = json.loads(token_file.read_text())["refreshToken"]
+    tokens = json.loads(token_file.read_text())
+    refresh = tokens["refreshToken"]
+    # Every log line of the link, at DEBUG, in the files and on the console: no token, no token URL.
+    logged = captured.err + "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "logs").iterdir())
+    assert "linked to the marketplace account" in logged
+    for secret in (refresh, tokens["accessToken"], "refreshToken=", "deviceCode="):
+        assert secret not in logged
 
     assert main(["--config", config, "status"]) == 0
     table = capsys.readouterr().out

@@ -131,3 +131,15 @@ def test_full_jitter_stays_within_the_exponential_cap() -> None:
         delays = [policy.delay(retry, rng) for _ in range(200)]
         assert all(0 <= d <= cap for d in delays)
         assert max(delays) > cap * 0.8  # jitter spreads over the whole range
+
+
+async def test_a_run_deadline_stops_calls_before_they_start(make_client: ClientFactory, fake: FakeMarketplace) -> None:
+    client = make_client()
+    await client.check_connection()
+    client.set_run_deadline(0)
+    sent = len(fake.requests)
+    with pytest.raises(MarketplaceUnavailable, match="no time left"):
+        await client.offers()
+    assert len(fake.requests) == sent
+    client.set_run_deadline(None)
+    assert await client.offers() == ()
