@@ -1,0 +1,79 @@
+"""What the benchmarks share: printing a measurement, a simulator in its own process, a company
+with a seeded ERP and a linked account. Benchmarks run as scripts (`python bench/bench_X.py`)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from agent.config import Config, load_config  # noqa: E402
+from agent.erp.seed import seed_company  # noqa: E402
+from agent.erp.sqlite import SqliteErp  # noqa: E402
+from agent.marketplace.accounts import link_company  # noqa: E402
+from agent.paths import Paths  # noqa: E402
+
+
+def emit(bench: str, metric: str, value: float, unit: str, *, target: str, ok: bool | None) -> None:
+    """One measurement as a JSON line (the format bench/run.py collects)."""
+    row = {"bench": bench, "metric": metric, "value": round(value, 3), "unit": unit, "target": target, "ok": ok}
+    print(json.dumps(row, ensure_ascii=False), flush=True)
+
+
+def start_simulator(*extra: str) -> tuple[subprocess.Popen[str], str]:
+    """`marketsync simulator` on a free port, rate limit off, auto-consent; (process, base URL)."""
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "agent",
+            "simulator",
+            "--port",
+            "0",
+            "--requests-per-minute",
+            "0",
+            "--auto-consent",
+            *extra,
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert process.stdout is not None
+    return process, process.stdout.readline().split()[2]
+
+
+def write_config(folder: Path, base_url: str, companies: tuple[str, ...] = ("Bench",)) -> Config:
+    """A config in `folder` with one company per name (database NAME.sqlite), tokens in files."""
+    body = [
+        "[agent]",
+        'home = "home"',
+        'log_dir = "logs"',
+        'token_store = "file"',
+        "",
+        "[marketplace]",
+        f'base_url = "{base_url}"',
+        "requests_per_minute = 100000",
+    ]
+    for name in companies:
+        body += ["", "[[company]]", f'name = "{name}"', f'database = "{name.lower()}.sqlite"']
+    path = folder / "config.toml"
+    path.write_text("\n".join(body) + "\n", encoding="utf-8")
+    config = load_config(path)
+    Paths.from_config(config).ensure()
+    return config
+
+
+async def seeded_and_linked(config: Config, company: str, products: int, seed: int = 11) -> None:
+    """Seed the company's ERP with `products` and link its account (the simulator auto-consents)."""
+    database = config.company(company).database
+    await (await SqliteErp.open(database)).close()
+    await asyncio.to_thread(seed_company, database, products=products, seed=seed)
+    await link_company(config, company, show=lambda registration: None, sleep=lambda s: asyncio.sleep(0.05))
