@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from agent.core.orders import MARKETPLACE
+from agent.errors import LeaseLost
 from agent.state.models import OfferLink
 from tests.sync.world import COMPANY, World, make_world
 
@@ -153,3 +154,31 @@ async def test_two_processes_racing_for_one_company_run_once(world: World) -> No
     refused = [out for code, out in results if code == 3]
     assert all("Another run holds this company" in out for out in refused)
     assert len(await _documents(world)) == 20
+
+
+async def test_sync_waits_for_or_takes_over_a_live_run(world: World) -> None:
+    from agent.sync.lease import CompanyLease, lock_path
+
+    await _published(world)
+    await world.control("POST", "/orders", params={"count": 5})
+    holder = CompanyLease(world.erp, lock_path(world.locks_dir, COMPANY), kind="automatic", operator="ADMIN")
+    await holder.acquire()
+    waiting = asyncio.create_task(_sync(world, "--orders", "--wait"))
+    await asyncio.sleep(1.5)
+    assert not waiting.done()  # it waits while the holder lives
+    await holder.release()
+    code, out = await waiting
+    assert code == 0 and "Waiting for the running run to end" in out, out
+
+    await holder.acquire()
+    forcing = asyncio.create_task(_sync(world, "--orders", "--force"))
+    while True:  # the forced run raises the fencing token first; the old holder notices at its next check
+        await asyncio.sleep(0.2)
+        try:
+            await holder.check()
+        except LeaseLost:
+            break
+    await holder.release()  # as a fenced-out run does when it stops
+    code, out = await forcing
+    assert code == 0 and "Another run holds this company" in out, out
+    assert len(await _documents(world)) == 5
