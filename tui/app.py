@@ -131,6 +131,9 @@ class MarketsyncApp(App[None]):
             self._show_header()
         elif changed is not None:
             self.query_one(CompanyTable).update_row(self.dashboard.rows[changed])
+            for screen in self.screen_stack:
+                if isinstance(screen, SyncScreen):
+                    screen.refresh_schedule()
         entry = event_entry(message.event, self.texts)
         if entry is not None:
             self.query_one(LogPane).add(entry)

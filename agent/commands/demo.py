@@ -73,9 +73,12 @@ def _log_to_files(config: Config, *, verbose: bool) -> None:
 async def _headless(config: Config) -> int:
     """The service, printing one line per event until Ctrl-C / SIGTERM."""
     import asyncio
+    import contextlib
+    import os
     from zoneinfo import ZoneInfo
 
     from agent.commands.run import describe_event
+    from agent.runtime.events import ServiceStatus
     from agent.runtime.service import Runtime
 
     runtime = Runtime(config, role="service")
@@ -90,9 +93,13 @@ async def _headless(config: Config) -> int:
                 line = describe_event(event, last)
                 if line:
                     print(f"{event.at.astimezone(zone):%H:%M:%S} {line}", flush=True)
+                # The runtime's bus stays open after stop; this process's "stopped" is the last word.
+                if isinstance(event, ServiceStatus) and event.state == "stopped" and event.pid == os.getpid():
+                    return
 
     printing = asyncio.create_task(printer())
     print("Service running; Ctrl-C stops it.", flush=True)
     await runtime.run_until_stopped()
-    await printing
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(printing, 2.0)
     return 0

@@ -209,3 +209,15 @@ async def test_quitting_with_nothing_running_does_not_ask(app: MarketsyncApp) ->
         await pilot.press("q")
         await pilot.pause()
         assert not app.is_running
+
+
+async def test_the_window_follows_the_plan_while_open(app: MarketsyncApp, fake: FakeRuntime) -> None:
+    from agent.runtime.events import NextRunPlanned
+
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("s")
+        fake.publish(NextRunPlanned("Ogrodnik", T0 + timedelta(hours=1), T0))
+        await pilot.pause()
+        assert str(app.screen.query_one("#sync-next", Label).render()) == \
+            "Następna automatyczna synchronizacja: 2026-03-02 11:00"

@@ -67,8 +67,9 @@ def test_the_demo_in_a_real_terminal(tmux: Tmux, tmp_path: Path) -> None:
 
     tmux("send-keys", "-t", "demo", "s")
     window = tmux.wait_for(lambda s: "Wyślij ofertę" in s)
-    for what in ("Wymiana danych", "Pobierz zamówienia", "Wyślij tylko zasoby", "Pobierz kategorie i warunki",
-                 "Wymuś pełną synchronizację oferty", "Przejdź do harmonogramu", "Start", "Ogrodnik"):
+    for what in ("Wymiana danych", "▐X▌ Wyślij ofertę", "▐X▌ Pobierz zamówienia", "▐ ▌ Wyślij tylko zasoby",
+                 "▐ ▌ Wyślij tylko ceny", "▐ ▌ Pobierz kategorie i warunki", "▐ ▌ Wymuś pełną synchronizację oferty",
+                 "▐ ▌ Wyślij wszystkie dane binarne", "Przejdź do harmonogramu", "Start", "Ogrodnik"):
         assert what in window
 
     tmux("send-keys", "-t", "demo", "Escape")

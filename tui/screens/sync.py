@@ -11,11 +11,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Label, Select
+from textual.widgets import Button, Label, Select
 
 from agent.sync.options import SyncOptions
 from tui.i18n import Texts
 from tui.model import Row, local_time
+from tui.widgets.tick import Tick
 
 # Checkbox id -> SyncOptions field; ids spell the field so the two cannot drift.
 OPTION_FIELDS: tuple[str, ...] = (
@@ -56,7 +57,7 @@ class SyncScreen(ModalScreen[SyncChoice | None]):
             yield Select([(name, name) for name in self._rows], value=self._company or Select.BLANK,
                          allow_blank=not self._rows, id="sync-company")
             for name in OPTION_FIELDS:
-                yield Checkbox(t("sync." + name), value=bool(getattr(defaults, name)), id=f"opt-{name}")
+                yield Tick(t("sync." + name), value=bool(getattr(defaults, name)), id=f"opt-{name}")
             with Horizontal(id="sync-schedule"):
                 yield Label(self._schedule_text(), id="sync-next")
                 yield Button(t("sync.goto_schedules"), id="sync-goto")
@@ -78,10 +79,14 @@ class SyncScreen(ModalScreen[SyncChoice | None]):
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "sync-company" and isinstance(event.value, str):
             self._company = event.value
-            self.query_one("#sync-next", Label).update(self._schedule_text())
+            self.refresh_schedule()
+
+    def refresh_schedule(self) -> None:
+        """Show the company's next automatic run again (the app calls it when the plan moves on)."""
+        self.query_one("#sync-next", Label).update(self._schedule_text())
 
     def options(self) -> SyncOptions:
-        values = {name: self.query_one(f"#opt-{name}", Checkbox).value for name in OPTION_FIELDS}
+        values = {name: self.query_one(f"#opt-{name}", Tick).value for name in OPTION_FIELDS}
         return SyncOptions(**values)
 
     async def on_button_pressed(self, event: Button.Pressed) -> None:

@@ -1,0 +1,18 @@
+"""A checkbox whose mark reads without colour: "X" when ticked, blank when not.
+
+Textual's checkbox draws "X" either way and tells the states apart by colour only, which a
+monochrome terminal, a screen reader or a captured screen cannot see.
+"""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widgets import Checkbox
+
+
+class Tick(Checkbox):
+    @property
+    def _button(self) -> Content:
+        # An instance attribute shadows the class's, so each box shows its own state.
+        self.BUTTON_INNER = "X" if self.value else " "
+        return super()._button
