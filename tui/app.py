@@ -34,6 +34,10 @@ from tui.screens.sync import SyncChoice, SyncScreen
 from tui.widgets.dashboard import CompanyTable
 from tui.widgets.log_pane import LogPane
 
+WATCH_REFRESH_S = 10.0
+"""While another process holds the scheduler, the whole picture is read again this often: its runs
+reach us through the state database, and one shorter than the runtime's poll can pass unseen."""
+
 # A lease can change between the confirmation and the request (the live run ends, another starts):
 # ask again, but not forever.
 _MAX_ASKS = 3
@@ -53,8 +57,10 @@ class MarketsyncApp(App[None]):
         timezone: str = "Europe/Warsaw",
         operator: str = "ADMIN",
         log_level: str | None = "WARNING",
+        watch_refresh: float = WATCH_REFRESH_S,
     ) -> None:
-        """`log_level`: the lowest loguru level shown in the log pane (None: no loguru sink, events only)."""
+        """`log_level`: the lowest loguru level shown in the log pane (None: no loguru sink, events only);
+        `watch_refresh`: seconds between snapshots while another process holds the scheduler."""
         super().__init__()
         self.runtime = runtime
         self.texts = Texts(language)
@@ -62,6 +68,7 @@ class MarketsyncApp(App[None]):
         self.operator = operator
         self.dashboard: Dashboard | None = None
         self._log_level = log_level
+        self._watch_refresh = watch_refresh
         self._sink_id: int | None = None
         self._subscription = runtime.bus.subscribe()
         t = self.texts
@@ -85,6 +92,11 @@ class MarketsyncApp(App[None]):
             self._sink_id = logger.add(loguru_sink(self._post_log), level=self._log_level, format="{message}")
         await self.refresh_snapshot()
         self._follow_events()
+        self.set_interval(self._watch_refresh, self._refresh_when_watching)
+
+    async def _refresh_when_watching(self) -> None:
+        if not self.runtime.holds_scheduler:
+            await self.refresh_snapshot()
 
     def on_unmount(self) -> None:
         if self._sink_id is not None:

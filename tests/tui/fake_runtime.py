@@ -82,6 +82,7 @@ class FakeRuntime:
         self.leases: dict[str, LeaseView] = {}
         self.requested: list[Requested] = []
         self.lease_calls = 0
+        self.snapshots = 0
         self.fail_next: list[MarketsyncError] = []
         """Raised (first first) by the next request_run calls before any rule is checked."""
         self._run_ids = iter(range(100, 10_000))
@@ -97,6 +98,7 @@ class FakeRuntime:
         return self._holds
 
     async def snapshot(self) -> RuntimeSnapshot:
+        self.snapshots += 1
         return RuntimeSnapshot(tuple(self.views.values()), self.scheduler, "pl", "Europe/Warsaw")
 
     async def lease(self, company: str) -> LeaseView:

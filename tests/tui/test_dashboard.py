@@ -121,3 +121,32 @@ def test_progress_messages_collapse_per_run_and_job() -> None:
     assert two.can_replace(one)
     assert not other_job.can_replace(one)
     assert not finished.can_replace(one)
+
+
+async def test_watching_a_service_reads_the_picture_again_and_keeps_the_cursor() -> None:
+    from dataclasses import replace
+
+    from agent.runtime.api import LastRunView
+
+    fake = FakeRuntime(scheduler=ServiceView("service", "serwer-erp", 812, T0, False), holds_scheduler=False)
+    app = MarketsyncApp(fake, log_level=None, watch_refresh=0.05)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("down")
+        # A run of the service that ended between two polls of the runtime: only the state knows it.
+        last = LastRunView(9, "failed", T0 + timedelta(minutes=5), Totals(failed=3))
+        fake.views["Sklep Rowerowy"] = replace(fake.views["Sklep Rowerowy"], last_run=last)
+        for _ in range(100):
+            if cell(app, "Sklep Rowerowy", "last").startswith("Błąd"):
+                break
+            await pilot.pause(0.05)
+        assert cell(app, "Sklep Rowerowy", "last") == "Błąd (0 ok, 0 pominięto, 3 błędów) 02.03 10:05"
+        assert app.query_one(CompanyTable).selected_company == "Sklep Rowerowy"
+
+
+async def test_holding_the_scheduler_follows_events_only(fake: FakeRuntime) -> None:
+    app = MarketsyncApp(fake, log_level=None, watch_refresh=0.01)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(10):
+            await pilot.pause(0.02)
+    assert fake.snapshots == 1

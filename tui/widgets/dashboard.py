@@ -25,7 +25,12 @@ class CompanyTable(DataTable[object]):
             self.add_column(self._texts("col." + column), key=column)
 
     def show(self, rows: list[Row]) -> None:
-        """Replace every row (a fresh snapshot)."""
+        """Show a fresh snapshot: cells updated in place when the companies are the same (the cursor
+        stays where the operator left it), else every row replaced."""
+        if [key.value for key in self.rows] == [row.name for row in rows]:
+            for row in rows:
+                self.update_row(row)
+            return
         self.clear()
         for row in rows:
             self.add_row(*row_cells(row, self._texts, self._tz), key=row.name)
