@@ -99,14 +99,14 @@ async def offers_job(ctx: RunContext) -> None:
 
 async def _leftovers(ctx: RunContext, sender: _Sender, inputs: PlanInputs, ids: Sequence[int]) -> None:
     """Links the changes did not cover: products unshared or deleted, creates left in flight."""
-    if not ids:
-        return
-    products = await ctx.erp.products(ids)
-    links = await ctx.state.get_links(ctx.company_name, ids)
-    plan = plan_page(products, links, inputs)
-    existing = {p.id for p in products}
-    gone = tuple(link for pid, link in links.items() if pid not in existing and link.status == "active")
-    await sender.carry_out(replace(plan, end=plan.end + gone))
+    for start in range(0, len(ids), PAGE):
+        chunk = ids[start : start + PAGE]
+        products = await ctx.erp.products(chunk)
+        links = await ctx.state.get_links(ctx.company_name, chunk)
+        plan = plan_page(products, links, inputs)
+        existing = {p.id for p in products}
+        gone = tuple(link for pid, link in links.items() if pid not in existing and link.status == "active")
+        await sender.carry_out(replace(plan, end=plan.end + gone))
 
 
 class _WriteGate:
