@@ -16,6 +16,7 @@ from pathlib import Path
 
 import httpx2
 
+from agent.config import OfferDefaults
 from agent.core.offers import TITLE_MIN
 from agent.erp.touch import touch_company
 from agent.state.models import RunOptions
@@ -278,3 +279,28 @@ async def test_a_run_taken_over_sends_no_offer(sync_world: SyncWorld) -> None:
     assert sync_world.requests.counts["POST /me/offers"] == 0
     assert sync_world.requests.counts["POST /me/files"] == 0
     assert await sync_world.sim_offers() == []
+
+
+async def test_terms_and_lead_time_come_from_the_offer_defaults_unless_the_product_has_its_own(
+    sync_world: SyncWorld,
+) -> None:
+    defaults = OfferDefaults(
+        shipping_tariff="Cennik standardowy",
+        return_policy="Zwrot 14 dni",
+        complaint_policy="Reklamacja z tytułu rękojmi",
+        guarantee="Gwarancja producenta 24 miesiące",
+        lead_time="Dzień",
+    )
+    company = replace(sync_world.config.company(COMPANY), offer_defaults=defaults)
+    run = await sync_world.run("catalogue", "offers", company=company)
+    assert run.result == "success", await sync_world.state.outcomes(run.id, only_failed=True)
+    _, terms = await sync_world.erp.catalogue()
+    tariff = next(t.id for t in terms.shipping_tariffs if t.name == "Cennik standardowy")
+    products = {p.id: p for p in await sync_world.erp.products(await sync_world.erp.shared_product_ids())}
+    links = await sync_world.state.all_links(COMPANY)
+    for pid, link in list(links.items())[:10]:
+        assert link.offer_id is not None
+        offer = await sync_world.market.engine.call("GET", f"/me/offers/{link.offer_id}", what="test", idempotent=True)
+        body = offer.json()
+        assert body["shippingTariffId"] == tariff
+        assert body["leadTime"] == (products[pid].lead_time or "Dzień")
