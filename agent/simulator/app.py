@@ -23,7 +23,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from agent.catalogue import category_to_api
 from agent.domain import Category
-from agent.simulator import api, control, pages, sales, seller_api
+from agent.simulator import api, control, pages, seller_api
+from agent.simulator.crowd import Crowd, run_crowd
+from agent.simulator.faults import Switchboard, contract_routes
+from agent.simulator.inject import FaultInjector
+from agent.simulator.persist import Saver, Store, TouchOnChange
 from agent.simulator.ratelimit import RateLimiter
 from agent.simulator.state import Platform
 from agent.simulator.wire import error
@@ -92,32 +96,33 @@ async def _server_error(request: Request, exc: Exception) -> Response:
     return error(500, "internalError", "the simulator failed", "Wewnętrzny błąd serwera.")
 
 
-async def _buyers(platform: Platform, per_minute: float) -> None:
-    """Buyers placing orders on their own, one every 60/per_minute seconds (real time)."""
-    while True:
-        await asyncio.sleep(60.0 / per_minute)
-        sales.place_order(platform)
-
-
-def build_app(platform: Platform) -> Starlette:
-    """The simulator's ASGI app over `platform`."""
+def build_app(platform: Platform, *, store: Store | None = None) -> Starlette:
+    """The simulator's ASGI app over `platform`; with a `store`, every change is saved into it."""
+    crowd = Crowd(platform)
+    saver = Saver(store, platform) if store is not None else None
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        task = None
+        tasks = []
         if platform.settings.orders_per_minute > 0:
-            task = asyncio.create_task(_buyers(platform, platform.settings.orders_per_minute))
+            tasks.append(asyncio.create_task(run_crowd(crowd, saver.touch if saver else None)))
+        if saver is not None:
+            tasks.append(asyncio.create_task(saver.run()))
+            saver.touch()  # a new file gets the seeded accounts at once
         try:
             yield
         finally:
-            if task is not None:
+            for task in tasks:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            if saver is not None:
+                saver.final()
 
+    routes = api.ROUTES + seller_api.ROUTES
     app = Starlette(
         routes=[
-            Mount("/api", routes=api.ROUTES + seller_api.ROUTES),
+            Mount("/api", routes=routes),
             Mount("/_sim", routes=control.ROUTES),
             Route("/login", pages.login_page, methods=["GET"]),
             Route("/login", pages.login_submit, methods=["POST"]),
@@ -129,8 +134,18 @@ def build_app(platform: Platform) -> Starlette:
         exception_handlers={HTTPException: _http_error, Exception: _server_error},
         lifespan=lifespan,
     )
+    switchboard = Switchboard(
+        contract_routes((m, r.path) for r in routes if isinstance(r, Route) for m in r.methods or () if m != "HEAD"),
+        seed=platform.settings.seed, transport=platform.settings.front,
+    )
     app.state.platform = platform
     app.state.limiter = RateLimiter(platform.settings.requests_per_minute, platform.clock)
     app.state.catalogue = CatalogueView.of(platform.categories)
+    app.state.faults = switchboard
+    app.state.crowd = crowd
+    # Outermost last: the access log sees what the client sees; faults come before the routes.
+    app.add_middleware(FaultInjector, platform=platform, switchboard=switchboard)
+    if saver is not None:
+        app.add_middleware(TouchOnChange, saver=saver)
     app.add_middleware(AccessLog)
     return app

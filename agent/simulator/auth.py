@@ -159,12 +159,18 @@ def revoke(platform: Platform, account_id: int, integration_id: str) -> bool:
     integration = platform.integrations.get(integration_id)
     if integration is None or integration.account_id != account_id or integration.revoked:
         return False
+    end_integration(platform, integration_id)
+    platform.effect(account_id, "DELETE /me/integrations/{id}")
+    return True
+
+
+def end_integration(platform: Platform, integration_id: str) -> None:
+    """Revoke a connection without counting a seller's effect (the platform's own doing: a revoke fault)."""
+    integration = platform.integrations[integration_id]
     integration.revoked = True
     # Access tokens go at once (the next request answers 401); refresh tokens see `revoked`.
     for token in [t for t, a in platform.access_tokens.items() if a.integration_id == integration_id]:
         del platform.access_tokens[token]
-    platform.effect(account_id, "DELETE /me/integrations/{id}")
-    return True
 
 
 def expire_access_tokens(platform: Platform, account_id: int) -> int:

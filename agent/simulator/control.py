@@ -10,6 +10,10 @@
     POST /_sim/expire-tokens?account=ID    the account's access tokens expire now
     GET  /_sim/token-stats[?account=ID]    {"refreshes": N, "invalidGrants": N}
     POST /_sim/advance?seconds=S           move the simulator's clock forward
+    POST /_sim/buyers/tick?seconds=S       one step of buyer time now: {"placed", "cancelledNew", "cancelledInProcess"}
+    POST /_sim/faults                      switch a fault on (shape in faults.py); answers it with its "id"
+    GET  /_sim/faults                      the active faults (count = what is left of each)
+    DELETE /_sim/faults/{id}               switch one off; DELETE /_sim/faults switches all off
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from agent.simulator import auth, sales
+from agent.simulator.crowd import Crowd
+from agent.simulator.faults import FaultSpecError, Switchboard
 from agent.simulator.model import Account
 from agent.simulator.state import Platform
 from agent.simulator.wire import BadBody, dumps, read_json
@@ -162,7 +168,51 @@ async def advance(request: Request) -> Response:
     return _answer({"now": platform.clock.datetime().isoformat()})
 
 
+async def buyers_tick(request: Request) -> Response:
+    crowd: Crowd = request.app.state.crowd
+    try:
+        seconds = float(request.query_params.get("seconds", "60"))
+        if not 0 <= seconds <= 86400:
+            raise ValueError("seconds must be between 0 and 86400")
+    except ValueError as exc:
+        return _fail(400, str(exc))
+    report = crowd.tick(seconds)
+    return _answer({"placed": report.placed, "cancelledNew": report.cancelled_new,
+                    "cancelledInProcess": report.cancelled_in_process})
+
+
+async def add_fault(request: Request) -> Response:
+    switchboard: Switchboard = request.app.state.faults
+    try:
+        fault = switchboard.add(await read_json(request))
+    except (BadBody, FaultSpecError) as exc:
+        return _fail(400, str(exc))
+    return _answer(fault.to_json())
+
+
+async def list_faults(request: Request) -> Response:
+    switchboard: Switchboard = request.app.state.faults
+    return _answer([f.to_json() for f in switchboard.active()])
+
+
+async def clear_faults(request: Request) -> Response:
+    switchboard: Switchboard = request.app.state.faults
+    return _answer({"removed": switchboard.clear()})
+
+
+async def remove_fault(request: Request) -> Response:
+    switchboard: Switchboard = request.app.state.faults
+    if not switchboard.remove(request.path_params["id"]):
+        return _fail(404, "no such active fault")
+    return _answer({"removed": 1})
+
+
 ROUTES = [
+    Route("/buyers/tick", buyers_tick, methods=["POST"]),
+    Route("/faults", add_fault, methods=["POST"]),
+    Route("/faults", list_faults, methods=["GET"]),
+    Route("/faults", clear_faults, methods=["DELETE"]),
+    Route("/faults/{id}", remove_fault, methods=["DELETE"]),
     Route("/state", state, methods=["GET"]),
     Route("/offers", offers_of, methods=["GET"]),
     Route("/orders", place_orders, methods=["POST"]),

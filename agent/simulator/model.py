@@ -145,3 +145,13 @@ class Sale:
     @property
     def total(self) -> Decimal:
         return sum((i.price * i.quantity for i in self.items), Decimal(0)) + self.shipping_cost
+
+
+@dataclass(slots=True)
+class BuyerPlan:
+    """A buyer who will cancel their order: `wait` seconds (of buyer time) from now, or, for
+    "after", once the seller has it inProcess and the wait is over."""
+
+    sale_id: int
+    fate: Literal["before", "after"]
+    wait: float

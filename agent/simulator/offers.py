@@ -144,8 +144,12 @@ def bulk_change(
     ids: list[int],
     price: tuple[Decimal, str] | None,
     quantity: tuple[int, str] | None,
+    *,
+    refuse: frozenset[int] | set[int] = frozenset(),
 ) -> list[dict[str, Any]]:
-    """POST /me/update-offers: apply the change to every id; the failures, per id."""
+    """POST /me/update-offers: apply the change to every id; the failures, per id.
+
+    `refuse` are ids a partial fault fails with resourceUpdateFailed (nothing applied to them)."""
     failures: list[dict[str, Any]] = []
     changed = False
     now = platform.clock.now()
@@ -153,6 +157,10 @@ def bulk_change(
         offer = get(platform, account_id, offer_id)
         if offer is None:
             failures.append({"id": offer_id, "code": "resourceNotFound", "message": "no such offer on this account"})
+            continue
+        if offer_id in refuse:
+            failures.append({"id": offer_id, "code": "resourceUpdateFailed",
+                             "message": "the platform could not update this offer now; try again"})
             continue
         if offer.status in ("ended", "blocked"):
             failures.append({"id": offer_id, "code": "resourceUpdateFailed", "message": f"the offer is {offer.status}"})

@@ -15,6 +15,7 @@ from starlette.routing import Route
 from agent.domain import ORDER_STATUSES
 from agent.simulator import offers, sales
 from agent.simulator.api import BadQuery, authed, not_found, page_of, root_url
+from agent.simulator.inject import PARTIAL_KEY
 from agent.simulator.state import Platform
 from agent.simulator.validation import MAX_IMAGE_BYTES, CheckedImage, Problem, check_image
 from agent.simulator.wire import BadBody, error, errors, json_response, problems, read_json
@@ -113,7 +114,10 @@ async def update_offers(request: Request, platform: Platform, account_id: int) -
             raise BadBody("give price, quantity or both")
     except BadBody as exc:
         return _bad_body(str(exc))
-    return json_response(offers.bulk_change(platform, account_id, ids, price, quantity))
+    refused: set[int] = set()
+    if getattr(request.state, PARTIAL_KEY, False):
+        refused = request.app.state.faults.partial_failures(ids)
+    return json_response(offers.bulk_change(platform, account_id, ids, price, quantity, refuse=refused))
 
 
 # --- files ------------------------------------------------------------------------------------

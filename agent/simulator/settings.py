@@ -37,6 +37,14 @@ class SimulatorSettings:
     """Buyers placing orders on their own; 0 = only through `POST /_sim/orders`."""
     seed_accounts: int = 3
     """Seller accounts created at start-up (their e-mail and password are printed)."""
+    cancel_before_rate: float = 0.05
+    """Share of the buyers' own orders cancelled while still `new` (before the seller imports them)."""
+    cancel_after_rate: float = 0.03
+    """Share of the buyers' own orders cancelled once the seller has them `inProcess`."""
+    front: bool = True
+    """Serve through the TCP front (front.py), which makes the transport faults (reset, cut, drip, lost)."""
+    state_file: str | None = None
+    """SQLite file keeping the whole platform across restarts (`--state`); None = in memory only."""
 
 
 class Clock:
@@ -49,6 +57,11 @@ class Clock:
 
     def now(self) -> float:
         return time.time() + self._offset
+
+    @property
+    def offset(self) -> float:
+        """How far this clock has been moved ahead of the wall clock (kept by --state)."""
+        return self._offset
 
     def advance(self, seconds: float) -> None:
         """Move time forward (never back: lifetimes already granted must not grow)."""

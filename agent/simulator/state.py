@@ -18,6 +18,7 @@ from agent.domain import Category
 from agent.simulator.model import (
     AccessToken,
     Account,
+    BuyerPlan,
     DeviceCode,
     Integration,
     Offer,
@@ -78,6 +79,8 @@ class Platform:
         self.sales: dict[int, Sale] = {}
         self.files: dict[str, StoredFile] = {}
         self.unknown_invalid_grants = 0
+        self.buyer_plans: dict[int, BuyerPlan] = {}
+        """Orders whose buyers will cancel them (crowd.py), by sale id."""
         self.web_sessions: dict[str, int] = {}
         """Browser sessions of the login page: cookie value -> account id."""
         self._next_account = 1
