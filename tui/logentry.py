@@ -89,7 +89,8 @@ def event_entry(event: Event, texts: Texts) -> LogEntry | None:
     elif isinstance(event, ScheduleChanged):
         text = texts("log.schedule", description=event.description)
     elif isinstance(event, ServiceStatus):
-        text = texts("log.service", role=event.role, host=event.host, state=event.state)
+        text = texts("log.service", role=texts("role." + event.role), host=event.host, pid=event.pid,
+                     state=texts("state." + event.state))
     else:
         return None
     return LogEntry(event.at, level, event.company, text)

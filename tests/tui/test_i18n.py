@@ -55,6 +55,8 @@ async def test_every_screen_renders_in_each_language_with_no_missing_text(langua
         fake.publish(ScheduleChanged("Ogrodnik", True, "06:00-22:00 co 30 min", T0))
         for reason in ("still_running", "connection_error", "lease_held", "disabled"):
             fake.publish(RunSkipped("Hurtownia Budmax", reason, T0))
+        for state in ("starting", "running", "stopping", "stopped"):
+            fake.publish(ServiceStatus(state, "tui", "serwer", 9, T0, T0))
         fake.publish(ServiceStatus("running", "service", "serwer", 9, T0, T0))
         await pilot.pause()
         table = app.query_one(CompanyTable)
