@@ -5,36 +5,34 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
 from agent.core.orders import MARKETPLACE
 from agent.errors import LeaseLost
 from agent.state.models import OfferLink
-from tests.sync.world import COMPANY, World, make_world
+from tests.sync.conftest import COMPANY, SyncWorld
+from tests.sync.world import publish
 
 
 @pytest.fixture
-async def world(tmp_path: Path) -> AsyncIterator[World]:
-    async with make_world(tmp_path) as w:
-        yield w
+def world(sync_world: SyncWorld) -> SyncWorld:
+    return sync_world
 
 
-async def _published(world: World, count: int = 6) -> list[int]:
+async def _published(world: SyncWorld, count: int = 6) -> list[int]:
     ids = list((await world.erp.shared_product_ids())[:count])
-    return await world.publish(ids)
+    return await publish(world, ids)
 
 
-async def _documents(world: World) -> dict[str, str]:
+async def _documents(world: SyncWorld) -> dict[str, str]:
     from datetime import UTC, datetime, timedelta
 
     docs = await world.erp.order_documents(MARKETPLACE, datetime.now(UTC) - timedelta(days=2))
     return {d.order_id: d.status for d in docs}
 
 
-async def test_new_orders_become_ros_once_and_in_process_after_commit(world: World) -> None:
+async def test_new_orders_become_ros_once_and_in_process_after_commit(world: SyncWorld) -> None:
     await _published(world)
     placed = await world.control("POST", "/orders", params={"count": 100})
     assert placed["placed"] == 100
@@ -56,10 +54,10 @@ async def test_new_orders_become_ros_once_and_in_process_after_commit(world: Wor
     assert [o.item for o in outcomes if o.item.startswith("order:")] == []
 
 
-async def test_an_order_that_cannot_be_mapped_is_quarantined_and_imported_once_fixed(world: World) -> None:
+async def test_an_order_that_cannot_be_mapped_is_quarantined_and_imported_once_fixed(world: SyncWorld) -> None:
     await _published(world, 3)
     stranger_product = (await world.erp.shared_product_ids())[10]
-    [stranger_offer] = await world.publish([stranger_product], link=False, external_id="obcy-towar")
+    [stranger_offer] = await publish(world, [stranger_product], link=False, external_id="obcy-towar")
     placed = await world.control("POST", "/orders", params={"count": 40})
     run = await world.run("orders")
     quarantined = {q.order_id for q in await world.state.quarantined_orders(COMPANY)}
@@ -84,7 +82,7 @@ async def test_an_order_that_cannot_be_mapped_is_quarantined_and_imported_once_f
     assert await world.state.quarantined_orders(COMPANY) == []
 
 
-async def test_cancellations_before_and_after_import(world: World) -> None:
+async def test_cancellations_before_and_after_import(world: SyncWorld) -> None:
     await _published(world)
     placed = (await world.control("POST", "/orders", params={"count": 5}))["ids"]
     await world.control("POST", f"/orders/{placed[0]}/cancel")
@@ -101,7 +99,7 @@ async def test_cancellations_before_and_after_import(world: World) -> None:
     assert after.items, "cancelling the RO released its reservation, which moves the stock counter"
 
 
-async def _sync(world: World, *args: str, crash: str | None = None, after: int = 0) -> tuple[int, str]:
+async def _sync(world: SyncWorld, *args: str, crash: str | None = None, after: int = 0) -> tuple[int, str]:
     """`marketsync sync` in its own process, with no terminal; its exit code and output."""
     env = dict(os.environ)
     env.pop("MARKETSYNC_CRASH_AT", None)
@@ -113,7 +111,7 @@ async def _sync(world: World, *args: str, crash: str | None = None, after: int =
         "-m",
         "agent",
         "--config",
-        str(world.config_path),
+        str(world.config.path),
         "sync",
         COMPANY,
         *args,
@@ -130,7 +128,7 @@ async def _sync(world: World, *args: str, crash: str | None = None, after: int =
     ("point", "after"),
     [("orders.after_commit", 3), ("orders.before_status", 0), ("orders.after_status", 0), ("lease.after_take", 0)],
 )
-async def test_a_crash_at_each_point_loses_and_doubles_nothing(world: World, point: str, after: int) -> None:
+async def test_a_crash_at_each_point_loses_and_doubles_nothing(world: SyncWorld, point: str, after: int) -> None:
     await _published(world)
     placed = (await world.control("POST", "/orders", params={"count": 30}))["ids"]
     code, out = await _sync(world, "--orders", crash=point, after=after)
@@ -145,7 +143,7 @@ async def test_a_crash_at_each_point_loses_and_doubles_nothing(world: World, poi
     assert state["orders"]["inProcess"] == 30 and state["orders"]["new"] == 0
 
 
-async def test_two_processes_racing_for_one_company_run_once(world: World) -> None:
+async def test_two_processes_racing_for_one_company_run_once(world: SyncWorld) -> None:
     await _published(world)
     await world.control("POST", "/orders", params={"count": 20})
     results = await asyncio.gather(_sync(world, "--orders"), _sync(world, "--orders"))
@@ -156,7 +154,7 @@ async def test_two_processes_racing_for_one_company_run_once(world: World) -> No
     assert len(await _documents(world)) == 20
 
 
-async def test_sync_waits_for_or_takes_over_a_live_run(world: World) -> None:
+async def test_sync_waits_for_or_takes_over_a_live_run(world: SyncWorld) -> None:
     from agent.sync.lease import CompanyLease, lock_path
 
     await _published(world)

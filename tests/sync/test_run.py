@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -16,16 +14,16 @@ from agent.state.models import RunOptions
 from agent.sync.context import RunContext
 from agent.sync.lease import CompanyLease, lock_path
 from agent.sync.run import RunRequest, execute_run
-from tests.sync.world import COMPANY, World, make_world
+from tests.sync.conftest import COMPANY, SyncWorld
+from tests.sync.world import publish
 
 
 @pytest.fixture
-async def world(tmp_path: Path) -> AsyncIterator[World]:
-    async with make_world(tmp_path, products=20) as w:
-        yield w
+def world(sync_world: SyncWorld) -> SyncWorld:
+    return sync_world
 
 
-async def test_catalogue_is_copied_and_the_report_says_what_changed(world: World) -> None:
+async def test_catalogue_is_copied_and_the_report_says_what_changed(world: SyncWorld) -> None:
     run = await world.run("catalogue")
     assert run.result == "success"
     [outcome] = await world.state.outcomes(run.id)
@@ -37,9 +35,9 @@ async def test_catalogue_is_copied_and_the_report_says_what_changed(world: World
     assert outcome.message == "no changes"
 
 
-async def test_reconciliation_lists_orders_in_process_without_an_ro(world: World) -> None:
+async def test_reconciliation_lists_orders_in_process_without_an_ro(world: SyncWorld) -> None:
     ids = list((await world.erp.shared_product_ids())[:4])
-    await world.publish(ids)
+    await publish(world, ids)
     placed = (await world.control("POST", "/orders", params={"count": 5}))["ids"]
     # Someone confirms one order in the seller panel before the agent saw it: it will never be "new".
     await world.market.set_sales_status([placed[0]], "inProcess")
@@ -50,7 +48,7 @@ async def test_reconciliation_lists_orders_in_process_without_an_ro(world: World
     assert run.result == "partial"
 
 
-async def test_a_run_taken_over_mid_job_writes_nothing_more(world: World) -> None:
+async def test_a_run_taken_over_mid_job_writes_nothing_more(world: SyncWorld) -> None:
     product = (await world.erp.shared_product_ids())[0]
 
     async def job(ctx: RunContext) -> None:
