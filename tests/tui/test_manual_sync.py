@@ -221,3 +221,43 @@ async def test_the_window_follows_the_plan_while_open(app: MarketsyncApp, fake: 
         await pilot.pause()
         assert str(app.screen.query_one("#sync-next", Label).render()) == \
             "Następna automatyczna synchronizacja: 2026-03-02 11:00"
+
+
+async def test_the_runtime_s_own_lease_status_is_shown(app: MarketsyncApp, fake: FakeRuntime) -> None:
+    # The real runtime raises with the sync layer's LeaseStatus rather than a LeaseView.
+    from agent.erp.port import LeaseHolder
+    from agent.errors import LeaseInterrupted
+    from agent.sync.lease import LeaseStatus
+
+    holder = LeaseHolder("magazyn-3", 777, "manual", "PIOTR", T0 - timedelta(days=1), T0 - timedelta(hours=20))
+    fake.fail_next.append(LeaseInterrupted("interrupted", status=LeaseStatus("interrupted", holder, 5)))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.click("#sync-start")
+        await pilot.pause()
+        assert isinstance(app.screen, LeaseScreen)
+        facts = str(app.screen.query_one("#lease-facts", Label).render())
+        assert facts.startswith("Firma Ogrodnik: synchronizacja (ręczna) operatora PIOTR na stanowisku magazyn-3 "
+                                "(proces 777), rozpoczęta 2026-03-01 10:00")
+        await pilot.click("#lease-run")
+        await pilot.pause()
+        assert [r.resume_interrupted for r in fake.requested] == [True]
+
+
+async def test_the_command_palette_opens_the_sync_window(app: MarketsyncApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Wymiana")
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if app.screen.query("CommandList Option"):
+                break
+        await pilot.press("enter")
+        for _ in range(40):
+            if isinstance(app.screen, SyncScreen):
+                break
+            await pilot.pause(0.05)
+        assert isinstance(app.screen, SyncScreen)

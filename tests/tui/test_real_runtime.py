@@ -97,3 +97,57 @@ async def test_a_refused_account_turns_the_row_to_connection_error(tmp_path: Pat
                                            for n in app._notifications))
     finally:
         await runtime.stop()
+
+
+async def test_a_live_lease_asks_and_run_after_it_runs_once_it_is_released(tmp_path: Path,
+                                                                          simulator: RunningSimulator) -> None:
+    import os
+    import socket
+
+    from textual.widgets import Label
+
+    from agent.erp.sqlite import SqliteErp
+    from agent.paths import Paths
+    from agent.sync.lease import CompanyLease, lock_path
+    from tui.screens.lease import LeaseScreen
+
+    config = prepare_files(tmp_path / "demo", simulator.base_url)
+    await populate(config, products=PRODUCTS, say=lambda line: None)
+    company = config.company("Ogrodnik")
+    erp = await SqliteErp.open(company.database)
+    # Another run holds the company: an automatic one of operator KASIA (here, in this process).
+    held = CompanyLease(erp, lock_path(Paths.from_config(config).locks_dir, company.name),
+                        kind="automatic", operator="KASIA")
+    await held.acquire()
+    runtime = Runtime(config, role="tui", schedules=False, stop_grace=2.0)
+    await runtime.start()
+    try:
+        app = MarketsyncApp(runtime, language="pl", timezone=config.agent.timezone, log_level=None)
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: app.dashboard is not None)
+            assert app.dashboard is not None
+            before = app.dashboard.rows["Ogrodnik"].last_run
+            assert before is not None
+            await pilot.press("s")
+            await pilot.click("#sync-start")
+            await until(pilot, lambda: isinstance(app.screen, LeaseScreen))
+            facts = str(app.screen.query_one("#lease-facts", Label).render())
+            assert "trwa synchronizacja (automat), operator KASIA" in facts
+            assert f"stanowisko {socket.gethostname()}, proces {os.getpid()}" in facts
+            await pilot.click("#lease-after")
+            await until(pilot, lambda: not isinstance(app.screen, LeaseScreen))
+
+            await held.release()
+
+            def finished() -> bool:
+                assert app.dashboard is not None
+                last = app.dashboard.rows["Ogrodnik"].last_run
+                return last is not None and last.run_id != before.run_id and last.result != "running"
+
+            await until(pilot, finished)
+            last = app.dashboard.rows["Ogrodnik"].last_run
+            assert last is not None and last.result == "success"
+    finally:
+        await runtime.stop()
+        await held.release()
+        await erp.close()
