@@ -32,11 +32,11 @@ from typing import cast
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import common  # type: ignore[import-not-found]
 import httpx2
 
 from agent.config import Config, load_config
 from agent.domain import TermsOverride
-from agent.erp.seed import seed_company
 from agent.erp.sqlite import SqliteErp
 from agent.erp.touch import touch_company
 from agent.marketplace import bodies
@@ -57,39 +57,15 @@ COMPANY = "Bench"
 
 
 def emit(metric: str, value: float, unit: str, target: str, ok: bool) -> None:
-    row = {"bench": BENCH, "metric": metric, "value": round(value, 3), "unit": unit, "target": target, "ok": ok}
-    print(json.dumps(row, ensure_ascii=False), flush=True)
-
-
-def write_config(folder: Path, base_url: str) -> Config:
-    path = folder / "config.toml"
-    path.write_text(
-        f"""
-[agent]
-home = "home"
-log_dir = "logs"
-token_store = "file"
-
-[marketplace]
-base_url = "{base_url}"
-requests_per_minute = 100000
-
-[[company]]
-name = "{COMPANY}"
-database = "firma.sqlite"
-price_type = "detaliczna"
-""",
-        encoding="utf-8",
-    )
-    config = load_config(path)
-    Paths.from_config(config).ensure()
-    return config
+    common.emit(BENCH, metric, value, unit, target=target, ok=ok)
 
 
 async def seeded_erp(config: Config, products: int) -> None:
-    database = config.company(COMPANY).database
-    await (await SqliteErp.open(database)).close()
-    await asyncio.to_thread(seed_company, database, products=products, seed=11)
+    await common.seeded(config, COMPANY, products)
+
+
+def write_config(folder: Path, base_url: str) -> Config:
+    return common.write_config(folder, base_url, (COMPANY,))
 
 
 # --- (a) and (c): stock and prices at 100,000 products ----------------------------------------------
@@ -224,18 +200,6 @@ async def bench_stock_prices(folder: Path, products: int) -> None:
 # --- (b): full export against the simulator -----------------------------------------------------
 
 
-def start_simulator() -> tuple[subprocess.Popen[str], str]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "agent", "simulator", "--port", "0", "--requests-per-minute", "0", "--auto-consent"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    assert process.stdout is not None
-    return process, process.stdout.readline().split()[2]
-
-
 async def raw_bodies(erp: SqliteErp, market: Marketplace) -> list[bytes]:
     """The bodies the agent sends (same products, prices, images), under other externalIds ("raw-ID").
 
@@ -284,7 +248,7 @@ async def raw_loop(base_url: str, token: str, payloads: list[bytes]) -> float:
 
 
 async def bench_export(folder: Path, products: int) -> None:
-    process, base_url = start_simulator()
+    process, base_url = common.start_simulator()
     try:
         config = write_config(folder, base_url)
         await seeded_erp(config, products)

@@ -71,9 +71,14 @@ def write_config(folder: Path, base_url: str, companies: tuple[str, ...] = ("Ben
     return config
 
 
-async def seeded_and_linked(config: Config, company: str, products: int, seed: int = 11) -> None:
-    """Seed the company's ERP with `products` and link its account (the simulator auto-consents)."""
+async def seeded(config: Config, company: str, products: int, seed: int = 11) -> None:
+    """Seed the company's ERP with `products` (the file is created and migrated first)."""
     database = config.company(company).database
     await (await SqliteErp.open(database)).close()
     await asyncio.to_thread(seed_company, database, products=products, seed=seed)
+
+
+async def seeded_and_linked(config: Config, company: str, products: int, seed: int = 11) -> None:
+    """Seed the company's ERP with `products` and link its account (the simulator auto-consents)."""
+    await seeded(config, company, products, seed)
     await link_company(config, company, show=lambda registration: None, sleep=lambda s: asyncio.sleep(0.05))
