@@ -59,8 +59,10 @@ CREATE TABLE IF NOT EXISTS files (
 Rows = dict[tuple[str, str], str]
 
 
-def _loads(text: str) -> Any:
-    return json.loads(text, parse_float=Decimal)
+def _decimals(value: Any) -> Any:
+    """An offer's content as it arrived: its fractional numbers as Decimal, like a parsed request body.
+    (Rows are read with floats, which the times need; a float's shortest repr gives back the digits.)"""
+    return json.loads(json.dumps(value), parse_float=Decimal)
 
 
 def _rows(platform: Platform) -> Iterator[tuple[str, str, object]]:
@@ -126,7 +128,7 @@ class Store:
             self._saved[(kind, key)] = body
         by_kind: dict[str, list[Any]] = {}
         for (kind, _), body in self._saved.items():
-            by_kind.setdefault(kind, []).append(_loads(body))
+            by_kind.setdefault(kind, []).append(json.loads(body))
         for row in by_kind.get("account", []):
             account = Account(**row["account"])
             platform.accounts[account.id] = AccountData(account, effects=Counter(row["effects"]),
@@ -145,7 +147,7 @@ class Store:
             platform.refresh_tokens[row["token"]] = RefreshToken(
                 **row, successor=TokenPair(**successor) if successor else None)
         for row in sorted(by_kind.get("offer", []), key=lambda r: r["id"]):
-            offer = Offer(**{**row, "price": Decimal(row["price"])})
+            offer = Offer(**{**row, "price": Decimal(row["price"]), "content": _decimals(row["content"])})
             platform.offers[offer.id] = offer
             data = platform.accounts[offer.account_id]
             data.offer_ids.append(offer.id)
