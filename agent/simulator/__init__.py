@@ -13,11 +13,15 @@ Layout, inner to outer:
     ratelimit.py   per-account token buckets
     wire.py        JSON in and out (Decimal money), the error body
     pages.py       the HTML login and consent pages (Polish)
+    crowd.py       buyers over time: orders at a rate, cancellations before and after the seller imports
+    faults.py      the fault switchboard (/_sim/faults); inject.py: the faults the ASGI app makes itself
     api.py         the /api routes; control.py: the /_sim control routes; app.py: the ASGI app
-    server.py      uvicorn in a thread (tests) or in the foreground (the `marketsync simulator` command)
+    front.py       the TCP front on the public socket: relays to uvicorn, makes reset/cut/drip/lost
+    persist.py     --state FILE: the platform copied into SQLite and back
+    server.py      uvicorn (+ the front) in a thread (tests) or in the foreground (`marketsync simulator`)
 
-Every state change goes through a Platform method, so a persistent store (issue 5) can hook there,
-and the ASGI app is built from a Platform alone, so a TCP front for transport faults can sit before it.
+Every state change goes through a Platform method or the functions in auth/offers/sales, and the
+ASGI app is built from a Platform alone (`build_app(platform, store=None)`).
 """
 
 from agent.simulator.server import RunningSimulator, SimulatorSettings, run_simulator_in_thread
