@@ -132,11 +132,11 @@ async def test_watching_a_service_reads_the_picture_again_and_keeps_the_cursor()
     app = MarketsyncApp(fake, log_level=None, watch_refresh=0.05)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("down")
+        app.query_one(CompanyTable).move_cursor(row=1)
         # A run of the service that ended between two polls of the runtime: only the state knows it.
         last = LastRunView(9, "failed", T0 + timedelta(minutes=5), Totals(failed=3))
         fake.views["Sklep Rowerowy"] = replace(fake.views["Sklep Rowerowy"], last_run=last)
-        for _ in range(100):
+        for _ in range(400):
             if cell(app, "Sklep Rowerowy", "last").startswith("Błąd"):
                 break
             await pilot.pause(0.05)
