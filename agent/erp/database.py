@@ -25,6 +25,14 @@ from agent.erp.schema import MIGRATIONS, SCHEMA_VERSION
 from agent.errors import LeaseLost, RetryLater, StorageError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+_OPEN: dict[Path, int] = {}
+"""Company database files this process has open (resolved path -> how many times).
+
+Closing any descriptor of a file drops every POSIX lock this process holds on it, SQLite's
+included (SQLite's "how to corrupt" 2.2): another process then believes it is alone, checkpoints
+and removes the WAL under our connections. So a file open here is never opened again by plain
+`open()`: its header was checked when it was first opened.
+"""
 BUSY_TIMEOUT_MS = 10_000
 PRAGMAS = (
     "PRAGMA journal_mode = WAL",
@@ -46,6 +54,8 @@ def storage_error(path: Path, exc: sqlite3.Error) -> StorageError | RetryLater:
 
 def check_header(path: Path) -> None:
     """Refuse a file that is not an SQLite database, before SQLite gets to touch it."""
+    if _OPEN.get(path.expanduser().resolve()):
+        return
     try:
         with path.open("rb") as handle:
             head = handle.read(len(SQLITE_HEADER))
@@ -102,12 +112,18 @@ class CompanyDatabase:
             if isinstance(exc, sqlite3.Error):
                 raise storage_error(path, exc) from None
             raise
+        _OPEN[path] = _OPEN.get(path, 0) + 1
         return cls(path, writer, reader)
 
     async def close(self) -> None:
         async with self._write_lock, self._read_lock:
             await self._reader.close()
             await self._writer.close()
+            left = _OPEN.get(self.path, 0) - 1
+            if left > 0:
+                _OPEN[self.path] = left
+            else:
+                _OPEN.pop(self.path, None)
 
     async def __aenter__(self) -> CompanyDatabase:
         return self

@@ -29,6 +29,11 @@ from agent.errors import Bug, MarketsyncError, StorageError
 from agent.state.schema import MIGRATIONS, SCHEMA_VERSION
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+_OPEN: dict[Path, int] = {}
+"""State database files this process has open (resolved path -> handles). Closing any descriptor
+of a file drops all of this process's POSIX locks on it, SQLite's too, and another process may
+then checkpoint and remove the WAL under our connections: an open file is never read again by
+plain `open()`."""
 Params = Sequence[Any] | Mapping[str, Any]
 
 _DAMAGED_HINT = (
@@ -47,6 +52,7 @@ class Database:
         self._reader: aiosqlite.Connection | None = None
         self._write_lock = asyncio.Lock()
         self._cleanups: set[asyncio.Task[None]] = set()
+        self._registered = False
 
     # --- lifecycle ----------------------------------------------------------------------------
 
@@ -73,6 +79,9 @@ class Database:
             await self.close()
             await writer.close()  # a no-op if close() already closed it
             raise
+        key = self.path.expanduser().resolve()
+        _OPEN[key] = _OPEN.get(key, 0) + 1
+        self._registered = True
         logger.debug("state database {} open (schema {})", self.path, SCHEMA_VERSION)
 
     async def close(self) -> None:
@@ -81,6 +90,14 @@ class Database:
         for conn in (self._reader, self._writer):
             if conn is not None:
                 await conn.close()
+        if self._registered:
+            self._registered = False
+            key = self.path.expanduser().resolve()
+            left = _OPEN.get(key, 0) - 1
+            if left > 0:
+                _OPEN[key] = left
+            else:
+                _OPEN.pop(key, None)
         self._reader = self._writer = None
 
     # --- transactions and queries -------------------------------------------------------------
@@ -199,6 +216,8 @@ class Database:
 
     def _check_header(self) -> bool:
         """Whether a non-empty file is there; refuse one that is not SQLite before SQLite touches it."""
+        if _OPEN.get(self.path.expanduser().resolve()):
+            return True  # checked when this process first opened it; reading it again drops our locks
         try:
             with self.path.open("rb") as handle:
                 head = handle.read(len(SQLITE_HEADER))
