@@ -22,14 +22,20 @@ from textual.widgets import Footer, Header, RichLog, Static
 
 from agent.errors import ConfigError, LeaseHeld, LeaseInterrupted, MarketsyncError, RelinkAccount
 from agent.runtime.api import LeaseState, LeaseView, RuntimeApi
+from agent.runtime.manage import Manage
+from agent.runtime.service import Runtime
 from agent.state.models import RunOptions
 from tui.i18n import Language, Texts
 from tui.logentry import LogEntry, event_entry, loguru_sink
 from tui.messages import EventsDropped, LogLine, RuntimeEvent
 from tui.model import HEADER, Dashboard, header_line
+from tui.screens.connections import ConnectionsScreen
+from tui.screens.history import HistoryScreen
 from tui.screens.lease import LeaseChoice, LeaseScreen
+from tui.screens.logs import LogsScreen
 from tui.screens.quit import QuitScreen
 from tui.screens.schedules import SchedulesScreen
+from tui.screens.schedules_edit import SchedulesEditScreen
 from tui.screens.sync import SyncChoice, SyncScreen
 from tui.widgets.dashboard import CompanyTable
 from tui.widgets.log_pane import LogPane
@@ -58,6 +64,7 @@ class MarketsyncApp(App[None]):
         operator: str = "ADMIN",
         log_level: str | None = "WARNING",
         watch_refresh: float = WATCH_REFRESH_S,
+        manage: Manage | None = None,
     ) -> None:
         """`log_level`: the lowest loguru level shown in the log pane (None: no loguru sink, events only);
         `watch_refresh`: seconds between snapshots while another process holds the scheduler."""
@@ -69,13 +76,22 @@ class MarketsyncApp(App[None]):
         self.dashboard: Dashboard | None = None
         self._log_level = log_level
         self._watch_refresh = watch_refresh
+        # The management screens (schedules editor, connections, history, logs) need the manage layer;
+        # a real runtime gives one, a test's fake runtime may not (the read-only schedules stay then).
+        self.manage = manage if manage is not None else (Manage.of_runtime(runtime)
+                                                         if isinstance(runtime, Runtime) else None)
         self._sink_id: int | None = None
         self._subscription = runtime.bus.subscribe()
         t = self.texts
         self.sub_title = t("app.subtitle")
         self.bind("s", "sync", description=t("key.sync"))
         self.bind("h", "schedules", description=t("key.schedules"))
-        self.bind("l", "focus_log", description=t("key.log"))
+        if self.manage is not None:
+            self.bind("c", "connections", description=t("key.connections"))
+            self.bind("r", "history", description=t("key.history"))
+            self.bind("l", "logs", description=t("key.logs"))
+        else:
+            self.bind("l", "focus_log", description=t("key.log"))
         self.bind("q", "quit", description=t("key.quit"))
 
     # --- layout ----------------------------------------------------------------------------
@@ -162,6 +178,10 @@ class MarketsyncApp(App[None]):
         t = self.texts
         yield SystemCommand(t("cmd.sync"), t("cmd.sync_help"), self.action_sync)
         yield SystemCommand(t("cmd.schedules"), t("cmd.schedules_help"), self.action_schedules)
+        if self.manage is not None:
+            yield SystemCommand(t("cmd.connections"), t("cmd.connections_help"), self.action_connections)
+            yield SystemCommand(t("cmd.history"), t("cmd.history_help"), self.action_history)
+            yield SystemCommand(t("cmd.logs"), t("cmd.logs_help"), self.action_logs)
         yield SystemCommand(t("cmd.refresh"), t("cmd.refresh_help"), self.refresh_snapshot)
         yield SystemCommand(t("cmd.quit"), t("cmd.quit_help"), self.action_quit)
 
@@ -172,12 +192,31 @@ class MarketsyncApp(App[None]):
         self.push_screen(SyncScreen(self.texts, self.tz, self.dashboard.rows, selected), self._sync_chosen)
 
     def action_schedules(self) -> None:
-        if self.dashboard is None or isinstance(self.screen, SchedulesScreen):
+        if self.dashboard is None or isinstance(self.screen, (SchedulesScreen, SchedulesEditScreen)):
+            return
+        if self.manage is not None:
+            self.push_screen(SchedulesEditScreen(self.texts, self.manage, self._selected()))
             return
         self.push_screen(SchedulesScreen(self.texts, self.tz, self.dashboard.rows))
 
     def action_focus_log(self) -> None:
         self.query_one(RichLog).focus()
+
+    def _selected(self) -> str | None:
+        return self.query_one(CompanyTable).selected_company
+
+    def action_connections(self) -> None:
+        # From the dashboard's selected row, so a company in "Błąd połączenia" is one key away from relinking.
+        if self.manage is not None and not isinstance(self.screen, ConnectionsScreen):
+            self.push_screen(ConnectionsScreen(self.texts, self.tz, self.manage, self._selected()))
+
+    def action_history(self) -> None:
+        if self.manage is not None and not isinstance(self.screen, HistoryScreen):
+            self.push_screen(HistoryScreen(self.texts, self.tz, self.manage, self._selected()))
+
+    def action_logs(self) -> None:
+        if self.manage is not None and not isinstance(self.screen, LogsScreen):
+            self.push_screen(LogsScreen(self.texts, self.manage))
 
     async def action_quit(self) -> None:
         running = self.dashboard.running if self.dashboard is not None else ()

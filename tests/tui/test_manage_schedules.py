@@ -1,0 +1,91 @@
+"""The schedules editor: an edit saved to the file (comments kept) and applied at once; bad values refused."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import DataTable, Input, Label
+
+from agent.config import load_config
+from tests.tui.conftest import SIZE
+from tests.tui.manage_world import ManageWorld, until, world
+from tui.screens.schedules_edit import SchedulesEditScreen
+from tui.widgets.tick import Tick
+
+__all__ = ["world"]
+
+
+async def test_a_schedule_edited_is_saved_with_comments_kept_and_applied(world: ManageWorld) -> None:
+    app = world.app("pl")
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.dashboard is not None)
+        assert app.dashboard is not None and not app.dashboard.rows["Ogrodnik"].schedule_enabled
+        await pilot.press("h")
+        screen = app.screen
+        assert isinstance(screen, SchedulesEditScreen)
+        assert str(screen.query_one("#sched-company", Label).render()) == "Ogrodnik"
+        screen.query_one("#sched-enabled", Tick).value = True
+        screen.query_one("#sched-from", Input).value = "7"
+        screen.query_one("#sched-to", Input).value = "20"
+        screen.query_one("#sched-every", Input).value = "15"
+        screen.query_one("#sched-job-catalogue", Tick).value = True
+        screen.query_one("#sched-job-offers", Tick).value = False
+        screen.query_one("#sched-operator", Input).value = "KASIA"
+        await pilot.click("#sched-save")
+        await until(pilot, lambda: "zapisany" in str(screen.query_one("#sched-status", Label).render()))
+
+        # Saved to the file: the new values load, the operator's comments and layout stay.
+        text = world.path.read_text(encoding="utf-8")
+        for comment in ("# keep me: the operator's own notes", 'language = "pl"  # keep me too',
+                        "# schedule of Ogrodnik: keep me", "# schedule of Sklep Rowerowy: keep me"):
+            assert comment in text
+        schedule = load_config(world.path).company("Ogrodnik").schedule
+        assert (schedule.enabled, schedule.from_hour, schedule.to_hour, schedule.every_minutes) == (True, 7, 20, 15)
+        assert schedule.jobs == ("catalogue", "orders", "stock", "prices") and schedule.operator == "KASIA"
+        assert not load_config(world.path).company("Sklep Rowerowy").schedule.enabled
+
+        # Applied without a restart: the runtime's config and snapshot, and the dashboard row.
+        assert world.runtime.config.company("Ogrodnik").schedule == schedule
+        view = next(c for c in (await world.runtime.snapshot()).companies if c.name == "Ogrodnik")
+        assert view.schedule_enabled and "15" in view.schedule_description
+        await until(pilot, lambda: app.dashboard is not None and app.dashboard.rows["Ogrodnik"].schedule_enabled)
+        table = screen.query_one("#sched-table", DataTable)
+        assert table.get_row("Ogrodnik")[1:5] == ["tak", "7", "20", "15"]
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("#sched-from", "24", "Dozwolone od 0 do 23"),
+    ("#sched-to", "6", "okno jest puste"),
+    ("#sched-every", "0", "Dozwolone od 1 do 1440"),
+    ("#sched-every", "abc", "Wpisz liczbę całkowitą"),
+])
+async def test_an_invalid_value_is_refused_with_its_message_in_the_field(
+        world: ManageWorld, field: str, value: str, message: str) -> None:
+    before = world.path.read_text(encoding="utf-8")
+    app = world.app("pl")
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.dashboard is not None)
+        await pilot.press("h")
+        screen = app.screen
+        assert isinstance(screen, SchedulesEditScreen)
+        screen.query_one(field, Input).value = value
+        await pilot.click("#sched-save")
+        await pilot.pause()
+        assert message in str(screen.query_one(f"{field}-error", Label).render())
+        assert "nic nie zapisano" in str(screen.query_one("#sched-status", Label).render())
+    assert world.path.read_text(encoding="utf-8") == before
+
+
+async def test_no_job_ticked_is_refused(world: ManageWorld) -> None:
+    before = world.path.read_text(encoding="utf-8")
+    app = world.app("en")
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.dashboard is not None)
+        await pilot.press("h")
+        screen = app.screen
+        assert isinstance(screen, SchedulesEditScreen)
+        for tick in screen.query("#sched-jobs Tick").results(Tick):
+            tick.value = False
+        await screen.run_action("save")
+        await pilot.pause()
+        assert "at least one job" in str(screen.query_one("#sched-jobs-error", Label).render())
+    assert world.path.read_text(encoding="utf-8") == before

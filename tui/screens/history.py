@@ -1,0 +1,241 @@
+"""The run history ("Historia"): runs by company and time with result and counts, a run's per-item
+outcomes (what failed, why, what to do), the orders job's reconciliation report; text can be copied.
+
+Everything is read through the manage layer in workers; the screen only lays it out.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import ClassVar
+from zoneinfo import ZoneInfo
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Label, Select, Static
+
+from agent.errors import MarketsyncError
+from agent.runtime.manage import Manage, Reconciliation
+from agent.state.models import ItemOutcome, Run
+from tui.i18n import Texts
+from tui.model import duration, local_time
+
+ALL = "*"
+
+
+def run_counts(run: Run) -> tuple[int, int, int]:
+    """A run's ok, skipped and failed items over all its jobs."""
+    totals = run.totals.values()
+    return sum(t.ok for t in totals), sum(t.skipped for t in totals), sum(t.failed for t in totals)
+
+
+def run_report(run: Run, outcomes: list[ItemOutcome], texts: Texts, tz: ZoneInfo) -> str:
+    """A run and its outcomes as plain text an operator can paste into a message."""
+    ok, skipped, failed = run_counts(run)
+    lines = [
+        texts("history.report_head", run=run.id, company=run.company, started=local_time(run.started, tz),
+              result=texts("last." + run.result), trigger=texts("trigger." + run.trigger), operator=run.operator),
+        texts("history.report_counts", ok=ok, skipped=skipped, failed=failed),
+    ]
+    if run.error_summary:
+        lines.append(texts("log.run_error", error=run.error_summary))
+    for o in outcomes:
+        lines.append(f"[{texts('job.' + o.job)}] {o.item}: {texts('outcome.' + o.outcome)}"
+                     + (f" - {o.error_class}: {o.message}" if o.error_class or o.message else ""))
+        if o.hint:
+            lines.append("    " + texts("history.what_to_do", hint=o.hint))
+    return "\n".join(lines)
+
+
+def reconciliation_text(report: Reconciliation | None, texts: Texts, company: str) -> str:
+    if report is None:
+        return texts("history.no_reconciliation", company=company)
+    lines = [texts("history.reconciliation_head", company=company, run=report.run_id,
+                   state=texts("history.rec_ok") if report.ok else texts("history.rec_mismatch")),
+             report.summary]
+    for key in ("missing", "waiting", "doubled", "cancelled_open"):
+        values = report.details.get(key) or []
+        if values:
+            lines.append(f"{texts('history.rec_' + key)}: {', '.join(str(v) for v in values)}")
+    if report.hint:
+        lines.append(texts("history.what_to_do", hint=report.hint))
+    return "\n".join(lines)
+
+
+class HistoryScreen(ModalScreen[None]):
+    """Modal; runs on top, the highlighted run's outcomes below, details and reports at the bottom."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", show=False),
+        Binding("y", "copy", show=False),
+        Binding("f", "toggle_failed", show=False),
+    ]
+    DEFAULT_CSS = """
+    HistoryScreen #history-dialog { width: 140; height: 90%; }
+    HistoryScreen #history-runs { height: 1fr; min-height: 6; }
+    HistoryScreen #history-outcomes { height: 1fr; min-height: 5; }
+    HistoryScreen #history-detail { height: auto; max-height: 10; overflow-y: auto; border-top: solid $primary; }
+    HistoryScreen #history-filter { height: auto; }
+    HistoryScreen #history-filter Select { width: 40; }
+    """
+
+    def __init__(self, texts: Texts, tz: ZoneInfo, manage: Manage, company: str | None = None) -> None:
+        super().__init__()
+        self._texts = texts
+        self._tz = tz
+        self._manage = manage
+        names = [c.name for c in manage.config.companies]
+        self._company = company if company in names else ALL
+        self.runs: dict[int, Run] = {}
+        self.outcomes: list[ItemOutcome] = []
+        self.run_id: int | None = None
+        self.only_failed = False
+        self.detail = ""
+
+    def compose(self) -> ComposeResult:
+        t = self._texts
+        with Vertical(id="history-dialog", classes="dialog"):
+            yield Label(t("history.title"), classes="dialog-title")
+            with Horizontal(id="history-filter"):
+                options = [(t("log.all_companies"), ALL)] + [(c.name, c.name) for c in self._manage.config.companies]
+                yield Select(options, value=self._company, allow_blank=False, id="history-company")
+            runs: DataTable[str] = DataTable(id="history-runs", cursor_type="row")
+            for key in ("run", "company", "started", "trigger", "jobs", "result", "ok", "skipped", "failed", "took"):
+                runs.add_column(t("history.col_" + key), key=key)
+            yield runs
+            outcomes: DataTable[str] = DataTable(id="history-outcomes", cursor_type="row")
+            for key in ("job", "item", "outcome", "error", "message"):
+                outcomes.add_column(t("history.col_" + key), key=key)
+            yield outcomes
+            yield Static("", id="history-detail", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(t("history.failed_only"), id="history-failed")
+                yield Button(t("history.reconciliation"), id="history-reconciliation")
+                yield Button(t("history.copy"), id="history-copy")
+                yield Button(t("history.close"), variant="primary", id="history-close")
+
+    def on_mount(self) -> None:
+        self.query_one("#history-runs", DataTable).focus()
+        self.load_runs()
+
+    # --- loading ---------------------------------------------------------------------------
+
+    @work(exclusive=True, group="history-runs")
+    async def load_runs(self) -> None:
+        t = self._texts
+        try:
+            runs = await self._manage.runs(None if self._company == ALL else self._company)
+        except MarketsyncError as exc:
+            self._show(t("history.failed", message=str(exc)))
+            return
+        self.runs = {run.id: run for run in runs}
+        table = self.query_one("#history-runs", DataTable)
+        table.clear()
+        for run in runs:
+            ok, skipped, failed = run_counts(run)
+            took = duration(run.duration.total_seconds()) if run.duration is not None else "-"
+            table.add_row(str(run.id), run.company, local_time(run.started, self._tz),
+                          f"{t('trigger.' + run.trigger)} ({run.operator})",
+                          ", ".join(t("job." + job) for job in run.options.jobs),
+                          t("last." + run.result) if run.result != "running" else t("last.running"),
+                          str(ok), str(skipped), str(failed), took, key=str(run.id))
+        if not runs:
+            self._show(t("history.none"))
+            self.query_one("#history-outcomes", DataTable).clear()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        key = event.row_key.value
+        if event.data_table.id == "history-runs" and key is not None:
+            self.run_id = int(key)
+            self.load_outcomes(int(key))
+        elif event.data_table.id == "history-outcomes" and key is not None:
+            outcome = self.outcomes[int(key)]
+            self._show(self._outcome_text(outcome))
+
+    @work(exclusive=True, group="history-outcomes")
+    async def load_outcomes(self, run_id: int) -> None:
+        t = self._texts
+        try:
+            outcomes = await self._manage.outcomes(run_id, only_failed=self.only_failed)
+        except MarketsyncError as exc:
+            self._show(t("history.failed", message=str(exc)))
+            return
+        if run_id != self.run_id:
+            return
+        self.outcomes = outcomes
+        table = self.query_one("#history-outcomes", DataTable)
+        table.clear()
+        for index, o in enumerate(outcomes):
+            table.add_row(t("job." + o.job), o.item, t("outcome." + o.outcome), o.error_class, o.message,
+                          key=str(index))
+        run = self.runs.get(run_id)
+        if run is not None:
+            self._show(run_report(run, [o for o in outcomes if o.outcome == "failed"][:20], t, self._tz))
+
+    def _outcome_text(self, outcome: ItemOutcome) -> str:
+        t = self._texts
+        lines = [f"[{t('job.' + outcome.job)}] {outcome.item}: {t('outcome.' + outcome.outcome)}"]
+        if outcome.error_class or outcome.message:
+            lines.append(t("history.why", error=outcome.error_class, message=outcome.message))
+        if outcome.hint:
+            lines.append(t("history.what_to_do", hint=outcome.hint))
+        if outcome.payload and outcome.item != "reconciliation":
+            try:
+                lines.append(json.dumps(json.loads(outcome.payload), ensure_ascii=False)[:500])
+            except json.JSONDecodeError:
+                lines.append(outcome.payload[:500])
+        return "\n".join(lines)
+
+    def _show(self, text: str) -> None:
+        self.detail = text
+        self.query_one("#history-detail", Static).update(text)
+
+    # --- actions ---------------------------------------------------------------------------
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "history-company" and isinstance(event.value, str) and event.value != self._company:
+            self._company = event.value
+            self.load_runs()
+
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
+        button = event.button.id
+        if button == "history-close":
+            self.dismiss(None)
+        elif button == "history-copy":
+            self.action_copy()
+        elif button == "history-failed":
+            self.action_toggle_failed()
+        elif button == "history-reconciliation":
+            self.show_reconciliation()
+
+    @work(exclusive=True, group="history-reconciliation")
+    async def show_reconciliation(self) -> None:
+        t = self._texts
+        run = self.runs.get(self.run_id) if self.run_id is not None else None
+        company = run.company if run is not None else (self._company if self._company != ALL else None)
+        if company is None:
+            self._show(t("history.pick_company"))
+            return
+        try:
+            report = await self._manage.reconciliation(company)
+        except MarketsyncError as exc:
+            self._show(t("history.failed", message=str(exc)))
+            return
+        self._show(reconciliation_text(report, t, company))
+
+    def action_toggle_failed(self) -> None:
+        self.only_failed = not self.only_failed
+        if self.run_id is not None:
+            self.load_outcomes(self.run_id)
+
+    def action_copy(self) -> None:
+        """Copy what the detail pane shows (a run's report, an outcome, the reconciliation)."""
+        if self.detail:
+            self.app.copy_to_clipboard(self.detail)
+            self.notify(self._texts("history.copied"))
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,211 @@
+"""The schedules editor ("Harmonogramy"): every company's schedule, and a form that saves one.
+
+The form is the seed's: enabled, from hour, to hour, every N minutes, which jobs, operator. What is
+wrong is said in the field itself, by the config loader's rules (`agent.config_edit`), before
+anything is written; a good schedule is saved to the config file (comments kept) and applied at
+once through the manage layer, in a worker.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Input, Label
+
+from agent.config import CompanyConfig
+from agent.config_edit import ScheduleEdit, schedule_problems
+from agent.domain import JOB_ORDER
+from agent.errors import ConfigError, MarketsyncError
+from agent.runtime.manage import Manage
+from tui.i18n import Texts
+from tui.widgets.tick import Tick
+
+NUMBER_FIELDS: tuple[tuple[str, str], ...] = (("from_hour", "from"), ("to_hour", "to"), ("every_minutes", "every"))
+"""ScheduleEdit field -> the id stem of its input."""
+
+
+class SchedulesEditScreen(ModalScreen[None]):
+    """Modal; the table picks the company, the form below edits its schedule."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", show=False),
+        Binding("ctrl+s", "save", show=False),
+    ]
+    DEFAULT_CSS = """
+    SchedulesEditScreen #sched-dialog { width: 110; }
+    SchedulesEditScreen #sched-table { height: auto; max-height: 12; }
+    SchedulesEditScreen .sched-field { height: auto; }
+    SchedulesEditScreen .sched-field Label { width: 24; padding: 1 1 0 0; }
+    SchedulesEditScreen .sched-field Input { width: 16; }
+    SchedulesEditScreen .sched-error { color: $error; padding: 1 0 0 1; width: 1fr; }
+    SchedulesEditScreen #sched-jobs { height: auto; }
+    SchedulesEditScreen #sched-jobs Tick { width: auto; margin-right: 2; }
+    SchedulesEditScreen #sched-note, SchedulesEditScreen #sched-status { color: $text-muted; height: auto; }
+    """
+
+    def __init__(self, texts: Texts, manage: Manage, company: str | None = None) -> None:
+        super().__init__()
+        self._texts = texts
+        self._manage = manage
+        names = [c.name for c in manage.config.companies]
+        self._company = company if company in names else (names[0] if names else "")
+
+    def compose(self) -> ComposeResult:
+        t = self._texts
+        with Vertical(id="sched-dialog", classes="dialog"):
+            yield Label(t("schedules.title"), classes="dialog-title")
+            table: DataTable[str] = DataTable(id="sched-table", cursor_type="row")
+            table.add_column(t("col.company"), key="company")
+            for key in ("enabled", "from", "to", "every", "jobs", "operator"):
+                table.add_column(t("schedules.col_" + key), key=key)
+            yield table
+            yield Label("", id="sched-company", classes="dialog-title")
+            yield Tick(t("schedules.enabled"), id="sched-enabled")
+            for _field, stem in NUMBER_FIELDS:
+                with Horizontal(classes="sched-field"):
+                    yield Label(t("schedules.field_" + stem))
+                    yield Input(id=f"sched-{stem}", type="integer")
+                    yield Label("", id=f"sched-{stem}-error", classes="sched-error")
+            yield Label(t("schedules.field_jobs"))
+            with Horizontal(id="sched-jobs"):
+                for job in JOB_ORDER:
+                    yield Tick(t("job." + job), id=f"sched-job-{job}")
+            yield Label("", id="sched-jobs-error", classes="sched-error")
+            with Horizontal(classes="sched-field"):
+                yield Label(t("schedules.field_operator"))
+                yield Input(id="sched-operator")
+                yield Label("", id="sched-operator-error", classes="sched-error")
+            yield Label("", id="sched-note")
+            yield Label("", id="sched-status")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(t("schedules.save"), variant="primary", id="sched-save")
+                yield Button(t("schedules.close"), id="sched-close")
+
+    def on_mount(self) -> None:
+        self._fill_table()
+        self._fill_form()
+        self.query_one(DataTable).focus()
+
+    # --- table and form --------------------------------------------------------------------
+
+    def _fill_table(self) -> None:
+        t = self._texts
+        table = self.query_one("#sched-table", DataTable)
+        table.clear()
+        for company in self._manage.config.companies:
+            s = company.schedule
+            window = (f"cron {s.cron}", "", "") if s.cron else (f"{s.from_hour}", f"{s.to_hour}", f"{s.every_minutes}")
+            table.add_row(
+                company.name,
+                t("schedules.on") if s.enabled else t("schedules.off"),
+                *window,
+                ", ".join(t("job." + job) for job in s.jobs),
+                s.operator,
+                key=company.name,
+            )
+        if self._company:
+            table.move_cursor(row=table.get_row_index(self._company))
+
+    def _current(self) -> CompanyConfig | None:
+        for company in self._manage.config.companies:
+            if company.name == self._company:
+                return company
+        return None
+
+    def _fill_form(self) -> None:
+        company = self._current()
+        if company is None:
+            return
+        edit = ScheduleEdit.of(company.schedule)
+        self.query_one("#sched-company", Label).update(company.name)
+        self.query_one("#sched-enabled", Tick).value = edit.enabled
+        for field, stem in NUMBER_FIELDS:
+            self.query_one(f"#sched-{stem}", Input).value = str(getattr(edit, field))
+        for job in JOB_ORDER:
+            self.query_one(f"#sched-job-{job}", Tick).value = job in edit.jobs
+        self.query_one("#sched-operator", Input).value = edit.operator
+        cron = company.schedule.cron
+        self.query_one("#sched-note", Label).update(self._texts("schedules.cron_note", cron=cron) if cron else "")
+        self._show_problems({})
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        name = event.row_key.value
+        if name is not None and name != self._company:
+            self._company = name
+            self._fill_form()
+
+    def form(self) -> tuple[ScheduleEdit | None, dict[str, str]]:
+        """The edit the form holds, and the field -> message of what is wrong (translated)."""
+        t = self._texts
+        problems: dict[str, str] = {}
+        numbers: dict[str, int] = {}
+        for field, stem in NUMBER_FIELDS:
+            raw = self.query_one(f"#sched-{stem}", Input).value.strip()
+            try:
+                numbers[field] = int(raw)
+            except ValueError:
+                problems[field] = t("schedules.err_number")
+        jobs = tuple(job for job in JOB_ORDER if self.query_one(f"#sched-job-{job}", Tick).value)
+        operator = self.query_one("#sched-operator", Input).value.strip()
+        edit = ScheduleEdit(
+            enabled=self.query_one("#sched-enabled", Tick).value,
+            from_hour=numbers.get("from_hour", 6),
+            to_hour=numbers.get("to_hour", 22),
+            every_minutes=numbers.get("every_minutes", 30),
+            jobs=jobs,
+            operator=operator,
+        )
+        for field in schedule_problems(edit):
+            if field in problems:
+                continue
+            if field == "to_hour" and edit.from_hour == edit.to_hour:
+                problems[field] = t("schedules.err_equal")
+            else:
+                problems[field] = t("schedules.err_" + field)
+        return (None if problems else edit), problems
+
+    def _show_problems(self, problems: dict[str, str]) -> None:
+        stems = dict(NUMBER_FIELDS) | {"jobs": "jobs", "operator": "operator"}
+        for field, stem in stems.items():
+            self.query_one(f"#sched-{stem}-error", Label).update(problems.get(field, ""))
+
+    # --- actions ---------------------------------------------------------------------------
+
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "sched-save":
+            self.action_save()
+        elif event.button.id == "sched-close":
+            self.dismiss(None)
+
+    def action_save(self) -> None:
+        edit, problems = self.form()
+        self._show_problems(problems)
+        if edit is None or not self._company:
+            self.query_one("#sched-status", Label).update(self._texts("schedules.fix_fields"))
+            return
+        self.query_one("#sched-status", Label).update(self._texts("schedules.saving"))
+        self._save(self._company, edit)
+
+    @work(exclusive=True, group="schedule-save")
+    async def _save(self, company: str, edit: ScheduleEdit) -> None:
+        t = self._texts
+        try:
+            await self._manage.save_schedule(company, edit)
+        except ConfigError as exc:
+            self.query_one("#sched-status", Label).update(t("schedules.refused", message="; ".join(exc.problems)))
+            return
+        except MarketsyncError as exc:
+            self.query_one("#sched-status", Label).update(t("schedules.refused", message=str(exc)))
+            return
+        self._fill_table()
+        self._fill_form()
+        self.query_one("#sched-status", Label).update(t("schedules.saved", company=company))
+        self.notify(t("schedules.saved", company=company))
+
+    def action_close(self) -> None:
+        self.dismiss(None)
