@@ -7,6 +7,7 @@ commands (`lease`, `request_run`) back. Whoever made the runtime starts and stop
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 from collections.abc import Iterable
@@ -17,6 +18,7 @@ from zoneinfo import ZoneInfo
 from loguru import logger
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer, Header, RichLog, Static
 
@@ -27,7 +29,7 @@ from agent.runtime.service import Runtime
 from agent.state.models import RunOptions
 from tui.i18n import Language, Texts
 from tui.logentry import LogEntry, event_entry, loguru_sink
-from tui.messages import EventsDropped, LogLine, RuntimeEvent
+from tui.messages import EventsDropped, LogLine, RuntimeEvents
 from tui.model import HEADER, Dashboard, header_line
 from tui.screens.connections import ConnectionsScreen
 from tui.screens.history import HistoryScreen
@@ -131,9 +133,13 @@ class MarketsyncApp(App[None]):
             self.dashboard = Dashboard(snapshot, own_host=socket.gethostname(), own_pid=os.getpid())
         else:
             self.dashboard.reset(snapshot)
-        self.query_one(CompanyTable).show(list(self.dashboard.rows.values()))
-        self.query_one(LogPane).set_companies(list(self.dashboard.rows))
-        self._show_header()
+        try:
+            self.query_one(CompanyTable).show(list(self.dashboard.rows.values()))
+            self.query_one(LogPane).set_companies(list(self.dashboard.rows))
+            self._show_header()
+        except NoMatches:
+            # The app closed while the snapshot was being read (a periodic refresh at quitting time).
+            return
 
     def _show_header(self) -> None:
         assert self.dashboard is not None
@@ -145,26 +151,41 @@ class MarketsyncApp(App[None]):
     async def _follow_events(self) -> None:
         subscription = self._subscription
         dropped = subscription.dropped
-        async for event in subscription:
+        async for first in subscription:
+            batch = (first, *subscription.drain())
             if subscription.dropped != dropped:
                 self.post_message(EventsDropped(subscription.dropped - dropped))
                 dropped = subscription.dropped
-            self.post_message(RuntimeEvent(event))
+            handled = asyncio.Event()
+            self.post_message(RuntimeEvents(batch, handled))
+            # Read on only once this batch is on screen: meanwhile the bus coalesces progress.
+            await handled.wait()
 
-    def on_runtime_event(self, message: RuntimeEvent) -> None:
-        if self.dashboard is None:
-            return
-        changed = self.dashboard.apply(message.event)
-        if changed == HEADER:
-            self._show_header()
-        elif changed is not None:
-            self.query_one(CompanyTable).update_row(self.dashboard.rows[changed])
-            for screen in self.screen_stack:
-                if isinstance(screen, SyncScreen):
-                    screen.refresh_schedule()
-        entry = event_entry(message.event, self.texts)
-        if entry is not None:
-            self.query_one(LogPane).add(entry)
+    def on_runtime_events(self, message: RuntimeEvents) -> None:
+        try:
+            if self.dashboard is None:
+                return
+            changed: dict[str, None] = {}
+            pane = self.query_one(LogPane)
+            for event in message.events:
+                key = self.dashboard.apply(event)
+                if key is not None:
+                    changed[key] = None
+                entry = event_entry(event, self.texts)
+                if entry is not None:
+                    pane.add(entry)
+            table = self.query_one(CompanyTable)
+            for key in changed:
+                if key == HEADER:
+                    self._show_header()
+                else:
+                    table.update_row(self.dashboard.rows[key])
+            if any(key != HEADER for key in changed):
+                for screen in self.screen_stack:
+                    if isinstance(screen, SyncScreen):
+                        screen.refresh_schedule()
+        finally:
+            message.handled.set()
 
     async def on_events_dropped(self, message: EventsDropped) -> None:
         await self.refresh_snapshot()

@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from textual.message import Message
 
-from agent.runtime.events import Event, replaces_key
+from agent.runtime.events import Event
 from tui.logentry import LogEntry
 
 
-class RuntimeEvent(Message):
-    """One runtime event; progress of the same run and job collapses while queued."""
+class RuntimeEvents(Message):
+    """The runtime's events queued since the last batch, in order.
 
-    def __init__(self, event: Event) -> None:
+    The app takes them a batch at a time: while it redraws, the bus keeps coalescing progress of
+    the same run and job, so a flood of progress costs one row update per run, not one per event.
+    """
+
+    def __init__(self, events: tuple[Event, ...], handled: asyncio.Event) -> None:
         super().__init__()
-        self.event = event
-
-    def can_replace(self, message: Message) -> bool:
-        if not isinstance(message, RuntimeEvent):
-            return False
-        key = replaces_key(self.event)
-        return key is not None and key == replaces_key(message.event)
+        self.events = events
+        self.handled = handled
+        """Set by the app once the batch is shown; the reader waits for it before reading more."""
 
 
 class EventsDropped(Message):

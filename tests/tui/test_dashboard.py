@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from loguru import logger
+from textual.message import Message
 
 from agent.runtime.api import ServiceView
-from agent.runtime.events import ConnectionChanged, JobProgress, ServiceStatus, Totals
+from agent.runtime.events import ConnectionChanged, ServiceStatus, Totals
 from tests.tui.conftest import SIZE
 from tests.tui.fake_runtime import T0, FakeRuntime
 from tui.app import MarketsyncApp
-from tui.messages import RuntimeEvent
+from tui.messages import RuntimeEvents
 from tui.widgets.dashboard import CompanyTable
 from tui.widgets.log_pane import LogPane
 
@@ -113,14 +114,25 @@ async def test_log_records_reach_the_pane_through_the_sink(fake: FakeRuntime) ->
     logger.warning("after the app: the sink is gone")  # must not raise or post to a dead app
 
 
-def test_progress_messages_collapse_per_run_and_job() -> None:
-    one = RuntimeEvent(JobProgress("Ogrodnik", 1, "offers", 1, 10, None, T0))
-    two = RuntimeEvent(JobProgress("Ogrodnik", 1, "offers", 2, 10, None, T0))
-    other_job = RuntimeEvent(JobProgress("Ogrodnik", 1, "stock", 2, 10, None, T0))
-    finished = RuntimeEvent(ConnectionChanged("Ogrodnik", "connected", T0))
-    assert two.can_replace(one)
-    assert not other_job.can_replace(one)
-    assert not finished.can_replace(one)
+async def test_a_flood_of_progress_collapses_into_one_update(app: MarketsyncApp, fake: FakeRuntime) -> None:
+    delivered: list[int] = []
+
+    def hook(message: Message) -> None:
+        if isinstance(message, RuntimeEvents):
+            delivered.append(len(message.events))
+
+    async with app.run_test(size=SIZE, message_hook=hook) as pilot:
+        await pilot.pause()
+        fake.start_run("Ogrodnik", ("offers",))
+        await pilot.pause()
+        delivered.clear()
+        for done in range(1, 1001):
+            fake.progress("Ogrodnik", "offers", done, 1000)
+        fake.progress("Sklep Rowerowy", "offers", 5, 10, run_id=101)
+        await pilot.pause()
+        assert delivered == [2]  # the last progress of each run, not 1001 events
+        assert cell(app, "Ogrodnik", "current").endswith("1000/1000")
+        assert cell(app, "Sklep Rowerowy", "current").endswith("5/10")
 
 
 async def test_watching_a_service_reads_the_picture_again_and_keeps_the_cursor() -> None:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from rich.cells import cell_len
+from rich.text import Text
 from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey
 
 from tui.i18n import Texts
 from tui.model import Row, row_cells
@@ -41,7 +44,10 @@ class CompanyTable(DataTable[object]):
             self.add_row(*row_cells(row, self._texts, self._tz), key=row.name)
             return
         for column, cell in zip(COLUMNS, row_cells(row, self._texts, self._tz), strict=True):
-            self.update_cell(row.name, column, cell, update_width=True)
+            # Re-measuring a column walks every row: do it only when this cell needs more room.
+            width = cell.cell_len if isinstance(cell, Text) else cell_len(cell)
+            grow = width > self.columns[ColumnKey(column)].content_width
+            self.update_cell(row.name, column, cell, update_width=grow)
 
     @property
     def selected_company(self) -> str | None:
