@@ -85,3 +85,12 @@ def test_the_headless_demo_prepares_its_home_and_a_second_start_reuses_it(tmp_pa
     assert second["agent"]["language"] == "en"
     assert second["company"] == first["company"]
     assert second["marketplace"]["base_url"].startswith("http://127.0.0.1:")
+
+
+def test_marketsync_tui_reports_a_missing_config_and_stays_out_of_the_terminal(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere.toml"
+    done = subprocess.run([sys.executable, "-m", "agent", "--config", str(missing), "tui"],
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 2
+    assert str(missing) in done.stderr
+    assert "\x1b[?1049h" not in done.stdout  # the full-screen UI never started
