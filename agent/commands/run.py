@@ -40,6 +40,7 @@ def run(args: argparse.Namespace) -> int:
 
 async def _run(args: argparse.Namespace) -> int:
     import asyncio
+    import os
     from zoneinfo import ZoneInfo
 
     from agent.commands.common import config_from_args
@@ -50,7 +51,9 @@ async def _run(args: argparse.Namespace) -> int:
     subscription = runtime.bus.subscribe(queue_size=10_000)
     await runtime.start()
     zone = ZoneInfo(config.agent.timezone)
-    printer = asyncio.create_task(_print_events(subscription, lambda at: at.astimezone(zone), quiet=args.quiet))
+    printer = asyncio.create_task(
+        _print_events(subscription, lambda at: at.astimezone(zone), quiet=args.quiet, pid=os.getpid())
+    )
     if not args.once:
         await runtime.run_until_stopped()
         await printer
@@ -66,15 +69,20 @@ async def _run(args: argparse.Namespace) -> int:
     return 0 if runs and all(r.result == "success" for r in runs) else 1
 
 
-async def _print_events(subscription: Subscription, local: Callable[[datetime], datetime], *, quiet: bool) -> None:
+async def _print_events(
+    subscription: Subscription, local: Callable[[datetime], datetime], *, quiet: bool, pid: int
+) -> None:
+    """Print events until this process's service says it stopped."""
+    from agent.runtime.events import ServiceStatus
+
     last_progress: dict[str, float] = {}
     async with subscription:
         async for event in subscription:
-            if quiet:
-                continue
-            line = describe_event(event, last_progress)
+            line = "" if quiet else describe_event(event, last_progress)
             if line:
                 print(f"{local(event.at):%H:%M:%S} {line}", flush=True)
+            if isinstance(event, ServiceStatus) and event.state == "stopped" and event.pid == pid:
+                return
 
 
 def describe_event(event: Event, last_progress: dict[str, float] | None = None) -> str:

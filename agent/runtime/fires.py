@@ -52,6 +52,8 @@ class FireHandler:
         self._bus = bus
         self._clock = clock
         self._spawn = spawn
+        # Bookkeeping is read-modify-write; the planner's background store and a fire must not interleave.
+        self._bookkeeping = asyncio.Lock()
 
     def planned(self, company: str, at: datetime | None) -> None:
         """A company's next fire is known: announce it and store it (in the background)."""
@@ -59,8 +61,9 @@ class FireHandler:
         self._spawn(self._store_next(company, at), f"next-fire-{company}")
 
     async def _store_next(self, company: str, at: datetime | None) -> None:
-        current = await self._state.schedule_state(company)
-        await self._state.set_schedule_state(replace(current, next_fire=at))
+        async with self._bookkeeping:
+            current = await self._state.schedule_state(company)
+            await self._state.set_schedule_state(replace(current, next_fire=at))
 
     async def fire(self, fire: Fire, *, record: bool = True) -> asyncio.Task[Any] | None:
         """Run the fired company, or say why not; `record=False` for `--once` (no schedule fired).
@@ -72,13 +75,15 @@ class FireHandler:
         log = logger.bind(company=name)
         now = self._clock()
         if record:
-            current = await self._state.schedule_state(name)
-            await self._state.set_schedule_state(replace(current, last_fire=fire.slot, next_fire=fire.next_fire))
+            async with self._bookkeeping:
+                current = await self._state.schedule_state(name)
+                await self._state.set_schedule_state(replace(current, last_fire=fire.slot, next_fire=fire.next_fire))
         if self._queue.stopping.is_set():
             return None
         if self._queue.busy(name):
             if record:
-                await self._state.count_schedule_misses(name, skipped=1, missed=fire.missed)
+                async with self._bookkeeping:
+                    await self._state.count_schedule_misses(name, skipped=1, missed=fire.missed)
             log.info("scheduled run skipped: the previous run is still going")
             self._bus.publish(RunSkipped(name, "still_running", now, "the previous run is still going"))
             return None
@@ -89,7 +94,8 @@ class FireHandler:
             self._bus.publish(RunSkipped(name, "connection_error", now, detail))
             return None
         if fire.missed and record:
-            await self._state.count_schedule_misses(name, missed=fire.missed)
+            async with self._bookkeeping:
+                await self._state.count_schedule_misses(name, missed=fire.missed)
             log.info(f"{fire.missed} missed fire(s) coalesced into this run")
         request = RunRequest(
             company=company,

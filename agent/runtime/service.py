@@ -104,7 +104,9 @@ class Runtime:
             clock=clock,
             current=self._current,
         )
-        self._watcher = RunWatcher(self._state, self._bus, clock, current=self._current, own=(socket.gethostname(), os.getpid()))
+        self._watcher = RunWatcher(
+            self._state, self._bus, clock, current=self._current, own=(socket.gethostname(), os.getpid())
+        )
         self._fires = FireHandler(
             state=self._state,
             queue=self._queue,
@@ -311,7 +313,8 @@ class Runtime:
         finally:
             self._publish_service("stopped")
             await self._state.close()
-            self._bus.close()
+            # The bus stays open: closing it would discard what watchers have not read yet (the
+            # last RunFinished events); they end on ServiceStatus "stopped" of this process.
             logger.info("stopped")
 
     # --- scheduling ------------------------------------------------------------------------
