@@ -15,7 +15,6 @@ drive the loop with a fake clock and never sleep.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -169,10 +168,10 @@ class Scheduler:
             try:
                 await asyncio.wait((sleeper, waker), return_when=asyncio.FIRST_COMPLETED)
             finally:
-                for task in (sleeper, waker):
-                    task.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await task
+                # No await here: a cancel arriving while awaiting these would be swallowed and
+                # the loop would never end.
+                sleeper.cancel()
+                waker.cancel()
 
 
 def _next(schedule: ScheduleConfig, after: datetime, tz: ZoneInfo) -> datetime | None:
