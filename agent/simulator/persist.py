@@ -19,9 +19,10 @@ import json
 import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any, Final
 
@@ -56,7 +57,9 @@ CREATE TABLE IF NOT EXISTS files (
     content_type TEXT NOT NULL, content BLOB NOT NULL
 );
 """
-Rows = dict[tuple[str, str], str]
+Key = tuple[str, str]
+Snapshot = tuple[list[tuple[Key, tuple[object, ...], str]], set[Key], dict[str, str], list["StoredFile"]]
+"""(changed rows with their fingerprints, every key present, meta, new files)"""
 
 
 def _decimals(value: Any) -> Any:
@@ -65,28 +68,45 @@ def _decimals(value: Any) -> Any:
     return json.loads(json.dumps(value), parse_float=Decimal)
 
 
-def _rows(platform: Platform) -> Iterator[tuple[str, str, object]]:
+def _account_row(data: AccountData) -> object:
+    return {"account": asdict(data.account), "effects": dict(data.effects), "stats": asdict(data.token_stats)}
+
+
+def _offer_row(offer: Offer) -> object:
+    return {**asdict(offer), "price": str(offer.price)}
+
+
+def _sale_row(sale: Sale) -> object:
+    body = asdict(sale)
+    body["shipping_cost"] = str(sale.shipping_cost)
+    for item in body["items"]:
+        item["price"] = str(item["price"])
+    return body
+
+
+def _records(platform: Platform) -> Iterator[tuple[str, str, tuple[object, ...], Callable[[], object]]]:
+    """Every record as (kind, key, fingerprint, row maker). The fingerprint is the cheap part of a
+    record that changes whenever anything in it does, so unchanged records are not serialised again."""
     for number, data in platform.accounts.items():
-        yield "account", str(number), {"account": asdict(data.account), "effects": dict(data.effects),
-                                       "stats": asdict(data.token_stats)}
+        yield ("account", str(number), (sum(data.effects.values()), data.token_stats.refreshes,
+                                        data.token_stats.invalid_grants),
+               partial(_account_row, data))
     for code, device in platform.device_codes.items():
-        yield "device", code, asdict(device)
+        yield "device", code, (device.state, device.last_poll, device.account_id), partial(asdict, device)
     for key, integration in platform.integrations.items():
-        yield "integration", key, asdict(integration)
+        yield "integration", key, (integration.revoked, integration.last_access), partial(asdict, integration)
     for key, access in platform.access_tokens.items():
-        yield "access", key, asdict(access)
+        yield "access", key, (access.expires_at,), partial(asdict, access)
     for key, refresh in platform.refresh_tokens.items():
-        yield "refresh", key, asdict(refresh)
+        yield "refresh", key, (refresh.used_at,), partial(asdict, refresh)
     for offer_id, offer in platform.offers.items():
-        yield "offer", str(offer_id), {**asdict(offer), "price": str(offer.price)}
+        # PUT replaces the content dict, so its identity (with the modification time) stands for it.
+        yield ("offer", str(offer_id), (offer.status, offer.price, offer.stock, offer.sold, offer.modified,
+                                        id(offer.content)), partial(_offer_row, offer))
     for sale_id, sale in platform.sales.items():
-        body = asdict(sale)
-        body["shipping_cost"] = str(sale.shipping_cost)
-        for item in body["items"]:
-            item["price"] = str(item["price"])
-        yield "sale", str(sale_id), body
+        yield "sale", str(sale_id), (sale.status, sale.payment_status), partial(_sale_row, sale)
     for sale_id, plan in platform.buyer_plans.items():
-        yield "plan", str(sale_id), asdict(plan)
+        yield "plan", str(sale_id), (plan.fate, plan.wait), partial(asdict, plan)
 
 
 def _meta(platform: Platform) -> dict[str, str]:
@@ -110,7 +130,9 @@ class Store:
         except sqlite3.Error as exc:
             raise StorageError(f"simulator state {path}: {exc}") from exc
         self._lock = threading.Lock()
-        self._saved: Rows = {}
+        self._saved: dict[Key, str] = {}
+        self._prints: dict[Key, tuple[object, ...]] = {}
+        """Fingerprints of the records as last written (none after a load: the first save compares bodies)."""
         self._saved_files: set[str] = set()
 
     def close(self) -> None:
@@ -171,25 +193,33 @@ class Store:
         platform.clock.advance(max(0.0, float(meta["clock_offset"]) - platform.clock.offset))
         version, internal, gauss = json.loads(meta["rng"])
         platform.rng.setstate((version, tuple(internal), gauss))
+        self._prints = {(kind, key): fingerprint for kind, key, fingerprint, _ in _records(platform)}
         return True
 
     # --- saving -------------------------------------------------------------------------------
 
-    def snapshot(self, platform: Platform) -> tuple[Rows, dict[str, str], list[StoredFile]]:
-        """Everything to write, taken on the event loop (the only writer of the platform)."""
-        rows = {(kind, key): dumps(value).decode() for kind, key, value in _rows(platform)}
+    def snapshot(self, platform: Platform) -> Snapshot:
+        """What to write, taken on the event loop (the only writer of the platform, so one moment)."""
+        changed = []
+        present = set()
+        prints = self._prints
+        for kind, key, fingerprint, row in _records(platform):
+            present.add((kind, key))
+            if prints.get((kind, key)) != fingerprint:
+                changed.append(((kind, key), fingerprint, dumps(row()).decode()))
         new_files = [f for path, f in platform.files.items() if path not in self._saved_files]
-        return rows, _meta(platform), new_files
+        return changed, present, _meta(platform), new_files
 
-    def write(self, snapshot: tuple[Rows, dict[str, str], list[StoredFile]]) -> int:
+    def write(self, snapshot: Snapshot) -> int:
         """Write what changed since the last write; the number of rows written. Raises StorageError."""
-        rows, meta, new_files = snapshot
+        candidates, present, meta, new_files = snapshot
         with self._lock:
-            changed = [(k[0], k[1], body) for k, body in rows.items() if self._saved.get(k) != body]
-            gone = [k for k in self._saved if k not in rows]
+            changed = [(k, fp, body) for k, fp, body in candidates if self._saved.get(k) != body]
+            gone = [k for k in self._saved if k not in present]
             try:
                 self._db.execute("BEGIN IMMEDIATE")
-                self._db.executemany("INSERT OR REPLACE INTO records (kind, key, body) VALUES (?, ?, ?)", changed)
+                self._db.executemany("INSERT OR REPLACE INTO records (kind, key, body) VALUES (?, ?, ?)",
+                                     [(k[0], k[1], body) for k, _, body in changed])
                 self._db.executemany("DELETE FROM records WHERE kind = ? AND key = ?", gone)
                 self._db.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", meta.items())
                 self._db.executemany(
@@ -201,10 +231,12 @@ class Store:
                 if self._db.in_transaction:
                     self._db.execute("ROLLBACK")
                 raise StorageError(f"simulator state {self.path}: {exc}") from exc
-            for kind, key, body in changed:
-                self._saved[(kind, key)] = body
+            for key, fingerprint, body in candidates:
+                self._saved[key] = body
+                self._prints[key] = fingerprint
             for gone_key in gone:
                 del self._saved[gone_key]
+                self._prints.pop(gone_key, None)
             self._saved_files.update(f.path for f in new_files)
         return len(changed) + len(gone) + len(new_files)
 

@@ -4,45 +4,22 @@ them, driven by `Crowd.tick` (no waiting), by the control route, and by the serv
 from __future__ import annotations
 
 import time
-from decimal import Decimal
 from typing import Any
 
 import httpx2
 
-from agent.simulator import offers, sales
+from agent.simulator import sales
 from agent.simulator.crowd import CANCEL_WAIT, Crowd
 from agent.simulator.server import build_platform
 from agent.simulator.settings import SimulatorSettings
 from agent.simulator.state import Platform
-from agent.simulator.validation import CheckedImage, check_image
-from tests.simulator.conftest import MakeSim, a_leaf, control, image_bytes, link, offer_body
-
-
-def _offer(platform: Platform, stock: int = 1_000_000) -> int:
-    """An active offer on account 1, made through the platform's own functions."""
-    content = image_bytes()
-    checked = check_image(content)
-    assert isinstance(checked, CheckedImage)
-    stored = offers.store_file(platform, 1, checked, content)
-    leaf = a_leaf()
-    parameters: list[dict[str, Any]] = []
-    for field in leaf.fields:
-        if field.required:
-            value: object = field.values[0].id if field.values else (
-                str(field.min if field.min is not None else 1) if field.type in ("integer", "float") else "tekst")
-            parameters.append({"id": field.id, "value": value})
-    created = offers.create(platform, 1, {
-        "title": "Konewka ogrodowa 10 l", "price": Decimal("39.90"), "categoryId": leaf.id, "vatRate": "23%",
-        "stockQuantity": stock, "stockQuantityUnit": "sztuk", "gallery": [f"http://127.0.0.1{stored.path}"],
-        "parameters": parameters, "shippingTariffId": "cennik-standard", "leadTime": "Dzień",
-    })
-    assert not isinstance(created, list), created
-    return created.id
+from tests.simulator.conftest import MakeSim, control, link, offer_body
+from tests.simulator.platforms import add_offer
 
 
 def _platform(**settings: Any) -> Platform:
     platform = build_platform(SimulatorSettings(seed_accounts=1, **settings))
-    _offer(platform)
+    add_offer(platform)
     return platform
 
 

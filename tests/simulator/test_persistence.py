@@ -13,9 +13,13 @@ from pathlib import Path
 
 import httpx2
 
-from agent.simulator import SimulatorSettings, run_simulator_in_thread
+from agent.simulator import SimulatorSettings, run_simulator_in_thread, sales
+from agent.simulator.crowd import Crowd
+from agent.simulator.persist import Store
+from agent.simulator.server import build_platform
 from tests.simulator.conftest import control, link, offer_body
 from tests.simulator.contract import ContractClient
+from tests.simulator.platforms import add_offer
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -59,6 +63,32 @@ def test_a_restart_with_the_same_file_keeps_the_whole_platform(tmp_path: Path) -
         assert control(again, "GET", "/state")["effects"]["POST /me/offers"] == 2
         fresh = link(again, 1)
         assert len(fresh.get("/me/integrations").json()) == 2
+
+
+def test_a_save_writes_only_what_changed_and_a_load_gives_the_same_platform(tmp_path: Path) -> None:
+    settings = SimulatorSettings(seed_accounts=2, orders_per_minute=60, cancel_before_rate=0.3)
+    platform = build_platform(settings)
+    offer_ids = [add_offer(platform, stock=500) for _ in range(5)]
+    Crowd(platform).tick(60)
+    store = Store(tmp_path / "sim.db")
+    assert store.save(platform) > 60
+    assert store.save(platform) == 0
+    platform.offers[offer_ids[0]].stock += 1
+    sale_id = next(iter(platform.sales))
+    assert sales.update_statuses(platform, 1, [sale_id], "inProcess") == []
+    assert store.save(platform) == 3  # the offer, the order and its account (effects), nothing else
+    store.close()
+
+    again = Store(tmp_path / "sim.db")
+    loaded = build_platform(settings, store=again)
+    assert loaded.state_report() == platform.state_report()
+    assert loaded.offers[offer_ids[0]].stock == platform.offers[offer_ids[0]].stock
+    assert loaded.sales[sale_id].status == "inProcess"
+    assert loaded.buyer_plans == platform.buyer_plans and loaded.buyer_plans
+    assert [s.buyer for s in loaded.sales.values()] == [s.buyer for s in platform.sales.values()]
+    assert loaded.rng.random() == platform.rng.random()  # the buyers go on as they would have
+    assert again.save(loaded) == 0
+    again.close()
 
 
 def _rows(state: Path, kind: str) -> int:
