@@ -75,11 +75,16 @@ class ManageWorld:
         return await state.finish_run(run.id, result, error_summary="" if result == "success" else "some failed")
 
 
-async def open_world(folder: Path, base_url: str = DEAD_URL, *, language: Language = "pl",
-                     companies: tuple[str, ...] = COMPANIES) -> ManageWorld:
+def write_config(folder: Path, base_url: str, *, language: Language, companies: tuple[str, ...]) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "config.toml"
     path.write_text(config_text(base_url, language=language, companies=companies), encoding="utf-8")
+    return path
+
+
+async def open_world(folder: Path, base_url: str = DEAD_URL, *, language: Language = "pl",
+                     companies: tuple[str, ...] = COMPANIES) -> ManageWorld:
+    path = write_config(folder, base_url, language=language, companies=companies)
     config = load_config(path)
     runtime = Runtime(config, role="tui", schedules=False, stop_grace=1.0)
     await runtime.start()
@@ -101,4 +106,5 @@ async def until(pilot: Pilot[None], condition: Callable[[], bool], *, at_most: f
         if condition():
             return
         await pilot.pause(0.05)
-    raise AssertionError("the condition never held")
+    shown = [str(label.render()) for label in pilot.app.screen.query("Label")]
+    raise AssertionError(f"the condition never held; the screen's labels: {shown}")

@@ -167,8 +167,8 @@ class ConnectionsScreen(ModalScreen[None]):
             self._status(t("conn.link_failed", company=company, message=str(exc)))
             return
         self._close_device()
+        # The status line says it (a toast would sit over the buttons the operator reaches for next).
         self._status(t("conn.linked", company=company, account=session.user_name))
-        self.notify(t("conn.linked", company=company, account=session.user_name))
         self.load()
 
     def _device_closed(self, finished: bool | None) -> None:

@@ -14,6 +14,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.events import DescendantFocus
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Label, Select, Static
 
@@ -151,9 +152,14 @@ class HistoryScreen(ModalScreen[None]):
         if event.data_table.id == "history-runs" and key is not None:
             self.run_id = int(key)
             self.load_outcomes(int(key))
-        elif event.data_table.id == "history-outcomes" and key is not None:
-            outcome = self.outcomes[int(key)]
-            self._show(self._outcome_text(outcome))
+        elif event.data_table.id == "history-outcomes" and key is not None and event.data_table.has_focus:
+            # Only while the operator moves through the outcomes: a fresh load keeps the run's report shown.
+            self._show(self._outcome_text(self.outcomes[int(key)]))
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        table = event.widget
+        if isinstance(table, DataTable) and table.id == "history-outcomes" and table.row_count:
+            self._show(self._outcome_text(self.outcomes[table.cursor_row]))
 
     @work(exclusive=True, group="history-outcomes")
     async def load_outcomes(self, run_id: int) -> None:
