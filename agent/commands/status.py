@@ -1,17 +1,21 @@
-"""`marketsync status`: per company, the connection state and token lifetimes (no network).
+"""`marketsync status`: the service, and per company the connection, schedule, last run and its
+result, the next run, and the token lifetimes (no network; read from the stores).
 
-`status_table(config)` builds the rows; issue 9 adds schedule and last-run columns to it.
+`status_table(config)` builds the account columns; `read_runtime_facts(config)` reads the service
+line and the schedule and run columns from the state database; `run` joins them.
 """
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from agent.config import Config
+    from agent.state.models import Run, SchedulerHolder
 
 HELP = "connection, schedule and last run of every company"
 
@@ -29,6 +33,12 @@ def _when(moment: datetime | None, timezone: str, now: datetime) -> str:
 
     local = moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
     return f"{local} (wygasł)" if moment <= now else local
+
+
+def _local(moment: datetime, timezone: str) -> str:
+    from zoneinfo import ZoneInfo
+
+    return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
 
 
 def status_table(config: Config, now: datetime | None = None) -> Table:
@@ -59,16 +69,125 @@ def status_table(config: Config, now: datetime | None = None) -> Table:
 def render(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     """A plain text table with aligned columns."""
     widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=False)]
-    lines = ["  ".join(str(cell).ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
-             for line in (headers, *rows)]
+    lines = [
+        "  ".join(str(cell).ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+        for line in (headers, *rows)
+    ]
     lines.insert(1, "  ".join("-" * width for width in widths))
     return "\n".join(lines)
 
 
+@dataclass(frozen=True, slots=True)
+class CompanyFacts:
+    """The schedule and run columns of one company's row."""
+
+    schedule: str
+    last_run: str
+    result: str
+    next_run: str
+
+
+@dataclass(frozen=True, slots=True)
+class RuntimeFacts:
+    service: str
+    """One line: who schedules on this installation (the seed's "Usługa ... jest uruchomiona na stanowisku")."""
+    companies: Mapping[str, CompanyFacts]
+
+
+RUNTIME_HEADERS = ("Harmonogram", "Ostatni przebieg", "Wynik", "Następny")
+
+
+def service_line(holder: SchedulerHolder | None, now: datetime, timezone: str, language: str) -> str:
+    """Who fires the schedules, in the operator's language."""
+    pl = language == "pl"
+    if holder is None:
+        return (
+            "Usługa nie działa: harmonogramy nie są uruchamiane."
+            if pl
+            else "No service running: schedules do not fire."
+        )
+    since = _local(holder.started, timezone)
+    who = (
+        ("usługa" if holder.role == "service" else "TUI") if pl else ("service" if holder.role == "service" else "TUI")
+    )
+    if holder.is_stale(now):
+        beat = _local(holder.heartbeat, timezone)
+        if pl:
+            return f"{who.capitalize()} na stanowisku {holder.host} (pid {holder.pid}) nie odpowiada od {beat}."
+        return f"The {who} on host {holder.host} (pid {holder.pid}) has not answered since {beat}."
+    if pl:
+        return f"{who.capitalize()} jest uruchomiona na stanowisku {holder.host} (pid {holder.pid}) od {since}."
+    return f"{who.capitalize()} running on host {holder.host} (pid {holder.pid}) since {since}."
+
+
+def _last_run(run: Run | None, timezone: str, now: datetime) -> tuple[str, str]:
+    if run is None:
+        return "-", "-"
+    from agent.commands.runs import RESULT_LABELS
+
+    totals = run.totals.values()
+    label = RESULT_LABELS["pl"].get(run.result, run.result)
+    counts = f"ok {sum(t.ok for t in totals)}, błędy {sum(t.failed for t in totals)}"
+    when = _local(run.finished or run.started, timezone)
+    return f"{when} (#{run.id})", label if run.result == "running" else f"{label} ({counts})"
+
+
+async def read_runtime_facts(config: Config, now: datetime | None = None) -> RuntimeFacts:
+    """The service line and each company's schedule and run columns, from the state database."""
+    from datetime import UTC
+    from zoneinfo import ZoneInfo
+
+    from agent.core.schedule import describe_schedule, next_fire
+    from agent.paths import Paths
+    from agent.state.store import StateDB
+
+    now = now or datetime.now(UTC)
+    tz = config.agent.timezone
+    language = config.agent.language
+    path = Paths.from_config(config).state_db
+    holder = None
+    schedules = {}
+    last: dict[str, Run | None] = {}
+    if path.exists():
+        async with StateDB(path) as state:
+            holder = await state.scheduler_holder()
+            schedules = await state.all_schedule_states()
+            for company in config.companies:
+                recent = await state.list_runs(company.name, limit=1)
+                last[company.name] = recent[0] if recent else None
+    live = holder is not None and not holder.is_stale(now)
+    facts: dict[str, CompanyFacts] = {}
+    for company in config.companies:
+        stored = schedules.get(company.name)
+        if not company.schedule.enabled:
+            upcoming = "-"
+        elif live and stored is not None and stored.next_fire is not None and stored.next_fire > now:
+            upcoming = _local(stored.next_fire, tz)
+        else:
+            planned = next_fire(company.schedule, now, ZoneInfo(tz))
+            note = " (usługa nie działa)" if language == "pl" else " (no service)"
+            upcoming = "-" if planned is None else _local(planned, tz) + ("" if live else note)
+        when, result = _last_run(last.get(company.name), tz, now)
+        facts[company.name] = CompanyFacts(describe_schedule(company.schedule, language), when, result, upcoming)
+    return RuntimeFacts(service_line(holder, now, tz, language), facts)
+
+
 def run(args: argparse.Namespace) -> int:
+    import asyncio
+
     from agent.commands.common import config_from_args
 
     config = config_from_args(args)
     headers, rows = status_table(config)
-    print(render(headers, rows))
+    facts = asyncio.run(read_runtime_facts(config))
+    joined = [(*row[:3], *_facts_cells(facts.companies.get(row[0])), *row[3:]) for row in rows]
+    print(facts.service)
+    print()
+    print(render((*headers[:3], *RUNTIME_HEADERS, *headers[3:]), joined))
     return 0
+
+
+def _facts_cells(facts: CompanyFacts | None) -> tuple[str, ...]:
+    if facts is None:
+        return ("-",) * len(RUNTIME_HEADERS)
+    return (facts.schedule, facts.last_run, facts.result, facts.next_run)

@@ -1,0 +1,181 @@
+"""`marketsync runs [COMPANY]` lists run history; `marketsync runs show ID` lists a run's item outcomes.
+
+The history is read from the state database (no network, no lease): newest first, with who ran it
+(automatic or manual, operator, workstation), how long it took, the result and its counts. `show`
+prints every failed and skipped item with what to do about it (`--all` adds the items that went
+through).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from agent.config import Config
+    from agent.state.models import ItemOutcome, Run
+
+HELP = "run history and per-item outcomes"
+
+RESULT_LABELS = {
+    "pl": {
+        "success": "Sukces",
+        "partial": "Częściowo",
+        "failed": "Błąd",
+        "interrupted": "Przerwany",
+        "running": "Trwa",
+    },
+    "en": {
+        "success": "Success",
+        "partial": "Partial",
+        "failed": "Failed",
+        "interrupted": "Interrupted",
+        "running": "Running",
+    },
+}
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "what", nargs="*", metavar="COMPANY | show ID", help="a company's history, or `show ID` for one run's items"
+    )
+    parser.add_argument("--limit", type=int, default=30, help="how many runs to list (default 30)")
+    parser.add_argument("--all", action="store_true", help="with show: list the items that went through too")
+
+
+def run(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from agent.commands.common import config_from_args
+
+    config = config_from_args(args)
+    what: list[str] = list(args.what)
+    if what[:1] == ["show"]:
+        if len(what) != 2 or not what[1].isdigit():
+            print("usage: marketsync runs show ID", flush=True)
+            return 2
+        return asyncio.run(_show(config, int(what[1]), everything=args.all))
+    if len(what) > 1:
+        print("usage: marketsync runs [COMPANY] | marketsync runs show ID", flush=True)
+        return 2
+    company = config.company(what[0]).name if what else None
+    return asyncio.run(_list(config, company, args.limit))
+
+
+async def _list(config: Config, company: str | None, limit: int) -> int:
+    from agent.commands.status import render
+    from agent.state.store import StateDB
+
+    async with StateDB.for_config(config) as state:
+        runs = await state.list_runs(company, limit=limit)
+    if not runs:
+        print("No runs yet." if config.agent.language == "en" else "Brak przebiegów.")
+        return 0
+    print(render(*history_table(runs, config.agent.timezone, config.agent.language)))
+    return 0
+
+
+def history_table(runs: Sequence[Run], timezone: str, language: str) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
+    """Headers and one row per run."""
+    pl = language == "pl"
+    headers = (
+        ("ID", "Firma", "Start", "Czas", "Tryb", "Operator", "Stanowisko", "Wynik", "OK", "Pominięte", "Błędy")
+        if pl
+        else (
+            "ID",
+            "Company",
+            "Started",
+            "Took",
+            "Trigger",
+            "Operator",
+            "Workstation",
+            "Result",
+            "OK",
+            "Skipped",
+            "Failed",
+        )
+    )
+    labels = RESULT_LABELS["pl" if pl else "en"]
+    rows: list[tuple[str, ...]] = []
+    for run in runs:
+        totals = run.totals.values()
+        trigger = ("automatyczny" if run.trigger == "automatic" else "ręczny") if pl else run.trigger
+        rows.append(
+            (
+                str(run.id),
+                run.company,
+                _local(run.started, timezone),
+                _duration(run),
+                trigger,
+                run.operator,
+                f"{run.host} ({run.pid})",
+                labels.get(run.result, run.result),
+                str(sum(t.ok for t in totals)),
+                str(sum(t.skipped for t in totals)),
+                str(sum(t.failed for t in totals)),
+            )
+        )
+    return headers, rows
+
+
+async def _show(config: Config, run_id: int, *, everything: bool) -> int:
+    from agent.state.store import StateDB
+
+    async with StateDB.for_config(config) as state:
+        found = await state.get_run(run_id)
+        if found is None:
+            print(f"No run {run_id}.")
+            return 1
+        outcomes = await state.outcomes(run_id)
+    print(describe_run(found, outcomes, config.agent.timezone, config.agent.language, everything=everything))
+    return 0
+
+
+def describe_run(run: Run, outcomes: Sequence[ItemOutcome], timezone: str, language: str, *, everything: bool) -> str:
+    """A run's header, its per-job counts, and its items with what to do about each failure."""
+    labels = RESULT_LABELS["pl" if language == "pl" else "en"]
+    lines = [
+        f"Run {run.id}: {run.company}, {run.trigger} by {run.operator} on {run.host} (pid {run.pid})",
+        f"  started {_local(run.started, timezone)}, took {_duration(run)}: {labels.get(run.result, run.result)}",
+    ]
+    if run.error_summary:
+        lines.append(f"  {run.error_summary}")
+    for job in run.options.jobs:
+        t = run.totals.get(job)
+        if t is not None:
+            lines.append(f"  {job:<10} ok {t.ok:>6}  skipped {t.skipped:>6}  failed {t.failed:>6}")
+    shown = [o for o in outcomes if everything or o.outcome != "ok"]
+    if not shown:
+        lines.append("  No item failed." if language == "en" else "  Żadna pozycja nie zakończyła się błędem.")
+    for outcome in shown:
+        mark = {"ok": " ", "skipped": "-", "failed": "!"}[outcome.outcome]
+        kind = f" [{outcome.error_class}]" if outcome.error_class else ""
+        lines.append(f"  {mark} {outcome.job} {outcome.item}: {outcome.message or outcome.outcome}{kind}")
+        if outcome.outcome != "ok":
+            lines.append(f"      -> {outcome.hint or _default_hint(outcome)}")
+    return "\n".join(lines)
+
+
+def _default_hint(outcome: ItemOutcome) -> str:
+    """What to do when the job gave no hint of its own."""
+    if outcome.outcome == "skipped":
+        return "nothing to do: the item was left out on purpose"
+    if outcome.error_class in ("RetryLater", "MarketplaceUnavailable", "RateLimited"):
+        return "nothing to do: the next run retries it"
+    return "check the item's data in the ERP; the next run tries it again"
+
+
+def _local(moment: datetime, timezone: str) -> str:
+    from zoneinfo import ZoneInfo
+
+    return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _duration(run: Run) -> str:
+    took = run.duration
+    if took is None:
+        return "-"
+    seconds = int(took.total_seconds())
+    return f"{seconds // 60}:{seconds % 60:02d}" if seconds >= 60 else f"{took.total_seconds():.1f} s"
