@@ -1,0 +1,110 @@
+"""SIGTERM while ten companies sync against the simulator: the service exits within 10 s, leaves
+no lease held, no run recorded as running, and no partial document in any ERP."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import httpx2
+
+from agent.erp.sqlite import SqliteErp
+from agent.paths import Paths
+from agent.state.models import ScheduleState
+from agent.state.store import StateDB
+from agent.sync.lease import lease_status, lock_path
+from tests.runtime.world import make_world, simulator
+
+ROOT = Path(__file__).resolve().parents[2]
+SCHEDULE = 'enabled = true\nfrom_hour = 0\nto_hour = 24\nevery_minutes = 1\njobs = ["catalogue", "orders", "offers"]'
+
+
+def start_service(config_path: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "agent", "--config", str(config_path), "run"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+
+
+def partial_documents(database: Path) -> list[str]:
+    """Documents without lines, or whose lines do not add up to the document's total."""
+    conn = sqlite3.connect(database)
+    try:
+        bad = []
+        for doc_id, number, gross in conn.execute("SELECT id, full_number, gross_total FROM documents"):
+            lines = [
+                Decimal(g) for (g,) in conn.execute("SELECT gross FROM document_lines WHERE document_id = ?", (doc_id,))
+            ]
+            if not lines or sum(lines) != Decimal(gross):
+                bad.append(number)
+        return bad
+    finally:
+        conn.close()
+
+
+async def test_sigterm_while_ten_companies_sync(tmp_path: Path) -> None:
+    with simulator() as sim:
+        world = await make_world(tmp_path, sim, 10, products=120, schedule=SCHEDULE)
+        config = world.config
+        async with httpx2.AsyncClient(base_url=sim.root_url) as http:
+            (await http.post("/_sim/orders", params={"count": 200})).raise_for_status()
+        # The schedules last fired two minutes ago: the service catches up at once, as one run each.
+        async with StateDB.for_config(config) as state:
+            past = datetime.now(UTC) - timedelta(minutes=2)
+            for name in world.names:
+                await state.set_schedule_state(ScheduleState(name, last_fire=past))
+        proc = start_service(world.config_path)
+        started: set[str] = set()
+        progressed: set[str] = set()
+        lines: list[str] = []
+        ready = threading.Event()
+
+        def read() -> None:
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                lines.append(line)
+                parts = line.split()
+                if len(parts) > 4 and parts[2] == "run" and parts[4] == "started":
+                    started.add(parts[1].rstrip(":"))
+                if " offers " in line and "/" in line:
+                    progressed.add(parts[1].rstrip(":"))
+                if len(started) == 10 and progressed:
+                    ready.set()
+
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+        try:
+            assert await asyncio.to_thread(ready.wait, 90), "".join(lines[-30:])
+            proc.send_signal(signal.SIGTERM)
+            code = await asyncio.to_thread(proc.wait, 10)  # exits within 10 s, or this raises
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        reader.join(timeout=5)
+        assert code == 0, "".join(lines[-30:])
+        assert any("service stopped" in line for line in lines)
+
+        locks = Paths.from_config(config).locks_dir
+        async with StateDB.for_config(config) as state:
+            assert await state.running_runs() == []
+            assert await state.scheduler_holder() is None
+            runs = await state.list_runs(limit=100)
+        assert {run.company for run in runs} == set(world.names)
+        assert "interrupted" in {run.result for run in runs}, [(r.company, r.result) for r in runs]
+        for name in world.names:
+            company = config.company(name)
+            async with await SqliteErp.open(company.database) as erp:
+                status = await lease_status(erp, lock_path(locks, name))
+            assert status.state == "free", (name, status.describe())
+            assert partial_documents(company.database) == [], name
