@@ -130,7 +130,7 @@ def _moved(row: Row, event: Event) -> Row | None:
 
 # --- cells -----------------------------------------------------------------------------------
 
-_BAR_WIDTH = 12
+_BAR_WIDTH = 10
 _CONNECTION_STYLE = {"connected": "green", "connection_error": "bold red", "unknown": "yellow"}
 _RESULT_STYLE = {"success": "green", "partial": "yellow", "failed": "bold red", "interrupted": "magenta"}
 
@@ -185,21 +185,24 @@ def last_cell(row: Row, texts: Texts, tz: ZoneInfo) -> Text:
         return Text(texts("last.none"), style="dim")
     if last.result == "running":
         return Text(texts("last.running"))
-    result = texts("last." + last.result)
     totals = last.totals
-    text = texts("last.counts", result=result, ok=totals.ok, skipped=totals.skipped, failed=totals.failed)
+    # Only the counts that say something: a clean run reads "Sukces: 273 ok".
+    parts = [texts("cell.result", result=texts("last." + last.result), ok=totals.ok)]
+    if totals.skipped:
+        parts.append(texts("cell.skipped", count=totals.skipped))
+    if totals.failed:
+        parts.append(texts("cell.failed", count=totals.failed))
+    text = ", ".join(parts)
     if last.finished is not None:
-        text += " " + short_time(last.finished, tz)
+        text += " · " + short_time(last.finished, tz)
     return Text(text, style=_RESULT_STYLE.get(last.result, ""))
 
 
 def row_cells(row: Row, texts: Texts, tz: ZoneInfo) -> tuple[str | Text, ...]:
     """The table cells of one row: company, connection, schedule, in progress, last result, next run."""
     connection = Text(texts("conn." + row.connection), style=_CONNECTION_STYLE.get(row.connection, ""))
-    if row.schedule_enabled:
-        schedule = texts("schedule.on", description=row.schedule_description)
-    else:
-        schedule = texts("schedule.off")
+    # The description says when ("całą dobę co 1 min"); an enabled schedule needs no other word.
+    schedule = row.schedule_description if row.schedule_enabled else texts("schedule.off")
     next_run = short_time(row.next_run, tz) if row.next_run is not None else texts("next.none")
     return (row.name, connection, schedule, current_cell(row, texts), last_cell(row, texts, tz), next_run)
 

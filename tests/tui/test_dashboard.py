@@ -32,10 +32,10 @@ async def test_a_row_per_company_with_connection_schedule_last_result_and_next_r
         table = app.query_one(CompanyTable)
         assert table.row_count == 3
         assert cell(app, "Ogrodnik", "connection") == "Połączono"
-        assert cell(app, "Ogrodnik", "schedule") == "włączony: 06:00-22:00 co 30 min"
+        assert cell(app, "Ogrodnik", "schedule") == "06:00-22:00 co 30 min"
         assert cell(app, "Sklep Rowerowy", "schedule") == "wyłączony"
-        assert cell(app, "Ogrodnik", "last").startswith("Sukces (312 ok, 0 pominięto, 0 błędów)")
-        assert cell(app, "Hurtownia Budmax", "last").startswith("Częściowo (290 ok, 4 pominięto, 2 błędów)")
+        assert cell(app, "Ogrodnik", "last") == "Sukces: 312 ok · 02.03 09:35"
+        assert cell(app, "Hurtownia Budmax", "last") == "Częściowo: 290 ok, 4 pominięto, 2 błędów · 02.03 09:00"
         # 09:30 UTC in March is 10:30 in Warsaw.
         assert cell(app, "Ogrodnik", "next") == "02.03 10:30"
         assert "Harmonogram obsługuje ten program" in service_line(app)
@@ -46,15 +46,15 @@ async def test_progress_and_the_end_of_a_run_update_the_row(app: MarketsyncApp, 
         await pilot.pause()
         fake.start_run("Ogrodnik", ("orders", "offers"))
         await pilot.pause()
-        assert cell(app, "Ogrodnik", "current") == "zamówienia ░░░░░░░░░░░░"
+        assert cell(app, "Ogrodnik", "current") == "zamówienia ░░░░░░░░░░"
         fake.progress("Ogrodnik", "offers", 50, 200, eta=75)
         await pilot.pause()
-        assert cell(app, "Ogrodnik", "current") == "oferta ███░░░░░░░░░  25% 50/200 pozostało 1:15"
+        assert cell(app, "Ogrodnik", "current") == "oferta ██░░░░░░░░  25% 50/200 pozostało 1:15"
         assert app.dashboard is not None and app.dashboard.running == ("Ogrodnik",)
         fake.finish_run("Ogrodnik", "partial", Totals(ok=198, skipped=0, failed=2))
         await pilot.pause()
         assert cell(app, "Ogrodnik", "current") == "-"
-        assert cell(app, "Ogrodnik", "last") == "Częściowo (198 ok, 0 pominięto, 2 błędów) 02.03 10:02"
+        assert cell(app, "Ogrodnik", "last") == "Częściowo: 198 ok, 2 błędów · 02.03 10:02"
         assert not app.dashboard.running
 
 
@@ -152,7 +152,7 @@ async def test_watching_a_service_reads_the_picture_again_and_keeps_the_cursor()
             if cell(app, "Sklep Rowerowy", "last").startswith("Błąd"):
                 break
             await pilot.pause(0.05)
-        assert cell(app, "Sklep Rowerowy", "last") == "Błąd (0 ok, 0 pominięto, 3 błędów) 02.03 10:05"
+        assert cell(app, "Sklep Rowerowy", "last") == "Błąd: 0 ok, 3 błędów · 02.03 10:05"
         assert app.query_one(CompanyTable).selected_company == "Sklep Rowerowy"
 
 

@@ -58,7 +58,7 @@ async def test_a_manual_sync_started_and_finished_updates_the_dashboard(app: Mar
         fake.finish_run("Ogrodnik", "success", Totals(ok=300))
         await pilot.pause()
         assert str(table.get_cell("Ogrodnik", "current")) == "-"
-        assert str(table.get_cell("Ogrodnik", "last")).startswith("Sukces (300 ok")
+        assert str(table.get_cell("Ogrodnik", "last")).startswith("Sukces: 300 ok ·")
 
 
 async def test_the_window_opens_on_the_selected_company_and_says_when_no_schedule(app: MarketsyncApp,

@@ -62,7 +62,7 @@ async def test_a_manual_sync_through_the_real_runtime(tmp_path: Path, simulator:
             await until(pilot, finished)
             last = app.dashboard.rows["Ogrodnik"].last_run
             assert last is not None and last.result == "success"
-            assert str(table.get_cell("Ogrodnik", "last")).startswith(f"Success ({last.totals.ok} ok")
+            assert str(table.get_cell("Ogrodnik", "last")).startswith(f"Success: {last.totals.ok} ok")
             assert str(table.get_cell("Ogrodnik", "current")) == "-"
     finally:
         await runtime.stop()
@@ -130,7 +130,8 @@ async def test_a_live_lease_asks_and_run_after_it_runs_once_it_is_released(tmp_p
             assert before is not None
             await pilot.press("s")
             await pilot.click("#sync-start")
-            await until(pilot, lambda: isinstance(app.screen, LeaseScreen))
+            # Wait for the buttons too: a dialog's nested containers mount their children a step later.
+            await until(pilot, lambda: isinstance(app.screen, LeaseScreen) and bool(app.screen.query("#lease-after")))
             facts = str(app.screen.query_one("#lease-facts", Label).render())
             assert "trwa synchronizacja (automat), operator KASIA" in facts
             assert f"stanowisko {socket.gethostname()}, proces {os.getpid()}" in facts

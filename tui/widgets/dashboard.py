@@ -44,10 +44,11 @@ class CompanyTable(DataTable[object]):
             self.add_row(*row_cells(row, self._texts, self._tz), key=row.name)
             return
         for column, cell in zip(COLUMNS, row_cells(row, self._texts, self._tz), strict=True):
-            # Re-measuring a column walks every row: do it only when this cell needs more room.
+            # Re-measuring a column walks every row: do it when this cell needs more room, or when
+            # the row is at rest (a run just ended: rare), so a column a progress bar widened narrows.
             width = cell.cell_len if isinstance(cell, Text) else cell_len(cell)
             grow = width > self.columns[ColumnKey(column)].content_width
-            self.update_cell(row.name, column, cell, update_width=grow)
+            self.update_cell(row.name, column, cell, update_width=grow or not row.running)
 
     @property
     def selected_company(self) -> str | None:
