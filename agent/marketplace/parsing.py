@@ -55,7 +55,9 @@ def load_json(text: str, what: str) -> Any:
     """The JSON value of `text`, numbers with a fraction as Decimal; MalformedAnswer otherwise."""
     try:
         return json.loads(text, parse_float=Decimal)
-    except ValueError as exc:
+    # A number past Decimal's exponent range raises InvalidOperation (an ArithmeticError), and
+    # nesting deeper than the interpreter's stack raises RecursionError: both are broken answers.
+    except (ValueError, ArithmeticError, RecursionError) as exc:
         raise MalformedAnswer(
             f"{what}: the answer is not JSON ({exc.__class__.__name__})", payload=text[:PAYLOAD_KEEP]
         ) from None
@@ -202,7 +204,7 @@ def oauth_error(text: str) -> str | None:
     """The `error` of an OAuth error body, or None when the body is not one."""
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     if isinstance(data, dict) and isinstance(data.get("error"), str):
         return cast(str, data["error"])

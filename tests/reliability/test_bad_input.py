@@ -1,0 +1,127 @@
+"""Bad input: broken or odd marketplace answers through the client's parsers; a malformed order
+among good ones; broken config files and damaged databases.
+
+Every answer either parses or raises MalformedAnswer (which the caller turns into a skipped item
+or a failed job with the raw text kept): no other exception may escape a parser.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import Counter
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from agent.errors import MalformedAnswer
+from agent.marketplace import parsing
+from tests.reliability.answers import BUILDERS, mutate, real_answers
+from tests.reliability.conftest import LONG
+from tests.sync.conftest import SyncWorld
+
+
+def _verdict(text: str, name: str) -> str:
+    """ "ok", "malformed", or the class of an exception that escaped (a defect)."""
+    try:
+        parsing.parse(text, name, BUILDERS[name])
+    except MalformedAnswer:
+        return "malformed"
+    except Exception as exc:  # the very thing this test hunts
+        return f"escaped {exc.__class__.__name__}: {str(exc)[:120]}"
+    return "ok"
+
+
+def _oauth_error_escapes(text: str) -> str | None:
+    """The error bodies of the token endpoint are read by `oauth_error`, which must never raise."""
+    try:
+        parsing.oauth_error(text)
+    except Exception as exc:  # the very thing this test hunts
+        return f"oauth_error escaped {exc.__class__.__name__}"
+    return None
+
+
+async def test_mutated_real_answers_parse_or_raise_malformed_answer(sync_world: SyncWorld) -> None:
+    answers = await real_answers(sync_world)
+    sound = {name: _verdict(text, name) for name, text in answers.items()}
+    assert set(sound.values()) == {"ok"}, (sound, answers)  # the seeds are sound
+    rng = random.Random(5)
+    wanted = 100_000 if LONG else 10_000
+    verdicts: Counter[str] = Counter()
+    escaped: list[str] = []
+    started = time.monotonic()
+    names = sorted(answers)
+    for number in range(wanted):
+        name = names[number % len(names)]
+        text = mutate(answers[name], rng)
+        verdict = _verdict(text, name)
+        verdicts[verdict.split(":")[0]] += 1
+        if verdict.startswith("escaped"):
+            escaped.append(f"{name}: {verdict} <- {text[:200]!r}")
+        if oauth := _oauth_error_escapes(text):
+            escaped.append(f"{oauth} <- {text[:200]!r}")
+    print(f"mutated answers: {wanted} in {time.monotonic() - started:.1f} s, {dict(verdicts)}")
+    assert escaped == []
+    assert verdicts["ok"] > 0 and verdicts["malformed"] > 0  # both kinds were really tried
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.decimals(allow_nan=False) | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=5),
+    max_leaves=30,
+)
+
+
+def _shaped(name: str) -> st.SearchStrategy[Any]:
+    """Objects with the keys the builders look for, holding any JSON value: valid-looking answers."""
+    keys = [
+        "id",
+        "name",
+        "categories",
+        "fields",
+        "numberOfPages",
+        "totalElements",
+        "offers",
+        "sales",
+        "items",
+        "buyer",
+        "status",
+        "paymentStatus",
+        "price",
+        "offerId",
+        "quantity",
+        "title",
+        "creationDate",
+        "totalCost",
+        "email",
+        "accessToken",
+        "refreshToken",
+        "expiresIn",
+        "refreshExpiresIn",
+        "deviceCode",
+        "code",
+        "url",
+        "verificationUriComplete",
+        "label",
+        "type",
+        "required",
+        "shipping",
+        "cost",
+        "stockQuantity",
+        "externalId",
+    ]
+    obj = st.dictionaries(st.sampled_from(keys), _JSON | st.just([]) | st.just({}), max_size=10)
+    return obj | st.lists(obj, max_size=3) | _JSON
+
+
+@settings(max_examples=2000 if LONG else 100, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_generated_answers_parse_or_raise_malformed_answer(data: st.DataObject) -> None:
+    import json
+
+    for name in BUILDERS:
+        value = data.draw(_shaped(name), label=name)
+        text = json.dumps(value, default=str)
+        verdict = _verdict(text, name)
+        assert not verdict.startswith("escaped"), f"{name}: {verdict} <- {text[:300]}"
