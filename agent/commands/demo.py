@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 HELP = "a self-contained demo: simulator, three companies, the TUI"
 # The demo's logs go to the demo home's own log folder, set up once its config exists.
 LOGS_TO_FILE = False
+SIMULATOR_RPM = 3000
 
 
 def _positive(text: str) -> int:
@@ -44,7 +45,9 @@ def run(args: argparse.Namespace) -> int:
     from agent.simulator import SimulatorSettings, run_simulator_in_thread
 
     home = Path(args.home).expanduser().resolve() if args.home else default_demo_home()
-    settings = SimulatorSettings(port=0, auto_consent=True, poll_interval=1,
+    # The marketplace's per-account limit is set so a first export of 300 offers takes some seconds
+    # (the dashboard's progress shows) and the agent, allowing itself a little less, never meets a 429.
+    settings = SimulatorSettings(port=0, auto_consent=True, poll_interval=1, requests_per_minute=SIMULATOR_RPM,
                                  orders_per_minute=max(0.0, args.orders_per_minute))
     print(f"marketsync demo in {home}", flush=True)
     with run_simulator_in_thread(settings) as simulator:

@@ -51,7 +51,7 @@ def config_text(base_url: str) -> str:
         "",
         "[marketplace]",
         f'base_url = "{base_url}"',
-        "requests_per_minute = 6000",
+        "requests_per_minute = 2400",
     ]
     for name, database, every in COMPANIES:
         lines += [
