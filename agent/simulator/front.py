@@ -65,7 +65,7 @@ class _Upstream(asyncio.Protocol):
         self.state = _HEAD
         self.remaining = 0
         self.fault: str | None = None
-        self.held_body = b""
+        self.held_body = bytearray()
         self.fault_head = b""
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -113,7 +113,7 @@ class _Upstream(asyncio.Protocol):
             elif self.state in (_BODY, _CHUNK_DATA, _HOLD):
                 n = min(self.remaining, len(buffer))
                 if self.state == _HOLD:
-                    self.held_body += bytes(buffer[:n])  # the body of a faulted answer, kept whole
+                    self.held_body += buffer[:n]  # the body of a faulted answer, kept whole
                 else:
                     self.client.write(bytes(buffer[:n]))
                 del buffer[:n]
@@ -170,7 +170,7 @@ class _Upstream(asyncio.Protocol):
             self.state = _UNTIL_CLOSE
 
     def _act(self) -> None:
-        kind, head, body = self.fault or "", self.fault_head, self.held_body
+        kind, head, body = self.fault or "", self.fault_head, bytes(self.held_body)
         self.state = _DEAD
         self.buffer.clear()
         client = self.client.transport

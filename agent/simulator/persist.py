@@ -19,10 +19,10 @@ import json
 import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from decimal import Decimal
-from functools import partial
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, Final
 
@@ -47,6 +47,8 @@ from agent.simulator.state import AccountData, Platform, TokenStats
 from agent.simulator.wire import dumps
 
 SAVE_DELAY: Final = 0.5
+_UNSEEN: Final = object()
+"""The fingerprint of a record never written (a fingerprint itself may well be None)."""
 _SCHEMA: Final = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS records (
@@ -58,7 +60,7 @@ CREATE TABLE IF NOT EXISTS files (
 );
 """
 Key = tuple[str, str]
-Snapshot = tuple[list[tuple[Key, tuple[object, ...], str]], set[Key], dict[str, str], list["StoredFile"]]
+Snapshot = tuple[list[tuple[Key, object, str]], set[Key], dict[str, str], list["StoredFile"]]
 """(changed rows with their fingerprints, every key present, meta, new files)"""
 
 
@@ -84,29 +86,27 @@ def _sale_row(sale: Sale) -> object:
     return body
 
 
-def _records(platform: Platform) -> Iterator[tuple[str, str, tuple[object, ...], Callable[[], object]]]:
-    """Every record as (kind, key, fingerprint, row maker). The fingerprint is the cheap part of a
-    record that changes whenever anything in it does, so unchanged records are not serialised again."""
-    for number, data in platform.accounts.items():
-        yield ("account", str(number), (sum(data.effects.values()), data.token_stats.refreshes,
-                                        data.token_stats.invalid_grants),
-               partial(_account_row, data))
-    for code, device in platform.device_codes.items():
-        yield "device", code, (device.state, device.last_poll, device.account_id), partial(asdict, device)
-    for key, integration in platform.integrations.items():
-        yield "integration", key, (integration.revoked, integration.last_access), partial(asdict, integration)
-    for key, access in platform.access_tokens.items():
-        yield "access", key, (access.expires_at,), partial(asdict, access)
-    for key, refresh in platform.refresh_tokens.items():
-        yield "refresh", key, (refresh.used_at,), partial(asdict, refresh)
-    for offer_id, offer in platform.offers.items():
-        # PUT replaces the content dict, so its identity (with the modification time) stands for it.
-        yield ("offer", str(offer_id), (offer.status, offer.price, offer.stock, offer.sold, offer.modified,
-                                        id(offer.content)), partial(_offer_row, offer))
-    for sale_id, sale in platform.sales.items():
-        yield "sale", str(sale_id), (sale.status, sale.payment_status), partial(_sale_row, sale)
-    for sale_id, plan in platform.buyer_plans.items():
-        yield "plan", str(sale_id), (plan.fate, plan.wait), partial(asdict, plan)
+def _account_print(data: AccountData) -> object:
+    return sum(data.effects.values()), data.token_stats.refreshes, data.token_stats.invalid_grants
+
+
+Table = tuple[str, Mapping[Any, Any], Callable[[Any], object], Callable[[Any], object]]
+
+
+def _tables(platform: Platform) -> list[Table]:
+    """Every table as (kind, records by key, fingerprint, row maker). A fingerprint is the cheap part of
+    a record that changes whenever anything in it does, so unchanged records are not serialised again."""
+    return [
+        ("account", platform.accounts, _account_print, _account_row),
+        ("device", platform.device_codes, attrgetter("state", "last_poll", "account_id"), asdict),
+        ("integration", platform.integrations, attrgetter("revoked", "last_access"), asdict),
+        ("access", platform.access_tokens, attrgetter("expires_at"), asdict),
+        ("refresh", platform.refresh_tokens, attrgetter("used_at"), asdict),
+        # PUT replaces an offer's content dict: kept in the fingerprint, it compares by identity first.
+        ("offer", platform.offers, attrgetter("status", "price", "stock", "sold", "modified", "content"), _offer_row),
+        ("sale", platform.sales, attrgetter("status", "payment_status"), _sale_row),
+        ("plan", platform.buyer_plans, attrgetter("fate", "wait"), asdict),
+    ]
 
 
 def _meta(platform: Platform) -> dict[str, str]:
@@ -131,7 +131,7 @@ class Store:
             raise StorageError(f"simulator state {path}: {exc}") from exc
         self._lock = threading.Lock()
         self._saved: dict[Key, str] = {}
-        self._prints: dict[Key, tuple[object, ...]] = {}
+        self._prints: dict[Key, object] = {}
         """Fingerprints of the records as last written (none after a load: the first save compares bodies)."""
         self._saved_files: set[str] = set()
 
@@ -193,7 +193,8 @@ class Store:
         platform.clock.advance(max(0.0, float(meta["clock_offset"]) - platform.clock.offset))
         version, internal, gauss = json.loads(meta["rng"])
         platform.rng.setstate((version, tuple(internal), gauss))
-        self._prints = {(kind, key): fingerprint for kind, key, fingerprint, _ in _records(platform)}
+        self._prints = {(kind, str(key)): fingerprint(record) for kind, table, fingerprint, _ in _tables(platform)
+                        for key, record in table.items()}
         return True
 
     # --- saving -------------------------------------------------------------------------------
@@ -203,10 +204,13 @@ class Store:
         changed = []
         present = set()
         prints = self._prints
-        for kind, key, fingerprint, row in _records(platform):
-            present.add((kind, key))
-            if prints.get((kind, key)) != fingerprint:
-                changed.append(((kind, key), fingerprint, dumps(row()).decode()))
+        for kind, table, fingerprint, row in _tables(platform):
+            for number, record in table.items():
+                key = (kind, str(number))
+                present.add(key)
+                printed = fingerprint(record)
+                if prints.get(key, _UNSEEN) != printed:
+                    changed.append((key, printed, dumps(row(record)).decode()))
         new_files = [f for path, f in platform.files.items() if path not in self._saved_files]
         return changed, present, _meta(platform), new_files
 
