@@ -23,7 +23,6 @@ import signal
 import socket
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from loguru import logger
@@ -35,11 +34,12 @@ from agent.paths import Paths
 from agent.runtime.api import JobView, LeaseView, RuntimeSnapshot, ServiceView
 from agent.runtime.bus import EventBus
 from agent.runtime.connections import ConnectionMirror
-from agent.runtime.events import ScheduleChanged, SchedulerRole, ServiceState, ServiceStatus
+from agent.runtime.events import SchedulerRole, ServiceState, ServiceStatus
 from agent.runtime.executor import CompanyExecutor
 from agent.runtime.fires import FireHandler
 from agent.runtime.manual import prepare_manual_run
 from agent.runtime.queue import Executor, RunQueue
+from agent.runtime.reload import FileWatch, changed_schedules, refusal, schedule_events
 from agent.runtime.scheduler import Fire, Scheduler, Sleep
 from agent.runtime.snapshot import build_snapshot, lease_view
 from agent.runtime.watch import RunWatcher
@@ -123,7 +123,7 @@ class Runtime:
         self._started = False
         self._stopped = False
         self._stop_requested = asyncio.Event()
-        self._config_mtime = _mtime(config.path)
+        self._config_file = FileWatch(config.path)
         self.config_error: str | None = None
         """Why the last change to the config file was refused (None: the file in use is the file on disk)."""
 
@@ -201,27 +201,16 @@ class Runtime:
         try:
             fresh = load_config(self._config.path)
         except ConfigError as exc:
-            self.config_error = "; ".join(exc.problems) or str(exc)
+            self.config_error = refusal(exc)
             logger.error(f"the changed config file was refused; the old one stays in use: {self.config_error}")
             raise
         self.config_error = None
-        old = {company.name: company.schedule for company in self._config.companies}
+        changed = changed_schedules(self._config, fresh)
         self._config = fresh
-        changed = [c for c in fresh.companies if old.get(c.name) != c.schedule]
         if self._scheduler is not None:
             self._scheduler.replace(fresh.companies, fresh.agent.timezone)
-        from agent.core.schedule import describe_schedule
-
-        now = self._clock()
-        for company in changed:
-            self._bus.publish(
-                ScheduleChanged(
-                    company.name,
-                    company.schedule.enabled,
-                    describe_schedule(company.schedule, fresh.agent.language),
-                    now,
-                )
-            )
+        for event in schedule_events(changed, fresh.agent.language, self._clock()):
+            self._bus.publish(event)
         await self._connections.refresh(c.name for c in fresh.companies)
         logger.info(f"config reloaded: {len(changed)} schedule(s) changed")
 
@@ -399,10 +388,8 @@ class Runtime:
     async def _reload_loop(self) -> None:
         while True:
             await asyncio.sleep(self._reload_interval)
-            mtime = _mtime(self._config.path)
-            if mtime == self._config_mtime:
+            if not self._config_file.changed():
                 continue
-            self._config_mtime = mtime
             with contextlib.suppress(ConfigError):
                 await self.reload_config()
 
@@ -430,10 +417,3 @@ def _describe_holder(holder: SchedulerHolder | None) -> str:
     if holder is None:
         return "by nobody"
     return f"on host {holder.host} (pid {holder.pid}, {holder.role}) since {holder.started:%Y-%m-%d %H:%M:%S} UTC"
-
-
-def _mtime(path: Path) -> float | None:
-    try:
-        return path.stat().st_mtime_ns / 1e9
-    except OSError:
-        return None
