@@ -133,6 +133,15 @@ class OffersStore:
             [(quantity, now, company, product_id) for product_id, quantity in quantities.items()],
         )
 
+    async def forget_sent_quantities(self, company: str, product_ids: Iterable[int]) -> int:
+        """Forget the quantity last sent for these products (the marketplace moved their stock
+        itself: an order or a cancellation), so the next stock job sends theirs again."""
+        now = time_to_text(self._clock())
+        return await self._execute_many(
+            "UPDATE offer_links SET quantity = NULL, updated = ? WHERE company = ? AND product_id = ?",
+            [(now, company, product_id) for product_id in set(product_ids)],
+        )
+
     async def mark_ended(self, company: str, product_ids: Iterable[int]) -> int:
         """Mark these products' offers ended on the marketplace; returns rows changed."""
         now = time_to_text(self._clock())

@@ -93,6 +93,14 @@ async def orders_job(ctx: RunContext) -> None:
                 await ctx.record(_quarantined(key, exc, order))
                 continue
             crash_point("orders.after_commit")
+            if created:
+                # The marketplace took this order's quantities off its stock itself, and the RO's
+                # reservation need not move the ERP's available stock by as much (a warehouse is
+                # never counted below 0): what was last sent no longer says what the marketplace shows.
+                await ctx.state.forget_sent_quantities(
+                    ctx.company_name,
+                    [offer_to_product[i.offer_id] for i in order.items if i.offer_id in offer_to_product],
+                )
             imported += created
             to_confirm.append(order.id)
             await ctx.ok("orders", key, "imported" if created else "already imported; confirmed")
@@ -131,6 +139,11 @@ async def _cancellations(ctx: RunContext) -> None:
         return
     cancelled = [s.order_id for s in await ctx.market.sale_statuses(numeric) if s.status == "cancelled"]
     for order_id in cancelled:
+        # The marketplace put the order's quantities back on its stock itself (see the import).
+        order = await ctx.market.sale(order_id)
+        if order is not None:
+            links = await ctx.state.links_by_offer_ids(ctx.company_name, {i.offer_id for i in order.items})
+            await ctx.state.forget_sent_quantities(ctx.company_name, [link.product_id for link in links.values()])
         outcome = await ctx.erp.cancel_document(MARKETPLACE, str(order_id), fence=ctx.fence)
         crash_point("orders.after_cancel")
         await ctx.ok("orders", f"order:{order_id}", f"cancelled on the marketplace; RO {outcome.replace('_', ' ')}")
