@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SHELL  := /bin/bash
 
-.PHONY: install dev demo test lint typecheck pytest bench clean
+.PHONY: install dev demo test lint typecheck pytest bench reliability clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ test: lint typecheck pytest
 
 bench: dev
 	$(BIN)/python bench/run.py
+
+# The reliability suite's long part (300 kills, 1,000 lease races, 100,000 mutated answers, ...);
+# its quick part runs in `make test`. Figures: docs/reliability.md.
+reliability: dev
+	$(BIN)/pytest -q -s tests/reliability -m long
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -7,18 +7,19 @@ or a failed job with the raw text kept): no other exception may escape a parser.
 
 from __future__ import annotations
 
+import json
 import random
 import time
 from collections import Counter
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from agent.errors import MalformedAnswer
 from agent.marketplace import parsing
 from tests.reliability.answers import BUILDERS, mutate, real_answers
-from tests.reliability.conftest import LONG
 from tests.sync.conftest import SyncWorld
 
 
@@ -43,11 +44,20 @@ def _oauth_error_escapes(text: str) -> str | None:
 
 
 async def test_mutated_real_answers_parse_or_raise_malformed_answer(sync_world: SyncWorld) -> None:
+    await _mutations(sync_world, 10_000, seed=5)
+
+
+@pytest.mark.long
+@pytest.mark.timeout(1800)
+async def test_100_000_mutated_real_answers(sync_world: SyncWorld) -> None:
+    await _mutations(sync_world, 100_000, seed=100)
+
+
+async def _mutations(sync_world: SyncWorld, wanted: int, *, seed: int) -> None:
     answers = await real_answers(sync_world)
     sound = {name: _verdict(text, name) for name, text in answers.items()}
     assert set(sound.values()) == {"ok"}, (sound, answers)  # the seeds are sound
-    rng = random.Random(5)
-    wanted = 100_000 if LONG else 10_000
+    rng = random.Random(seed)
     verdicts: Counter[str] = Counter()
     escaped: list[str] = []
     started = time.monotonic()
@@ -115,11 +125,21 @@ def _shaped(name: str) -> st.SearchStrategy[Any]:
     return obj | st.lists(obj, max_size=3) | _JSON
 
 
-@settings(max_examples=2000 if LONG else 100, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
 def test_generated_answers_parse_or_raise_malformed_answer(data: st.DataObject) -> None:
-    import json
+    _generated(data)
 
+
+@pytest.mark.long
+@pytest.mark.timeout(1800)
+@settings(max_examples=3000, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_3000_generated_answers_per_parser(data: st.DataObject) -> None:
+    _generated(data)
+
+
+def _generated(data: st.DataObject) -> None:
     for name in BUILDERS:
         value = data.draw(_shaped(name), label=name)
         text = json.dumps(value, default=str)

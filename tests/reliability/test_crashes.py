@@ -13,7 +13,6 @@ import time
 import pytest
 
 from tests.reliability.checks import broken_promises
-from tests.reliability.conftest import LONG
 from tests.reliability.processes import Shop, sync_process
 from tests.sync.conftest import SyncWorld
 
@@ -77,9 +76,18 @@ async def test_a_kill_at_every_named_point_then_a_rerun_loses_and_doubles_nothin
 
 
 async def test_random_kills_during_mixed_runs_lose_and_double_nothing(world: SyncWorld) -> None:
-    rng = random.Random(1212)
+    await _random_kills(world, 8, seed=1212)
+
+
+@pytest.mark.long
+@pytest.mark.timeout(3600)
+async def test_300_random_kills_during_mixed_runs_lose_and_double_nothing(world: SyncWorld) -> None:
+    await _random_kills(world, 300, seed=300)
+
+
+async def _random_kills(world: SyncWorld, wanted: int, *, seed: int) -> None:
+    rng = random.Random(seed)
     shop = Shop(world, rng)
-    wanted = 300 if LONG else 8
     kills = runs = 0
     started = time.monotonic()
     await _recover(world)  # the first offers run takes longest; kill the ordinary ones
