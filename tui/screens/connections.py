@@ -15,7 +15,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Label, Static
 from textual.worker import Worker
 
@@ -67,12 +67,12 @@ class DeviceFlowScreen(ModalScreen[bool]):
         self.dismiss(False)
 
 
-class ConnectionsScreen(ModalScreen[None]):
-    """Modal; a row per company, the buttons act on the highlighted one."""
+class ConnectionsScreen(Screen[None]):
+    """A full screen (nothing to composite underneath); a row per company, the buttons act on the highlighted one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", show=False)]
     DEFAULT_CSS = """
-    ConnectionsScreen #conn-dialog { width: 120; }
+    ConnectionsScreen #conn-dialog { width: 100%; height: 100%; max-width: 100%; }
     ConnectionsScreen #conn-table { height: auto; max-height: 16; }
     ConnectionsScreen #conn-status { height: auto; margin-top: 1; }
     """

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import DescendantFocus
-from textual.screen import ModalScreen
+from textual.screen import Screen
 from textual.widgets import Button, DataTable, Label, Select, Static
 
 from agent.errors import MarketsyncError
@@ -66,8 +66,8 @@ def reconciliation_text(report: Reconciliation | None, texts: Texts, company: st
     return "\n".join(lines)
 
 
-class HistoryScreen(ModalScreen[None]):
-    """Modal; runs on top, the highlighted run's outcomes below, details and reports at the bottom."""
+class HistoryScreen(Screen[None]):
+    """A full screen; runs on top, the highlighted run's outcomes below, details and reports at the bottom."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", show=False),
@@ -75,7 +75,7 @@ class HistoryScreen(ModalScreen[None]):
         Binding("f", "toggle_failed", show=False),
     ]
     DEFAULT_CSS = """
-    HistoryScreen #history-dialog { width: 140; height: 90%; }
+    HistoryScreen #history-dialog { width: 100%; height: 100%; max-width: 100%; }
     HistoryScreen #history-runs { height: 1fr; min-height: 6; }
     HistoryScreen #history-outcomes { height: 1fr; min-height: 5; }
     HistoryScreen #history-detail { height: auto; max-height: 10; overflow-y: auto; border-top: solid $primary; }

@@ -10,7 +10,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
+from textual.screen import Screen
 from textual.widgets import Button, Input, Label, RichLog, Select
 
 from agent.errors import MarketsyncError
@@ -18,12 +18,12 @@ from agent.runtime.manage import LOG_KINDS, LogHit, LogKind, Manage
 from tui.i18n import Texts
 
 
-class LogsScreen(ModalScreen[None]):
-    """Modal; a search row on top, the matching lines below (newest first)."""
+class LogsScreen(Screen[None]):
+    """A full screen; a search row on top, the matching lines below (newest first)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", show=False)]
     DEFAULT_CSS = """
-    LogsScreen #logs-dialog { width: 95%; height: 90%; }
+    LogsScreen #logs-dialog { width: 100%; height: 100%; max-width: 100%; }
     LogsScreen #logs-search { height: auto; }
     LogsScreen #logs-search Select { width: 28; }
     LogsScreen #logs-search Input { width: 1fr; }

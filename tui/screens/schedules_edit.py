@@ -14,7 +14,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
+from textual.screen import Screen
 from textual.widgets import Button, DataTable, Input, Label
 
 from agent.config import CompanyConfig
@@ -29,15 +29,15 @@ NUMBER_FIELDS: tuple[tuple[str, str], ...] = (("from_hour", "from"), ("to_hour",
 """ScheduleEdit field -> the id stem of its input."""
 
 
-class SchedulesEditScreen(ModalScreen[None]):
-    """Modal; the table picks the company, the form below edits its schedule."""
+class SchedulesEditScreen(Screen[None]):
+    """A full screen; the table picks the company, the form below edits its schedule."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", show=False),
         Binding("ctrl+s", "save", show=False),
     ]
     DEFAULT_CSS = """
-    SchedulesEditScreen #sched-dialog { width: 110; }
+    SchedulesEditScreen #sched-dialog { width: 100%; height: 100%; max-width: 100%; }
     SchedulesEditScreen #sched-table { height: auto; max-height: 12; }
     SchedulesEditScreen .sched-field { height: auto; }
     SchedulesEditScreen .sched-field Label { width: 24; padding: 1 1 0 0; }
@@ -57,6 +57,10 @@ class SchedulesEditScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         t = self._texts
+        # The form is built with the company's values: setting them after mounting restyles every field.
+        current = self._current()
+        edit = ScheduleEdit.of(current.schedule) if current is not None else ScheduleEdit()
+        cron = current.schedule.cron if current is not None else None
         with Vertical(id="sched-dialog", classes="dialog"):
             yield Label(t("schedules.title"), classes="dialog-title")
             table: DataTable[str] = DataTable(id="sched-table", cursor_type="row")
@@ -64,23 +68,23 @@ class SchedulesEditScreen(ModalScreen[None]):
             for key in ("enabled", "from", "to", "every", "jobs", "operator"):
                 table.add_column(t("schedules.col_" + key), key=key)
             yield table
-            yield Label("", id="sched-company", classes="dialog-title")
-            yield Tick(t("schedules.enabled"), id="sched-enabled")
-            for _field, stem in NUMBER_FIELDS:
+            yield Label(self._company, id="sched-company", classes="dialog-title")
+            yield Tick(t("schedules.enabled"), value=edit.enabled, id="sched-enabled")
+            for field, stem in NUMBER_FIELDS:
                 with Horizontal(classes="sched-field"):
                     yield Label(t("schedules.field_" + stem))
-                    yield Input(id=f"sched-{stem}", type="integer")
+                    yield Input(str(getattr(edit, field)), id=f"sched-{stem}", type="integer")
                     yield Label("", id=f"sched-{stem}-error", classes="sched-error")
             yield Label(t("schedules.field_jobs"))
             with Horizontal(id="sched-jobs"):
                 for job in JOB_ORDER:
-                    yield Tick(t("job." + job), id=f"sched-job-{job}")
+                    yield Tick(t("job." + job), value=job in edit.jobs, id=f"sched-job-{job}")
             yield Label("", id="sched-jobs-error", classes="sched-error")
             with Horizontal(classes="sched-field"):
                 yield Label(t("schedules.field_operator"))
-                yield Input(id="sched-operator")
+                yield Input(edit.operator, id="sched-operator")
                 yield Label("", id="sched-operator-error", classes="sched-error")
-            yield Label("", id="sched-note")
+            yield Label(t("schedules.cron_note", cron=cron) if cron else "", id="sched-note")
             yield Label("", id="sched-status")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(t("schedules.save"), variant="primary", id="sched-save")
@@ -88,7 +92,6 @@ class SchedulesEditScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self._fill_table()
-        self._fill_form()
         self.query_one(DataTable).focus()
 
     # --- table and form --------------------------------------------------------------------

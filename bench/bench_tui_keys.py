@@ -1,0 +1,239 @@
+"""Benchmark of the terminal UI's keys: with twenty companies syncing, is a key press answered within 100 ms?
+
+`python bench/bench_tui_keys.py [--quick]` prints one JSON object per measurement (see bench/run.py).
+The app runs headless (Textual's test driver, 160x50) over the in-memory runtime of the TUI tests,
+with twenty companies whose runs publish progress all the time (about 2,000 events a second), and a
+real manage layer over a real installation in a temporary folder: a config file, a state database
+holding 400 runs with item outcomes, and 20,000 log lines. A key is answered when its screen is up
+with its content (the schedules table filled, the runs listed, the log lines found, the accounts
+read) or, for the dashboard's cursor, when the cursor moved; Escape when the dashboard is back.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from textual import events  # noqa: E402
+from textual.pilot import Pilot  # noqa: E402
+from textual.widgets import DataTable  # noqa: E402
+
+from agent.config import load_config  # noqa: E402
+from agent.domain import JobName  # noqa: E402
+from agent.runtime.events import JobProgress, RunStarted  # noqa: E402
+from agent.runtime.manage import Manage  # noqa: E402
+from agent.state.models import ItemOutcome, RunOptions  # noqa: E402
+from agent.state.store import StateDB  # noqa: E402
+from bench.common import emit  # noqa: E402
+from tests.tui.fake_runtime import T0, FakeRuntime, company  # noqa: E402
+from tui.app import MarketsyncApp  # noqa: E402
+from tui.screens.connections import ConnectionsScreen  # noqa: E402
+from tui.screens.history import HistoryScreen  # noqa: E402
+from tui.screens.logs import LogsScreen  # noqa: E402
+from tui.screens.schedules_edit import SchedulesEditScreen  # noqa: E402
+from tui.screens.sync import SyncScreen  # noqa: E402
+from tui.widgets.dashboard import CompanyTable  # noqa: E402
+
+SIZE = (160, 50)
+COMPANIES = 20
+JOBS: tuple[JobName, ...] = ("orders", "offers", "stock", "prices")
+BAR_MS = 100.0
+
+
+def names() -> list[str]:
+    return [f"Firma {n:02d}" for n in range(COMPANIES)]
+
+
+def write_installation(folder: Path) -> Path:
+    lines = ["# bench installation", "[agent]", 'home = "home"', 'log_dir = "logs"', 'token_store = "file"', "",
+             "[marketplace]", 'base_url = "http://127.0.0.1:9/api"']
+    for n, name in enumerate(names()):
+        lines += ["", "[[company]]", f'name = "{name}"', f'database = "db{n}.sqlite"', "[company.schedule]",
+                  "enabled = true", "every_minutes = 15"]
+    path = folder / "config.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    logs = folder / "logs"
+    logs.mkdir()
+    for day in range(1, 5):
+        body = "".join(f"2026-11-0{day} 10:00:{i % 60:02d}.000 | INFO | Firma {i % COMPANIES:02d} | x:1 | "
+                       f"offers: offer {100000 + i} sent (run {i // 50})\n" for i in range(5000))
+        (logs / f"marketsync-2026-11-0{day}.log").write_text(body, encoding="utf-8")
+    return path
+
+
+async def fill_history(state: StateDB) -> None:
+    for n in range(400):
+        run = await state.start_run(names()[n % COMPANIES], trigger="automatic", operator="ADMIN",
+                                    options=RunOptions(JOBS))
+        outcomes = [ItemOutcome("offers", f"product:{i}", "failed" if i % 25 == 0 else "ok",
+                                "InvalidItem" if i % 25 == 0 else "", "no price" if i % 25 == 0 else "")
+                    for i in range(100)]
+        await state.record_outcomes(run.id, outcomes)
+        await state.finish_run(run.id, "partial")
+
+
+async def publish_forever(fake: FakeRuntime, stop: asyncio.Event) -> int:
+    """Twenty companies' runs reporting progress, about 2,000 events a second in all."""
+    for n, name in enumerate(names()):
+        fake.bus.publish(RunStarted(name, n, "automatic", JOBS, "ADMIN", T0))
+    sent = 0
+    while not stop.is_set():
+        for n, name in enumerate(names()):
+            sent += 1
+            fake.bus.publish(JobProgress(name, n, "offers", sent, 10**9, 60.0, T0 + timedelta(milliseconds=sent)))
+        await asyncio.sleep(0.01)
+    return sent
+
+
+async def answered(pilot: Pilot[None], key: str, *checks: Callable[[], bool]) -> list[float]:
+    """Milliseconds from the key reaching the app (as a terminal's driver delivers it) until each check holds
+    (in order: the screen shown, then its content ready).
+
+    Not `pilot.press`: it waits for the whole process to go idle (up to a second, twice), which a
+    busy runtime never lets happen, so it would measure the test driver rather than the app.
+    """
+    app = pilot.app
+    driver = app._driver
+    assert driver is not None
+    event = events.Key(key, key if len(key) == 1 else None)
+    event.set_sender(app)
+    began = time.perf_counter()
+    driver.send_message(event)
+    times: list[float] = []
+    for check in checks:
+        # Busy-polling on purpose: the measurement is the gap between the key and its answer.
+        while not check():  # noqa: ASYNC110
+            await asyncio.sleep(0)
+        times.append((time.perf_counter() - began) * 1000)
+    return times
+
+
+def laid_out(screen: object, kind: type, selector: str) -> bool:
+    """The screen is on top, mounted, and its main widget has been given a size (it is on the terminal)."""
+    from textual.screen import Screen
+
+    if not isinstance(screen, kind) or not isinstance(screen, Screen):
+        return False
+    try:
+        return bool(screen.query_one(selector).size.height > 0)
+    except Exception:
+        return False
+
+
+def rows(screen: object, selector: str) -> int:
+    from textual.screen import Screen
+
+    if not isinstance(screen, Screen):
+        return 0
+    try:
+        return screen.query_one(selector, DataTable).row_count
+    except Exception:
+        return 0
+
+
+async def measure(rounds: int, *, busy: bool = True) -> dict[str, list[float]]:
+    """Per key, the times to shown ("h") and to content ready ("h ready")."""
+    with tempfile.TemporaryDirectory() as folder:
+        config = load_config(write_installation(Path(folder)))
+        async with StateDB(config.agent.home / "state.sqlite") as state:
+            await fill_history(state)
+
+            async def reload() -> None:
+                return None
+
+            manage = Manage(lambda: config, state, reload)
+            fake = FakeRuntime([company(name) for name in names()])
+            app = MarketsyncApp(fake, log_level=None, manage=manage)
+            times: dict[str, list[float]] = {}
+            stop = asyncio.Event()
+            if not busy:
+                stop.set()
+            async with app.run_test(size=SIZE) as pilot:
+                await pilot.pause()
+                publisher = asyncio.create_task(publish_forever(fake, stop))
+                await pilot.pause(0.5)
+                table = app.query_one(CompanyTable)
+                checks: dict[str, tuple[Callable[[], bool], Callable[[], bool]]] = {
+                    "s": (lambda: laid_out(app.screen, SyncScreen, "#sync-start"),
+                          lambda: True),
+                    "h": (lambda: laid_out(app.screen, SchedulesEditScreen, "#sched-table"),
+                          lambda: rows(app.screen, "#sched-table") == COMPANIES),
+                    "c": (lambda: laid_out(app.screen, ConnectionsScreen, "#conn-table"),
+                          lambda: isinstance(app.screen, ConnectionsScreen) and len(app.screen.accounts) == COMPANIES),
+                    "r": (lambda: laid_out(app.screen, HistoryScreen, "#history-runs"),
+                          lambda: rows(app.screen, "#history-runs") > 0 and rows(app.screen, "#history-outcomes") > 0),
+                    "l": (lambda: laid_out(app.screen, LogsScreen, "#logs-lines"),
+                          lambda: isinstance(app.screen, LogsScreen) and len(app.screen.hits) > 0),
+                }
+                screens = (SyncScreen, SchedulesEditScreen, ConnectionsScreen, HistoryScreen, LogsScreen)
+                for _ in range(rounds):
+                    for key, (shown, ready) in checks.items():
+                        to_shown, to_ready = await answered(pilot, key, shown, ready)
+                        times.setdefault(key, []).append(to_shown)
+                        times.setdefault(f"{key} ready", []).append(to_ready)
+                        back = await answered(pilot, "escape", lambda: laid_out(app.screen, type(app.screen_stack[0]),
+                                                                                "#companies")
+                                              and not isinstance(app.screen, screens))
+                        times.setdefault("escape", []).extend(back)
+                    table.focus()
+                    before = table.cursor_row
+                    moved = await answered(pilot, "down" if before < COMPANIES - 1 else "up",
+                                           lambda b=before: table.cursor_row != b)  # type: ignore[misc]
+                    times.setdefault("down", []).extend(moved)
+                stop.set()
+                publisher.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await publisher
+            return times
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20, method="inclusive")[18] if len(values) > 1 else values[0]
+
+
+async def main(quick: bool) -> None:
+    # Wall-clock latencies: a loaded host (other processes on few cores) inflates every one of them.
+    emit("tui_keys", "host_load_1min", os.getloadavg()[0], "processes", ok=None,
+         target=f"informational: the host's load average at the start ({os.cpu_count()} cores)")
+    labels = {"s": "sync window", "h": "schedules editor", "c": "connections", "r": "run history",
+              "l": "log view", "escape": "back to the dashboard", "down": "dashboard cursor"}
+    for busy in (True, False):
+        times = await measure(3 if quick else 12, busy=busy)
+        load = f"{COMPANIES} companies syncing" if busy else "an idle runtime"
+        suffix = "" if busy else "_idle"
+        shown: list[float] = []
+        for key, values in times.items():
+            value = p95(values)
+            if key.endswith(" ready"):
+                base = key.split()[0]
+                if base == "s":
+                    continue
+                emit("tui_keys", f"key_{base}_content_p95{suffix}", value, "ms",
+                     target=f"informational: {labels[base]} with its content read (a worker) with {load}", ok=None)
+                continue
+            shown += values
+            emit("tui_keys", f"key_{key}_p95{suffix}", value, "ms",
+                 target=f"{labels[key]} on screen in < {BAR_MS:.0f} ms (p95) with {load}", ok=value < BAR_MS)
+        emit("tui_keys", f"any_key_p95{suffix}", p95(shown), "ms",
+             target=f"every key answered on screen in < {BAR_MS:.0f} ms (p95) with {load}", ok=p95(shown) < BAR_MS)
+        emit("tui_keys", f"any_key_max{suffix}", max(shown), "ms",
+             target="informational: the slowest single key press", ok=None)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer rounds (< 60 s)")
+    asyncio.run(main(parser.parse_args().quick))
