@@ -25,6 +25,8 @@ from tui.i18n import Texts
 from tui.model import duration, local_time
 
 ALL = "*"
+RUNS_SHOWN = 100
+"""The newest runs listed (the state database keeps more)."""
 
 
 def run_counts(run: Run) -> tuple[int, int, int]:
@@ -128,7 +130,7 @@ class HistoryScreen(Screen[None]):
     async def load_runs(self) -> None:
         t = self._texts
         try:
-            runs = await self._manage.runs(None if self._company == ALL else self._company)
+            runs = await self._manage.runs(None if self._company == ALL else self._company, limit=RUNS_SHOWN)
         except MarketsyncError as exc:
             self._show(t("history.failed", message=str(exc)))
             return
