@@ -164,10 +164,9 @@ def test_cut_stops_mid_body(sim: RunningSimulator, client: httpx2.Client) -> Non
 
 def test_cut_of_an_answer_without_a_body_is_still_an_error(sim: RunningSimulator) -> None:
     api = link(sim, 1)
-    offer = api.post("/me/offers", json=offer_body(api)).json()
+    api.post("/me/offers", json=offer_body(api))
     control(sim, "POST", "/orders", params={"count": 1, "account": 1})
     sale = api.get("/me/sales").json()["sales"][0]
-    del offer
     fault(sim, route="PUT /me/sales/updateStatus", kind="cut", count=1)
     with httpx2.Client(timeout=10.0) as plain, pytest.raises((httpx2.ReadError, httpx2.RemoteProtocolError)):
         plain.put(f"{sim.base_url}/me/sales/updateStatus", json={"id": [sale["id"]], "status": "inProcess"},
