@@ -89,3 +89,26 @@ async def test_no_job_ticked_is_refused(world: ManageWorld) -> None:
         await pilot.pause()
         assert "at least one job" in str(screen.query_one("#sched-jobs-error", Label).render())
     assert world.path.read_text(encoding="utf-8") == before
+
+
+async def test_a_service_watching_the_file_applies_the_saved_schedule_too(world: ManageWorld) -> None:
+    """The headless service holds no TUI: it sees the saved file change and reloads it by itself."""
+    import asyncio
+
+    from agent.config_edit import ScheduleEdit
+    from agent.runtime.service import Runtime
+
+    service = Runtime(load_config(world.path), role="service", schedules=False, reload_interval=0.05,
+                      stop_grace=1.0)
+    await service.start()
+    try:
+        assert not service.config.company("Sklep Rowerowy").schedule.enabled
+        await world.manage.save_schedule("Sklep Rowerowy", ScheduleEdit(enabled=True, every_minutes=45))
+        for _ in range(200):
+            if service.config.company("Sklep Rowerowy").schedule.enabled:
+                break
+            await asyncio.sleep(0.05)
+        assert service.config.company("Sklep Rowerowy").schedule.every_minutes == 45
+        assert world.runtime.config.company("Sklep Rowerowy").schedule.every_minutes == 45
+    finally:
+        await service.stop()
