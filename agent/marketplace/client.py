@@ -37,6 +37,7 @@ from agent.marketplace.models import (
     IntegrationSession,
     MarketOffer,
     OfferDraft,
+    RejectedOrder,
     SaleStatus,
     StoredFile,
 )
@@ -267,7 +268,11 @@ class WszystkoClient:
     # --- sales ------------------------------------------------------------------------------------
 
     async def sales(
-        self, status: OrderStatus | None = None, *, created_from: datetime | None = None
+        self,
+        status: OrderStatus | None = None,
+        *,
+        created_from: datetime | None = None,
+        rejected: list[RejectedOrder] | None = None,
     ) -> tuple[Order, ...]:
         found: dict[int, Order] = {}
         extra: dict[str, Any] = {}
@@ -277,9 +282,18 @@ class WszystkoClient:
             extra["creationDateFrom"] = created_from.isoformat()
         page, pages = 1, 1
         while page <= pages:
-            items, total = await self._get(
-                "/me/sales", f"orders page {page}", sales_parsing.sales_page, page=page, pageSize=PAGE_SIZE, **extra
+            items, bad, total = await self._get(
+                "/me/sales",
+                f"orders page {page}",
+                sales_parsing.sales_page_per_order,
+                page=page,
+                pageSize=PAGE_SIZE,
+                **extra,
             )
+            if bad and rejected is None:
+                raise MalformedAnswer(f"orders page {page}: {bad[0].reason}", payload=bad[0].payload)
+            if rejected is not None:
+                rejected.extend(bad)
             pages = min(MAX_PAGES, math.ceil(total / PAGE_SIZE))
             if not items:
                 break

@@ -130,3 +130,13 @@ class SaleStatus:
     order_id: int
     status: OrderStatus
     payment_status: PaymentStatus
+
+
+@dataclass(frozen=True, slots=True)
+class RejectedOrder:
+    """An order of a `/me/sales` page that could not be read: its id when that much was readable,
+    why, and its raw JSON (capped), so the orders job can quarantine it and import the rest."""
+
+    order_id: int | None
+    reason: str
+    payload: str

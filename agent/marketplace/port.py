@@ -37,6 +37,7 @@ from agent.marketplace.models import (
     IntegrationSession,
     MarketOffer,
     OfferDraft,
+    RejectedOrder,
     SaleStatus,
     StoredFile,
 )
@@ -162,9 +163,16 @@ class Marketplace(Protocol):
     # --- sales ------------------------------------------------------------------------------------
 
     async def sales(
-        self, status: OrderStatus | None = None, *, created_from: datetime | None = None
+        self,
+        status: OrderStatus | None = None,
+        *,
+        created_from: datetime | None = None,
+        rejected: list[RejectedOrder] | None = None,
     ) -> tuple[Order, ...]:
         """Every order (all pages) of a status, optionally created at or after `created_from`.
+
+        An order that cannot be read fails the call with MalformedAnswer, unless `rejected` is
+        given: then it is left out and appended there (id if readable, reason, raw JSON).
         Raises RelinkAccount, RetryLater, MalformedAnswer."""
         ...
 

@@ -5,12 +5,14 @@ Built on the typed readers of `parsing`; wrap with `parsing.parse` so a bad body
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import Any
 
 from agent.domain import Address, Buyer, Order, OrderItem, OrderStatus, PaymentStatus, Shipping, VatRate
-from agent.marketplace.models import SaleStatus
+from agent.marketplace.models import RejectedOrder, SaleStatus
 from agent.marketplace.parsing import (
+    PAYLOAD_KEEP,
     Shape,
     as_list,
     as_object,
@@ -96,6 +98,25 @@ def sales_page(data: Any) -> tuple[tuple[Order, ...], int]:
     """A page of `/me/sales`: the orders and the total count."""
     obj = as_object(data)
     return tuple(order(o) for o in as_list(obj.get("sales"), "sales")), req_int(obj, "totalElements")
+
+
+def sales_page_per_order(data: Any) -> tuple[tuple[Order, ...], tuple[RejectedOrder, ...], int]:
+    """A page of `/me/sales` read order by order: the good orders, the ones that could not be read
+    (with the reason and their raw JSON), and the total count. Only a page whose frame is broken
+    (no list of sales, no total) fails as a whole."""
+    obj = as_object(data)
+    good: list[Order] = []
+    bad: list[RejectedOrder] = []
+    for raw in as_list(obj.get("sales"), "sales"):
+        try:
+            good.append(order(raw))
+        except (Shape, KeyError, TypeError, ValueError, ArithmeticError) as exc:
+            detail = str(exc) if isinstance(exc, Shape) else f"{exc.__class__.__name__}: {exc}"
+            raw_id = raw.get("id") if isinstance(raw, dict) else None
+            order_id = raw_id if isinstance(raw_id, int) and not isinstance(raw_id, bool) else None
+            payload = json.dumps(raw, default=str, ensure_ascii=False)[:PAYLOAD_KEEP]
+            bad.append(RejectedOrder(order_id=order_id, reason=f"malformed order ({detail})", payload=payload))
+    return tuple(good), tuple(bad), req_int(obj, "totalElements")
 
 
 def sale_statuses(data: Any) -> tuple[SaleStatus, ...]:

@@ -11,16 +11,22 @@ import json
 import random
 import time
 from collections import Counter
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx2
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from agent.core.orders import MARKETPLACE
 from agent.errors import MalformedAnswer
 from agent.marketplace import parsing
+from agent.marketplace.accounts import AccountPlaces, build_client
 from tests.reliability.answers import BUILDERS, mutate, real_answers
-from tests.sync.conftest import SyncWorld
+from tests.sync.conftest import COMPANY, SyncWorld
+from tests.sync.world import publish
 
 
 def _verdict(text: str, name: str) -> str:
@@ -145,3 +151,59 @@ def _generated(data: st.DataObject) -> None:
         text = json.dumps(value, default=str)
         verdict = _verdict(text, name)
         assert not verdict.startswith("escaped"), f"{name}: {verdict} <- {text[:300]}"
+
+
+class _SpoilOneOrder(httpx2.AsyncBaseTransport):
+    """The real transport, but in every `/me/sales` page the order `victim` loses its buyer."""
+
+    def __init__(self, victim: int) -> None:
+        self.inner = httpx2.AsyncHTTPTransport()
+        self.victim = victim
+        self.active = True
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        response = await self.inner.handle_async_request(request)
+        if not (self.active and request.method == "GET" and request.url.path.endswith("/me/sales")):
+            return response
+        page = json.loads(await response.aread())
+        await response.aclose()
+        for sale in page.get("sales", []):
+            if sale.get("id") == self.victim:
+                del sale["buyer"]
+        return httpx2.Response(response.status_code, json=page)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+async def test_a_malformed_order_is_quarantined_and_the_rest_of_its_page_imported(sync_world: SyncWorld) -> None:
+    await publish(sync_world, list((await sync_world.erp.shared_product_ids())[:4]))
+    placed: list[int] = (await sync_world.control("POST", "/orders", params={"count": 10}))["ids"]
+    victim = placed[3]
+    spoiler = _SpoilOneOrder(victim)
+    config = sync_world.config
+    client = build_client(
+        COMPANY,
+        base_url=config.marketplace.base_url,
+        requests_per_minute=0,
+        places=AccountPlaces.from_config(config),
+        transport=spoiler,
+    )
+    async with client:
+        world = replace(sync_world, market=client)
+        run = await world.run("orders")
+        assert run.result == "partial"
+        documents = await world.erp.order_documents(MARKETPLACE, datetime.now(UTC) - timedelta(days=1))
+        assert sorted(int(d.order_id) for d in documents) == sorted(set(placed) - {victim})
+        [kept] = await world.state.quarantined_orders(COMPANY)
+        assert kept.order_id == victim and "buyer" in kept.reason and str(victim) in kept.payload
+        [failed] = await world.state.outcomes(run.id, only_failed=True)
+        assert failed.item == f"order:{victim}" and failed.error_class == "Quarantined" and failed.payload
+        state = await world.control("GET", "/state")
+        assert state["orders"]["new"] == 1  # it stays new: nothing confirmed that was not imported
+
+        spoiler.active = False  # the marketplace mends it: the next run imports it and lets it go
+        again = await world.run("orders")
+        assert again.result == "success"
+        assert await world.erp.document_for_order(MARKETPLACE, str(victim)) is not None
+        assert await world.state.quarantined_orders(COMPANY) == []

@@ -30,6 +30,7 @@ from agent.core.batching import chunks
 from agent.core.orders import MARKETPLACE, OrderMapping, order_to_draft
 from agent.domain import Order, PaymentType
 from agent.errors import InvalidItem
+from agent.marketplace.models import RejectedOrder
 from agent.state.models import ItemOutcome
 from agent.sync.context import RunContext
 from agent.sync.crash import crash_point
@@ -57,7 +58,9 @@ async def _payment_types(ctx: RunContext) -> Mapping[str, PaymentType]:
 async def orders_job(ctx: RunContext) -> None:
     """Import new orders, notice cancellations, and report what does not match."""
     log = logger.bind(company=ctx.company_name)
-    new_orders = sorted(await ctx.market.sales("new"), key=lambda o: o.id)
+    rejected: list[RejectedOrder] = []
+    new_orders = sorted(await ctx.market.sales("new", rejected=rejected), key=lambda o: o.id)
+    await _quarantine_unreadable(ctx, rejected)
     total = len(new_orders)
     await ctx.progress("orders", 0, total)
     mapping = OrderMapping(
@@ -116,6 +119,21 @@ async def orders_job(ctx: RunContext) -> None:
     log.info(f"orders: {imported} imported of {total} new")
     await _cancellations(ctx)
     await _reconcile_now_and_then(ctx)
+
+
+async def _quarantine_unreadable(ctx: RunContext, rejected: Sequence[RejectedOrder]) -> None:
+    """Orders of the list that could not be read: kept aside with the reason and their raw JSON;
+    they stay new on the marketplace and are read again by the next run."""
+    hint = "the marketplace sent this order in a shape the agent cannot read; it stays new and is read again next run"
+    for bad in rejected:
+        if bad.order_id is not None:
+            await ctx.state.quarantine_order(ctx.company_name, bad.order_id, bad.reason, bad.payload)
+        key = f"order:{bad.order_id if bad.order_id is not None else '?'}"
+        await ctx.record(
+            ItemOutcome(
+                "orders", key, "failed", error_class="Quarantined", message=bad.reason, hint=hint, payload=bad.payload
+            )
+        )
 
 
 def _quarantined(key: str, error: InvalidItem, order: Order) -> ItemOutcome:
@@ -209,7 +227,8 @@ async def reconcile(ctx: RunContext) -> Reconciliation:
     """Compare the last `order_check_days` days of orders with the ERP's documents."""
     days = ctx.company.order_check_days
     since = datetime.now(UTC) - timedelta(days=days)
-    orders = await ctx.market.sales(created_from=since)
+    # An unreadable order is quarantined by the import; here it must not stop the report.
+    orders = await ctx.market.sales(created_from=since, rejected=[])
     documents = await ctx.erp.order_documents(MARKETPLACE, since - timedelta(days=1))
     per_order = Counter(d.order_id for d in documents)
     open_ids = {d.order_id for d in documents if d.status == "reserved"}
