@@ -33,6 +33,10 @@ from agent.errors import LeaseHeld, LeaseInterrupted, LeaseLost
 from agent.sync.crash import crash_point
 
 LeaseState = Literal["free", "running", "interrupted"]
+LOCK_GRACE = 0.3
+"""Seconds a busy file lock is tried again before it counts as a live run: another process's look
+at the lease (a status probe, or a start that finds the last run interrupted and refuses) holds it
+for a few milliseconds, and must not read as "running elsewhere"."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +89,16 @@ class _FileLock:
         self._fd = fd
         return True
 
+    async def acquire_within(self, seconds: float) -> bool:
+        """`try_acquire`, tried again every 10 ms for up to `seconds` (a brief holder lets go)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + seconds
+        while not self.try_acquire():
+            if loop.time() >= deadline:
+                return False
+            await asyncio.sleep(0.01)
+        return True
+
     def release(self) -> None:
         if self._fd is not None:
             fd, self._fd = self._fd, None
@@ -96,7 +110,7 @@ class _FileLock:
 async def lease_status(erp: ErpPort, lock_file: Path) -> LeaseStatus:
     """The lease's state now, without taking it (a probe of the file lock, released at once)."""
     probe = _FileLock(lock_file)
-    alive = not probe.try_acquire()
+    alive = not await probe.acquire_within(LOCK_GRACE)
     probe.release()
     lease = await erp.read_lease()
     if lease.holder is None:
@@ -147,7 +161,7 @@ class CompanyLease:
         `take_over`, the token is raised first, so the old holder stops at its next write, and
         then the file lock is awaited up to `takeover_wait` seconds.
         """
-        got_lock = self._lock.try_acquire()
+        got_lock = await self._lock.acquire_within(0.0 if take_over else LOCK_GRACE)
         lease = await self._erp.read_lease()
         if got_lock:
             before = LeaseStatus("interrupted" if lease.holder else "free", lease.holder, lease.fencing_token)
