@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -33,6 +33,7 @@ from tui.messages import EventsDropped, LogLine, RuntimeEvents
 from tui.model import HEADER, Dashboard, header_line
 from tui.screens.connections import ConnectionsScreen
 from tui.screens.history import HistoryScreen
+from tui.screens.kept import KeptScreen
 from tui.screens.lease import LeaseChoice, LeaseScreen
 from tui.screens.logs import LogsScreen
 from tui.screens.quit import QuitScreen
@@ -216,7 +217,8 @@ class MarketsyncApp(App[None]):
         if self.dashboard is None or isinstance(self.screen, (SchedulesScreen, SchedulesEditScreen)):
             return
         if self.manage is not None:
-            self.push_screen(SchedulesEditScreen(self.texts, self.manage, self._selected()))
+            manage = self.manage
+            self._open_kept("schedules", lambda: SchedulesEditScreen(self.texts, manage, self._selected()))
             return
         self.push_screen(SchedulesScreen(self.texts, self.tz, self.dashboard.rows))
 
@@ -226,18 +228,28 @@ class MarketsyncApp(App[None]):
     def _selected(self) -> str | None:
         return self.query_one(CompanyTable).selected_company
 
+    def _open_kept(self, name: str, make: Callable[[], KeptScreen]) -> None:
+        """Show a management screen, made on first use and kept: reopening it costs no compose."""
+        if not self.is_screen_installed(name):
+            self.install_screen(make(), name=name)
+        screen = self.get_screen(name, KeptScreen)
+        if screen in self.screen_stack:
+            return
+        screen.select(self._selected())
+        self.push_screen(screen)
+
     def action_connections(self) -> None:
         # From the dashboard's selected row, so a company in "Błąd połączenia" is one key away from relinking.
-        if self.manage is not None and not isinstance(self.screen, ConnectionsScreen):
-            self.push_screen(ConnectionsScreen(self.texts, self.tz, self.manage, self._selected()))
+        if (manage := self.manage) is not None:
+            self._open_kept("connections", lambda: ConnectionsScreen(self.texts, self.tz, manage, self._selected()))
 
     def action_history(self) -> None:
-        if self.manage is not None and not isinstance(self.screen, HistoryScreen):
-            self.push_screen(HistoryScreen(self.texts, self.tz, self.manage, self._selected()))
+        if (manage := self.manage) is not None:
+            self._open_kept("history", lambda: HistoryScreen(self.texts, self.tz, manage, self._selected()))
 
     def action_logs(self) -> None:
-        if self.manage is not None and not isinstance(self.screen, LogsScreen):
-            self.push_screen(LogsScreen(self.texts, self.manage))
+        if (manage := self.manage) is not None:
+            self._open_kept("logs", lambda: LogsScreen(self.texts, manage))
 
     async def action_quit(self) -> None:
         running = self.dashboard.running if self.dashboard is not None else ()

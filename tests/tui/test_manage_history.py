@@ -100,3 +100,21 @@ async def test_the_log_search_finds_offers_orders_runs_and_codes_newest_first(wo
             "run 42 started; product DONICZKA-30 has no image"]
         assert len(await search("product", "DONICZKA-30")) == 1
         assert len(await search("text", "doniczka")) == 2
+
+
+async def test_the_history_reopened_reads_the_runs_again(world: ManageWorld) -> None:
+    await world.add_run("Ogrodnik", "success", [ItemOutcome("orders", "order:1", "ok")])
+    app = world.app("en")
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.dashboard is not None)
+        await pilot.press("r")
+        screen = app.screen
+        assert isinstance(screen, HistoryScreen)
+        runs = screen.query_one("#history-runs", DataTable)
+        await until(pilot, lambda: runs.row_count == 1)
+        await pilot.press("escape")
+        await world.add_run("Ogrodnik", "failed", [FAILED])
+        await pilot.press("r")
+        assert app.screen is screen  # the same screen, kept: no compose on the way back
+        await until(pilot, lambda: runs.row_count == 2)
+        assert runs.get_row_at(0)[5] == "Failed"

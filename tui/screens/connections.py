@@ -15,7 +15,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Label, Static
 from textual.worker import Worker
 
@@ -25,6 +25,7 @@ from agent.marketplace.models import DeviceRegistration
 from agent.runtime.manage import Manage, open_browser
 from tui.i18n import Texts
 from tui.model import local_time
+from tui.screens.kept import KeptScreen
 
 
 class DeviceFlowScreen(ModalScreen[bool]):
@@ -67,7 +68,7 @@ class DeviceFlowScreen(ModalScreen[bool]):
         self.dismiss(False)
 
 
-class ConnectionsScreen(Screen[None]):
+class ConnectionsScreen(KeptScreen):
     """A full screen (nothing to composite underneath); a row per company, the buttons act on the highlighted one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", show=False)]
@@ -84,6 +85,7 @@ class ConnectionsScreen(Screen[None]):
         self._manage = manage
         self._company = company
         self._flow: Worker[None] | None = None
+        self._opened = False
         self.accounts: tuple[AccountStatus, ...] = ()
 
     def compose(self) -> ComposeResult:
@@ -101,7 +103,21 @@ class ConnectionsScreen(Screen[None]):
                 yield Button(t("conn.disconnect"), variant="warning", id="conn-disconnect")
                 yield Button(t("conn.close"), id="conn-close")
 
-    def on_mount(self) -> None:
+    def select(self, company: str | None) -> None:
+        super().select(company)
+        self._opened = True
+
+    def on_screen_resume(self) -> None:
+        # Opened from the dashboard: a fresh status line; back from the device page: keep what it says.
+        if self._opened:
+            self._opened = False
+            self.query_one("#conn-status", Label).update("")
+        if self.preferred is not None:
+            self._company = self.preferred
+            self.preferred = None
+            table = self.query_one("#conn-table", DataTable)
+            if self._company in {a.company for a in self.accounts}:
+                table.move_cursor(row=table.get_row_index(self._company))
         self.query_one(DataTable).focus()
         self.load()
 
@@ -120,7 +136,8 @@ class ConnectionsScreen(Screen[None]):
         except MarketsyncError as exc:
             self._status(self._texts("conn.failed", message=str(exc)))
             return
-        keep = self.selected or self._company
+        keep = self._company or self.selected
+        self._company = None
         table = self.query_one("#conn-table", DataTable)
         table.clear()
         for account in self.accounts:

@@ -15,7 +15,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import DescendantFocus
-from textual.screen import Screen
 from textual.widgets import Button, DataTable, Label, Select, Static
 
 from agent.errors import MarketsyncError
@@ -23,6 +22,7 @@ from agent.runtime.manage import Manage, Reconciliation
 from agent.state.models import ItemOutcome, Run
 from tui.i18n import Texts
 from tui.model import duration, local_time
+from tui.screens.kept import KeptScreen
 
 ALL = "*"
 RUNS_SHOWN = 100
@@ -68,7 +68,7 @@ def reconciliation_text(report: Reconciliation | None, texts: Texts, company: st
     return "\n".join(lines)
 
 
-class HistoryScreen(Screen[None]):
+class HistoryScreen(KeptScreen):
     """A full screen; runs on top, the highlighted run's outcomes below, details and reports at the bottom."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -120,9 +120,17 @@ class HistoryScreen(Screen[None]):
                 yield Button(t("history.copy"), id="history-copy")
                 yield Button(t("history.close"), variant="primary", id="history-close")
 
-    def on_mount(self) -> None:
+    def on_screen_resume(self) -> None:
+        names = {c.name for c in self._manage.config.companies}
+        preferred = self.preferred
+        if preferred is not None and preferred in names and preferred != self._company:
+            self._company = preferred
+            # Setting the filter posts Select.Changed, which loads that company's runs.
+            self.query_one("#history-company", Select).value = self._company
+        else:
+            self.load_runs()
+        self.preferred = None
         self.query_one("#history-runs", DataTable).focus()
-        self.load_runs()
 
     # --- loading ---------------------------------------------------------------------------
 

@@ -11,15 +11,15 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Button, Input, Label, RichLog, Select
 
 from agent.errors import MarketsyncError
 from agent.runtime.manage import LOG_KINDS, LogHit, LogKind, Manage
 from tui.i18n import Texts
+from tui.screens.kept import KeptScreen
 
 
-class LogsScreen(Screen[None]):
+class LogsScreen(KeptScreen):
     """A full screen; a search row on top, the matching lines below (newest first)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", show=False)]
@@ -53,9 +53,10 @@ class LogsScreen(Screen[None]):
                 yield Button(t("logs.copy"), id="logs-copy")
                 yield Button(t("logs.close"), id="logs-close")
 
-    def on_mount(self) -> None:
+    def on_screen_resume(self) -> None:
+        # Shown again: the same search once more, so new lines of the log appear.
         self.query_one("#logs-query", Input).focus()
-        self.search("text", "")
+        self._run_search()
 
     @work(exclusive=True, group="logs-search")
     async def search(self, kind: LogKind, value: str) -> None:

@@ -14,7 +14,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Button, DataTable, Input, Label
 
 from agent.config import CompanyConfig
@@ -23,13 +22,14 @@ from agent.domain import JOB_ORDER
 from agent.errors import ConfigError, MarketsyncError
 from agent.runtime.manage import Manage
 from tui.i18n import Texts
+from tui.screens.kept import KeptScreen
 from tui.widgets.tick import Tick
 
 NUMBER_FIELDS: tuple[tuple[str, str], ...] = (("from_hour", "from"), ("to_hour", "to"), ("every_minutes", "every"))
 """ScheduleEdit field -> the id stem of its input."""
 
 
-class SchedulesEditScreen(Screen[None]):
+class SchedulesEditScreen(KeptScreen):
     """A full screen; the table picks the company, the form below edits its schedule."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -90,8 +90,16 @@ class SchedulesEditScreen(Screen[None]):
                 yield Button(t("schedules.save"), variant="primary", id="sched-save")
                 yield Button(t("schedules.close"), id="sched-close")
 
-    def on_mount(self) -> None:
+    def on_screen_resume(self) -> None:
+        # Every time it is shown: the config may have changed (a reload), the dashboard's selection too.
+        names = [c.name for c in self._manage.config.companies]
+        preferred = self.preferred
+        if preferred is not None and preferred in names and preferred != self._company:
+            self._company = preferred
+            self._fill_form()
+        self.preferred = None
         self._fill_table()
+        self.query_one("#sched-status", Label).update("")
         self.query_one(DataTable).focus()
 
     # --- table and form --------------------------------------------------------------------
