@@ -97,8 +97,13 @@ class Runtime:
         self._connections = ConnectionMirror(
             ConnectionRegistry(connections_dir(self._paths.home)), self._state, self._bus, clock
         )
+        self._own_executor: CompanyExecutor | None = None
+        if executor is None:
+            executor = self._own_executor = CompanyExecutor(
+                lambda: self._config, self._state, self._paths.locks_dir, self._connections
+            )
         self._queue = RunQueue(
-            executor or CompanyExecutor(lambda: self._config, self._state, self._paths.locks_dir, self._connections),
+            executor,
             max_parallel=config.agent.max_parallel_runs,
             bus=self._bus,
             clock=clock,
@@ -295,6 +300,8 @@ class Runtime:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         await self._queue.close(self._stop_grace)
+        if self._own_executor is not None:
+            await self._own_executor.aclose()
         try:
             if self._holds:
                 await self._state.release_scheduler(self._host, self._pid)
