@@ -108,3 +108,31 @@ async def test_sigterm_while_ten_companies_sync(tmp_path: Path) -> None:
                 status = await lease_status(erp, lock_path(locks, name))
             assert status.state == "free", (name, status.describe())
             assert partial_documents(company.database) == [], name
+
+
+def run_once(config_path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "agent", "--config", str(config_path), "run", "--once"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+async def test_run_once_runs_every_enabled_company_once_and_exits(tmp_path: Path) -> None:
+    with simulator() as sim:
+        world = await make_world(tmp_path, sim, 3, products=10, schedule=SCHEDULE)
+        text = world.config_path.read_text(encoding="utf-8")
+        # The last company's schedule is off: --once leaves it alone.
+        head, _, last = text.rpartition("enabled = true")
+        world.config_path.write_text(head + "enabled = false" + last, encoding="utf-8")
+        done = await asyncio.to_thread(run_once, world.config_path)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "2 run(s): " in done.stdout
+        async with StateDB.for_config(world.config) as state:
+            runs = await state.list_runs()
+            assert sorted(run.company for run in runs) == world.names[:2]
+            assert {(run.trigger, run.result) for run in runs} == {("automatic", "success")}
+            assert await state.scheduler_holder() is None  # --once never takes the scheduler
