@@ -13,6 +13,7 @@ transactions see one consistent WAL snapshot.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -144,14 +145,18 @@ class CompanyDatabase:
                 await conn.execute("BEGIN IMMEDIATE")
             except sqlite3.Error as exc:
                 raise storage_error(self.path, exc) from None
+            except BaseException:
+                # Cancelled while the worker thread ran BEGIN: it may still open the transaction.
+                # The thread runs calls in order, so a ROLLBACK queued now comes after it.
+                await _rollback_quietly(conn)
+                raise
             try:
                 if fence is not None:
                     await _check_fence(self.path, conn, fence)
                 yield conn
                 await conn.execute("COMMIT")
             except BaseException as exc:
-                if conn.in_transaction:
-                    await conn.execute("ROLLBACK")
+                await _rollback_quietly(conn)
                 if isinstance(exc, sqlite3.Error):
                     raise storage_error(self.path, exc) from None
                 raise
@@ -169,6 +174,12 @@ class CompanyDatabase:
             finally:
                 if conn.in_transaction:
                     await conn.execute("COMMIT")
+
+
+async def _rollback_quietly(conn: aiosqlite.Connection) -> None:
+    """Roll back whatever transaction is open once the calls queued before this one have run."""
+    with contextlib.suppress(sqlite3.OperationalError):  # "no transaction is active"
+        await asyncio.shield(conn.execute("ROLLBACK"))
 
 
 def _prepare(path: Path) -> Path:

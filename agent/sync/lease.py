@@ -143,6 +143,7 @@ class CompanyLease:
         self._token: int | None = None
         self._lost = False
         self._task: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
         self.previous: LeaseStatus | None = None
         """What the lease was before this run took it (free, or the holder it took over from)."""
 
@@ -195,6 +196,7 @@ class CompanyLease:
         if not got_lock:
             await self._await_file_lock()
         self.previous = before
+        self._stopping.clear()
         self._task = asyncio.create_task(self._heartbeat(), name="lease-heartbeat")
         logger.debug(f"lease taken (token {self._token}, before: {before.state})")
         return before
@@ -209,8 +211,13 @@ class CompanyLease:
             await asyncio.sleep(0.1)
 
     async def _heartbeat(self) -> None:
+        # Stopped through `_stopping`, never cancelled: a cancel landing inside the ERP write would
+        # leave its transaction to the next writer.
         while True:
-            await asyncio.sleep(self._heartbeat_every)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), self._heartbeat_every)
+            if self._stopping.is_set():
+                return
             try:
                 await self._erp.heartbeat_lease(self.token, datetime.now(UTC))
             except LeaseLost:
@@ -234,9 +241,8 @@ class CompanyLease:
     async def release(self) -> None:
         """Give the lease back (a no-op for the row if another run took it), then the file lock."""
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            self._stopping.set()
+            await self._task
             self._task = None
         try:
             if self._token is not None and not self._lost:
