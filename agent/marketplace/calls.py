@@ -134,8 +134,9 @@ class CallEngine:
             if isinstance(outcome, _Unauthorized):
                 if refreshed_on_401:
                     raise self.keeper.mark_broken("the marketplace refuses a freshly refreshed token")
-                refreshed_on_401 = True
-                await self.keeper.after_unauthorized(outcome.token)
+                # Only our own refresh counts: a pair adopted from another process may be as stale
+                # (access tokens expired early by the marketplace); its 401 earns one refresh more.
+                refreshed_on_401 = await self.keeper.after_unauthorized(outcome.token)
                 continue
             last = outcome
             failures += 1

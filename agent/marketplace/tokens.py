@@ -222,18 +222,23 @@ class TokenKeeper:
         assert self._pair is not None
         return self._pair.access_token
 
-    async def after_unauthorized(self, used_access: str) -> None:
-        """A call with `used_access` got 401: refresh once, unless someone already replaced it."""
+    async def after_unauthorized(self, used_access: str) -> bool:
+        """A call with `used_access` got 401: refresh once, unless someone already replaced it.
+
+        True when this refreshed the pair; False when it only took a pair someone else made (another
+        process's pair may be as stale as ours, if the marketplace expired access tokens early: the
+        caller may come back once more, and then it is refreshed)."""
         pair = self._check_linked()
         if pair.access_token != used_access:
-            return
-        await self._refresh(stale_access=used_access, forced=True)
+            return False
+        return await self._refresh(stale_access=used_access, forced=True)
 
-    async def _refresh(self, *, stale_access: str, forced: bool) -> None:
+    async def _refresh(self, *, stale_access: str, forced: bool) -> bool:
+        """True when the marketplace was asked for a new pair; False when one was adopted instead."""
         async with self._lock:
             assert self._pair is not None
             if self._pair.access_token != stale_access:
-                return  # a concurrent caller refreshed while we waited for the lock
+                return False  # a concurrent caller refreshed while we waited for the lock
             async with file_lock(self.lock_path):
                 stored = self.store.load(self.company)
                 if stored is None:
@@ -243,10 +248,10 @@ class TokenKeeper:
                     self._adopt(stored)
                     if stored.access_token != stale_access and not stored.access_expires_within(self.refresh_ahead):
                         logger.bind(company=self.company).debug("adopted tokens refreshed by another process")
-                        return
+                        return False
                 elif forced is False and not stored.access_expires_within(self.refresh_ahead):
                     self._adopt(stored)
-                    return
+                    return False
                 new = await self._call_refresh(self._pair)
                 self.store.save(self.company, new)  # stored before it is used
                 self._adopt(new)
@@ -254,6 +259,7 @@ class TokenKeeper:
                 logger.bind(company=self.company).debug(
                     "access token refreshed; valid until {}", new.access_expires_at.isoformat(timespec="seconds")
                 )
+                return True
 
     async def _call_refresh(self, pair: TokenPair) -> TokenPair:
         url = str(self.oauth.metadata["token_endpoint"])

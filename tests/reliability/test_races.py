@@ -142,3 +142,20 @@ async def _token_rotations(sync_world: SyncWorld, racers: list[Racer], rotations
     assert after["invalidGrants"] == before["invalidGrants"] == 0
     assert after["refreshes"] - before["refreshes"] == rotations
     print(f"token refresh: 2 processes, {rotations} expiries, {rotations} refreshes, 0 invalid_grant")
+
+
+async def test_a_process_adopting_tokens_the_marketplace_expired_refreshes_instead_of_asking_to_relink(
+    sync_world: SyncWorld, racers: list[Racer]
+) -> None:
+    first, second = racers[:2]
+    account = {"account": sync_world.account_id}
+    assert await race([first, second], "session") == ["ok", "ok"]
+    await sync_world.control("POST", "/expire-tokens", params=account)
+    assert await first.ask("session") == "ok"  # refreshes, stores the new pair
+    await sync_world.control("POST", "/expire-tokens", params=account)  # ... which the marketplace expires too
+    # The second one gets 401, finds the first one's pair in the store, adopts it, gets 401 again:
+    # that is not "link the account again", only a pair as stale as its own.
+    assert await second.ask("session") == "ok"
+    assert await first.ask("session") == "ok"
+    stats = await sync_world.control("GET", "/token-stats", params=account)
+    assert stats["invalidGrants"] == 0
