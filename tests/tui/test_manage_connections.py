@@ -91,3 +91,29 @@ async def test_the_wait_shows_the_page_and_can_be_cancelled(tmp_path: Path, wait
         assert AccountPlaces.from_config(world.config).store.load("Ogrodnik") is None
     finally:
         await world.runtime.stop()
+
+
+async def test_c_on_the_dashboard_opens_the_connection_of_the_selected_company(tmp_path: Path) -> None:
+    """A company in "Błąd połączenia" is one key from relinking: select its row, press c."""
+    from agent.runtime.events import ConnectionChanged
+    from tests.tui.fake_runtime import T0
+    from tui.widgets.dashboard import CompanyTable
+
+    world = await open_world(tmp_path / "install")
+    try:
+        app = world.app("pl")
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: app.dashboard is not None)
+            world.runtime.bus.publish(ConnectionChanged("Sklep Rowerowy", "connection_error", T0, "invalid_grant"))
+            table = app.query_one(CompanyTable)
+            await until(pilot, lambda: str(table.get_cell("Sklep Rowerowy", "connection")) == "Błąd połączenia")
+            table.focus()
+            await pilot.press("down")
+            assert table.selected_company == "Sklep Rowerowy"
+            await pilot.press("c")
+            screen = app.screen
+            assert isinstance(screen, ConnectionsScreen)
+            await until(pilot, lambda: len(screen.accounts) == 2)
+            assert screen.selected == "Sklep Rowerowy"
+    finally:
+        await world.runtime.stop()
