@@ -30,6 +30,7 @@ BUILDERS: dict[str, Callable[[Any], Any]] = {
     "token": parsing.token_pair,
     "device": parsing.device_registration,
     "sales": sales_parsing.sales_page,
+    "sales per order": sales_parsing.sales_page_per_order,
     "order": sales_parsing.order,
     "statuses": sales_parsing.sale_statuses,
 }
@@ -56,6 +57,7 @@ async def real_answers(world: SyncWorld) -> dict[str, str]:
         return response.text
 
     offers = json.loads(await get("/me/offers"))
+    sales = await get("/me/sales", page=1, pageSize=50)
     categories = json.loads(await get("/categories", page=1, pageSize=30, includeParameters="true"))
     with_fields = next(c for c in categories["categories"] if c.get("fields"))
     statuses = await engine.call(
@@ -72,7 +74,8 @@ async def real_answers(world: SyncWorld) -> dict[str, str]:
         "offers": json.dumps(offers),
         "offer": await get(f"/me/offers/{offers['offers'][0]['id']}"),
         "sessions": await get("/me/integrations"),
-        "sales": await get("/me/sales", page=1, pageSize=50),
+        "sales": sales,
+        "sales per order": sales,
         "order": await get(f"/me/sales/{placed[0]}"),
         "statuses": statuses.text,
     }  # fmt: skip
