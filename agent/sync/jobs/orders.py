@@ -76,6 +76,14 @@ async def orders_job(ctx: RunContext) -> None:
     done = imported = 0
     for batch in chunks(new_orders, STATUS_BATCH):
         statuses = {s.order_id: s.status for s in await ctx.market.sale_statuses([o.id for o in batch])}
+        # The marketplace took these orders' quantities off its stock itself, and an RO's reservation
+        # need not move the ERP's available stock by as much (a warehouse never counts below 0): what
+        # was last sent no longer says what the marketplace shows. Forgotten before the ROs are
+        # written, so a crash in between cannot keep a stale value.
+        await ctx.state.forget_sent_quantities(
+            ctx.company_name,
+            [offer_to_product[i.offer_id] for o in batch for i in o.items if i.offer_id in offer_to_product],
+        )
         to_confirm: list[int] = []
         for order in batch:
             key = f"order:{order.id}"
@@ -96,14 +104,6 @@ async def orders_job(ctx: RunContext) -> None:
                 await ctx.record(_quarantined(key, exc, order))
                 continue
             crash_point("orders.after_commit")
-            if created:
-                # The marketplace took this order's quantities off its stock itself, and the RO's
-                # reservation need not move the ERP's available stock by as much (a warehouse is
-                # never counted below 0): what was last sent no longer says what the marketplace shows.
-                await ctx.state.forget_sent_quantities(
-                    ctx.company_name,
-                    [offer_to_product[i.offer_id] for i in order.items if i.offer_id in offer_to_product],
-                )
             imported += created
             to_confirm.append(order.id)
             await ctx.ok("orders", key, "imported" if created else "already imported; confirmed")
