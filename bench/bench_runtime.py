@@ -96,7 +96,11 @@ async def _build(config: Config, products: int) -> None:
             try:
                 async with open_client(config, name) as market:
                     request = RunRequest(config.company(name), RunOptions(("catalogue",)), trigger="manual")
-                    await execute_run(request, erp=erp, market=market, state=state, locks_dir=locks)
+                    # No lease heartbeat during setup (see the report: a heartbeat cancelled mid-write
+                    # can leave the ERP writer inside a transaction).
+                    await execute_run(
+                        request, erp=erp, market=market, state=state, locks_dir=locks, heartbeat_every=3600
+                    )
             finally:
                 await erp.close()
 
