@@ -20,11 +20,17 @@ def test_help_lists_every_subcommand() -> None:
     assert "--config PATH" in result.stdout and "--verbose" in result.stdout
 
 
-@pytest.mark.parametrize("name", [n for n in SUBCOMMANDS if command_module(n) is None])
-def test_unbuilt_subcommand_says_so_and_exits_2(name: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main([name]) == 2
-    err = capsys.readouterr().err.strip()
-    assert err == f"marketsync {name}: not built yet."
+def test_every_listed_subcommand_is_built() -> None:
+    assert [name for name in SUBCOMMANDS if command_module(name) is None] == []
+
+
+def test_an_unbuilt_subcommand_says_so_and_exits_2(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every command of the product is built now; the mechanism stays for the next one announced.
+    monkeypatch.setitem(SUBCOMMANDS, "later", "a command announced before it is built")
+    assert main(["later"]) == 2
+    assert capsys.readouterr().err.strip() == "marketsync later: not built yet."
 
 
 def test_no_subcommand_prints_help_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
