@@ -15,7 +15,7 @@ from loguru import logger
 from agent.marketplace.connection import ConnectionInfo, ConnectionRegistry
 from agent.runtime.bus import EventBus
 from agent.runtime.events import ConnectionChanged, ConnectionStatus
-from agent.runtime.observer import Clock
+from agent.state.codec import Clock
 from agent.state.store import StateDB
 
 

@@ -10,23 +10,19 @@ import os
 import socket
 import time
 from collections.abc import Callable
-from datetime import datetime
 
 from agent.domain import JobName
 from agent.runtime.api import JobView
 from agent.runtime.bus import EventBus
 from agent.runtime.events import ItemFailed, JobProgress, LeaseChanged, RunFinished, RunStarted, Totals
+from agent.state.codec import Clock
 from agent.state.models import ItemOutcome, Run
-
-Clock = Callable[[], datetime]
 
 
 def run_totals(run: Run) -> tuple[Totals, tuple[tuple[JobName, Totals], ...]]:
     """A finished run's counts, whole and per job, as event values."""
     per_job = tuple(
-        (job, Totals(t.ok, t.skipped, t.failed))
-        for job in run.options.jobs
-        if (t := run.totals.get(job)) is not None
+        (job, Totals(t.ok, t.skipped, t.failed)) for job in run.options.jobs if (t := run.totals.get(job)) is not None
     )
     whole = Totals(
         sum(t.ok for t in run.totals.values()),

@@ -24,8 +24,8 @@ from loguru import logger
 
 from agent.config import CompanyConfig, ScheduleConfig
 from agent.core.schedule import fires_between, next_fire
+from agent.state.codec import Clock
 
-Clock = Callable[[], datetime]
 Sleep = Callable[[float], Awaitable[None]]
 
 MAX_WAIT_S = 30.0

@@ -21,8 +21,8 @@ import contextlib
 import os
 import signal
 import socket
-from collections.abc import Callable, Coroutine
-from datetime import UTC, datetime
+from collections.abc import Coroutine
+from datetime import datetime
 from typing import Any
 
 from loguru import logger
@@ -31,29 +31,25 @@ from agent.config import Config, load_config
 from agent.errors import ConfigError, LeaseHeld
 from agent.marketplace.connection import ConnectionRegistry, connections_dir
 from agent.paths import Paths
-from agent.runtime.api import JobView, LeaseView, RuntimeSnapshot, ServiceView
+from agent.runtime.api import JobView, LeaseView, RuntimeSnapshot
 from agent.runtime.bus import EventBus
 from agent.runtime.connections import ConnectionMirror
-from agent.runtime.events import SchedulerRole, ServiceState, ServiceStatus
+from agent.runtime.events import SchedulerRole, ServiceState
 from agent.runtime.executor import CompanyExecutor
 from agent.runtime.fires import FireHandler
 from agent.runtime.manual import prepare_manual_run
 from agent.runtime.queue import Executor, RunQueue
 from agent.runtime.reload import FileWatch, changed_schedules, refusal, schedule_events
 from agent.runtime.scheduler import Fire, Scheduler, Sleep
+from agent.runtime.service_status import describe_holder, service_status, service_view
 from agent.runtime.snapshot import build_snapshot, lease_view
 from agent.runtime.watch import RunWatcher
+from agent.state.codec import Clock, utc_now
 from agent.state.models import Run, RunOptions, SchedulerHolder
 from agent.state.store import StateDB
 
-Clock = Callable[[], datetime]
-
 STOP_GRACE_S = 7.0
 """How long running jobs get to reach a checkpoint on SIGTERM before they are cancelled (exit < 10 s)."""
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class Runtime:
@@ -64,7 +60,7 @@ class Runtime:
         config: Config,
         *,
         role: SchedulerRole = "tui",
-        clock: Clock = _utc_now,
+        clock: Clock = utc_now,
         sleep: Sleep = asyncio.sleep,
         executor: Executor | None = None,
         bus: EventBus | None = None,
@@ -170,7 +166,7 @@ class Runtime:
             self._connections,
             current=dict(self._current),
             planned=planned,
-            scheduler=self._service_view(),
+            scheduler=service_view(self._holder, self._host, self._pid),
         )
 
     async def lease(self, company: str) -> LeaseView:
@@ -237,7 +233,7 @@ class Runtime:
             self._holds = await self._acquire() if self._schedules else False
             self._holder = await self._state.scheduler_holder()
             if not self._holds and self._role == "service" and self._schedules:
-                where = _describe_holder(self._holder)
+                where = describe_holder(self._holder)
                 raise LeaseHeld(
                     f"the service already runs {where}",
                     hint="stop that one first; one service per installation schedules the runs",
@@ -250,7 +246,7 @@ class Runtime:
         if self._holds:
             await self._start_scheduling()
         else:
-            logger.info(f"watching: the scheduler is held {_describe_holder(self._holder)}")
+            logger.info(f"watching: the scheduler is held {describe_holder(self._holder)}")
         self._spawn(self._heartbeat_loop(), "scheduler-heartbeat")
         self._spawn(self._watch_loop(), "run-watcher")
         self._spawn(self._reload_loop(), "config-watcher")
@@ -363,7 +359,7 @@ class Runtime:
             self._holds = False
             await self._stop_scheduling()
             self._holder = await self._state.scheduler_holder()
-            logger.info(f"the scheduler was taken {_describe_holder(self._holder)}; this process only watches now")
+            logger.info(f"the scheduler was taken {describe_holder(self._holder)}; this process only watches now")
             self._publish_service("running")
             return
         if self._queue.stopping.is_set() or not self._schedules:
@@ -402,25 +398,14 @@ class Runtime:
 
     # --- reporting -------------------------------------------------------------------------
 
-    def _service_view(self) -> ServiceView | None:
-        holder = self._holder
-        if holder is None:
-            return None
-        this = (holder.host, holder.pid) == (self._host, self._pid)
-        return ServiceView(holder.role, holder.host, holder.pid, holder.started, this)
-
     def _publish_service(self, state: ServiceState) -> None:
-        holder = self._holder
-        now = self._clock()
-        if state != "running" or self._holds or holder is None:
-            since = holder.started if holder is not None and self._holds else now
-            self._bus.publish(ServiceStatus(state, self._role, self._host, self._pid, since, now))
-        else:
-            # Watching: tell who does schedule (their process is the one "running").
-            self._bus.publish(ServiceStatus("running", holder.role, holder.host, holder.pid, holder.started, now))
-
-
-def _describe_holder(holder: SchedulerHolder | None) -> str:
-    if holder is None:
-        return "by nobody"
-    return f"on host {holder.host} (pid {holder.pid}, {holder.role}) since {holder.started:%Y-%m-%d %H:%M:%S} UTC"
+        status = service_status(
+            state,
+            holds=self._holds,
+            holder=self._holder,
+            role=self._role,
+            host=self._host,
+            pid=self._pid,
+            now=self._clock(),
+        )
+        self._bus.publish(status)

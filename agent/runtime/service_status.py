@@ -1,0 +1,41 @@
+"""How the process holding the scheduler is described: to front ends (ServiceView), on the event
+stream (ServiceStatus) and in log lines. Pure: every function reads only its arguments."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from agent.runtime.api import ServiceView
+from agent.runtime.events import SchedulerRole, ServiceState, ServiceStatus
+from agent.state.models import SchedulerHolder
+
+
+def service_view(holder: SchedulerHolder | None, host: str, pid: int) -> ServiceView | None:
+    """The scheduler holder as a dashboard shows it; None when nobody holds it."""
+    if holder is None:
+        return None
+    return ServiceView(holder.role, holder.host, holder.pid, holder.started, (holder.host, holder.pid) == (host, pid))
+
+
+def service_status(
+    state: ServiceState,
+    *,
+    holds: bool,
+    holder: SchedulerHolder | None,
+    role: SchedulerRole,
+    host: str,
+    pid: int,
+    now: datetime,
+) -> ServiceStatus:
+    """The event this process publishes about the scheduler: itself, or (watching) who does schedule."""
+    if state != "running" or holds or holder is None:
+        since = holder.started if holder is not None and holds else now
+        return ServiceStatus(state, role, host, pid, since, now)
+    return ServiceStatus("running", holder.role, holder.host, holder.pid, holder.started, now)
+
+
+def describe_holder(holder: SchedulerHolder | None) -> str:
+    """Where the scheduler is held, for a log line."""
+    if holder is None:
+        return "by nobody"
+    return f"on host {holder.host} (pid {holder.pid}, {holder.role}) since {holder.started:%Y-%m-%d %H:%M:%S} UTC"
