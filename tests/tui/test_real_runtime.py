@@ -130,8 +130,14 @@ async def test_a_live_lease_asks_and_run_after_it_runs_once_it_is_released(tmp_p
             assert before is not None
             await pilot.press("s")
             await pilot.click("#sync-start")
-            # Wait for the buttons too: a dialog's nested containers mount their children a step later.
-            await until(pilot, lambda: isinstance(app.screen, LeaseScreen) and bool(app.screen.query("#lease-after")))
+            # Wait for the buttons to be laid out too: a dialog's nested containers mount their children
+            # a step later, and a click on a button with no region yet lands on nothing.
+            await until(
+                pilot,
+                lambda: isinstance(app.screen, LeaseScreen)
+                and bool(app.screen.query("#lease-after"))
+                and app.screen.query_one("#lease-after").region.area > 0,
+            )
             facts = str(app.screen.query_one("#lease-facts", Label).render())
             assert "trwa synchronizacja (automat), operator KASIA" in facts
             assert f"stanowisko {socket.gethostname()}, proces {os.getpid()}" in facts
