@@ -3,7 +3,7 @@
 A fault is posted to `POST /_sim/faults` as
 
     {"route": "GET /me/integrations" | "*", "kind": KIND, "probability": 1.0, "count": null,
-     "status": 503, "seconds": 2.0}
+     "status": 503, "seconds": 2.0, "retryAfter": 1}
 
 `route` is a method and a path template of the contract relative to /api (exactly as the contract
 writes it, e.g. "PUT /me/offers/{id}"), or "*" for every /api request. `count` limits the fault to the
@@ -13,7 +13,8 @@ generator, so one seed replays one sequence of hits.
 Kinds, and who makes them:
 
     latency    the answer waits `seconds` first (app; every matching latency fault adds up)
-    status     the answer is `status` with the platform's error body; nothing is applied (app)
+    status     the answer is `status` with the platform's error body; nothing is applied (app); a 429
+               or 503 says `Retry-After: <retryAfter>` (whole seconds, default 1)
     malformed  the request is applied, the answer's body is not valid JSON (app)
     partial    update-offers only: some ids fail with resourceUpdateFailed, the rest apply (app)
     revoke     the caller's integration is revoked first: the token 401s, its refresh invalid_grant (app)
@@ -41,7 +42,7 @@ Kind = Literal["latency", "status", "reset", "cut", "malformed", "drip", "partia
 KINDS: Final = frozenset(get_args(Kind))
 TRANSPORT_KINDS: Final = frozenset({"reset", "cut", "drip", "lost"})
 """Kinds the ASGI app cannot make by itself: they need the TCP front (settings.front)."""
-_FIELDS: Final = frozenset({"route", "kind", "probability", "count", "status", "seconds"})
+_FIELDS: Final = frozenset({"route", "kind", "probability", "count", "status", "seconds", "retryAfter"})
 
 
 class FaultSpecError(ValueError):
@@ -60,10 +61,13 @@ class Fault:
     status: int = 503
     seconds: float = 2.0
     fired: int = 0
+    retry_after: int = 1
+    """The Retry-After (whole seconds) of a 429 or 503 status fault."""
 
     def to_json(self) -> dict[str, object]:
         return {"id": self.id, "route": self.route, "kind": self.kind, "probability": self.probability,
-                "count": self.count, "status": self.status, "seconds": self.seconds, "fired": self.fired}
+                "count": self.count, "status": self.status, "seconds": self.seconds, "fired": self.fired,
+                "retryAfter": self.retry_after}
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +137,11 @@ class Switchboard:
         seconds = _number(body, "seconds", 2.0)
         if not 0.0 <= seconds <= 600.0:
             raise FaultSpecError("seconds must be between 0 and 600")
-        fault = Fault(f"f{next(self._ids)}", route, cast(Kind, kind), probability, count, status, seconds)
+        retry_after = body.get("retryAfter", 1)
+        if isinstance(retry_after, bool) or not isinstance(retry_after, int) or not 0 <= retry_after <= 600:
+            raise FaultSpecError("retryAfter must be a whole number of seconds from 0 to 600")
+        fault = Fault(f"f{next(self._ids)}", route, cast(Kind, kind), probability, count, status, seconds,
+                      retry_after=retry_after)
         self._faults[fault.id] = fault
         return fault
 

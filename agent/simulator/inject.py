@@ -77,7 +77,7 @@ class FaultInjector:
         elif fault.kind == "status":
             headers = [(b"content-type", b"application/json")]
             if fault.status in (429, 503):
-                headers.append((b"retry-after", b"1"))
+                headers.append((b"retry-after", str(fault.retry_after).encode()))
             await _answer(send, fault.status, _error_body(fault.status), headers)
         elif fault.kind == "reset":
             # Not even the app runs: a reset before the request is read applies nothing.
