@@ -1,13 +1,16 @@
 """Changing the config file from the agent itself: a company's schedule, saved with tomlkit.
 
 The operator's file keeps its comments and layout: only the keys of one `[company.schedule]` table
-change. The new text is checked by the real loader (`agent.config.load_config`) before it replaces
+change. A schedule is a window (from, to, every) or a cron expression; saving one kind removes the
+other kind's keys (the loader refuses both at once) and leaves every other line as it was.
+The new text is checked by the real loader (`agent.config.load_config`) before it replaces
 the file, and it replaces it atomically (a temporary file in the same folder, fsync, rename), so a
 refused edit or a crash leaves the old file whole. The headless service, which watches the file's
 mtime, picks the change up by itself.
 
 `schedule_problems` holds the loader's rules for the schedule form, so a form can say what is
-wrong in the field before anything is written.
+wrong in the field before anything is written; `upcoming_fires` is what the scheduler would plan
+(`agent.core.schedule`, the same code), for a form to show while the operator types.
 """
 
 from __future__ import annotations
@@ -16,24 +19,34 @@ import contextlib
 import os
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import tomlkit
 from tomlkit.exceptions import TOMLKitError
+from tomlkit.items import Table
 
 from agent.config import DEFAULT_JOBS, Config, ScheduleConfig, load_config
+from agent.core.cron_check import cron_problem, describe_cron_problem, normalize_cron
+from agent.core.schedule import iter_fires
 from agent.domain import JOB_ORDER, JobName
 from agent.errors import ConfigError
 
-FIELDS: tuple[str, ...] = ("enabled", "from_hour", "to_hour", "every_minutes", "jobs", "operator")
-"""The schedule keys the editor writes, in the seed form's order."""
+FIELDS: tuple[str, ...] = ("enabled", "from_hour", "to_hour", "every_minutes", "jobs", "operator", "cron")
+"""The schedule keys the editor writes, in the seed form's order (cron instead of the window)."""
+WINDOW_KEYS: tuple[str, ...] = ("from_hour", "to_hour", "every_minutes")
 
 
 @dataclass(frozen=True, slots=True)
 class ScheduleEdit:
-    """A company's window schedule as an operator edits it (the seed's "Harmonogram" form)."""
+    """A company's schedule as an operator edits it (the seed's "Harmonogram" form).
+
+    With `cron` set the schedule is that expression and the window numbers are not saved.
+    """
 
     enabled: bool = False
     from_hour: int = 6
@@ -41,24 +54,29 @@ class ScheduleEdit:
     every_minutes: int = 30
     jobs: tuple[JobName, ...] = field(default=DEFAULT_JOBS)
     operator: str = "ADMIN"
+    cron: str | None = None
 
     @classmethod
     def of(cls, schedule: ScheduleConfig) -> ScheduleEdit:
         return cls(schedule.enabled, schedule.from_hour, schedule.to_hour, schedule.every_minutes,
-                   schedule.jobs, schedule.operator)
+                   schedule.jobs, schedule.operator, schedule.cron)
+
+    def as_schedule(self) -> ScheduleConfig:
+        """The schedule this edit saves (what the loader would read back)."""
+        cron = normalize_cron(self.cron) if self.cron is not None else None
+        return ScheduleConfig(self.enabled, self.from_hour, self.to_hour, self.every_minutes, self.jobs,
+                              self.operator.strip(), cron)
 
 
 def schedule_problems(edit: ScheduleEdit) -> Mapping[str, str]:
     """Field name -> what is wrong with it, by the config loader's rules (empty when the edit is good)."""
     problems: dict[str, str] = {}
-    if not 0 <= edit.from_hour <= 23:
-        problems["from_hour"] = f"found {edit.from_hour}, allowed: 0 to 23"
-    if not 0 <= edit.to_hour <= 24:
-        problems["to_hour"] = f"found {edit.to_hour}, allowed: 0 to 24"
-    elif edit.from_hour == edit.to_hour:
-        problems["to_hour"] = f"equals from_hour ({edit.from_hour}): the window is empty; use 0 and 24 for all day"
-    if not 1 <= edit.every_minutes <= 1440:
-        problems["every_minutes"] = f"found {edit.every_minutes}, allowed: 1 to 1440"
+    if edit.cron is not None:
+        cron = cron_problem(edit.cron)
+        if cron is not None:
+            problems["cron"] = describe_cron_problem(cron)
+    else:
+        problems.update(_window_problems(edit))
     if not edit.jobs:
         problems["jobs"] = "empty: name at least one of " + ", ".join(JOB_ORDER)
     elif any(job not in JOB_ORDER for job in edit.jobs):
@@ -68,10 +86,38 @@ def schedule_problems(edit: ScheduleEdit) -> Mapping[str, str]:
     return problems
 
 
+def _window_problems(edit: ScheduleEdit) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    if not 0 <= edit.from_hour <= 23:
+        problems["from_hour"] = f"found {edit.from_hour}, allowed: 0 to 23"
+    if not 0 <= edit.to_hour <= 24:
+        problems["to_hour"] = f"found {edit.to_hour}, allowed: 0 to 24"
+    elif edit.from_hour == edit.to_hour:
+        problems["to_hour"] = f"equals from_hour ({edit.from_hour}): the window is empty; use 0 and 24 for all day"
+    if not 1 <= edit.every_minutes <= 1440:
+        problems["every_minutes"] = f"found {edit.every_minutes}, allowed: 1 to 1440"
+    return problems
+
+
+def upcoming_fires(edit: ScheduleEdit, after: datetime, tz: ZoneInfo, count: int = 3) -> tuple[datetime, ...]:
+    """The first `count` fires after `after` (UTC) of the edit as if enabled, by the scheduler's own rules.
+
+    Empty when the edit has a problem (see `schedule_problems`) or never fires (30 February).
+    """
+    if schedule_problems(edit).keys() & {"cron", *WINDOW_KEYS}:
+        return ()
+    schedule = replace(edit.as_schedule(), enabled=True)
+    try:
+        return tuple(islice(iter_fires(schedule, after, tz), count))
+    except ValueError:  # what the scheduler would log and not plan
+        return ()
+
+
 def save_schedule(path: Path, company: str, edit: ScheduleEdit) -> Config:
     """Write `edit` as the schedule of `company` in the config file at `path`; the config now in force.
 
-    A raw `cron` of that company is removed (the window replaces it). Raises ConfigError when the
+    A window removes the company's `cron`, a cron removes its window keys; the keys that keep their
+    value keep their exact text and comments. Raises ConfigError when the
     edit breaks a rule, the company is unknown, or the file cannot be read, parsed, or written;
     the file is then untouched and the error's `problems` are the loader's own messages.
     """
@@ -108,20 +154,29 @@ def _apply(document: tomlkit.TOMLDocument, path: Path, company: str, edit: Sched
     if schedule is None:
         schedule = tomlkit.table()
         found["schedule"] = schedule
-    values: dict[str, Any] = {
-        "enabled": edit.enabled,
-        "from_hour": edit.from_hour,
-        "to_hour": edit.to_hour,
-        "every_minutes": edit.every_minutes,
-        "jobs": list(edit.jobs),
-        "operator": edit.operator.strip(),
-    }
+    saved = edit.as_schedule()
+    values: dict[str, Any] = {"enabled": saved.enabled}
+    if saved.cron is None:
+        values |= {"from_hour": saved.from_hour, "to_hour": saved.to_hour, "every_minutes": saved.every_minutes}
+    else:
+        values["cron"] = saved.cron
+    values |= {"jobs": list(saved.jobs), "operator": saved.operator}
+    previous = None
     for key, value in values.items():
-        if key in schedule and schedule[key] == value:
-            continue  # untouched keys keep their exact text (and any comment on their line)
-        schedule[key] = value
-    if "cron" in schedule:
-        del schedule["cron"]
+        if key in schedule:
+            if schedule[key] != value:  # untouched keys keep their exact text (and any comment on their line)
+                schedule[key] = value
+        elif previous is not None and previous in schedule and isinstance(schedule, Table):
+            # Where the form has it (the window or cron right after `enabled`), not after the table's
+            # trailing comments: switching kinds and back gives the original text again.
+            schedule.value._insert_after(previous, key, value)
+        else:
+            schedule[key] = value
+        previous = key
+    # The loader refuses a cron beside a window: the kind not saved goes, with its own line only.
+    for key in (WINDOW_KEYS if saved.cron is not None else ("cron",)):
+        if key in schedule:
+            del schedule[key]
 
 
 def _replace_checked(path: Path, text: str) -> Config:
