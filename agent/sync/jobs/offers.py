@@ -44,6 +44,8 @@ CONCURRENCY = 8
 T = TypeVar("T")
 R = TypeVar("R")
 PAGE = 500
+LEASE_FRESH = 0.05
+"""Seconds a lease read stays good for the writes that ask after it started (see `_WriteGate`)."""
 # After these nothing more of the run can succeed: stop at once (the run records why).
 _FATAL = (LeaseLost, RelinkAccount, StorageError)
 
@@ -110,20 +112,29 @@ async def _leftovers(ctx: RunContext, sender: _Sender, inputs: PlanInputs, ids: 
 
 
 class _WriteGate:
-    """`ctx.before_market_write` for many concurrent writers: a writer that arrives while a lease
-    read is under way waits for that read instead of starting its own, so eight requests in flight
-    cost one read, not eight, and every write still goes only after a read that ended after it
-    asked. Crash points stay per write.
+    """`ctx.before_market_write` for many concurrent writers, at a bounded cost.
+
+    A writer goes after a lease read that ended after it asked (it joins the read under way, or
+    starts one) or that started at most `LEASE_FRESH` seconds before it asked. A taken-over run so
+    stops within `LEASE_FRESH` plus the requests already in flight, while an export of thousands
+    of offers a second costs tens of lease reads a second, not one per few offers (a read is a
+    transaction on the company database: five trips to its thread). The stop check and the crash
+    points stay per write.
     """
 
     def __init__(self, ctx: RunContext) -> None:
         self._ctx = ctx
         self._reading: asyncio.Task[None] | None = None
+        self._started = 0.0
 
     async def before(self, point: str) -> None:
-        if self._reading is None or self._reading.done():
-            self._reading = asyncio.create_task(self._ctx.before_market_write())
-        await asyncio.shield(self._reading)
+        self._ctx.check_stop()
+        now = asyncio.get_running_loop().time()
+        reading = self._reading
+        if reading is None or (reading.done() and (now - self._started > LEASE_FRESH or _failed(reading))):
+            self._started = now
+            reading = self._reading = asyncio.create_task(self._ctx.before_market_write())
+        await asyncio.shield(reading)
         crash_point(point)
 
 
@@ -368,6 +379,11 @@ async def _in_pool(items: Sequence[T], work: Callable[[T], Awaitable[R]]) -> lis
 
     await asyncio.gather(*(worker() for _ in range(min(CONCURRENCY, len(items)))))
     return [results[index] for index in range(len(items))]
+
+
+def _failed(task: asyncio.Task[None]) -> bool:
+    """A finished task that did not succeed: its answer is not reused (a new read goes)."""
+    return task.cancelled() or task.exception() is not None
 
 
 def _failure(product: Product, error: MarketsyncError) -> ItemOutcome:
