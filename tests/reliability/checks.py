@@ -76,3 +76,12 @@ async def broken_promises(world: SyncWorld) -> list[str]:
         if verdict != "ok":
             problems.append(f"{path.name}: integrity_check says {verdict}")
     return problems
+
+
+async def doubled(world: SyncWorld) -> list[str]:
+    """Only the doubles (ROs per order, live offers per externalId), read without the agent's client:
+    usable while the account cannot be reached (revoked, not linked again yet)."""
+    documents = await world.erp.order_documents(MARKETPLACE, datetime.now(UTC) - timedelta(days=30))
+    problems = [f"order {o} has {n} ROs" for o, n in Counter(d.order_id for d in documents).items() if n > 1]
+    live = Counter(o["externalId"] for o in await world.sim_offers() if o["status"] != "ended")
+    return problems + [f"externalId {e} has {n} live offers" for e, n in live.items() if n > 1]
