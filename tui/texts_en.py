@@ -152,7 +152,7 @@ EN: Mapping[str, str] = {
     "schedules.field_every": "Every N minutes (1-1440)",
     "schedules.field_jobs": "Jobs:",
     "schedules.field_operator": "Operator",
-    "schedules.field_kind": "Kind:",
+    "schedules.field_kind": "Kind of schedule",
     "schedules.kind_window": "Hours window (from, to, every)",
     "schedules.kind_cron": "Cron expression",
     "schedules.field_cron": "Cron expression",

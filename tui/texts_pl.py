@@ -162,7 +162,7 @@ PL: Mapping[str, str] = {
     "schedules.field_every": "Co ile minut (1-1440)",
     "schedules.field_jobs": "Zadania:",
     "schedules.field_operator": "Operator",
-    "schedules.field_kind": "Rodzaj:",
+    "schedules.field_kind": "Rodzaj harmonogramu",
     "schedules.kind_window": "Okno godzin (od, do, co)",
     "schedules.kind_cron": "Wyrażenie cron",
     "schedules.field_cron": "Wyrażenie cron",

@@ -3,6 +3,7 @@ applied (the scheduler plans it), refused with its message in both languages, an
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -191,3 +192,22 @@ async def test_an_expression_that_never_comes_is_said_under_the_field(world: Man
         await pilot.pause()
         assert label(screen, "#sched-cron-error") == ""
         assert "nigdy nie wypada" in label(screen, "#sched-preview")
+
+
+async def test_a_headless_service_plans_the_saved_cron_from_the_file(world: ManageWorld) -> None:
+    """The service holds the scheduler and no TUI: it reloads the changed file and plans the expression."""
+    service = Runtime(load_config(world.path), role="service", clock=lambda: NOW, reload_interval=0.05,
+                      stop_grace=1.0)
+    await service.start()
+    try:
+        assert service.holds_scheduler and service.next_run("Sklep Rowerowy") is None
+        await world.manage.save_schedule("Sklep Rowerowy", ScheduleEdit(enabled=True, cron="0 6 * * 6,0"))
+        for _ in range(200):
+            if service.next_run("Sklep Rowerowy") is not None:
+                break
+            await asyncio.sleep(0.05)
+        saturday_six = datetime(2026, 11, 28, 5, 0, tzinfo=UTC)
+        assert service.next_run("Sklep Rowerowy") == saturday_six
+        assert upcoming_fires(ScheduleEdit(cron="0 6 * * 6,0"), NOW, WARSAW)[0] == saturday_six
+    finally:
+        await service.stop()

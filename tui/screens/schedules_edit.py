@@ -82,15 +82,17 @@ class SchedulesEditScreen(KeptScreen):
     SchedulesEditScreen .sched-field Input { width: 16; }
     SchedulesEditScreen .sched-field #sched-cron { width: 32; }
     SchedulesEditScreen .sched-error { color: $error; padding: 1 0 0 1; width: 1fr; }
-    SchedulesEditScreen #sched-head { height: auto; }
-    SchedulesEditScreen #sched-head Tick { width: auto; margin-right: 4; }
+    SchedulesEditScreen #sched-head { height: auto; margin-top: 1; }
+    SchedulesEditScreen #sched-head Label { width: 24; }
     SchedulesEditScreen #sched-kind { width: auto; height: auto; layout: horizontal; }
     SchedulesEditScreen #sched-kind Choice { width: auto; margin-right: 2; }
     SchedulesEditScreen #sched-window, SchedulesEditScreen #sched-cron-box { height: auto; }
     SchedulesEditScreen #sched-jobs { height: auto; }
     SchedulesEditScreen #sched-jobs Tick { width: auto; margin-right: 2; }
     SchedulesEditScreen #sched-cron-help, SchedulesEditScreen #sched-status { color: $text-muted; height: auto; }
-    SchedulesEditScreen #sched-preview { height: auto; margin-bottom: 1; }
+    SchedulesEditScreen #sched-cron-error { padding: 0 0 0 24; }
+    SchedulesEditScreen #sched-cron-help { width: 1fr; padding: 0 0 0 24; }
+    SchedulesEditScreen #sched-preview { height: auto; width: 1fr; margin-bottom: 1; }
     """
 
     def __init__(self, texts: Texts, manage: Manage, company: str | None = None) -> None:
@@ -117,8 +119,8 @@ class SchedulesEditScreen(KeptScreen):
                 table.add_column(t("schedules.col_" + key), key=key)
             yield table
             yield Label(self._company, id="sched-company", classes="dialog-title")
+            yield Tick(t("schedules.enabled"), value=edit.enabled, id="sched-enabled")
             with Horizontal(id="sched-head"):
-                yield Tick(t("schedules.enabled"), value=edit.enabled, id="sched-enabled")
                 yield Label(t("schedules.field_kind"))
                 with RadioSet(id="sched-kind", compact=True):
                     yield Choice(t("schedules.kind_window"), value=self._kind == "window", id="sched-kind-window")
@@ -133,7 +135,8 @@ class SchedulesEditScreen(KeptScreen):
                 with Horizontal(classes="sched-field"):
                     yield Label(t("schedules.field_cron"))
                     yield Input(edit.cron or "", id="sched-cron", placeholder=CRON_EXAMPLE)
-                    yield Label("", id="sched-cron-error", classes="sched-error")
+                # Below the field, not beside it: the message names the field and gives an example.
+                yield Label("", id="sched-cron-error", classes="sched-error")
                 yield Label(t("schedules.cron_help"), id="sched-cron-help")
             yield Label("", id="sched-preview")
             yield Label(t("schedules.field_jobs"))
