@@ -5,13 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 EN: Mapping[str, str] = {
-    "app.title": "marketsync",
     "app.subtitle": "wszystko.pl",
     "header.this_tui": "This TUI holds the scheduler (workstation {host}, process {pid}) since {since}",
     "header.service": "Service running on workstation {host} (process {pid}) since {since}",
     "header.other_tui": "Another terminal holds the scheduler on {host} (process {pid}) since {since}",
     "header.none": "Nobody holds the scheduler: automatic runs will not start",
-    "header.stopping": "The service on {host} is stopping",
     "col.company": "Company",
     "col.connection": "Connection",
     "col.schedule": "Schedule",
@@ -43,7 +41,6 @@ EN: Mapping[str, str] = {
     "job.offers": "offers",
     "job.stock": "stock",
     "job.prices": "prices",
-    "log.title": "Log",
     "log.all_companies": "All companies",
     "log.level_debug": "Everything (DEBUG)",
     "log.level_info": "Information (INFO)",
@@ -67,7 +64,6 @@ EN: Mapping[str, str] = {
     "state.running": "running",
     "state.stopping": "stopping",
     "state.stopped": "stopped",
-    "log.dropped": "some events were skipped ({count}); the view was refreshed",
     "trigger.automatic": "automatic",
     "trigger.manual": "manual",
     "skip.still_running": "the previous run is still going",

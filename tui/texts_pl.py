@@ -5,14 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 PL: Mapping[str, str] = {
-    "app.title": "marketsync",
     "app.subtitle": "wszystko.pl",
     # header line
     "header.this_tui": "Harmonogram obsługuje ten program (stanowisko {host}, proces {pid}) od {since}",
     "header.service": "Usługa działa na stanowisku {host} (proces {pid}) od {since}",
     "header.other_tui": "Harmonogram obsługuje inny terminal na stanowisku {host} (proces {pid}) od {since}",
     "header.none": "Nikt nie obsługuje harmonogramu: automatyczne synchronizacje nie ruszą",
-    "header.stopping": "Usługa na stanowisku {host} kończy pracę",
     # dashboard columns
     "col.company": "Firma",
     "col.connection": "Połączenie",
@@ -46,7 +44,6 @@ PL: Mapping[str, str] = {
     "job.stock": "zasoby",
     "job.prices": "ceny",
     # log pane
-    "log.title": "Dziennik",
     "log.all_companies": "Wszystkie firmy",
     "log.level_debug": "Wszystko (DEBUG)",
     "log.level_info": "Informacje (INFO)",
@@ -70,7 +67,6 @@ PL: Mapping[str, str] = {
     "state.running": "działa",
     "state.stopping": "kończy pracę",
     "state.stopped": "zakończona",
-    "log.dropped": "część zdarzeń pominięto ({count}); odświeżono widok",
     "trigger.automatic": "automat",
     "trigger.manual": "ręcznie",
     "skip.still_running": "poprzednia jeszcze trwa",
