@@ -76,6 +76,14 @@ class RateLimiter:
                 wait = max(wait, self._starts[0] + WINDOW - now)
         return wait
 
+    def try_acquire(self) -> bool:
+        """Count a request as started if one may start now and nobody waits; False otherwise."""
+        if self._lock.locked() or self.wait_time() > 0:
+            return False
+        if self.requests_per_minute > 0:
+            self._starts.append(self._clock())
+        return True
+
     async def acquire(self) -> None:
         """Wait until a request may start, and count it as started."""
         async with self._lock:

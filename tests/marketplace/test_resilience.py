@@ -113,6 +113,21 @@ async def test_limiter_honours_a_block() -> None:
     assert now[0] == 107.5
 
 
+async def test_limiter_try_acquire_counts_starts_and_never_jumps_the_queue() -> None:
+    now = [0.0]
+    limiter = RateLimiter(2, clock=lambda: now[0])
+    assert limiter.try_acquire() and limiter.try_acquire()
+    assert not limiter.try_acquire()  # the third in the same minute must wait
+    now[0] = 60.5
+    assert limiter.try_acquire()
+    limiter.block_for(3.0)
+    assert not limiter.try_acquire()
+    now[0] = 64.0
+    async with limiter._lock:  # someone is waiting for a start: a newcomer does not pass them
+        assert not limiter.try_acquire()
+    assert limiter.try_acquire()
+
+
 def test_retry_after_forms() -> None:
     assert parse_retry_after("12") == 12
     assert parse_retry_after(None) == 1.0
