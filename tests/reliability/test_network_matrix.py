@@ -27,6 +27,7 @@ from typing import Any
 import pytest
 
 from agent.domain import JOB_ORDER, JobName
+from agent.erp.touch import touch_company
 from tests.reliability import wire
 from tests.reliability.checks import broken_promises
 from tests.reliability.network_checks import Figures, effects_problems, effects_since, figures_of
@@ -137,6 +138,8 @@ async def run_case(net: NetWorld, case: Case, seed: int) -> Figures:
     await world.run(*JOB_ORDER)  # a clean export, so every job has offers to work on
     await shop.day(orders=8)
     await asyncio.to_thread(_share, database, held, True)  # offers to create in the faulty run
+    if case.job in ("stock", "prices"):  # many values to send: a call per value, so faults meet them
+        await asyncio.to_thread(touch_company, database, percent=50, what=case.job, seed=seed)
     net.effects_at_start = await world.effects()
     posted = []
     for spec_name in case.kinds:
