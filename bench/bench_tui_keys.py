@@ -4,9 +4,12 @@
 The app runs headless (Textual's test driver, 160x50) over the in-memory runtime of the TUI tests,
 with twenty companies whose runs publish progress all the time (about 2,000 events a second), and a
 real manage layer over a real installation in a temporary folder: a config file, a state database
-holding 400 runs with item outcomes, and 20,000 log lines. A key is answered when its screen is up
-with its content (the schedules table filled, the runs listed, the log lines found, the accounts
-read) or, for the dashboard's cursor, when the cursor moved; Escape when the dashboard is back.
+holding 400 runs with item outcomes, and 20,000 log lines. A key is answered when a frame goes to
+the terminal that shows its screen (the app's screens are built once and kept, so a screen's widgets
+have sizes before it is shown again: only a frame drawn while it is on top counts), and "ready" when
+a frame shows its content read afresh (the schedules table filled, the runs and the highlighted
+run's items read again, the log search run again, the accounts read again); for the dashboard's
+cursor, a frame with the cursor moved; for Escape, a frame of the dashboard.
 """
 
 from __future__ import annotations
@@ -27,8 +30,12 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from rich.console import RenderableType  # noqa: E402
 from textual import events  # noqa: E402
+from textual._compositor import CompositorUpdate  # noqa: E402
+from textual.app import App  # noqa: E402
 from textual.pilot import Pilot  # noqa: E402
+from textual.screen import Screen  # noqa: E402
 from textual.widgets import DataTable  # noqa: E402
 
 from agent.config import load_config  # noqa: E402
@@ -42,6 +49,7 @@ from tests.tui.fake_runtime import T0, FakeRuntime, company  # noqa: E402
 from tui.app import MarketsyncApp  # noqa: E402
 from tui.screens.connections import ConnectionsScreen  # noqa: E402
 from tui.screens.history import HistoryScreen  # noqa: E402
+from tui.screens.kept import KeptScreen  # noqa: E402
 from tui.screens.logs import LogsScreen  # noqa: E402
 from tui.screens.schedules_edit import SchedulesEditScreen  # noqa: E402
 from tui.screens.sync import SyncScreen  # noqa: E402
@@ -98,9 +106,41 @@ async def publish_forever(fake: FakeRuntime, stop: asyncio.Event) -> int:
     return sent
 
 
-async def answered(pilot: Pilot[None], key: str, *checks: Callable[[], bool]) -> list[float]:
-    """Milliseconds from the key reaching the app (as a terminal's driver delivers it) until each check holds
-    (in order: the screen shown, then its content ready).
+class Frames:
+    """Watches the frames the app sends to the terminal; notes when the first one drawn while each
+    check held was sent. The headless driver writes nothing, so the hook turns each frame into the
+    terminal's bytes itself: a real terminal's frame costs that too."""
+
+    def __init__(self, app: App[None]) -> None:
+        self._app = app
+        self.checks: list[Callable[[], bool]] = []
+        self.seen: list[float | None] = []
+        original = app._display
+
+        def display(screen: Screen[object], renderable: RenderableType | None) -> None:
+            original(screen, renderable)
+            if renderable is None or screen is not app.screen:
+                return
+            if isinstance(renderable, CompositorUpdate):
+                renderable.render_segments(app.console)
+            now = time.perf_counter()
+            for index, check in enumerate(self.checks):
+                if self.seen[index] is None and check():
+                    self.seen[index] = now
+
+        app._display = display  # type: ignore[method-assign]
+
+    def watch(self, checks: tuple[Callable[[], bool], ...]) -> None:
+        self.checks = list(checks)
+        self.seen = [None] * len(checks)
+
+
+TIMEOUT_S = 10.0
+
+
+async def answered(pilot: Pilot[None], frames: Frames, key: str, *checks: Callable[[], bool]) -> list[float]:
+    """Milliseconds from the key reaching the app (as a terminal's driver delivers it) until a frame
+    drawn while each check held went out (in order: the screen shown, then its content ready).
 
     Not `pilot.press`: it waits for the whole process to go idle (up to a second, twice), which a
     busy runtime never lets happen, so it would measure the test driver rather than the app.
@@ -110,14 +150,16 @@ async def answered(pilot: Pilot[None], key: str, *checks: Callable[[], bool]) ->
     assert driver is not None
     event = events.Key(key, key if len(key) == 1 else None)
     event.set_sender(app)
+    frames.watch(checks)
     began = time.perf_counter()
     driver.send_message(event)
-    times: list[float] = []
-    for check in checks:
-        # Busy-polling on purpose: the measurement is the gap between the key and its answer.
-        while not check():  # noqa: ASYNC110
-            await asyncio.sleep(0)
-        times.append((time.perf_counter() - began) * 1000)
+    # Busy-polling on purpose: the measurement is the gap between the key and its frames.
+    while any(seen is None for seen in frames.seen):
+        if time.perf_counter() - began > TIMEOUT_S:
+            raise TimeoutError(f"key {key!r}: no frame showed the answer within {TIMEOUT_S:.0f} s")
+        await asyncio.sleep(0)
+    times = [((seen or began) - began) * 1000 for seen in frames.seen]
+    frames.watch(())
     return times
 
 
@@ -144,6 +186,11 @@ def rows(screen: object, selector: str) -> int:
         return 0
 
 
+def reads(app: MarketsyncApp, name: str) -> int:
+    """The reads a kept screen of the app has finished (0 before it is made)."""
+    return app.get_screen(name, KeptScreen).reads if app.is_screen_installed(name) else 0
+
+
 async def measure(rounds: int, *, busy: bool = True) -> dict[str, list[float]]:
     """Per key, the times to shown ("h") and to content ready ("h ready")."""
     with tempfile.TemporaryDirectory() as folder:
@@ -166,31 +213,39 @@ async def measure(rounds: int, *, busy: bool = True) -> dict[str, list[float]]:
                 publisher = asyncio.create_task(publish_forever(fake, stop))
                 await pilot.pause(0.5)
                 table = app.query_one(CompanyTable)
-                checks: dict[str, tuple[Callable[[], bool], Callable[[], bool]]] = {
+                frames = Frames(app)
+
+                def read_again(name: str) -> Callable[[], bool]:
+                    """A kept screen has finished one more read of its data than when the key was pressed."""
+                    before = reads(app, name)
+                    return lambda: reads(app, name) > before
+
+                # Per key: shown, and a maker of "ready" (called as the key is pressed).
+                checks: dict[str, tuple[Callable[[], bool], Callable[[], Callable[[], bool]]]] = {
                     "s": (lambda: laid_out(app.screen, SyncScreen, "#sync-start"),
-                          lambda: True),
+                          lambda: lambda: True),
                     "h": (lambda: laid_out(app.screen, SchedulesEditScreen, "#sched-table"),
-                          lambda: rows(app.screen, "#sched-table") == COMPANIES),
+                          lambda: lambda: rows(app.screen, "#sched-table") == COMPANIES),
                     "c": (lambda: laid_out(app.screen, ConnectionsScreen, "#conn-table"),
-                          lambda: isinstance(app.screen, ConnectionsScreen) and len(app.screen.accounts) == COMPANIES),
+                          lambda: read_again("connections")),
                     "r": (lambda: laid_out(app.screen, HistoryScreen, "#history-runs"),
-                          lambda: rows(app.screen, "#history-runs") > 0 and rows(app.screen, "#history-outcomes") > 0),
+                          lambda: read_again("history")),
                     "l": (lambda: laid_out(app.screen, LogsScreen, "#logs-lines"),
-                          lambda: isinstance(app.screen, LogsScreen) and len(app.screen.hits) > 0),
+                          lambda: read_again("logs")),
                 }
                 screens = (SyncScreen, SchedulesEditScreen, ConnectionsScreen, HistoryScreen, LogsScreen)
                 for _ in range(rounds):
                     for key, (shown, ready) in checks.items():
-                        to_shown, to_ready = await answered(pilot, key, shown, ready)
+                        to_shown, to_ready = await answered(pilot, frames, key, shown, ready())
                         times.setdefault(key, []).append(to_shown)
                         times.setdefault(f"{key} ready", []).append(to_ready)
-                        back = await answered(pilot, "escape", lambda: laid_out(app.screen, type(app.screen_stack[0]),
-                                                                                "#companies")
+                        back = await answered(pilot, frames, "escape",
+                                              lambda: laid_out(app.screen, type(app.screen_stack[0]), "#companies")
                                               and not isinstance(app.screen, screens))
                         times.setdefault("escape", []).extend(back)
                     table.focus()
                     before = table.cursor_row
-                    moved = await answered(pilot, "down" if before < COMPANIES - 1 else "up",
+                    moved = await answered(pilot, frames, "down" if before < COMPANIES - 1 else "up",
                                            lambda b=before: table.cursor_row != b)  # type: ignore[misc]
                     times.setdefault("down", []).extend(moved)
                 stop.set()

@@ -20,10 +20,11 @@ from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Footer, Header, RichLog, Static
+from textual.widgets import Header, RichLog, Static
 
 from agent.errors import ConfigError, LeaseHeld, LeaseInterrupted, MarketsyncError, RelinkAccount
 from agent.runtime.api import LeaseState, LeaseView, RuntimeApi
+from agent.runtime.events import NextRunPlanned, ScheduleChanged
 from agent.runtime.manage import Manage
 from agent.runtime.service import Runtime
 from agent.state.models import RunOptions
@@ -40,7 +41,9 @@ from tui.screens.quit import QuitScreen
 from tui.screens.schedules import SchedulesScreen
 from tui.screens.schedules_edit import SchedulesEditScreen
 from tui.screens.sync import SyncChoice, SyncScreen
+from tui.warm import compose_offstage, freeze, thaw
 from tui.widgets.dashboard import CompanyTable
+from tui.widgets.footer import SteadyFooter
 from tui.widgets.log_pane import LogPane
 
 WATCH_REFRESH_S = 10.0
@@ -84,6 +87,7 @@ class MarketsyncApp(App[None]):
         self.manage = manage if manage is not None else (Manage.of_runtime(runtime)
                                                          if isinstance(runtime, Runtime) else None)
         self._sink_id: int | None = None
+        self._frozen = False
         self._subscription = runtime.bus.subscribe()
         t = self.texts
         self.sub_title = t("app.subtitle")
@@ -104,7 +108,7 @@ class MarketsyncApp(App[None]):
         yield Static("", id="service-line")
         yield CompanyTable(self.texts, self.tz, id="companies")
         yield LogPane(self.texts, self.tz, [], id="log")
-        yield Footer()
+        yield SteadyFooter()
 
     async def on_mount(self) -> None:
         if self._log_level is not None:
@@ -112,12 +116,26 @@ class MarketsyncApp(App[None]):
         await self.refresh_snapshot()
         self._follow_events()
         self.set_interval(self._watch_refresh, self._refresh_when_watching)
+        self.call_after_refresh(self._warm_up)
+
+    @work(group="warm-up")
+    async def _warm_up(self) -> None:
+        """Once the dashboard is up: build every screen a key opens, then freeze what lives (tui.warm)."""
+        for name in self._makers():
+            if not self.is_running:
+                return
+            await compose_offstage(self, self._installed(name))
+        freeze()
+        self._frozen = True
 
     async def _refresh_when_watching(self) -> None:
         if not self.runtime.holds_scheduler:
             await self.refresh_snapshot()
 
     def on_unmount(self) -> None:
+        if self._frozen:
+            thaw()
+            self._frozen = False
         if self._sink_id is not None:
             logger.remove(self._sink_id)
             self._sink_id = None
@@ -181,7 +199,7 @@ class MarketsyncApp(App[None]):
                     self._show_header()
                 else:
                     table.update_row(self.dashboard.rows[key])
-            if any(key != HEADER for key in changed):
+            if any(isinstance(event, (NextRunPlanned, ScheduleChanged)) for event in message.events):
                 for screen in self.screen_stack:
                     if isinstance(screen, SyncScreen):
                         screen.refresh_schedule()
@@ -208,17 +226,19 @@ class MarketsyncApp(App[None]):
         yield SystemCommand(t("cmd.quit"), t("cmd.quit_help"), self.action_quit)
 
     def action_sync(self) -> None:
-        if self.dashboard is None or isinstance(self.screen, SyncScreen):
+        if self.dashboard is None:
             return
-        selected = self.query_one(CompanyTable).selected_company
-        self.push_screen(SyncScreen(self.texts, self.tz, self.dashboard.rows, selected), self._sync_chosen)
+        screen = self._installed("sync")
+        if not isinstance(screen, SyncScreen) or screen in self.screen_stack:
+            return
+        screen.open(self.dashboard.rows, self._selected())
+        self.push_screen(screen, self._sync_chosen)
 
     def action_schedules(self) -> None:
         if self.dashboard is None or isinstance(self.screen, (SchedulesScreen, SchedulesEditScreen)):
             return
         if self.manage is not None:
-            manage = self.manage
-            self._open_kept("schedules", lambda: SchedulesEditScreen(self.texts, manage, self._selected()))
+            self._open_kept("schedules")
             return
         self.push_screen(SchedulesScreen(self.texts, self.tz, self.dashboard.rows))
 
@@ -228,28 +248,46 @@ class MarketsyncApp(App[None]):
     def _selected(self) -> str | None:
         return self.query_one(CompanyTable).selected_company
 
-    def _open_kept(self, name: str, make: Callable[[], KeptScreen]) -> None:
-        """Show a management screen, made on first use and kept: reopening it costs no compose."""
+    def _makers(self) -> dict[str, Callable[[], Screen[Any]]]:
+        """The screens made once and kept (installed under these names): reopening one costs no compose."""
+        makers: dict[str, Callable[[], Screen[Any]]] = {
+            "sync": lambda: SyncScreen(self.texts, self.tz, self.dashboard.rows if self.dashboard else {}, None),
+        }
+        if (manage := self.manage) is not None:
+            makers |= {
+                "schedules": lambda: SchedulesEditScreen(self.texts, manage, self._selected()),
+                "connections": lambda: ConnectionsScreen(self.texts, self.tz, manage, self._selected()),
+                "history": lambda: HistoryScreen(self.texts, self.tz, manage, self._selected()),
+                "logs": lambda: LogsScreen(self.texts, manage),
+            }
+        return makers
+
+    def _installed(self, name: str) -> Screen[Any]:
+        """The kept screen `name`, made and installed on first use (by the warm-up or a key)."""
         if not self.is_screen_installed(name):
-            self.install_screen(make(), name=name)
-        screen = self.get_screen(name, KeptScreen)
-        if screen in self.screen_stack:
+            self.install_screen(self._makers()[name](), name=name)
+        return self.get_screen(name)
+
+    def _open_kept(self, name: str) -> None:
+        """Show a kept management screen with the dashboard's selected company first."""
+        screen = self._installed(name)
+        if not isinstance(screen, KeptScreen) or screen in self.screen_stack:
             return
         screen.select(self._selected())
         self.push_screen(screen)
 
     def action_connections(self) -> None:
         # From the dashboard's selected row, so a company in "Błąd połączenia" is one key away from relinking.
-        if (manage := self.manage) is not None:
-            self._open_kept("connections", lambda: ConnectionsScreen(self.texts, self.tz, manage, self._selected()))
+        if self.manage is not None:
+            self._open_kept("connections")
 
     def action_history(self) -> None:
-        if (manage := self.manage) is not None:
-            self._open_kept("history", lambda: HistoryScreen(self.texts, self.tz, manage, self._selected()))
+        if self.manage is not None:
+            self._open_kept("history")
 
     def action_logs(self) -> None:
-        if (manage := self.manage) is not None:
-            self._open_kept("logs", lambda: LogsScreen(self.texts, manage))
+        if self.manage is not None:
+            self._open_kept("logs")
 
     async def action_quit(self) -> None:
         running = self.dashboard.running if self.dashboard is not None else ()

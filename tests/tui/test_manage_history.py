@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from textual.widgets import DataTable, Input, RichLog, Select, Static
+from textual.widgets import DataTable, Input, Log, Select, Static
 
 from agent.state.models import ItemOutcome
 from tests.tui.conftest import SIZE
@@ -82,7 +82,7 @@ async def test_the_log_search_finds_offers_orders_runs_and_codes_newest_first(wo
         assert isinstance(screen, LogsScreen)
         await until(pilot, lambda: len(screen.hits) == 6)  # the newest lines, with no query
         assert "run 420 finished" in screen.hits[0].line
-        assert screen.query_one("#logs-lines", RichLog).lines
+        assert screen.query_one("#logs-lines", Log).lines
 
         async def search(kind: str, value: str) -> list[str]:
             screen.hits = []

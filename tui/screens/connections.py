@@ -87,6 +87,8 @@ class ConnectionsScreen(KeptScreen):
         self._flow: Worker[None] | None = None
         self._opened = False
         self.accounts: tuple[AccountStatus, ...] = ()
+        self.reads = 0
+        """Reads of the links finished and shown (each showing does one)."""
 
     def compose(self) -> ComposeResult:
         t = self._texts
@@ -132,13 +134,20 @@ class ConnectionsScreen(KeptScreen):
     async def load(self) -> None:
         """Read every company's link again (the stores are files: the manage layer reads them in a thread)."""
         try:
-            self.accounts = await self._manage.accounts()
+            accounts = await self._manage.accounts()
         except MarketsyncError as exc:
             self._status(self._texts("conn.failed", message=str(exc)))
             return
         keep = self._company or self.selected
         self._company = None
         table = self.query_one("#conn-table", DataTable)
+        if accounts == self.accounts and table.row_count == len(accounts):
+            # The same links as shown: only the cursor moves (to the company the dashboard had selected).
+            if keep is not None and keep in {a.company for a in accounts}:
+                table.move_cursor(row=table.get_row_index(keep))
+            self.reads += 1
+            return
+        self.accounts = accounts
         table.clear()
         for account in self.accounts:
             info = account.connection
@@ -149,6 +158,7 @@ class ConnectionsScreen(KeptScreen):
                           self._when(account.refresh_expires_at), key=account.company)
         if keep is not None and keep in {a.company for a in self.accounts}:
             table.move_cursor(row=table.get_row_index(keep))
+        self.reads += 1
 
     def _when(self, moment: datetime | None) -> str:
         return local_time(moment, self._tz) if moment is not None else "-"

@@ -94,9 +94,13 @@ class HistoryScreen(KeptScreen):
         self._company = company if company in names else ALL
         self.runs: dict[int, Run] = {}
         self.outcomes: list[ItemOutcome] = []
+        self._outcomes_of: int | None = None
+        """The run whose items the outcomes table holds."""
         self.run_id: int | None = None
         self.only_failed = False
         self.detail = ""
+        self.reads = 0
+        """Reads of the runs with the highlighted run's items finished and shown (each showing does one)."""
 
     def compose(self) -> ComposeResult:
         t = self._texts
@@ -125,10 +129,9 @@ class HistoryScreen(KeptScreen):
         preferred = self.preferred
         if preferred is not None and preferred in names and preferred != self._company:
             self._company = preferred
-            # Setting the filter posts Select.Changed, which loads that company's runs.
+            # The filter's Select.Changed then finds the company already chosen: the runs are read once, below.
             self.query_one("#history-company", Select).value = self._company
-        else:
-            self.load_runs()
+        self.load_runs()
         self.preferred = None
         self.query_one("#history-runs", DataTable).focus()
 
@@ -141,6 +144,13 @@ class HistoryScreen(KeptScreen):
             runs = await self._manage.runs(None if self._company == ALL else self._company, limit=RUNS_SHOWN)
         except MarketsyncError as exc:
             self._show(t("history.failed", message=str(exc)))
+            return
+        if runs == list(self.runs.values()) and runs:
+            # Nothing new: the table stays as it is (the cursor too); the highlighted run's items are read again.
+            if self.run_id is not None:
+                self.load_outcomes(self.run_id)
+            else:
+                self.reads += 1
             return
         self.runs = {run.id: run for run in runs}
         table = self.query_one("#history-runs", DataTable)
@@ -156,6 +166,11 @@ class HistoryScreen(KeptScreen):
         if not runs:
             self._show(t("history.none"))
             self.query_one("#history-outcomes", DataTable).clear()
+            self.reads += 1
+            return
+        # The cursor row may be the same number as before the rebuild (no RowHighlighted then): read its items.
+        self.run_id = runs[min(table.cursor_row, len(runs) - 1)].id
+        self.load_outcomes(self.run_id)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         key = event.row_key.value
@@ -181,15 +196,18 @@ class HistoryScreen(KeptScreen):
             return
         if run_id != self.run_id:
             return
-        self.outcomes = outcomes
         table = self.query_one("#history-outcomes", DataTable)
-        table.clear()
-        for index, o in enumerate(outcomes):
-            table.add_row(t("job." + o.job), o.item, t("outcome." + o.outcome), o.error_class, o.message,
-                          key=str(index))
+        if outcomes != self.outcomes or table.row_count != len(outcomes) or self._outcomes_of != run_id:
+            self.outcomes = outcomes
+            self._outcomes_of = run_id
+            table.clear()
+            for index, o in enumerate(outcomes):
+                table.add_row(t("job." + o.job), o.item, t("outcome." + o.outcome), o.error_class, o.message,
+                              key=str(index))
         run = self.runs.get(run_id)
         if run is not None:
             self._show(run_report(run, [o for o in outcomes if o.outcome == "failed"][:20], t, self._tz))
+        self.reads += 1
 
     def _outcome_text(self, outcome: ItemOutcome) -> str:
         t = self._texts

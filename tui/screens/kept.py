@@ -13,6 +13,8 @@ from textual.screen import Screen
 class KeptScreen(Screen[None]):
     preferred: str | None = None
     """The company to show first (the dashboard's selection when the screen was opened)."""
+    reads: int = 0
+    """The reads of its data finished and shown (a screen that reads counts them; tests and benchmarks wait on it)."""
 
     def select(self, company: str | None) -> None:
         """Show `company` first when next shown (ignored when the screen does not know it)."""

@@ -1,4 +1,8 @@
-"""The "Wymiana danych" window: which company, which operations, when the next automatic run is; Start."""
+"""The "Wymiana danych" window: which company, which operations, when the next automatic run is; Start.
+
+The app builds the window once and keeps it (composing it took most of the `s` key's time): each
+opening starts from `open`'s company with the default operations ticked, as a new window would.
+"""
 
 from __future__ import annotations
 
@@ -33,7 +37,7 @@ class SyncChoice:
 
 
 class SyncScreen(ModalScreen[SyncChoice | None]):
-    """Modal; dismisses with the choice, or None when cancelled."""
+    """Modal; dismisses with the choice, or None when cancelled. Call `open` before each showing."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Anuluj", show=False),
@@ -47,10 +51,16 @@ class SyncScreen(ModalScreen[SyncChoice | None]):
         self._rows = rows
         names = list(rows)
         self._company: str = company if company is not None and company in rows else (names[0] if names else "")
+        self._listed: list[str] = names
+        """The companies the selector offers."""
+        self._fresh = False
+        """`open` was called and the window not shown since."""
+        self._schedule_shown = ""
 
     def compose(self) -> ComposeResult:
         t = self._texts
         defaults = SyncOptions()
+        self._listed = list(self._rows)
         with Vertical(id="sync-dialog", classes="dialog"):
             yield Label(t("sync.title"), classes="dialog-title")
             yield Label(t("sync.company"))
@@ -59,14 +69,37 @@ class SyncScreen(ModalScreen[SyncChoice | None]):
             for name in OPTION_FIELDS:
                 yield Tick(t("sync." + name), value=bool(getattr(defaults, name)), id=f"opt-{name}")
             with Horizontal(id="sync-schedule"):
-                yield Label(self._schedule_text(), id="sync-next")
+                self._schedule_shown = self._schedule_text()
+                yield Label(self._schedule_shown, id="sync-next")
                 yield Button(t("sync.goto_schedules"), id="sync-goto")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(t("sync.start"), variant="primary", id="sync-start")
                 yield Button(t("sync.cancel"), id="sync-cancel")
 
-    def on_mount(self) -> None:
+    def open(self, rows: Mapping[str, Row], company: str | None) -> None:
+        """Show these companies' rows, `company` selected (else the first), the next time it is shown."""
+        self._rows = rows
+        names = list(rows)
+        self._company = company if company is not None and company in rows else (names[0] if names else "")
+        self._fresh = True
+
+    def on_screen_resume(self) -> None:
         self.query_one("#sync-start", Button).focus()
+        if not self._fresh:
+            return  # back from the schedules it opened: the operator's ticks stay
+        self._fresh = False
+        # A fresh window each opening: the defaults ticked, the company the dashboard had selected.
+        select: Select[str] = self.query_one("#sync-company", Select)
+        names = list(self._rows)
+        if names != self._listed:
+            select.set_options([(name, name) for name in names])
+            self._listed = names
+        if self._company:
+            select.value = self._company
+        defaults = SyncOptions()
+        for name in OPTION_FIELDS:
+            self.query_one(f"#opt-{name}", Tick).value = bool(getattr(defaults, name))
+        self.refresh_schedule()
 
     def _schedule_text(self) -> str:
         row = self._rows.get(self._company)
@@ -83,7 +116,11 @@ class SyncScreen(ModalScreen[SyncChoice | None]):
 
     def refresh_schedule(self) -> None:
         """Show the company's next automatic run again (the app calls it when the plan moves on)."""
-        self.query_one("#sync-next", Label).update(self._schedule_text())
+        text = self._schedule_text()
+        if text != self._schedule_shown:
+            # An update lays the window out again: only when the words change.
+            self._schedule_shown = text
+            self.query_one("#sync-next", Label).update(text)
 
     def options(self) -> SyncOptions:
         values = {name: self.query_one(f"#opt-{name}", Tick).value for name in OPTION_FIELDS}
