@@ -3,8 +3,9 @@ simulator's switchboard (`/_sim/faults`), then the faults stop, and after a quie
 doubled or lost and both sides agree (`checks.broken_promises`).
 
 The faults hit every /api route at random (seeded) for a bounded number of requests, so each run
-meets them in a different job. What is not here yet: the per-call deadline bound (+10 %), "no
-request before Retry-After" at the scale of a run, and the fault matrix route by route.
+meets them in a different job. The matrix job by job on each job's routes, with the deadline,
+Retry-After and effect-count promises, is in test_network_matrix.py; revocation in
+test_network_revoke.py; the token endpoint in test_network_token.py.
 """
 
 from __future__ import annotations
