@@ -14,6 +14,7 @@ from tests.reliability.wire import (
     deadline_ratios,
     doubled_effects,
     early_requests,
+    lost_writes,
     retry_after_margins,
     writes_sent,
 )
@@ -33,13 +34,15 @@ async def effects_problems(net: NetWorld) -> list[str]:
       the agent sent since then (`wire.doubled_effects`);
     - each offer ever created is one create effect (effects == offers on the account), no
       externalId has two offers (ended ones included), and every offer is the one a link holds;
-    - every create whose answer was lost or broken left exactly one offer with its externalId.
+    - every create whose answer was lost or broken left exactly one offer with its externalId;
+    - no write whose answer was lost took effect twice in all its requests (`wire.lost_writes`).
     """
     world = net.world
     now = await world.effects()
     since = await effects_since(net)
     exchanges = [e for e in net.wire.exchanges if e.run >= 1]
     problems = doubled_effects(since, exchanges)
+    problems += lost_writes(exchanges)[1]
 
     offers = await world.sim_offers()
     if now.get(CREATE, 0) != len(offers):
@@ -71,6 +74,8 @@ class Figures:
     effects: dict[str, int] = field(default_factory=dict)
     writes: dict[str, int] = field(default_factory=dict)
     unanswered_writes: int = 0
+    lost: dict[int, int] = field(default_factory=dict)
+    """Writes without a usable answer, by how many times they took effect (where it can be told)."""
 
     def line(self) -> str:
         margin = "-" if self.margin is None else f"{self.margin:+.3f} s"
@@ -80,7 +85,8 @@ class Figures:
             f"{self.worst_ratio:.3f} ({self.worst}); attempts of the faulty run {self.attempts}, worst "
             f"{self.worst_attempt_ratio:.3f} of the attempt timeout; 429s {self.limited}, earliest next request "
             f"{margin} after Retry-After, early {len(self.early)}; effects/distinct writes {effects}; "
-            f"writes without an answer {self.unanswered_writes}"
+            f"writes without an answer {self.unanswered_writes}; such writes by times they took effect "
+            f"{dict(sorted(self.lost.items()))}"
         )
 
 
@@ -112,4 +118,5 @@ def figures_of(
         effects=effects or {},
         writes=dict(writes_sent(later)),
         unanswered_writes=sum(1 for e in attempts if e.write and (e.status is None or e.status >= 500)),
+        lost=dict(lost_writes(later)[0]),
     )

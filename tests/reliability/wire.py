@@ -21,7 +21,7 @@ import json
 import random
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,6 +76,8 @@ class Exchange:
     status: int | None = None
     error: str = ""
     retry_after: float | None = None
+    effect: int | None = None
+    """How much the simulator's effect count of this route moved while the exchange lasted."""
 
 
 def _write_of(request: httpx2.Request, route_name: str) -> tuple[str, str, str]:
@@ -107,12 +109,15 @@ class WireLog(CountingTransport):
         self.exchanges: list[Exchange] = []
         self.run = 0
         """Which run the next requests belong to (the test moves it on)."""
+        self.probe: Callable[[], Mapping[str, int]] | None = None
+        """The account's effect counts, read in place (the simulator's live state, in this process)."""
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         name = route(request)
         write, kind, external_id = _write_of(request, name)
         record = Exchange(name, request.url.path, self.run, time.monotonic(), write, kind, external_id)
         self.exchanges.append(record)
+        before = self.probe().get(name, 0) if self.probe and write else 0
         try:
             response = await super().handle_async_request(request)
             await response.aread()
@@ -125,6 +130,8 @@ class WireLog(CountingTransport):
             raise
         finally:
             record.end = time.monotonic()
+            if self.probe and write:
+                record.effect = self.probe().get(name, 0) - before
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +220,8 @@ async def net_world(
         session = await client.check_connection()
         accounts = await world.control("GET", "/accounts")
         world.account_id = next(a["id"] for a in accounts if a["email"] == session.user_name)
+        account = world.account_id
+        wire.probe = lambda: sim.platform.accounts[account].effects
         yield NetWorld(world, wire, engine)
 
 
@@ -270,6 +279,35 @@ def doubled_effects(effects: Mapping[str, int], exchanges: list[Exchange]) -> li
         for r in (CREATE, PUT_OFFER, BULK, STATUS)
         if effects.get(r, 0) > sent[r]
     ]
+
+
+def lost_writes(exchanges: list[Exchange]) -> tuple[Counter[int], list[str]]:
+    """Writes of which some request got no usable answer (reset, cut, lost, dripped past its
+    deadline, 5xx): how many took effect 0, 1, 2... times in all their requests of the run, counted
+    where the simulator's counter can tell (no other request of that route overlapped them); and
+    the ones that took effect more than once.
+
+    Image uploads are left out (each stores a file, by design)."""
+    groups: dict[tuple[int, str], list[Exchange]] = {}
+    for e in exchanges:
+        if e.write and e.route != FILES:
+            groups.setdefault((e.run, e.write), []).append(e)
+    same_route: dict[str, list[Exchange]] = {}
+    for e in exchanges:
+        same_route.setdefault(e.route, []).append(e)
+    tally: Counter[int] = Counter()
+    doubled = []
+    for (_, key), mine in groups.items():
+        if all(e.status is not None and e.status < 500 for e in mine):
+            continue
+        alone = all(not (o is not e and o.start < e.end and e.start < o.end) for e in mine for o in same_route[e.route])
+        if not alone or any(e.effect is None for e in mine):
+            continue
+        times = sum(e.effect or 0 for e in mine)
+        tally[times] += 1
+        if times > 1:
+            doubled.append(f"{key}: {len(mine)} requests took effect {times} times")
+    return tally, doubled
 
 
 def write_kinds(exchanges: list[Exchange]) -> dict[str, tuple[int, int, int]]:
