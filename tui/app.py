@@ -87,7 +87,8 @@ class MarketsyncApp(App[None]):
         self.manage = manage if manage is not None else (Manage.of_runtime(runtime)
                                                          if isinstance(runtime, Runtime) else None)
         self._sink_id: int | None = None
-        self._frozen = False
+        self._frozen: tuple[int, ...] | None = None
+        """The collector's thresholds before the app froze its startup objects (tui.warm)."""
         self._subscription = runtime.bus.subscribe()
         t = self.texts
         self.sub_title = t("app.subtitle")
@@ -125,17 +126,16 @@ class MarketsyncApp(App[None]):
             if not self.is_running:
                 return
             await compose_offstage(self, self._installed(name))
-        freeze()
-        self._frozen = True
+        self._frozen = freeze()
 
     async def _refresh_when_watching(self) -> None:
         if not self.runtime.holds_scheduler:
             await self.refresh_snapshot()
 
     def on_unmount(self) -> None:
-        if self._frozen:
-            thaw()
-            self._frozen = False
+        if self._frozen is not None:
+            thaw(self._frozen)
+            self._frozen = None
         if self._sink_id is not None:
             logger.remove(self._sink_id)
             self._sink_id = None

@@ -63,10 +63,22 @@ class CompanyTable(DataTable[object]):
         for column in COLUMNS:
             self.add_column(self._texts("col." + column), key=column)
 
+    def _size_caches(self, rows: int) -> None:
+        # DataTable keys its render caches by a counter that every cell update moves, so on a table
+        # updated many times a second each cache fills to its default size (up to 10,000 cells)
+        # with drawings of old counts: tens of thousands of objects nobody reads again that every
+        # full garbage collection walks. Room for two drawings of the whole table is enough.
+        lines = 2 * (rows + 1)
+        self._cell_render_cache.maxsize = max(64, lines * len(COLUMNS))
+        self._row_render_cache.maxsize = max(16, lines)
+        self._row_renderable_cache.maxsize = max(16, lines)
+        self._line_cache.maxsize = max(16, lines)
+
     def show(self, rows: list[Row]) -> None:
         """Show a fresh snapshot: cells updated in place when the companies are the same (the cursor
         stays where the operator left it), else every row replaced."""
         self._pending.clear()
+        self._size_caches(len(rows))
         if [key.value for key in self.rows] == [row.name for row in rows]:
             for row in rows:
                 self._draw(row)
