@@ -17,7 +17,7 @@ from loguru import logger
 
 from agent.config import Config
 from agent.logs import quiet_http_loggers
-from agent.marketplace import device_flow
+from agent.marketplace import device_flow, network
 from agent.marketplace.calls import CallEngine, CallSettings
 from agent.marketplace.client import WszystkoClient
 from agent.marketplace.connection import ConnectionInfo, ConnectionRegistry, connections_dir
@@ -74,7 +74,7 @@ def build_client(
         token_endpoint=token_endpoint(base_url),
         base_url=base_url.rstrip("/") + "/",
         timeout=httpx2.Timeout(settings.attempt_timeout, connect=settings.connect_timeout),
-        transport=transport,
+        transport=transport or network.transport(),
     )
     keeper = TokenKeeper(company, http, places.store, places.connections, places.lock_path(company))
     host = httpx2.URL(base_url).host

@@ -174,7 +174,7 @@ class CallEngine:
         try:
             async with asyncio.timeout(min(self.settings.attempt_timeout, max(0.0, self._remaining(call_end)))):
                 # auth=None: the token is in the headers already (authlib's own refresh is not used).
-                response = await self.http.send(self._build(req, token), auth=None)
+                response: httpx2.Response = await self.http.send(self._build(req, token), auth=None)
         except (httpx2.TransportError, TimeoutError) as exc:
             self.breaker.record_failure()
             kind = "timeout" if isinstance(exc, TimeoutError) else exc.__class__.__name__
@@ -218,9 +218,10 @@ class CallEngine:
                 headers["Content-Type"] = "application/json"
             self._headers[token, req.content is not None] = headers
         if req.params or req.files or http.cookies:
-            return http.build_request(
+            built: httpx2.Request = http.build_request(
                 req.method, req.path, params=req.params, content=req.content, files=req.files, headers=headers
             )
+            return built
         url = self._urls.get(req.path)
         if url is None:
             if len(self._urls) >= URL_CACHE:

@@ -190,7 +190,7 @@ class WszystkoClient:
                 if found is None:
                     raise InvalidItem(f"{what}: the marketplace says it exists but cannot find it", field="externalId")
                 return found
-            return parsing.parse(response.text, what, parsing.offer)
+            return parsing.parse(response.content, what, parsing.offer)
         raise AssertionError("unreachable")  # the loop returns or raises
 
     async def replace_offer(self, offer_id: int, draft: OfferDraft) -> MarketOffer:
@@ -198,7 +198,7 @@ class WszystkoClient:
         response = await self.engine.call(
             "PUT", f"/me/offers/{offer_id}", what=what, idempotent=True, content=bodies.encode(bodies.offer_body(draft))
         )
-        return parsing.parse(response.text, what, parsing.offer)
+        return parsing.parse(response.content, what, parsing.offer)
 
     async def get_offer(self, offer_id: int) -> MarketOffer | None:
         return await self._get_or_none(f"/me/offers/{offer_id}", f"offer {offer_id}", parsing.offer)
@@ -243,7 +243,7 @@ class WszystkoClient:
             response = await self.engine.call(
                 "POST", "/me/update-offers", what=what, idempotent=True, content=bodies.encode({"id": chunk, **change})
             )
-            failures.extend(parsing.parse(response.text, what, parsing.bulk_failures))
+            failures.extend(parsing.parse(response.content, what, parsing.bulk_failures))
         return tuple(failures)
 
     async def change_prices(self, offer_ids: Sequence[int], gross_price: Decimal) -> tuple[BulkFailure, ...]:

@@ -51,26 +51,36 @@ class Shape(Exception):
     """Internal: the JSON is valid but not the promised shape."""
 
 
-def load_json(text: str, what: str) -> Any:
-    """The JSON value of `text`, numbers with a fraction as Decimal; MalformedAnswer otherwise."""
+def load_json(text: str | bytes, what: str) -> Any:
+    """The JSON value of `text`, numbers with a fraction as Decimal; MalformedAnswer otherwise.
+
+    Bytes are read as JSON text is sent (UTF-8, or UTF-16/32 told by the first bytes), without
+    looking at the answer's declared charset: that look cost more than the parse of a small answer.
+    """
     try:
         return json.loads(text, parse_float=Decimal)
     # A number past Decimal's exponent range raises InvalidOperation (an ArithmeticError), and
     # nesting deeper than the interpreter's stack raises RecursionError: both are broken answers.
     except (ValueError, ArithmeticError, RecursionError) as exc:
         raise MalformedAnswer(
-            f"{what}: the answer is not JSON ({exc.__class__.__name__})", payload=text[:PAYLOAD_KEEP]
+            f"{what}: the answer is not JSON ({exc.__class__.__name__})", payload=_kept(text)
         ) from None
 
 
-def parse(text: str, what: str, build: Callable[[Any], T]) -> T:
+def parse(text: str | bytes, what: str, build: Callable[[Any], T]) -> T:
     """Parse `text` as JSON and build a value with `build`; MalformedAnswer (raw text kept) otherwise."""
     data = load_json(text, what)
     try:
         return build(data)
     except (Shape, KeyError, TypeError, ValueError, ArithmeticError) as exc:
         detail = str(exc) if isinstance(exc, Shape) else f"{exc.__class__.__name__}: {exc}"
-        raise MalformedAnswer(f"{what}: unexpected answer ({detail})", payload=text[:PAYLOAD_KEEP]) from None
+        raise MalformedAnswer(f"{what}: unexpected answer ({detail})", payload=_kept(text)) from None
+
+
+def _kept(text: str | bytes) -> str:
+    if isinstance(text, bytes):
+        text = text[: PAYLOAD_KEEP * 4].decode("utf-8", errors="replace")
+    return text[:PAYLOAD_KEEP]
 
 
 # --- small typed readers -------------------------------------------------------------------------
@@ -135,9 +145,16 @@ def opt_money(data: dict[str, Any], key: str) -> Decimal | None:
 
 def req_enum(data: dict[str, Any], key: str, literal: Any) -> Any:
     value = data.get(key)
-    if value not in get_args(literal):
+    allowed = _ENUMS.get(literal)
+    if allowed is None:
+        allowed = _ENUMS[literal] = frozenset(get_args(literal))
+    if not isinstance(value, str | int) or value not in allowed:
         raise Shape(f"`{key}` has an unknown value {value!r}")
     return value
+
+
+# The values of each Literal read so far (typing.get_args on every field of every answer adds up).
+_ENUMS: dict[Any, frozenset[Any]] = {}
 
 
 def opt_enum(data: dict[str, Any], key: str, literal: Any) -> Any:

@@ -134,7 +134,8 @@ class _WriteGate:
         if reading is None or (reading.done() and (now - self._started > LEASE_FRESH or _failed(reading))):
             self._started = now
             reading = self._reading = asyncio.create_task(self._ctx.before_market_write())
-        await asyncio.shield(reading)
+        if not reading.done():
+            await asyncio.shield(reading)
         crash_point(point)
 
 
@@ -298,6 +299,8 @@ class _Sender:
         # Products often share images: each distinct one is uploaded once per run, even by
         # concurrent tasks (the first one uploads, the others wait for its URL).
         pending = self._uploads.get(sha256)
+        if pending is not None and pending.done():
+            return pending.result()  # the usual case: uploaded earlier this run
         if pending is None:
             pending = asyncio.get_running_loop().create_future()
             self._uploads[sha256] = pending
