@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import itertools
 import json
 import random
 import time
@@ -58,6 +59,7 @@ CREATE, PUT_OFFER, BULK, STATUS, FILES = (
     "POST /me/files",
 )
 WRITES = (CREATE, PUT_OFFER, BULK, STATUS, FILES)
+_UPLOADS = itertools.count(1)
 
 
 @dataclass
@@ -85,7 +87,7 @@ def _write_of(request: httpx2.Request, route_name: str) -> tuple[str, str, str]:
     if route_name not in WRITES:
         return "", "", ""
     if route_name == FILES:  # multipart with a random boundary: every upload is a write of its own
-        return f"{route_name} #{id(request)}", "image upload", ""
+        return f"{route_name} #{next(_UPLOADS)}", "image upload", ""
     body: Any = json.loads(request.content or b"null")
     digest = hashlib.sha256(request.content).hexdigest()[:16]
     key = f"{request.method} {request.url.path} {digest}"
