@@ -9,10 +9,13 @@
     against the number of distinct value groups (a fake marketplace counts the calls).
 (c) The peak memory (VmHWM; see `peak_memory_mb`) of the process that does that whole stock-and-prices run. (a) and (c)
     run in a fresh child process, so the seeding and linking done beforehand do not count.
-(b) A full offer export of 10,000 products (500 with --quick) to the simulator, run as the real command
-    in its own process with the rate limit off: offers created per second by the agent, against the
-    simulator's raw capacity measured in the same run by a bare httpx2 loop posting the same bodies
-    (other externalIds) to POST /me/offers with as many requests in flight as the agent uses.
+(b) A full offer export of 10,000 products (500 with --quick) to the simulator with the rate limit
+    off: offers created per second by the agent, against the simulator's raw capacity measured in
+    the same run by a bare httpx2 loop (httpx2's default transport) making the requests the agent
+    makes - each distinct image uploaded once to POST /me/files, then the same offer bodies (other
+    externalIds) to POST /me/offers - with as many requests in flight as the agent uses. The offers
+    job makes no stock or price bulk call for new offers (both travel in the create), so neither
+    does the loop. Also printed: the agent's CPU per offer (every thread of the process).
 """
 
 from __future__ import annotations
@@ -200,11 +203,17 @@ async def bench_stock_prices(folder: Path, products: int) -> None:
 # --- (b): full export against the simulator -----------------------------------------------------
 
 
-async def raw_bodies(erp: SqliteErp, market: Marketplace) -> list[bytes]:
-    """The bodies the agent sends (same products, prices, images), under other externalIds ("raw-ID").
+RawItem = tuple[str, bytes, str]
+"""One request of the bare loop: ("file", image bytes, MIME type) or ("offer", body, "")."""
 
-    Built before the agent's run, with each distinct image uploaded once here, so the raw loop can be
-    timed both before and after the agent (the machine's other load then weighs on both alike).
+
+async def raw_requests(erp: SqliteErp, market: Marketplace) -> list[RawItem]:
+    """The agent's requests (same products, prices, images), offers under other externalIds ("raw-ID").
+
+    Each distinct image is uploaded once here, for the URLs the bodies carry, and appears once in
+    the list (before the first offer showing it), to be uploaded again by the timed loop as the
+    agent uploads it. Built before the agent's run, so the raw loop can be timed both before and
+    after the agent (the machine's other load then weighs on both alike).
     """
     categories, terms = await erp.catalogue()
     inputs = PlanInputs({c.id: c for c in categories}, terms, TermsOverride(), None, resend_all=False)
@@ -212,7 +221,7 @@ async def raw_bodies(erp: SqliteErp, market: Marketplace) -> list[bytes]:
     ids = [t.product.id for t in plan.send]
     values = {v.product_id: v for v in await erp.stock_prices(ids, price_type="detaliczna")}
     urls: dict[str, str] = {}
-    out: list[bytes] = []
+    out: list[RawItem] = []
     for task in plan.send:
         price = values[task.product.id].gross_price
         if price is None:
@@ -221,23 +230,30 @@ async def raw_bodies(erp: SqliteErp, market: Marketplace) -> list[bytes]:
         for image in sorted(task.product.images, key=lambda i: i.position):
             if image.sha256 not in urls:
                 urls[image.sha256] = (await market.upload_image(image.content, image.mime_type)).url
+                out.append(("file", image.content, image.mime_type))
             gallery.append(urls[image.sha256])
         quantity = values[task.product.id].available
         draft = offer_draft(task, price=price, quantity=quantity, gallery=gallery, default_lead_time=None)
         body = bodies.offer_body(draft)
         body["externalId"] = f"raw-{draft.external_id}"
-        out.append(bodies.encode(body))
+        out.append(("offer", bodies.encode(body), ""))
     return out
 
 
-async def raw_loop(base_url: str, token: str, payloads: list[bytes]) -> float:
-    """Seconds a bare httpx2 loop takes to create these offers, CONCURRENCY requests in flight."""
-    queue = list(reversed(payloads))
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+async def raw_loop(base_url: str, token: str, items: list[RawItem]) -> float:
+    """Seconds a bare httpx2 loop takes to send these requests, CONCURRENCY requests in flight."""
+    queue = list(reversed(items))
+    auth = {"Authorization": f"Bearer {token}"}
+    json_headers = {**auth, "Content-Type": "application/json"}
 
     async def worker(http: httpx2.AsyncClient) -> None:
         while queue:
-            response = await http.post("/me/offers", content=queue.pop(), headers=headers)
+            kind, content, mime_type = queue.pop()
+            if kind == "file":
+                files = {"file": ("image", content, mime_type)}
+                response = await http.post("/me/files", files=files, headers=auth)
+            else:
+                response = await http.post("/me/offers", content=content, headers=json_headers)
             if response.status_code not in (200, 201):
                 raise RuntimeError(f"{response.status_code}: {response.text[:300]}")
 
@@ -268,10 +284,11 @@ async def bench_export(folder: Path, products: int) -> None:
                 locks_dir=Paths.from_config(config).locks_dir,
             )
             catalogue_seconds = time.perf_counter() - started
-            payloads = await raw_bodies(erp, market)
+            requests = await raw_requests(erp, market)
+            offers = sum(1 for kind, _, _ in requests if kind == "offer")
             token = await market.keeper.access_token()
-            half = len(payloads) // 2
-            raw_seconds = await raw_loop(base_url, token, payloads[:half])
+            half = len(requests) // 2
+            raw_seconds = await raw_loop(base_url, token, requests[:half])
             cpu, started = time.process_time(), time.perf_counter()
             finished = await execute_run(
                 RunRequest(company=company, options=RunOptions(jobs=("offers",))),
@@ -281,15 +298,16 @@ async def bench_export(folder: Path, products: int) -> None:
                 locks_dir=Paths.from_config(config).locks_dir,
             )
             seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-            raw_seconds += await raw_loop(base_url, token, payloads[half:])
+            raw_seconds += await raw_loop(base_url, token, requests[half:])
             created = sum(1 for link in (await state.all_links(COMPANY)).values() if link.offer_id is not None)
-        agent, raw = created / seconds, len(payloads) / raw_seconds
-        ok = finished.result == "success" and created == len(payloads)
+        agent, raw = created / seconds, offers / raw_seconds
+        ok = finished.result == "success" and created == offers
         emit("catalogue job (categories with parameters, terms)", catalogue_seconds, "s", "information", True)
         emit(f"offer export, {created:,} offers created by the agent", agent, "offers/s", "information", ok)
         emit("offer export, agent CPU per offer", cpu / max(created, 1) * 1000, "ms", "information", True)
         emit(
-            f"simulator raw capacity, bare httpx2 loop, {len(payloads):,} creates (half before, half after)",
+            f"simulator raw capacity, bare httpx2 loop, {len(requests) - offers} uploads and {offers:,} creates"
+            " (half before, half after)",
             raw,
             "offers/s",
             "information",
