@@ -11,11 +11,14 @@ Two costs made a key press wait (found with cProfile and gc callbacks under benc
   full pass took 60-180 ms and came every second or two while twenty companies synced, so about
   one key press in twenty waited for one. `freeze` moves what exists once the screens are built to
   the collector's permanent generation (`gc.freeze`): later passes walk only what was made since.
-  What is made since is mostly Textual's render caches (strips of lines drawn, each with caches of
-  its own): some 50,000-100,000 objects while twenty companies sync, still 20-70 ms a pass. So
-  `freeze` also has a full pass considered once per `FULL_EVERY` young-generation passes instead of
-  CPython's 10 (it still needs a quarter of the old objects to be new since the last one), which
-  makes full passes some ten times rarer; the garbage they find waits longer, memory grows a little.
+  What is made since is mostly Textual's drawings (strips of lines, each with caches of its own,
+  many in reference cycles), kept a frame or a few and dropped: CPython's young generation is
+  collected every 700 new objects, a few milliseconds apart while the dashboard draws, so they
+  outlived two young passes, reached the old generation as garbage and made full passes frequent
+  (every second or two) and long (50-200 ms on a busy machine). `freeze` also has the youngest
+  generation collected every `YOUNG` new objects instead, and the middle one every `MIDDLE` of
+  those passes (CPython: 10), so a drawing dies young and the passes stay short: no full pass
+  happened during a benchmark run any more; a middle pass took about 10 ms, a youngest one 0.1 ms.
   `thaw` undoes both when the app stops (a test process runs many apps one after another).
 """
 
@@ -40,17 +43,17 @@ async def compose_offstage(app: App[None], screen: Screen[Any]) -> None:
     await asyncio.sleep(0)  # one screen per turn: a key pressed meanwhile waits for one at most
 
 
-FULL_EVERY = 100
+YOUNG = 10_000
+MIDDLE = 5
 
 
 def freeze() -> tuple[int, ...]:
-    """Leave every object alive now out of later collections and make full passes rarer (see the
-    module's docstring); the collector's thresholds before, for `thaw`."""
+    """Leave every object alive now out of later collections and let young objects die young (see
+    the module's docstring); the collector's thresholds before, for `thaw`."""
     before = gc.get_threshold()
     gc.collect()
     gc.freeze()
-    young, middle, _ = before
-    gc.set_threshold(young, middle, FULL_EVERY)
+    gc.set_threshold(YOUNG, MIDDLE, before[2])
     return before
 
 
