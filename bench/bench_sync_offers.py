@@ -49,8 +49,8 @@ from agent.marketplace.port import Marketplace
 from agent.paths import Paths
 from agent.state.models import OfferLink, RunOptions
 from agent.state.store import StateDB
-from agent.sync.jobs.offers import CONCURRENCY
 from agent.sync.jobs.offers_plan import PlanInputs, offer_draft, plan_page
+from agent.sync.jobs.offers_pool import CONCURRENCY
 from agent.sync.jobs.stock_prices import plan_prices, plan_stock
 from agent.sync.run import RunRequest, execute_run
 

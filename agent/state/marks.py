@@ -1,8 +1,10 @@
 """Where jobs resume and what they last did correctly: checkpoints and high-water marks.
 
-A checkpoint is a small JSON value per (company, job) that lets an interrupted job resume; a
-high-water mark is the ERP change-counter version the job last completed without failures, so a
-delta sync reads only what changed since. Neither is ever set by a run that failed items.
+A checkpoint is a small JSON value per (company, job) that lets a job pick up what its last run
+left (the offers job keeps the ids of the products that failed); a high-water mark is the ERP
+change-counter version the job last got through, so a delta sync reads only what changed since.
+A job sets its mark after a run with failed items only if it keeps those items in its checkpoint
+(the offers job does); the others keep the mark where it was.
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ class MarksStore:
         return None if row is None else cast(int, row["version"])
 
     async def set_high_water(self, company: str, job: JobName, version: int, run_id: int) -> None:
-        """Record `version` after the job finished without failures (callers check that)."""
+        """Record `version` after the job got through (failed items, if any, kept in its checkpoint)."""
         async with self._db.write() as conn:
             await conn.execute(
                 "INSERT INTO high_water (company, job, version, run_id, updated) VALUES (?, ?, ?, ?, ?) "

@@ -15,13 +15,15 @@ from decimal import Decimal
 from pathlib import Path
 
 import httpx2
+import pytest
 
 from agent.config import OfferDefaults
 from agent.core.offers import TITLE_MIN
+from agent.erp.port import ContentChanges
 from agent.erp.touch import touch_company
 from agent.state.models import RunOptions
 from agent.sync.context import RunContext
-from agent.sync.jobs.offers import offers_job
+from agent.sync.jobs.offers import RETRY, offers_job
 from agent.sync.run import RunRequest, execute_run
 from tests.sync.conftest import COMPANY, SyncWorld
 
@@ -153,11 +155,52 @@ async def test_an_invalid_product_is_reported_with_its_field_and_the_rest_go_thr
     assert "images" in failed[f"product:{bare}"].message and "image" in failed[f"product:{bare}"].hint
     on_market = _on_market(await sync_world.sim_offers())
     assert set(on_market) == {str(pid) for pid in ids} - {str(short), str(bare)}
-    # The mark stays, so once fixed the product goes through without a full sync.
+    # The failed ids are kept for the next run, so once fixed the product goes through without a full sync.
     _erp(sync_world, "UPDATE products SET name = ? WHERE id = ?", "Sekator ogrodowy", short)
     again = await sync_world.run("offers")
     assert {o.item for o in await sync_world.state.outcomes(again.id) if o.outcome == "failed"} == {f"product:{bare}"}
     assert str(short) in _on_market(await sync_world.sim_offers())
+
+
+async def test_a_failed_product_is_read_again_next_run_while_the_mark_moves_on(
+    sync_world: SyncWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = await sync_world.erp.shared_product_ids()
+    victim = ids[0]
+    unpriced = "DELETE FROM prices WHERE product_id = ? AND price_type_id = (SELECT id FROM price_types WHERE name = ?)"
+    _erp(sync_world, unpriced, victim, "detaliczna")
+    first = await sync_world.run("catalogue", "offers")
+    assert first.result == "partial"
+    assert await sync_world.state.get_high_water(COMPANY, "offers")  # moved on despite the failure
+    checkpoint = await sync_world.state.get_checkpoint(COMPANY, "offers")
+    assert checkpoint is not None and checkpoint.value == {RETRY: [victim]}
+
+    read: list[int] = []
+    content_changes = sync_world.erp.content_changes
+
+    async def counted(since: int, limit: int | None = None) -> ContentChanges:
+        changes = await content_changes(since, limit=limit)
+        read.extend(p.id for p in changes.products)
+        return changes
+
+    monkeypatch.setattr(sync_world.erp, "content_changes", counted)
+    # Nothing changed: the catalogue is not read again, only the product that failed is tried again.
+    second = await sync_world.run("offers")
+    assert read == []
+    assert [o.item for o in await sync_world.state.outcomes(second.id, only_failed=True)] == [f"product:{victim}"]
+    # A price given later does not move the content mark; the checkpoint still brings the product back.
+    _erp(
+        sync_world,
+        "INSERT INTO prices (product_id, price_type_id, net, gross)"
+        " SELECT ?, id, '10.00', '12.30' FROM price_types WHERE name = ?",
+        victim,
+        "detaliczna",
+    )
+    third = await sync_world.run("offers")
+    assert third.result == "success", await sync_world.state.outcomes(third.id, only_failed=True)
+    assert read == []
+    assert _on_market(await sync_world.sim_offers())[str(victim)][1] == Decimal("12.30")
+    assert await sync_world.state.get_checkpoint(COMPANY, "offers") is None
 
 
 async def test_a_lost_answer_on_create_makes_no_duplicate(sync_world: SyncWorld) -> None:

@@ -1,32 +1,35 @@
 """The offers job ("Wyślij ofertę"): active products shared for sale become offers, and only what changed is sent.
 
-Delta: products whose content changed since the job's high-water mark (set only after a run of
-the job without failures), compared with the content hash last sent per offer, so a run after no
-change sends nothing. "Force full" resends every offer; "send all binary data" resends every offer
-and re-uploads each of its images (once per run per distinct image); otherwise an image is
-uploaded only when its sha256 is not in the link's image map (or was uploaded earlier this run).
+Delta: products whose content changed since the job's high-water mark, compared with the content
+hash last sent per offer, so a run after no change sends nothing. The mark moves on after every
+run that got through the whole catalogue, even when some products failed: their ids go into the
+job's checkpoint and are read again first thing next run (until they go through), so one broken
+product does not make every later run read the whole catalogue again.
+
+"Force full" resends every offer; "send all binary data" resends every offer and re-uploads each
+of its images (once per run per distinct image); otherwise an image is uploaded only when its
+sha256 is not in the link's image map (or was uploaded earlier this run).
 
 Never two offers for one product: the link is stored in flight (no offer id) before the create;
 the client looks the offer up by externalId after a lost answer; and a link still in flight at the
 next run (a crash between the create and storing its id) is resolved by externalId first.
 
-Offers are independent, so up to `CONCURRENCY` requests are in flight; state writes are batched
-per page of products.
+Offers are independent, so up to `CONCURRENCY` requests are in flight (offers_pool.py); state
+writes are batched per page of products.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import TypeVar
 
 from loguru import logger
 
 from agent.domain import Product, StockPrice, TermsOverride
 from agent.errors import ConfigError, InvalidItem, LeaseLost, MarketsyncError, RelinkAccount, StorageError
-from agent.state.models import ItemOutcome, OfferLink
+from agent.state.models import Checkpoint, ItemOutcome, OfferLink
 from agent.sync.context import RunContext
 from agent.sync.crash import crash_point
 from agent.sync.jobs.offers_plan import (
@@ -39,13 +42,11 @@ from agent.sync.jobs.offers_plan import (
     plan_page,
     product_key,
 )
+from agent.sync.jobs.offers_pool import WriteGate, in_pool
 
-CONCURRENCY = 8
-T = TypeVar("T")
-R = TypeVar("R")
+RETRY = "retry"
+"""The key of the failed product ids in the job's checkpoint."""
 PAGE = 500
-LEASE_FRESH = 0.05
-"""Seconds a lease read stays good for the writes that ask after it started (see `_WriteGate`)."""
 # After these nothing more of the run can succeed: stop at once (the run records why).
 _FATAL = (LeaseLost, RelinkAccount, StorageError)
 
@@ -74,18 +75,23 @@ async def offers_job(ctx: RunContext) -> None:
     )
     full = inputs.resend_all
     since = 0 if full else (await ctx.state.get_high_water(name, "offers") or 0)
+    retry = [] if full else retry_ids(await ctx.state.get_checkpoint(name, "offers"))
     sender = _Sender(ctx, inputs)
     shared = set(await ctx.erp.shared_product_ids())
     sent = await ctx.state.sent_values(name)
     seen: set[int] = set()
+    # Last run's failures first (they are below the mark): whatever of them changed since is read
+    # again with the changes, and sent once only.
+    seen.update(await _by_ids(ctx, sender, inputs, retry))
     cursor, total = since, len(shared)
     while True:
         changes = await ctx.erp.content_changes(cursor, limit=PAGE)
         if changes.complete and not seen:
             total = len(changes.products)
-        seen.update(p.id for p in changes.products)
-        links = await ctx.state.get_links(name, [p.id for p in changes.products])
-        await sender.carry_out(plan_page(changes.products, links, inputs))
+        fresh = [p for p in changes.products if p.id not in seen]
+        seen.update(p.id for p in fresh)
+        links = await ctx.state.get_links(name, [p.id for p in fresh])
+        await sender.carry_out(plan_page(fresh, links, inputs))
         cursor = changes.high_water
         await ctx.progress("offers", len(seen), max(total, len(seen)))
         if changes.complete:
@@ -93,10 +99,35 @@ async def offers_job(ctx: RunContext) -> None:
     await _leftovers(ctx, sender, inputs, leftover_ids(sent, seen, shared))
     log = logger.bind(company=name)
     log.info(f"offers: {sender.summary()}")
-    if sender.failed:
-        log.info(f"offers: {sender.failed} failed; the change mark stays at {since} so they are read again")
-        return
+    # The failed ids are stored before the mark moves past them: a crash in between only means
+    # reading from the old mark once more.
+    if sender.failed_ids:
+        failed = sorted(sender.failed_ids)
+        await ctx.state.set_checkpoint(name, "offers", {RETRY: failed}, ctx.run.id)
+        log.info(f"offers: {len(failed)} product(s) failed; they are read again first thing next run")
+    elif retry or full:
+        await ctx.state.clear_checkpoint(name, "offers")
     await ctx.state.set_high_water(name, "offers", cursor, ctx.run.id)
+
+
+def retry_ids(checkpoint: Checkpoint | None) -> list[int]:
+    """The product ids the last run of the job failed (its checkpoint), in order; [] if none or unreadable."""
+    value = checkpoint.value if checkpoint is not None else None
+    ids = value.get(RETRY) if isinstance(value, dict) else None
+    if not isinstance(ids, list):
+        return []
+    return sorted({i for i in ids if isinstance(i, int) and not isinstance(i, bool)})
+
+
+async def _by_ids(ctx: RunContext, sender: _Sender, inputs: PlanInputs, ids: Sequence[int]) -> set[int]:
+    """These products, read by id a page at a time; the ids found (gone ones are `_leftovers`'s)."""
+    found: set[int] = set()
+    for start in range(0, len(ids), PAGE):
+        products = await ctx.erp.products(ids[start : start + PAGE])
+        found.update(p.id for p in products)
+        links = await ctx.state.get_links(ctx.company_name, [p.id for p in products])
+        await sender.carry_out(plan_page(products, links, inputs))
+    return found
 
 
 async def _leftovers(ctx: RunContext, sender: _Sender, inputs: PlanInputs, ids: Sequence[int]) -> None:
@@ -111,34 +142,6 @@ async def _leftovers(ctx: RunContext, sender: _Sender, inputs: PlanInputs, ids: 
         await sender.carry_out(replace(plan, end=plan.end + gone))
 
 
-class _WriteGate:
-    """`ctx.before_market_write` for many concurrent writers, at a bounded cost.
-
-    A writer goes after a lease read that ended after it asked (it joins the read under way, or
-    starts one) or that started at most `LEASE_FRESH` seconds before it asked. A taken-over run so
-    stops within `LEASE_FRESH` plus the requests already in flight, while an export of thousands
-    of offers a second costs tens of lease reads a second, not one per few offers (a read is a
-    transaction on the company database: five trips to its thread). The stop check and the crash
-    points stay per write.
-    """
-
-    def __init__(self, ctx: RunContext) -> None:
-        self._ctx = ctx
-        self._reading: asyncio.Task[None] | None = None
-        self._started = 0.0
-
-    async def before(self, point: str) -> None:
-        self._ctx.check_stop()
-        now = asyncio.get_running_loop().time()
-        reading = self._reading
-        if reading is None or (reading.done() and (now - self._started > LEASE_FRESH or _failed(reading))):
-            self._started = now
-            reading = self._reading = asyncio.create_task(self._ctx.before_market_write())
-        if not reading.done():
-            await asyncio.shield(reading)
-        crash_point(point)
-
-
 @dataclass(slots=True)
 class _Sender:
     """Carries out plans: uploads, creates, replaces and ends, a bounded number at a time."""
@@ -151,7 +154,9 @@ class _Sender:
     unchanged: int = 0
     uploaded: int = 0
     failed: int = 0
-    _writes: _WriteGate | None = None
+    failed_ids: set[int] = field(default_factory=set)
+    """Products that failed this run: the next run reads them again (see `offers_job`)."""
+    _writes: WriteGate | None = None
     _uploads: dict[str, asyncio.Future[str]] = field(default_factory=dict)
 
     def summary(self) -> str:
@@ -162,14 +167,18 @@ class _Sender:
 
     async def before_write(self, point: str) -> None:
         if self._writes is None:
-            self._writes = _WriteGate(self.ctx)
+            self._writes = WriteGate(self.ctx)
         await self._writes.before(point)
+
+    def _failed(self, product_id: int) -> None:
+        self.failed += 1
+        self.failed_ids.add(product_id)
 
     async def carry_out(self, plan: OfferPlan) -> None:
         ctx = self.ctx
         self.unchanged += plan.unchanged
         for bad in plan.invalid:
-            self.failed += 1
+            self._failed(bad.product.id)
             await ctx.record(bad.outcome())
         if plan.send:
             await self._send(plan.send)
@@ -192,7 +201,7 @@ class _Sender:
         for task in tasks:
             priced = self._price_and_quantity(task, values.get(task.product.id))
             if isinstance(priced, ItemOutcome):
-                self.failed += 1
+                self._failed(task.product.id)
                 await ctx.record(priced)
             else:
                 ready.append((task, *priced))
@@ -204,7 +213,7 @@ class _Sender:
         # Stored before any create is sent: a crash after the marketplace created the offer leaves a
         # link in flight, and the next run finds the offer by externalId instead of creating another.
         await ctx.state.upsert_links(ctx.company_name, in_flight)
-        results = await _in_pool(ready, lambda item: self._send_one(*item))
+        results = await in_pool(ready, lambda item: self._send_one(*item))
         links: list[OfferLink] = []
         outcomes: list[ItemOutcome] = []
         fatal: BaseException | None = None
@@ -219,7 +228,7 @@ class _Sender:
                 else:
                     self.replaced += 1
             elif isinstance(result, MarketsyncError) and not isinstance(result, _FATAL):
-                self.failed += 1
+                self._failed(task.product.id)
                 outcomes.append(_failure(task.product, result))
             else:
                 fatal = fatal or result
@@ -236,7 +245,7 @@ class _Sender:
         if price is None:
             price_type = self.ctx.company.price_type
             # Failed, not skipped: a price set later does not move the content mark, so the product
-            # must stay below the mark until it goes through.
+            # must be read again (from the job's checkpoint) until it goes through.
             return ItemOutcome(
                 "offers",
                 product_key(task.product.id),
@@ -320,7 +329,7 @@ class _Sender:
 
     async def _end(self, links: Sequence[OfferLink]) -> None:
         ctx = self.ctx
-        results = await _in_pool(links, self._end_one)
+        results = await in_pool(links, self._end_one)
         ended: list[OfferLink] = []
         forgotten: list[int] = []
         outcomes: list[ItemOutcome] = []
@@ -335,7 +344,7 @@ class _Sender:
                 forgotten.append(link.product_id)
                 outcomes.append(ItemOutcome("offers", key, "ok", message="no offer was created; link forgotten"))
             elif isinstance(result, MarketsyncError) and not isinstance(result, _FATAL):
-                self.failed += 1
+                self._failed(link.product_id)
                 outcomes.append(ItemOutcome.from_error("offers", key, result))
             else:
                 fatal = fatal or result
@@ -360,33 +369,6 @@ class _Sender:
             # No such offer any more: it is as ended as it can be.
             logger.bind(company=ctx.company_name).info(f"offers: offer {offer_id} is gone; link marked ended")
         return replace(link, offer_id=offer_id, status="ended")
-
-
-async def _in_pool(items: Sequence[T], work: Callable[[T], Awaitable[R]]) -> list[R | BaseException]:
-    """`work` on every item, `CONCURRENCY` at a time; each result or the exception it raised, in order.
-
-    A fixed set of workers over the list, not a task per item waiting on a semaphore: a page of
-    500 offers costs 8 tasks, and the event loop does less bookkeeping per offer.
-    """
-    results: dict[int, R | BaseException] = {}
-    position = 0
-
-    async def worker() -> None:
-        nonlocal position
-        while position < len(items):
-            index, position = position, position + 1
-            try:
-                results[index] = await work(items[index])
-            except Exception as exc:  # kept per item; the caller sorts fatal from per-item failures
-                results[index] = exc
-
-    await asyncio.gather(*(worker() for _ in range(min(CONCURRENCY, len(items)))))
-    return [results[index] for index in range(len(items))]
-
-
-def _failed(task: asyncio.Task[None]) -> bool:
-    """A finished task that did not succeed: its answer is not reused (a new read goes)."""
-    return task.cancelled() or task.exception() is not None
 
 
 def _failure(product: Product, error: MarketsyncError) -> ItemOutcome:
