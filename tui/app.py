@@ -8,6 +8,7 @@ commands (`lease`, `request_run`) back. Whoever made the runtime starts and stop
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import socket
 from collections.abc import Callable, Iterable
@@ -203,6 +204,8 @@ class MarketsyncApp(App[None]):
                 for screen in self.screen_stack:
                     if isinstance(screen, SyncScreen):
                         screen.refresh_schedule()
+        except NoMatches:
+            return  # events that came while the app closed: its widgets are gone
         finally:
             message.handled.set()
 
@@ -210,7 +213,8 @@ class MarketsyncApp(App[None]):
         await self.refresh_snapshot()
 
     def on_log_line(self, message: LogLine) -> None:
-        self.query_one(LogPane).add(message.entry)
+        with contextlib.suppress(NoMatches):  # a line logged while the app closed
+            self.query_one(LogPane).add(message.entry)
 
     # --- commands --------------------------------------------------------------------------
 
