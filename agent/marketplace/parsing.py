@@ -51,6 +51,10 @@ class Shape(Exception):
     """Internal: the JSON is valid but not the promised shape."""
 
 
+# One decoder for every answer: json.loads with an argument builds a new one per call.
+_DECODER = json.JSONDecoder(parse_float=Decimal)
+
+
 def load_json(text: str | bytes, what: str) -> Any:
     """The JSON value of `text`, numbers with a fraction as Decimal; MalformedAnswer otherwise.
 
@@ -58,7 +62,9 @@ def load_json(text: str | bytes, what: str) -> Any:
     looking at the answer's declared charset: that look cost more than the parse of a small answer.
     """
     try:
-        return json.loads(text, parse_float=Decimal)
+        if isinstance(text, bytes):
+            text = text.decode(json.detect_encoding(text), "surrogatepass")  # as json.loads does
+        return _DECODER.decode(text)
     # A number past Decimal's exponent range raises InvalidOperation (an ArithmeticError), and
     # nesting deeper than the interpreter's stack raises RecursionError: both are broken answers.
     except (ValueError, ArithmeticError, RecursionError) as exc:
