@@ -224,6 +224,8 @@ class HistoryScreen(KeptScreen):
         return "\n".join(lines)
 
     def _show(self, text: str) -> None:
+        if text == self.detail:
+            return  # the same report read again: an update would lay the screen out and draw it again
         self.detail = text
         self.query_one("#history-detail", Static).update(text)
 
