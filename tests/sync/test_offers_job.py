@@ -23,7 +23,8 @@ from agent.erp.port import ContentChanges
 from agent.erp.touch import touch_company
 from agent.state.models import RunOptions
 from agent.sync.context import RunContext
-from agent.sync.jobs.offers import RETRY, offers_job
+from agent.sync.jobs.offers import offers_job
+from agent.sync.jobs.offers_plan import RETRY
 from agent.sync.run import RunRequest, execute_run
 from tests.sync.conftest import COMPANY, SyncWorld
 

@@ -29,10 +29,11 @@ from loguru import logger
 
 from agent.domain import Product, StockPrice, TermsOverride
 from agent.errors import ConfigError, InvalidItem, LeaseLost, MarketsyncError, RelinkAccount, StorageError
-from agent.state.models import Checkpoint, ItemOutcome, OfferLink
+from agent.state.models import ItemOutcome, OfferLink
 from agent.sync.context import RunContext
 from agent.sync.crash import crash_point
 from agent.sync.jobs.offers_plan import (
+    RETRY,
     OfferPlan,
     OfferTask,
     PlanInputs,
@@ -41,11 +42,10 @@ from agent.sync.jobs.offers_plan import (
     offer_draft,
     plan_page,
     product_key,
+    retry_ids,
 )
-from agent.sync.jobs.offers_pool import WriteGate, in_pool
+from agent.sync.jobs.offers_pool import WriteGate, in_pool, settled
 
-RETRY = "retry"
-"""The key of the failed product ids in the job's checkpoint."""
 PAGE = 500
 # After these nothing more of the run can succeed: stop at once (the run records why).
 _FATAL = (LeaseLost, RelinkAccount, StorageError)
@@ -84,18 +84,33 @@ async def offers_job(ctx: RunContext) -> None:
     # again with the changes, and sent once only.
     seen.update(await _by_ids(ctx, sender, inputs, retry))
     cursor, total = since, len(shared)
-    while True:
-        changes = await ctx.erp.content_changes(cursor, limit=PAGE)
-        if changes.complete and not seen:
-            total = len(changes.products)
-        fresh = [p for p in changes.products if p.id not in seen]
-        seen.update(p.id for p in fresh)
-        links = await ctx.state.get_links(name, [p.id for p in fresh])
-        await sender.carry_out(plan_page(fresh, links, inputs))
-        cursor = changes.high_water
-        await ctx.progress("offers", len(seen), max(total, len(seen)))
-        if changes.complete:
-            break
+    # One page is sent while the next is read and priced, so the marketplace is not left idle
+    # between pages; a page is sent only once the one before it is done.
+    sending: asyncio.Task[None] | None = None
+    try:
+        while True:
+            changes = await ctx.erp.content_changes(cursor, limit=PAGE)
+            if changes.complete and not seen:
+                total = len(changes.products)
+            fresh = [p for p in changes.products if p.id not in seen]
+            seen.update(p.id for p in fresh)
+            links = await ctx.state.get_links(name, [p.id for p in fresh])
+            page = await sender.prepare(plan_page(fresh, links, inputs))
+            if sending is not None:
+                await sending
+            sending = asyncio.create_task(sender.send(page))
+            cursor = changes.high_water
+            await ctx.progress("offers", len(seen), max(total, len(seen)))
+            if changes.complete:
+                break
+        await sending
+    except BaseException as exc:
+        if sending is not None:
+            # What the page under way sent must still be recorded; a cancelled job cancels it too.
+            if isinstance(exc, asyncio.CancelledError):
+                sending.cancel()
+            await settled(sending)
+        raise
     await _leftovers(ctx, sender, inputs, leftover_ids(sent, seen, shared))
     log = logger.bind(company=name)
     log.info(f"offers: {sender.summary()}")
@@ -108,15 +123,6 @@ async def offers_job(ctx: RunContext) -> None:
     elif retry or full:
         await ctx.state.clear_checkpoint(name, "offers")
     await ctx.state.set_high_water(name, "offers", cursor, ctx.run.id)
-
-
-def retry_ids(checkpoint: Checkpoint | None) -> list[int]:
-    """The product ids the last run of the job failed (its checkpoint), in order; [] if none or unreadable."""
-    value = checkpoint.value if checkpoint is not None else None
-    ids = value.get(RETRY) if isinstance(value, dict) else None
-    if not isinstance(ids, list):
-        return []
-    return sorted({i for i in ids if isinstance(i, int) and not isinstance(i, bool)})
 
 
 async def _by_ids(ctx: RunContext, sender: _Sender, inputs: PlanInputs, ids: Sequence[int]) -> set[int]:
@@ -140,6 +146,14 @@ async def _leftovers(ctx: RunContext, sender: _Sender, inputs: PlanInputs, ids: 
         existing = {p.id for p in products}
         gone = tuple(link for pid, link in links.items() if pid not in existing and link.status == "active")
         await sender.carry_out(replace(plan, end=plan.end + gone))
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """One page made ready to send: the offers with their price and quantity, the links to end."""
+
+    ready: tuple[tuple[OfferTask, Decimal, int], ...]
+    end: tuple[OfferLink, ...]
 
 
 @dataclass(slots=True)
@@ -175,36 +189,46 @@ class _Sender:
         self.failed_ids.add(product_id)
 
     async def carry_out(self, plan: OfferPlan) -> None:
+        await self.send(await self.prepare(plan))
+
+    async def prepare(self, plan: OfferPlan) -> _Prepared:
+        """Report the invalid products and read the current price and stock of those to send."""
         ctx = self.ctx
         self.unchanged += plan.unchanged
         for bad in plan.invalid:
             self._failed(bad.product.id)
             await ctx.record(bad.outcome())
-        if plan.send:
-            await self._send(plan.send)
-        if plan.end:
-            await self._end(plan.end)
-
-    # --- create and replace ---------------------------------------------------------------------
-
-    async def _send(self, tasks: Sequence[OfferTask]) -> None:
-        ctx = self.ctx
+        if not plan.send:
+            return _Prepared((), plan.end)
         company = ctx.company
         current = await ctx.erp.stock_prices(
-            [t.product.id for t in tasks],
+            [t.product.id for t in plan.send],
             price_type=company.price_type,
             warehouses=company.warehouses,
             stock_buffer=company.stock_buffer,
         )
         values = {item.product_id: item for item in current}
         ready: list[tuple[OfferTask, Decimal, int]] = []
-        for task in tasks:
+        for task in plan.send:
             priced = self._price_and_quantity(task, values.get(task.product.id))
             if isinstance(priced, ItemOutcome):
                 self._failed(task.product.id)
                 await ctx.record(priced)
             else:
                 ready.append((task, *priced))
+        return _Prepared(tuple(ready), plan.end)
+
+    async def send(self, page: _Prepared) -> None:
+        """Send what `prepare` made ready, then end what the plan ends."""
+        if page.ready:
+            await self._send(page.ready)
+        if page.end:
+            await self._end(page.end)
+
+    # --- create and replace ---------------------------------------------------------------------
+
+    async def _send(self, ready: Sequence[tuple[OfferTask, Decimal, int]]) -> None:
+        ctx = self.ctx
         in_flight = [
             OfferLink(product_id=t.product.id, external_id=external_id(t.product.id))
             for t, _, _ in ready

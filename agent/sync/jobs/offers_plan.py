@@ -32,9 +32,11 @@ from agent.core.offers import (
 )
 from agent.domain import Category, LeadTime, Product, Terms, TermsOverride
 from agent.marketplace.models import OfferDraft
-from agent.state.models import ItemOutcome, OfferLink, SentValues
+from agent.state.models import Checkpoint, ItemOutcome, OfferLink, SentValues
 
 SendAction = Literal["create", "replace", "resolve"]
+RETRY = "retry"
+"""The key of the failed product ids in the offers job's checkpoint."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,3 +173,12 @@ def offer_draft(
         # An ended offer whose product is shared again is listed again.
         status="active" if reopen else None,
     )
+
+
+def retry_ids(checkpoint: Checkpoint | None) -> list[int]:
+    """The product ids the last run of the job failed (its checkpoint), in order; [] if none or unreadable."""
+    value = checkpoint.value if checkpoint is not None else None
+    ids = value.get(RETRY) if isinstance(value, dict) else None
+    if not isinstance(ids, list):
+        return []
+    return sorted({i for i in ids if isinstance(i, int) and not isinstance(i, bool)})

@@ -74,3 +74,10 @@ async def in_pool(items: Sequence[T], work: Callable[[T], Awaitable[R]]) -> list
 def _unsuccessful(task: asyncio.Task[None]) -> bool:
     """A finished task that did not succeed: its answer is not reused (a new read goes)."""
     return task.cancelled() or task.exception() is not None
+
+
+async def settled(task: asyncio.Task[None]) -> None:
+    """Wait for `task` to end, its error taken (the caller has its own to raise)."""
+    await asyncio.wait([task])
+    if not task.cancelled():
+        task.exception()
