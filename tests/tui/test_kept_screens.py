@@ -93,8 +93,9 @@ async def test_the_history_reopened_on_another_company_reads_that_company(world:
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: app.dashboard is not None)
         await pilot.press("r")
-        screen = app.screen
-        assert isinstance(screen, HistoryScreen)
+        opened = app.screen
+        assert isinstance(opened, HistoryScreen)
+        screen: HistoryScreen = opened
         runs = screen.query_one("#history-runs", DataTable)
         await until(pilot, lambda: runs.row_count == 1 and runs.get_row_at(0)[1] == "Ogrodnik")
         await pilot.press("escape")
