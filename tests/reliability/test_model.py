@@ -128,9 +128,10 @@ class ShopMachine(RuleBasedStateMachine):
         self.figures.steps += 1
         return self.runner.run(work())
 
-    @initialize(export_first=st.booleans())
+    @initialize(export_first=st.sampled_from((True, True, True, False)))
     def start(self, export_first: bool) -> None:
-        """Half the examples begin from a clean first export; the others meet it in their rules."""
+        """Most examples begin from a clean first export (buyers need offers to order from); the
+        others meet the first export in their rules, crashes and faults included."""
         if export_first:
             self.do(lambda: self._run(JOB_ORDER))
 
@@ -190,9 +191,10 @@ class ShopMachine(RuleBasedStateMachine):
         self.do(partial(self._cancel, waiting[pick % len(waiting)] if waiting else None))
 
     @rule(pick=st.integers(0, 1 << 16))
-    def buyer_cancels(self, pick: int) -> None:
-        open_ = sorted(o for o, f in self.model.orders.items() if not f.cancelled)
-        self.do(partial(self._cancel, open_[pick % len(open_)] if open_ else None))
+    def buyer_cancels_after_a_run(self, pick: int) -> None:
+        """An order a run may have imported (and set inProcess): its RO must be cancelled too."""
+        seen = sorted(o for o, f in self.model.orders.items() if f.maybe_imported and not f.cancelled)
+        self.do(partial(self._cancel, seen[pick % len(seen)] if seen else None))
 
     async def _cancel(self, order_id: int | None) -> None:
         if order_id is None:
@@ -327,9 +329,10 @@ def play(folder: Path, *, examples: int, steps: int) -> Figures:
     f = figures
     print(
         f"\nmodel-based: {f.examples} examples, {f.steps} steps, {f.runs} in-process runs, {f.processes} processes "
-        f"({f.crashes} crashed), {f.faults} faults armed ({f.fired} fired), {f.orders} orders, {f.cancelled} "
-        f"cancelled ({f.cancelled_unseen} before any import), {f.edits} ERP edits, {f.quiet_checks} quiet checks, "
-        f"0 broken promises, {seconds:.0f} s ({seconds / max(f.examples, 1):.1f} s per example)"
+        f"({f.crashes} crashed), {f.faults} faults armed ({f.fired} hits), {f.orders} orders, {f.cancelled} "
+        f"cancelled ({f.cancelled_unseen} before any run could import them), {f.edits} ERP edits, "
+        f"{f.quiet_checks} quiet checks, 0 broken promises, "
+        f"{seconds:.0f} s ({seconds / max(f.examples, 1):.1f} s per example)"
     )
     return figures
 
