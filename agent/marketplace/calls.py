@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx2
 from loguru import logger
@@ -30,6 +30,8 @@ from agent.marketplace import parsing
 from agent.marketplace.limits import RateLimiter, parse_retry_after
 from agent.marketplace.retry import CircuitBreaker, RetryPolicy
 from agent.marketplace.tokens import MarketplaceOAuthClient, TokenKeeper
+
+_T = TypeVar("_T")
 
 
 class AnswerLost(MarketplaceUnavailable):
@@ -141,8 +143,11 @@ class CallEngine:
                     raise self.keeper.mark_broken("the marketplace refuses a freshly refreshed token")
                 # Only our own refresh counts: a pair adopted from another process may be as stale
                 # (access tokens expired early by the marketplace); its 401 earns one refresh more.
-                refreshed_on_401 = await self.keeper.after_unauthorized(outcome.token)
-                continue
+                refreshed = await self._refresh(self.keeper.after_unauthorized(outcome.token), call_end)
+                if isinstance(refreshed, bool):
+                    refreshed_on_401 = refreshed
+                    continue
+                outcome = refreshed  # the refresh failed for now: a passing fault like any other
             last = outcome
             failures += 1
             if failures >= policy.attempts:
@@ -167,10 +172,9 @@ class CallEngine:
                 raise last or RateLimited(
                     f"{req.what}: the rate limit leaves no time for the call", retry_after=self.limiter.wait_time()
                 ) from None
-        try:
-            token = await self.keeper.access_token()
-        except RetryLater as exc:
-            return exc  # the refresh could not be done now; the request was not sent
+        token = await self._refresh(self.keeper.access_token(), call_end)
+        if isinstance(token, RetryLater):
+            return token  # the refresh could not be done now; the request was not sent
         try:
             async with asyncio.timeout(min(self.settings.attempt_timeout, max(0.0, self._remaining(call_end)))):
                 # auth=None: the token is in the headers already (authlib's own refresh is not used).
@@ -199,6 +203,23 @@ class CallEngine:
         if status in req.accept:
             return response
         raise self._client_error(req.what, response)
+
+    async def _refresh(self, step: Awaitable[_T], call_end: float) -> _T | RetryLater:
+        """A token step (which may refresh the pair) within what is left of the call's deadline.
+
+        A refresh cut short is safe to repeat: within the grace period the old refresh token gives
+        the same pair. A 429 of the token endpoint holds every request of the account until its
+        Retry-After has passed, as a 429 of any other call does.
+        """
+        try:
+            async with asyncio.timeout(max(0.0, self._remaining(call_end))):
+                return await step
+        except TimeoutError:
+            return MarketplaceUnavailable("token refresh: no answer within the call's deadline")
+        except RetryLater as exc:
+            if isinstance(exc, RateLimited):
+                self.limiter.block_for(exc.retry_after)
+            return exc
 
     def _build(self, req: _Request, token: str) -> httpx2.Request:
         """The request, with the client's own headers and base URL merged in as `build_request` does.

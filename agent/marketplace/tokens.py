@@ -48,7 +48,13 @@ LOCK_WAIT = 30.0
 
 
 def _camel_to_oauth(response: httpx2.Response) -> httpx2.Response:
-    """Compliance hook: a camelCase TokenPair answer -> the snake_case fields authlib reads."""
+    """Compliance hook: a camelCase TokenPair answer -> the snake_case fields authlib reads.
+
+    A 429 is raised here as an HTTP error: authlib would take its JSON body (the platform's error
+    shape, no `error` field) for a token, and the Retry-After it carries would be lost.
+    """
+    if response.status_code == 429:
+        response.raise_for_status()
     if response.status_code != 200:
         return response
     try:

@@ -16,7 +16,7 @@ from agent.marketplace import parsing
 from agent.marketplace.accounts import AccountPlaces
 from agent.marketplace.token_store import FileTokenStore
 from tests.marketplace.conftest import ClientFactory
-from tests.marketplace.fake import FakeMarketplace
+from tests.marketplace.fake import FakeMarketplace, Fault
 
 
 def _expire_locally(places: AccountPlaces, company: str) -> None:
@@ -140,3 +140,29 @@ def test_token_file_is_private_and_written_whole(tmp_path: Path, fake: FakeMarke
     store.delete("Firma Ąę")
     assert store.load("Firma Ąę") is None
     assert not os.listdir(path.parent)
+
+
+async def test_a_passing_fault_on_the_refresh_a_401_forces_is_retried_within_the_call(
+    make_client: ClientFactory, fake: FakeMarketplace
+) -> None:
+    client = make_client()
+    await client.check_connection()
+    fake.expire_access()  # the next call meets a 401; the refresh it forces meets a 503 first
+    fake.fail("POST /integration/token", Fault("status", status=503))
+    await client.check_connection()
+    assert fake.count("POST", "/integration/token") == 2
+    assert fake.refreshes == 1
+
+
+async def test_a_429_of_the_token_endpoint_holds_the_next_request_until_retry_after(
+    make_client: ClientFactory, fake: FakeMarketplace, places: AccountPlaces
+) -> None:
+    client = make_client()
+    _expire_locally(places, "Ogrodnik")
+    fake.fail("POST /integration/token", Fault("status", status=429, retry_after="1"))
+    await client.check_connection()
+    times = [(m, p, t) for m, p, t in fake.requests if p in {"/integration/token", "/me/integrations"}]
+    limited_at = times[0][2]
+    assert times[0][:2] == ("POST", "/integration/token")
+    assert all(t - limited_at >= 1.0 for _, _, t in times[1:]), times
+    assert fake.refreshes == 1

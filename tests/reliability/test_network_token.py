@@ -1,8 +1,8 @@
 """Part 2 of the reliability suite, the token endpoint (`POST /integration/token`): faults on the
 refresh that an expired access token forces.
 
-- A 429 with Retry-After: nothing may be sent to the account before it elapses (strict xfail: bug).
-- A slow refresh: the call must still end within its deadline + 10 % (strict xfail: bug).
+- A 429 with Retry-After: nothing may be sent to the account before it elapses.
+- A slow refresh: the call must still end within its deadline + 10 %.
 - 503, reset, cut, malformed, lost, a drip past the deadline: the account works again afterwards
   without linking it again, and the quiet runs converge (quick: lost; long: all).
 """
@@ -27,13 +27,6 @@ net_world = wire.net_world
 TOKEN = "POST /integration/token"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="agent/marketplace/tokens.py + calls.py: a 429 of the token endpoint with a JSON body (the platform's "
-    "error shape) comes back from authlib as a token, and pair_from_oauth calls it MalformedAnswer('token refresh: "
-    "unexpected answer'); a 429 without JSON becomes RateLimited, but nothing calls limiter.block_for on either "
-    "path (_attempt returns it / after_unauthorized raises it), so the next requests leave before Retry-After",
-)
 async def test_a_rate_limited_token_refresh_holds_every_request_until_retry_after(net_world: NetWorld) -> None:
     net = net_world
     world = net.world
@@ -58,12 +51,6 @@ async def test_a_rate_limited_token_refresh_holds_every_request_until_retry_afte
     assert early == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="agent/marketplace/calls.py: CallEngine._attempt awaits keeper.access_token() outside its "
-    "asyncio.timeout, so a slow token refresh is bounded by the keeper's refresh_timeout (30 s), not by the "
-    "call's deadline (nor the run's)",
-)
 async def test_a_slow_token_refresh_ends_within_the_calls_deadline(net_world: NetWorld) -> None:
     net = net_world
     world = net.world
