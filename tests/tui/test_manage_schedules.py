@@ -112,3 +112,34 @@ async def test_a_service_watching_the_file_applies_the_saved_schedule_too(world:
         assert world.runtime.config.company("Sklep Rowerowy").schedule.every_minutes == 45
     finally:
         await service.stop()
+
+
+async def test_reopened_after_a_change_elsewhere_the_editor_shows_the_new_schedule(world: ManageWorld) -> None:
+    """The kept editor skips rebuilding what did not change; a reload while it was hidden must show."""
+    from agent.config_edit import ScheduleEdit
+
+    app = world.app("pl")
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.dashboard is not None)
+        await pilot.press("h")
+        screen = app.screen
+        assert isinstance(screen, SchedulesEditScreen)
+        table = screen.query_one("#sched-table", DataTable)
+        assert table.get_row("Ogrodnik")[1:5] == ["nie", "6", "22", "30"]
+        await pilot.press("escape")
+        await pilot.pause()
+        # Saved by someone else (another terminal, the file edited and reloaded): not through this form.
+        await world.manage.save_schedule("Ogrodnik", ScheduleEdit(enabled=True, from_hour=8, to_hour=18,
+                                                                  every_minutes=20, operator="OLA"))
+        await pilot.press("h")
+        await pilot.pause()
+        assert app.screen is screen
+        assert table.get_row("Ogrodnik")[1:5] == ["tak", "8", "18", "20"]
+        assert screen.query_one("#sched-enabled", Tick).value
+        assert screen.query_one("#sched-every", Input).value == "20"
+        assert screen.query_one("#sched-operator", Input).value == "OLA"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("h")
+        await pilot.pause()
+        assert table.get_row("Ogrodnik")[1:5] == ["tak", "8", "18", "20"]

@@ -21,7 +21,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button, Checkbox, DataTable, Input, Label, RadioButton, RadioSet
 
-from agent.config import CompanyConfig
+from agent.config import CompanyConfig, ScheduleConfig
 from agent.config_edit import ScheduleEdit, schedule_problems, upcoming_fires
 from agent.core.cron_check import CRON_EXAMPLE, CronProblem, cron_problem
 from agent.domain import JOB_ORDER
@@ -33,6 +33,9 @@ from tui.screens.kept import KeptScreen
 from tui.widgets.tick import Tick
 
 Kind = Literal["window", "cron"]
+
+Shown = tuple[tuple[str, ScheduleConfig], ...]
+"""Each company's name and schedule, in config order: what the table shows."""
 
 NUMBER_FIELDS: tuple[tuple[str, str], ...] = (("from_hour", "from"), ("to_hour", "to"), ("every_minutes", "every"))
 """ScheduleEdit field -> the id stem of its input."""
@@ -104,6 +107,8 @@ class SchedulesEditScreen(KeptScreen):
         self._kind: Kind = "window"
         self.clock: Clock = utc_now
         """Where the preview of the next fires starts (a test sets a fixed instant)."""
+        self._shown: Shown | None = None
+        """The schedules the table shows (None: not filled yet)."""
 
     def compose(self) -> ComposeResult:
         t = self._texts
@@ -157,24 +162,36 @@ class SchedulesEditScreen(KeptScreen):
         self._show_kind()
 
     def on_screen_resume(self) -> None:
-        # Every time it is shown: the config may have changed (a reload), the dashboard's selection too.
+        # Every time it is shown: the config may have changed (a save, a headless service's reload),
+        # the dashboard's selection too. Rebuilding the table took 30-70 ms of the `h` key, so it is
+        # rebuilt only when what it shows changed; the form is refilled then too (its values are stale).
         names = [c.name for c in self._manage.config.companies]
+        changed = self._shown_schedules() != self._shown
         preferred = self.preferred
         if preferred is not None and preferred in names and preferred != self._company:
             self._company = preferred
-            self._fill_form()
+            changed = True
+        elif self._company not in names:
+            self._company = names[0] if names else ""
+            changed = True
         self.preferred = None
-        self._fill_table()
+        if changed:
+            self._fill_table()
+            self._fill_form()
         self.query_one("#sched-status", Label).update("")
         self.refresh_preview()
         self.query_one(DataTable).focus()
 
     # --- table and form --------------------------------------------------------------------
 
+    def _shown_schedules(self) -> Shown:
+        return tuple((company.name, company.schedule) for company in self._manage.config.companies)
+
     def _fill_table(self) -> None:
         t = self._texts
         table = self.query_one("#sched-table", DataTable)
         table.clear()
+        self._shown = self._shown_schedules()
         for company in self._manage.config.companies:
             s = company.schedule
             window = ((t("schedules.cell_cron", cron=s.cron), "", "") if s.cron
