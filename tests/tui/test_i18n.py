@@ -90,3 +90,20 @@ async def test_every_screen_renders_in_each_language_with_no_missing_text(langua
     for word in words:
         assert word in text
     assert ("Usługa działa" if language == "pl" else "Service running") in text
+
+
+@pytest.mark.parametrize(("language", "cancel", "start"), [("pl", "Anuluj", "Start"), ("en", "Cancel", "Start")])
+async def test_the_sync_windows_keys_are_described_in_the_language(language: Language, cancel: str,
+                                                                    start: str) -> None:
+    """Textual's key panel lists these descriptions: they follow `language` like every other text."""
+    app = MarketsyncApp(FakeRuntime(), language=language, log_level=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("s")
+        assert isinstance(app.screen, SyncScreen)
+        keys = app.screen.active_bindings
+        assert (keys["escape"].binding.action, keys["escape"].binding.description) == ("cancel", cancel)
+        assert (keys["ctrl+s"].binding.action, keys["ctrl+s"].binding.description) == ("start", start)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, SyncScreen)

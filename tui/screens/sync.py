@@ -8,11 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Select
@@ -39,13 +37,12 @@ class SyncChoice:
 class SyncScreen(ModalScreen[SyncChoice | None]):
     """Modal; dismisses with the choice, or None when cancelled. Call `open` before each showing."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Anuluj", show=False),
-        Binding("ctrl+s", "start", "Start", show=False),
-    ]
-
     def __init__(self, texts: Texts, tz: ZoneInfo, rows: Mapping[str, Row], company: str | None) -> None:
         super().__init__()
+        # Bound here, not in BINDINGS: a class attribute has one language, and Textual's key panel
+        # shows these descriptions. Each node owns a copy of its bindings (as `App.bind` adds to the app's).
+        self._bindings.bind("escape", "cancel", texts("sync.cancel"), show=False)
+        self._bindings.bind("ctrl+s", "start", texts("sync.start"), show=False)
         self._texts = texts
         self._tz = tz
         self._rows = rows
