@@ -6,7 +6,7 @@ The marketplace's camelCase fields are translated at the adapter boundary; here 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Literal
@@ -161,12 +161,17 @@ class Terms:
 
 @dataclass(frozen=True, slots=True)
 class ProductImage:
-    """An image of a product: raw bytes plus their sha256 (hex), which decides re-uploads."""
+    """An image of a product, without its bytes: their sha256 (hex) decides re-uploads.
+
+    The bytes are read from the ERP (`ErpPort.image_content`) only for an image that is uploaded,
+    so reading a catalogue costs no image data.
+    """
 
     position: int
     mime_type: str
     sha256: str
-    content: bytes = field(repr=False)
+    size: int
+    """Bytes."""
 
 
 @dataclass(frozen=True, slots=True)

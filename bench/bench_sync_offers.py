@@ -229,8 +229,9 @@ async def raw_requests(erp: SqliteErp, market: Marketplace) -> list[RawItem]:
         gallery = []
         for image in sorted(task.product.images, key=lambda i: i.position):
             if image.sha256 not in urls:
-                urls[image.sha256] = (await market.upload_image(image.content, image.mime_type)).url
-                out.append(("file", image.content, image.mime_type))
+                content = await erp.image_content(image.sha256)
+                urls[image.sha256] = (await market.upload_image(content, image.mime_type)).url
+                out.append(("file", content, image.mime_type))
             gallery.append(urls[image.sha256])
         quantity = values[task.product.id].available
         draft = offer_draft(task, price=price, quantity=quantity, gallery=gallery, default_lead_time=None)

@@ -1,8 +1,9 @@
 """What an offer may carry, and what it carried last time. Pure: no I/O.
 
-- `publication_problems` checks a product against the marketplace's publication rules before
-  anything is sent, so a bad product is reported with the field to fix in the ERP and the others
-  go through.
+- `check_product` checks a product against the marketplace's publication rules before anything
+  is sent, so a bad product is reported with the field to fix in the ERP and the others go through;
+  the same pass turns its parameters into API values, with the category's lookups built once per
+  run (`CategoryRules`). `publication_problems` is the check alone.
 - `parameter_value` turns an ERP parameter value (text) into what the API takes.
 - `resolve_terms` picks the offer's terms: the product's own, else the company's defaults,
   given by name or id and looked up in the catalogue copy.
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -54,17 +55,52 @@ class ParameterError(ValueError):
     """An ERP parameter value the category does not accept."""
 
 
-def parameter_value(param: CategoryParameter, raw: str) -> ParameterOut:
-    """The API value of `raw` for `param`; ParameterError says what is wrong."""
+@dataclass(frozen=True, slots=True)
+class _Choices:
+    """A dictionary parameter's values as lookups: the ids, and the id of each casefolded label."""
+
+    ids: frozenset[str]
+    by_label: Mapping[str, str]
+
+    @classmethod
+    def of(cls, param: CategoryParameter) -> _Choices:
+        return cls(frozenset(v.id for v in param.values), {v.label.casefold(): v.id for v in param.values})
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryRules:
+    """A category with the lookups its parameter checks need, built once (`of`) and kept for a run.
+
+    A category's dictionary parameters may list hundreds of values; building their lookups per
+    product would cost more than the check itself.
+    """
+
+    category: Category
+    choices: Mapping[int, _Choices]
+
+    @classmethod
+    def of(cls, category: Category) -> CategoryRules:
+        return cls(category, {p.id: _Choices.of(p) for p in category.fields if p.type == "dictionary"})
+
+
+ParameterValues = tuple[tuple[int, ParameterOut], ...]
+"""Parameter id -> API value, in the category's order."""
+
+
+def parameter_value(param: CategoryParameter, raw: str, choices: _Choices | None = None) -> ParameterOut:
+    """The API value of `raw` for `param`; ParameterError says what is wrong.
+
+    `choices` is the parameter's lookup from `CategoryRules` (built here when not given).
+    """
     text = raw.strip()
     if not text:
         raise ParameterError("is empty")
     if param.type == "dictionary":
+        if choices is None:
+            choices = _Choices.of(param)
         ids = tuple(v.strip() for v in text.split(MULTI_SEPARATOR) if v.strip())
-        allowed = {v.id for v in param.values}
-        labels = {v.label.casefold(): v.id for v in param.values}
         # An operator may type the label ("Nowy") instead of the id; accept both.
-        resolved = tuple(i if i in allowed else labels.get(i.casefold(), "") for i in ids)
+        resolved = tuple(i if i in choices.ids else choices.by_label.get(i.casefold(), "") for i in ids)
         if not all(resolved):
             shown = ", ".join(v.label for v in param.values[:8]) + (", ..." if len(param.values) > 8 else "")
             raise ParameterError(f'"{text}" is not one of its values ({shown})')
@@ -84,9 +120,27 @@ def parameter_value(param: CategoryParameter, raw: str) -> ParameterOut:
     return text
 
 
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """What `check_product` found: the broken rules, and the parameters as API values."""
+
+    problems: tuple[RuleProblem, ...]
+    parameters: ParameterValues = ()
+    """Meaningful only when there are no problems (what the offer then sends)."""
+
+
 def publication_problems(product: Product, category: Category | None) -> tuple[RuleProblem, ...]:
     """Every publication rule the product breaks (empty when it may be published)."""
+    return check_product(product, CategoryRules.of(category) if category is not None else None).problems
+
+
+def check_product(product: Product, rules: CategoryRules | None) -> Checked:
+    """Every publication rule the product breaks, and its parameters as API values (each converted once).
+
+    `rules` is the product's category (None when it has none, or it is not in the catalogue copy).
+    """
     problems: list[RuleProblem] = []
+    parameters: ParameterValues = ()
     title = product.name.strip()
     if not TITLE_MIN <= len(title) <= TITLE_MAX:
         problems.append(
@@ -98,7 +152,7 @@ def publication_problems(product: Product, category: Category | None) -> tuple[R
         )
     if product.category_id is None:
         problems.append(RuleProblem("category", "no marketplace category", "assign a category to the product"))
-    elif category is None:
+    elif rules is None:
         problems.append(
             RuleProblem(
                 "category",
@@ -106,16 +160,16 @@ def publication_problems(product: Product, category: Category | None) -> tuple[R
                 "fetch categories and terms, or choose another category",
             )
         )
-    elif category.has_subcategories:
+    elif rules.category.has_subcategories:
         problems.append(
             RuleProblem(
                 "category",
-                f'"{category.name}" has subcategories; offers go in a leaf category',
+                f'"{rules.category.name}" has subcategories; offers go in a leaf category',
                 "choose one of its subcategories",
             )
         )
     else:
-        problems.extend(_parameter_problems(product, category))
+        parameters = _parameters(product, rules, problems)
     if not GALLERY_MIN <= len(product.images) <= GALLERY_MAX:
         problems.append(
             RuleProblem(
@@ -124,12 +178,14 @@ def publication_problems(product: Product, category: Category | None) -> tuple[R
                 "add an image (at least 124 x 124 px, jpg/png/webp) to the product",
             )
         )
-    return tuple(problems)
+    return Checked(tuple(problems), parameters)
 
 
-def _parameter_problems(product: Product, category: Category) -> list[RuleProblem]:
-    problems: list[RuleProblem] = []
+def _parameters(product: Product, rules: CategoryRules, problems: list[RuleProblem]) -> ParameterValues:
+    """The product's parameters the category knows, as API values; what is wrong goes to `problems`."""
+    category = rules.category
     given = dict(product.parameters)
+    out: list[tuple[int, ParameterOut]] = []
     for param in category.fields:
         raw = given.get(param.id)
         if raw is None or not raw.strip():
@@ -143,21 +199,15 @@ def _parameter_problems(product: Product, category: Category) -> list[RuleProble
                 )
             continue
         try:
-            parameter_value(param, raw)
+            out.append((param.id, parameter_value(param, raw, rules.choices.get(param.id))))
         except ParameterError as exc:
             problems.append(RuleProblem(f"parameter {param.label}", str(exc), f'correct "{param.label}"'))
-    return problems
-
-
-def offer_parameters(product: Product, category: Category) -> tuple[tuple[int, ParameterOut], ...]:
-    """The product's parameters that the category knows, as API values (call after the check)."""
-    given = dict(product.parameters)
-    out: list[tuple[int, ParameterOut]] = []
-    for param in category.fields:
-        raw = given.get(param.id)
-        if raw is not None and raw.strip():
-            out.append((param.id, parameter_value(param, raw)))
     return tuple(out)
+
+
+def offer_parameters(product: Product, category: Category) -> ParameterValues:
+    """The product's parameters that the category knows, as API values (call after the check)."""
+    return _parameters(product, CategoryRules.of(category), [])
 
 
 def _find(wanted: str | None, items: Sequence[Policy] | Sequence[ShippingTariff]) -> str | None:

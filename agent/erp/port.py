@@ -141,7 +141,9 @@ class ErpPort(Protocol):
 
         Content is what an offer shows: name, description, EAN, unit, VAT, active, shared flag,
         category, parameters, lead time, terms overrides, images. `since=0` returns every product.
-        Service products (shipping) are never returned.
+        Service products (shipping) are never returned. Images come as metadata (position, MIME
+        type, sha256, size), never their bytes: a caller reads those with `image_content`, only
+        for the images it uploads, so reading a page costs the same whatever the images weigh.
         """
 
     async def stock_price_changes(
@@ -172,7 +174,18 @@ class ErpPort(Protocol):
         """
 
     async def products(self, ids: Sequence[int]) -> tuple[Product, ...]:
-        """The products with these ids, in the order given; ids that do not exist are left out."""
+        """The products with these ids, in the order given; ids that do not exist are left out.
+
+        Images as in `content_changes`: metadata only.
+        """
+
+    async def image_content(self, sha256: str) -> bytes:
+        """The bytes of the image with this sha256 (hex), as a product listed it.
+
+        The ERP keeps every image a product ever showed, so an image listed by an earlier read can
+        still be read after the product's images were replaced. InvalidItem (field "images") if
+        there is no image with this sha256.
+        """
 
     async def shared_product_ids(self) -> tuple[int, ...]:
         """Ids of every active product shared for sale, ascending (what should be on the marketplace)."""

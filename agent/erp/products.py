@@ -15,7 +15,7 @@ import aiosqlite
 
 from agent.domain import LeadTime, Product, ProductImage, StockPrice, StockUnit, TermsOverride, VatRate
 from agent.erp.port import ContentChanges, StockPriceChanges
-from agent.errors import ConfigError
+from agent.errors import ConfigError, InvalidItem
 
 PRODUCT_COLUMNS = (
     "id, code, ean, name, description, unit, vat_rate, active, shared_for_sale, category_id, "
@@ -55,6 +55,14 @@ async def products_by_ids(conn: aiosqlite.Connection, ids: Sequence[int]) -> tup
         rows = list(await cursor.fetchall())
     found = {p.id: p for p in await _with_images(conn, rows)}
     return tuple(found[i] for i in ids if i in found)
+
+
+async def image_content(conn: aiosqlite.Connection, sha256: str) -> bytes:
+    async with conn.execute("SELECT content FROM images WHERE sha256 = ?", (sha256,)) as cursor:
+        row = await cursor.fetchone()
+    if row is None:
+        raise InvalidItem(f"no image with sha256 {sha256} in the company database", field="images")
+    return bytes(row[0])
 
 
 async def shared_product_ids(conn: aiosqlite.Connection) -> tuple[int, ...]:
@@ -165,14 +173,16 @@ async def _with_images(conn: aiosqlite.Connection, rows: Sequence[aiosqlite.Row]
         return ()
     ids = [int(r[0]) for r in rows]
     images: dict[int, list[ProductImage]] = {}
+    # Metadata only: length() of a blob does not read it, so a page of products costs no image data
+    # (the bytes come from `image_content`, for the few images a run uploads).
     sql = """
-        SELECT pi.product_id, pi.position, i.mime_type, i.sha256, i.content
+        SELECT pi.product_id, pi.position, i.mime_type, i.sha256, length(i.content)
         FROM product_images pi JOIN images i ON i.id = pi.image_id
         WHERE pi.product_id IN (SELECT value FROM json_each(?))
         ORDER BY pi.product_id, pi.position"""
     async with conn.execute(sql, (json.dumps(ids),)) as cursor:
-        for pid, position, mime, sha, content in await cursor.fetchall():
-            images.setdefault(int(pid), []).append(ProductImage(int(position), str(mime), str(sha), bytes(content)))
+        for pid, position, mime, sha, size in await cursor.fetchall():
+            images.setdefault(int(pid), []).append(ProductImage(int(position), str(mime), str(sha), int(size)))
     return tuple(_product(r, tuple(images.get(int(r[0]), ()))) for r in rows)
 
 

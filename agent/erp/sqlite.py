@@ -104,6 +104,10 @@ class SqliteErp:
         async with self._db.read() as conn:
             return await products.products_by_ids(conn, ids)
 
+    async def image_content(self, sha256: str) -> bytes:
+        async with self._db.read() as conn:
+            return await products.image_content(conn, sha256)
+
     async def shared_product_ids(self) -> tuple[int, ...]:
         async with self._db.read() as conn:
             return await products.shared_product_ids(conn)

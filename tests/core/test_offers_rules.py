@@ -9,8 +9,10 @@ import pytest
 
 from agent.catalogue import CONDITION_NEW_VALUE_ID, CONDITION_PARAMETER_ID, category_by_id, leaf_categories
 from agent.core.offers import (
+    CategoryRules,
     ParameterError,
     ResolvedTerms,
+    check_product,
     content_hash,
     offer_parameters,
     parameter_value,
@@ -59,7 +61,7 @@ def _product(**changes: object) -> Product:
         lead_time=None,
         terms=TermsOverride(),
         content_version=1,
-        images=(ProductImage(position=0, mime_type="image/png", sha256="a" * 64, content=b"x"),),
+        images=(ProductImage(position=0, mime_type="image/png", sha256="a" * 64, size=1),),
     )
     return replace(base, **changes)  # type: ignore[arg-type]
 
@@ -68,6 +70,25 @@ def test_a_complete_product_passes() -> None:
     assert publication_problems(_product(), LEAF) == ()
     params = dict(offer_parameters(_product(), LEAF))
     assert params[CONDITION_PARAMETER_ID] == (CONDITION_NEW_VALUE_ID,)
+
+
+def test_the_check_converts_the_parameters_it_checks_in_one_pass() -> None:
+    rules = CategoryRules.of(LEAF)
+    condition = next(f for f in LEAF.fields if f.id == CONDITION_PARAMETER_ID)
+    label = next(v.label for v in condition.values if v.id == CONDITION_NEW_VALUE_ID)
+    # Typed as the label, in another case: the check hands back the value id the API takes.
+    product = _product()
+    by_label = replace(
+        product,
+        parameters=tuple((pid, label.upper() if pid == CONDITION_PARAMETER_ID else v) for pid, v in product.parameters),
+    )
+    checked = check_product(by_label, rules)
+    assert checked.problems == ()
+    assert checked.parameters == offer_parameters(product, LEAF)
+    assert dict(checked.parameters)[CONDITION_PARAMETER_ID] == (CONDITION_NEW_VALUE_ID,)
+    wrong = replace(product, parameters=((CONDITION_PARAMETER_ID, "zepsuty"),))
+    problems = check_product(wrong, rules).problems
+    assert any(p.field == f"parameter {condition.label}" and "not one of" in p.message for p in problems)
 
 
 @pytest.mark.parametrize(
@@ -144,7 +165,7 @@ def test_content_hash_ignores_nothing_an_offer_shows() -> None:
         _product(name="Sekator kowadełkowy Fiskars"),
         _product(description="Inny opis"),
         _product(vat_rate="8%"),
-        _product(images=(ProductImage(position=0, mime_type="image/png", sha256="b" * 64, content=b"y"),)),
+        _product(images=(ProductImage(position=0, mime_type="image/png", sha256="b" * 64, size=1),)),
         _product(lead_time="2 dni"),
     ]
     assert all(content_hash(p, terms) != base for p in changed)

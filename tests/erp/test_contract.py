@@ -6,13 +6,14 @@ Runs against every implementation in `conftest.IMPLEMENTATIONS`. Documents are i
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
 
 from agent.domain import ContractorData, DocumentDraft, DocumentLine, TermsOverride
-from agent.errors import ConfigError
+from agent.errors import ConfigError, InvalidItem
 from tests.erp.conftest import Harness, png
 
 
@@ -88,8 +89,23 @@ async def test_a_new_image_moves_the_content_version(harness: Harness) -> None:
     await harness.add_image(shop.konewka, content)
     (p,) = (await harness.erp.content_changes(mark)).products
     assert p.id == shop.konewka
-    assert [(i.position, i.mime_type, i.content) for i in p.images] == [(0, "image/png", content)]
+    sha = hashlib.sha256(content).hexdigest()
+    assert [(i.position, i.mime_type, i.sha256, i.size) for i in p.images] == [(0, "image/png", sha, len(content))]
     assert (await harness.erp.stock_price_changes(mark, price_type="detaliczna")).items == ()
+
+
+async def test_image_bytes_are_read_by_sha256_also_after_the_product_drops_the_image(harness: Harness) -> None:
+    shop = await harness.build_shop()
+    first, second = png(colour=(200, 10, 10)), png(colour=(10, 10, 200))
+    await harness.add_image(shop.konewka, first)
+    ((listed,),) = [p.images for p in await harness.erp.products([shop.konewka])]
+    await harness.add_image(shop.konewka, second)
+    ((now,),) = [p.images for p in await harness.erp.products([shop.konewka])]
+    assert await harness.erp.image_content(listed.sha256) == first
+    assert await harness.erp.image_content(now.sha256) == second
+    with pytest.raises(InvalidItem) as caught:
+        await harness.erp.image_content("0" * 64)
+    assert caught.value.field == "images"
 
 
 async def test_a_price_change_moves_the_stock_price_version_only(harness: Harness) -> None:

@@ -123,12 +123,13 @@ async def test_prices_stock_and_reservations_are_consistent(shop: Path) -> None:
 async def test_images_are_valid_varied_and_attached(shop: Path) -> None:
     async with await SqliteErp.open(shop) as erp:
         products = await erp.products(list(range(1, 51)))
-    assert all(1 <= len(p.images) <= 3 for p in products)
-    distinct = {i.sha256: i for p in products for i in p.images}
-    assert len(distinct) >= 8
-    for image in distinct.values():
-        assert hashlib.sha256(image.content).hexdigest() == image.sha256
-        with Image.open(io.BytesIO(image.content)) as opened:
+        assert all(1 <= len(p.images) <= 3 for p in products)
+        distinct = {i.sha256: i for p in products for i in p.images}
+        assert len(distinct) >= 8
+        contents = {sha: await erp.image_content(sha) for sha in distinct}
+    for sha, content in contents.items():
+        assert hashlib.sha256(content).hexdigest() == sha and len(content) == distinct[sha].size
+        with Image.open(io.BytesIO(content)) as opened:
             assert min(opened.size) >= 124 and opened.format in ("PNG", "JPEG")
 
 

@@ -143,6 +143,27 @@ async def test_send_all_binary_uploads_every_image_again(sync_world: SyncWorld) 
     assert not old_urls & new_urls  # every gallery now points at the new uploads
 
 
+async def test_image_bytes_are_read_only_for_the_images_uploaded(
+    sync_world: SyncWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads: list[str] = []
+    read = sync_world.erp.image_content
+
+    async def counted(sha256: str) -> bytes:
+        reads.append(sha256)
+        return await read(sha256)
+
+    monkeypatch.setattr(sync_world.erp, "image_content", counted)
+    await _first_export(sync_world)
+    distinct = {sha for link in (await sync_world.state.all_links(COMPANY)).values() for sha in link.images}
+    assert sorted(reads) == sorted(distinct)  # each uploaded image read once, nothing else
+    reads.clear()
+    assert (await sync_world.run("offers", force_full=True)).result == "success"
+    assert reads == []  # every offer resent, no image changed: no bytes read
+    assert (await sync_world.run("offers", send_all_binary=True)).result == "success"
+    assert sorted(reads) == sorted(distinct)
+
+
 async def test_an_invalid_product_is_reported_with_its_field_and_the_rest_go_through(sync_world: SyncWorld) -> None:
     ids = await sync_world.erp.shared_product_ids()
     short, bare = ids[0], ids[1]

@@ -20,7 +20,8 @@ async def publish(
     links: list[OfferLink] = []
     for product in products:
         category = category_by_id()[product.category_id or 0]
-        stored = await world.market.upload_image(product.images[0].content, product.images[0].mime_type)
+        image = product.images[0]
+        stored = await world.market.upload_image(await world.erp.image_content(image.sha256), image.mime_type)
         price = prices[product.id].gross_price
         assert price is not None
         offer = await world.market.create_offer(

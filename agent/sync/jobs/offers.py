@@ -323,14 +323,15 @@ class _Sender:
         for image in sorted(task.product.images, key=lambda i: i.position):
             url = known.get(image.sha256)
             if url is None:
-                url = await self._upload_once(image.sha256, image.content, image.mime_type, task.product)
+                url = await self._upload_once(image.sha256, image.mime_type, task.product)
             urls.append(url)
             images[image.sha256] = url
         return urls, images
 
-    async def _upload_once(self, sha256: str, content: bytes, mime_type: str, product: Product) -> str:
+    async def _upload_once(self, sha256: str, mime_type: str, product: Product) -> str:
         # Products often share images: each distinct one is uploaded once per run, even by
-        # concurrent tasks (the first one uploads, the others wait for its URL).
+        # concurrent tasks (the first one uploads, the others wait for its URL). Only the uploader
+        # reads the bytes from the ERP, so at most `CONCURRENCY` images are in memory at a time.
         pending = self._uploads.get(sha256)
         if pending is not None and pending.done():
             return pending.result()  # the usual case: uploaded earlier this run
@@ -338,6 +339,7 @@ class _Sender:
             pending = asyncio.get_running_loop().create_future()
             self._uploads[sha256] = pending
             try:
+                content = await self.ctx.erp.image_content(sha256)
                 await self.before_write("offers.before_upload")
                 stored = await self.ctx.market.upload_image(content, mime_type, name=f"{product.id}-{sha256[:12]}")
             except BaseException as exc:

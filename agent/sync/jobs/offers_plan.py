@@ -18,16 +18,17 @@ replace must send some (the API requires them), so it sends the current ones and
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
 from agent.core.offers import (
+    CategoryRules,
+    ParameterValues,
     ResolvedTerms,
     RuleProblem,
+    check_product,
     content_hash,
-    offer_parameters,
-    publication_problems,
     resolve_terms,
 )
 from agent.domain import Category, LeadTime, Product, Terms, TermsOverride
@@ -49,6 +50,20 @@ class PlanInputs:
     default_lead_time: LeadTime | None
     resend_all: bool
     """Force full or send all binary data: every publishable product is sent again."""
+    _rules: dict[int, CategoryRules] = field(default_factory=dict, repr=False, compare=False)
+    """`rules_for`'s cache: each category's lookups are built once per run, when first needed."""
+
+    def rules_for(self, category_id: int | None) -> CategoryRules | None:
+        """The category with its parameter lookups; None if there is no such category in the copy."""
+        if category_id is None:
+            return None
+        rules = self._rules.get(category_id)
+        if rules is None:
+            category = self.categories.get(category_id)
+            if category is None:
+                return None
+            rules = self._rules[category_id] = CategoryRules.of(category)
+        return rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +76,8 @@ class OfferTask:
     category: Category
     terms: ResolvedTerms
     content_hash: str
+    parameters: ParameterValues
+    """The product's parameters as API values, converted by the publication check."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,10 +129,11 @@ def plan_page(products: Iterable[Product], links: Mapping[int, OfferLink], input
             if link is not None and link.status == "active":
                 end.append(link)
             continue
-        category = inputs.categories.get(product.category_id) if product.category_id is not None else None
+        rules = inputs.rules_for(product.category_id)
         terms, term_problems = resolve_terms(product.terms, inputs.defaults, inputs.terms)
-        problems = publication_problems(product, category) + term_problems
-        if problems or category is None:
+        checked = check_product(product, rules)
+        problems = checked.problems + term_problems
+        if problems or rules is None:
             invalid.append(Invalid(product, problems))
             continue
         digest = content_hash(product, terms, inputs.default_lead_time)
@@ -129,7 +147,7 @@ def plan_page(products: Iterable[Product], links: Mapping[int, OfferLink], input
         else:
             unchanged += 1
             continue
-        send.append(OfferTask(product, action, link, category, terms, digest))
+        send.append(OfferTask(product, action, link, rules.category, terms, digest, checked.parameters))
     return OfferPlan(tuple(send), tuple(end), tuple(invalid), unchanged)
 
 
@@ -164,7 +182,7 @@ def offer_draft(
         unit=product.unit,
         description=product.description,
         gallery=tuple(gallery),
-        parameters=offer_parameters(product, task.category),
+        parameters=task.parameters,
         shipping_tariff_id=task.terms.shipping_tariff_id,
         return_policy_id=task.terms.return_policy_id,
         complaint_policy_id=task.terms.complaint_policy_id,
