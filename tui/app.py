@@ -28,6 +28,7 @@ from agent.runtime.api import LeaseState, LeaseView, RuntimeApi
 from agent.runtime.events import NextRunPlanned, ScheduleChanged
 from agent.runtime.manage import Manage
 from agent.runtime.service import Runtime
+from agent.state.codec import utc_now
 from agent.state.models import RunOptions
 from tui.i18n import Language, Texts
 from tui.logentry import LogEntry, event_entry, loguru_sink
@@ -163,7 +164,8 @@ class MarketsyncApp(App[None]):
 
     def _show_header(self) -> None:
         assert self.dashboard is not None
-        self.query_one("#service-line", Static).update(header_line(self.dashboard.scheduler, self.texts, self.tz))
+        self.query_one("#service-line", Static).update(
+            header_line(self.dashboard.scheduler, self.texts, self.tz, stopping=self.dashboard.stopping))
 
     # --- events ----------------------------------------------------------------------------
 
@@ -210,6 +212,14 @@ class MarketsyncApp(App[None]):
             message.handled.set()
 
     async def on_events_dropped(self, message: EventsDropped) -> None:
+        # Said in the log pane, which misses those events' lines: the dashboard is read again, the
+        # lines are not, but the log files have the runtime's own record of what happened.
+        t = self.texts
+        folder = self.manage.config.agent.log_dir if self.manage is not None else None
+        text = (t("log.dropped", count=message.count, folder=str(folder)) if folder is not None
+                else t("log.dropped_no_file", count=message.count))
+        with contextlib.suppress(NoMatches):
+            self.query_one(LogPane).add(LogEntry(utc_now(), "WARNING", "", text))
         await self.refresh_snapshot()
 
     def on_log_line(self, message: LogLine) -> None:

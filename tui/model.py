@@ -75,6 +75,8 @@ class Dashboard:
         self._own = (own_host, own_pid)
         self.rows: dict[str, Row] = {}
         self.scheduler: ServiceView | None = None
+        self.stopping = False
+        """This process's runtime said it is stopping (its runs end at their next checkpoint)."""
         self.reset(snapshot)
 
     def reset(self, snapshot: RuntimeSnapshot) -> None:
@@ -90,6 +92,9 @@ class Dashboard:
     def apply(self, event: Event) -> str | None:
         """Take one event into account; the changed row's company, `HEADER`, or None if nothing shows it."""
         if isinstance(event, ServiceStatus):
+            # Only this process's runtime publishes on this bus: "stopping" is ours, and never undone
+            # except by "stopped" (a snapshot, which does not tell it, must not undo it either).
+            self.stopping = event.state == "stopping"
             if event.state == "stopped":
                 self.scheduler = None
             else:
@@ -207,8 +212,11 @@ def row_cells(row: Row, texts: Texts, tz: ZoneInfo) -> tuple[str | Text, ...]:
     return (row.name, connection, schedule, current_cell(row, texts), last_cell(row, texts, tz), next_run)
 
 
-def header_line(scheduler: ServiceView | None, texts: Texts, tz: ZoneInfo) -> str:
-    """Who fires this installation's schedules: this TUI, a service (where, since when), or nobody."""
+def header_line(scheduler: ServiceView | None, texts: Texts, tz: ZoneInfo, *, stopping: bool = False) -> str:
+    """Who fires this installation's schedules: this TUI, a service (where, since when), or nobody;
+    while this process's runtime stops, that it is stopping."""
+    if stopping:
+        return texts("header.stopping")
     if scheduler is None:
         return texts("header.none")
     since = local_time(scheduler.since, tz)

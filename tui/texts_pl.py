@@ -11,6 +11,7 @@ PL: Mapping[str, str] = {
     "header.service": "Usługa działa na stanowisku {host} (proces {pid}) od {since}",
     "header.other_tui": "Harmonogram obsługuje inny terminal na stanowisku {host} (proces {pid}) od {since}",
     "header.none": "Nikt nie obsługuje harmonogramu: automatyczne synchronizacje nie ruszą",
+    "header.stopping": "Zatrzymywanie… trwające synchronizacje kończą się w najbliższym bezpiecznym miejscu",
     # dashboard columns
     "col.company": "Firma",
     "col.connection": "Połączenie",
@@ -61,6 +62,8 @@ PL: Mapping[str, str] = {
     "log.lease_released": "blokada zwolniona",
     "log.schedule": "harmonogram: {description}",
     "log.service": "harmonogram: {role} na stanowisku {host} (proces {pid}): {state}",
+    "log.dropped": "(pominięto zdarzeń: {count} — pełny dziennik w plikach w {folder}; widok odczytano od nowa)",
+    "log.dropped_no_file": "(pominięto zdarzeń: {count}; widok odczytano od nowa)",
     "role.service": "usługa",
     "role.tui": "terminal",
     "state.starting": "uruchamia się",
