@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import os
 import socket
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -73,11 +73,16 @@ class MarketsyncApp(App[None]):
         log_level: str | None = "WARNING",
         watch_refresh: float = WATCH_REFRESH_S,
         manage: Manage | None = None,
+        stop: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         """`log_level`: the lowest loguru level shown in the log pane (None: no loguru sink, events only);
-        `watch_refresh`: seconds between snapshots while another process holds the scheduler."""
+        `watch_refresh`: seconds between snapshots while another process holds the scheduler;
+        `stop`: stops the runtime (given by whoever made it): quitting awaits it before the app closes,
+        so the operator sees the runtime stopping and its runs ending instead of a blank terminal."""
         super().__init__()
         self.runtime = runtime
+        self._stop = stop
+        self._quitting = False
         self.texts = Texts(language)
         self.tz = ZoneInfo(timezone)
         self.operator = operator
@@ -131,7 +136,7 @@ class MarketsyncApp(App[None]):
         self._frozen = freeze()
 
     async def _refresh_when_watching(self) -> None:
-        if not self.runtime.holds_scheduler:
+        if not self.runtime.holds_scheduler and not self._quitting:
             await self.refresh_snapshot()
 
     def on_unmount(self) -> None:
@@ -220,7 +225,8 @@ class MarketsyncApp(App[None]):
                 else t("log.dropped_no_file", count=message.count))
         with contextlib.suppress(NoMatches):
             self.query_one(LogPane).add(LogEntry(utc_now(), "WARNING", "", text))
-        await self.refresh_snapshot()
+        if not self._quitting:  # a stopping runtime closes its state database: the events tell the rest
+            await self.refresh_snapshot()
 
     def on_log_line(self, message: LogLine) -> None:
         with contextlib.suppress(NoMatches):  # a line logged while the app closed
@@ -306,16 +312,32 @@ class MarketsyncApp(App[None]):
     async def action_quit(self) -> None:
         running = self.dashboard.running if self.dashboard is not None else ()
         if not running:
-            self.exit()
+            self._stop_and_exit()
             return
-        if isinstance(self.screen, QuitScreen):
+        if isinstance(self.screen, QuitScreen) or self._quitting:
             return
 
         def answered(quit_now: bool | None) -> None:
             if quit_now:
-                self.exit()
+                self._stop_and_exit()
 
         self.push_screen(QuitScreen(self.texts, running), answered)
+
+    def _stop_and_exit(self) -> None:
+        if self._stop is None:
+            self.exit()
+        elif not self._quitting:
+            self._quitting = True
+            self._stop_runtime()
+
+    @work(group="quit")
+    async def _stop_runtime(self) -> None:
+        """Stop the runtime while the dashboard shows it ("Zatrzymywanie…", the runs ending), then close."""
+        assert self._stop is not None
+        try:
+            await self._stop()
+        finally:
+            self.exit()
 
     def _sync_chosen(self, choice: SyncChoice | None) -> None:
         if choice is not None:

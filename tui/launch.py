@@ -1,7 +1,8 @@
 """Running the TUI for real: start a runtime, open the app around it, stop the runtime on the way out.
 
 Quitting while a run goes stops the runtime with a short grace (runs stop at their next checkpoint,
-then are cancelled), so the process is gone within `EXIT_WITHIN_S` seconds.
+then are cancelled), so the process is gone within `EXIT_WITHIN_S` seconds; the app stays on screen
+meanwhile, its header saying the runtime is stopping.
 """
 
 from __future__ import annotations
@@ -33,15 +34,21 @@ async def run_tui(config: Config, *, runtime: Runtime | None = None) -> int:
     """Start `runtime` (a TUI-role one unless given), run the app until it quits, stop the runtime."""
     runtime = runtime or Runtime(config, role="tui", stop_grace=STOP_GRACE_S)
     await runtime.start()
-    try:
-        app = MarketsyncApp(runtime, language=config.agent.language, timezone=config.agent.timezone,
-                            operator=operator_name())
-        await app.run_async()
-    finally:
+
+    async def stop() -> None:
         try:
             await asyncio.wait_for(runtime.stop(), EXIT_WITHIN_S)
         except TimeoutError:
             logger.warning(f"the runtime did not stop within {EXIT_WITHIN_S:.0f} s; leaving anyway")
         except StorageError as exc:
             logger.error(f"stopping the runtime: {exc}")
+
+    try:
+        # Quitting stops the runtime while the app still shows it; stopping here again (a no-op then)
+        # covers an app that ended any other way.
+        app = MarketsyncApp(runtime, language=config.agent.language, timezone=config.agent.timezone,
+                            operator=operator_name(), stop=stop)
+        await app.run_async()
+    finally:
+        await stop()
     return 0

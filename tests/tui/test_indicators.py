@@ -3,6 +3,7 @@ dropped for the TUI (the view is read again, and the log pane says so and where 
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 from collections.abc import Callable
@@ -73,3 +74,29 @@ async def test_with_a_real_runtime_the_dropped_line_names_the_log_folder(world: 
         folder = str(world.config.agent.log_dir)
         await until(pilot, lambda: any(f"pominięto zdarzeń: 500 — pełny dziennik w plikach w {folder}" in line
                                        for line in pane.visible_texts()))
+
+
+async def test_quitting_stops_the_runtime_while_the_dashboard_still_says_so() -> None:
+    """The app awaits the stop it was given before closing: "Zatrzymywanie…" is on screen meanwhile."""
+    fake = FakeRuntime()
+    host, pid = socket.gethostname(), os.getpid()
+    release = asyncio.Event()
+    stops: list[str] = []
+
+    async def stop() -> None:  # as Runtime.stop: "stopping", the runs end, "stopped"
+        stops.append("stop")
+        fake.publish(ServiceStatus("stopping", "tui", host, pid, T0, T0))
+        await release.wait()
+        fake.publish(ServiceStatus("stopped", "tui", host, pid, T0, T0))
+
+    app = MarketsyncApp(fake, language="pl", log_level=None, stop=stop)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("q")
+        await until(pilot, lambda: "Zatrzymywanie…" in header(app))
+        await pilot.press("q")  # a second press while stopping starts no second stop
+        await pilot.pause()
+        assert app.is_running and stops == ["stop"]
+        release.set()
+        await until(pilot, lambda: not app.is_running)
+    assert stops == ["stop"]
