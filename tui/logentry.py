@@ -28,6 +28,10 @@ LEVELS: tuple[str, ...] = ("DEBUG", "INFO", "WARNING", "ERROR")
 _RANK = {name: rank for rank, name in enumerate(LEVELS)}
 
 
+SELF_EXPLAINED_SKIPS = frozenset({"still_running", "disabled"})
+"""Skip reasons whose catalogue text needs no detail from the runtime."""
+
+
 def level_rank(level: str) -> int:
     """Order of a level name; unknown names (SUCCESS, TRACE, custom) sit with their neighbours."""
     if level in _RANK:
@@ -71,7 +75,8 @@ def event_entry(event: Event, texts: Texts) -> LogEntry | None:
         level = "WARNING"
     elif isinstance(event, RunSkipped):
         text = texts("log.run_skipped", reason=texts("skip." + event.reason))
-        if event.detail:
+        # The runtime's detail is English free text; for these reasons the catalogue says all of it.
+        if event.detail and event.reason not in SELF_EXPLAINED_SKIPS:
             text += f" ({event.detail})"
         level = "WARNING"
     elif isinstance(event, ConnectionChanged):

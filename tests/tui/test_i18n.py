@@ -17,7 +17,8 @@ from agent.runtime.events import (
 from tests.tui.conftest import SIZE
 from tests.tui.fake_runtime import T0, FakeRuntime
 from tui.app import MarketsyncApp
-from tui.i18n import CATALOGUE, Language
+from tui.i18n import CATALOGUE, Language, Texts
+from tui.logentry import event_entry
 from tui.screens.lease import LeaseScreen
 from tui.screens.quit import QuitScreen
 from tui.screens.schedules import SchedulesScreen
@@ -107,3 +108,10 @@ async def test_the_sync_windows_keys_are_described_in_the_language(language: Lan
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, SyncScreen)
+
+
+def test_a_run_skipped_while_the_previous_one_goes_reads_in_one_language() -> None:
+    event = RunSkipped("Hurtownia Budmax", "still_running", T0, "the previous run is still going")
+    entry = event_entry(event, Texts("pl"))
+    assert entry is not None
+    assert "previous" not in entry.text and "poprzednia" in entry.text
