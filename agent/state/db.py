@@ -264,8 +264,7 @@ class Database:
 
     async def _configure_writer(self, conn: aiosqlite.Connection) -> None:
         try:
-            async with conn.execute("PRAGMA journal_mode = WAL") as cursor:
-                row = await cursor.fetchone()
+            row = await self._switch_to_wal(conn)
             for pragma in ("PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON"):
                 await conn.execute(pragma)
         except sqlite3.Error as exc:
@@ -276,6 +275,26 @@ class Database:
                 f"The state database {self.path} cannot use WAL journaling (got {mode!r})",
                 hint="keep the agent's home on a local disk, not a network share",
             )
+
+    async def _switch_to_wal(self, conn: aiosqlite.Connection) -> sqlite3.Row | None:
+        """`PRAGMA journal_mode = WAL`, tried again while another connection holds the file.
+
+        SQLite answers "database is locked" at once, without its busy handler, when connections
+        opening a new file at the same moment would otherwise deadlock over the journal switch (it
+        happened with three handles opening one new file together). The switch is harmless to
+        repeat, so it is tried again for up to the busy timeout.
+        """
+        loop = asyncio.get_running_loop()
+        give_up = loop.time() + self._busy_timeout_ms / 1000
+        while True:
+            try:
+                async with conn.execute("PRAGMA journal_mode = WAL") as cursor:
+                    row: sqlite3.Row | None = await cursor.fetchone()
+                return row
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or loop.time() >= give_up:
+                    raise
+            await asyncio.sleep(0.02)
 
     async def _user_version(self, conn: aiosqlite.Connection) -> int:
         try:
