@@ -1,25 +1,35 @@
 # Two commands on a fresh machine (Python 3.11+, bash, make):
-#   make demo   install into .venv and start the demo
-#   make test   install the dev extras and run the whole suite (ruff, mypy --strict, pytest)
-# and `make bench` runs every benchmark in bench/ and prints a table.
+#   make demo   install the locked runtime into .venv and start the demo
+#   make test   install the locked runtime and dev tools and run the whole suite (ruff, layering, mypy --strict, pytest)
+# `make test-latest` runs the same suite on the newest versions the registry serves (no lock),
+# `make lock` bumps the lock, and `make bench` runs every benchmark in bench/ and prints a table.
+#
+# Installs go through uv and its lock file (uv.lock): every package, runtime and dev, at one exact
+# version with its hashes. uv itself is pinned and installed by pip into .uv/ (nothing by hand).
 
 PYTHON ?= python3
-VENV   := .venv
+UV_VERSION := 0.13.8
+UV     := .uv/bin/uv
+VENV   ?= .venv
 BIN    := $(VENV)/bin
 SHELL  := /bin/bash
+# uv never downloads a Python of its own: it uses $(PYTHON).
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install dev demo test lint typecheck pytest bench reliability clean
+.PHONY: install dev demo test lint typecheck pytest bench reliability lock test-latest clean
 
-$(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+$(UV):
+	$(PYTHON) -m venv .uv
+	.uv/bin/python -m pip install --quiet "uv==$(UV_VERSION)"
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+# --locked: fail (rather than re-resolve) when pyproject.toml and uv.lock disagree.
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --quiet --locked --inexact --python $(PYTHON)
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(VENV)/.installed-dev: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --quiet --locked --extra dev --python $(PYTHON)
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
@@ -29,17 +39,31 @@ dev: $(VENV)/.installed-dev
 demo: install
 	$(BIN)/marketsync demo
 
-lint: dev
+# What the suite's targets install first; test-latest empties it (its own venv is installed already).
+NEEDS ?= dev
+
+lint: $(NEEDS)
 	$(BIN)/ruff check agent tui tests bench
 
-typecheck: dev
+typecheck: $(NEEDS)
 	$(BIN)/mypy --strict agent tui tests
 
 # pytest exits 5 when it collected no test; make treats every non-zero exit as failure.
-pytest: dev
+pytest: $(NEEDS)
 	$(BIN)/pytest -q
 
 test: lint typecheck pytest
+
+# Re-resolve every dependency to the newest versions pyproject.toml allows, and write uv.lock.
+lock: | $(UV)
+	$(UV) lock --upgrade --python $(PYTHON)
+
+# The same suite on the newest versions the registry serves today, in .venv-latest (uv.lock untouched;
+# upgraded on every call, so drift shows here before a user meets it).
+test-latest: | $(UV)
+	$(UV) venv --quiet --allow-existing --python $(PYTHON) .venv-latest
+	$(UV) pip install --quiet --python .venv-latest/bin/python --upgrade --resolution highest -e '.[dev]'
+	$(MAKE) --no-print-directory VENV=.venv-latest NEEDS= lint typecheck pytest
 
 bench: dev
 	$(BIN)/python bench/run.py
@@ -50,4 +74,4 @@ reliability: dev
 	$(BIN)/pytest -q -s tests/reliability -m long
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-latest .uv .pytest_cache .mypy_cache .ruff_cache
