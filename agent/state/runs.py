@@ -161,10 +161,16 @@ class RunsStore:
         return [_run_from_row(row) for row in rows]
 
     async def prune_runs(self, finished_before: datetime) -> int:
-        """Delete finished runs older than `finished_before`, with their outcomes and progress; returns how many."""
+        """Delete finished runs older than `finished_before`, with their outcomes and progress; returns how many.
+
+        Each company's newest finished run stays, however old: it is the "last run" the status and
+        the dashboard show (and its failures what `sync` reports).
+        """
         async with self._db.write() as conn:
             cursor = await conn.execute(
-                "DELETE FROM runs WHERE result != 'running' AND finished < ?", (time_to_text(finished_before),)
+                "DELETE FROM runs WHERE result != 'running' AND finished < ? AND id NOT IN "
+                "(SELECT MAX(id) FROM runs WHERE result != 'running' GROUP BY company)",
+                (time_to_text(finished_before),),
             )
             return cursor.rowcount
 

@@ -184,3 +184,15 @@ async def test_pruning_old_runs_takes_their_outcomes_and_progress(state: StateDB
     assert [r.id for r in await state.list_runs()] == [recent.id, running.id]
     assert await state.outcomes(old.id) == []
     assert await state.progress(old.id) == []
+
+
+async def test_pruning_keeps_each_companys_newest_finished_run_however_old(state: StateDB, clock: FakeClock) -> None:
+    runs = []
+    for company in ("a", "a", "b"):
+        run = await state.start_run(company, trigger="automatic", operator="ADMIN", options=FULL)
+        runs.append(await state.finish_run(run.id, "failed"))
+    clock.advance(3600 * 24 * 90)
+
+    assert await state.prune_runs(clock.now) == 1  # the first of "a"; "a" and "b" keep their last run
+
+    assert [r.id for r in await state.list_runs()] == [runs[2].id, runs[1].id]
