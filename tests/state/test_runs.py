@@ -107,7 +107,8 @@ async def test_ten_thousand_outcomes_in_one_call(state: StateDB) -> None:
     assert await state.outcomes(run.id) == batch
     failed = await state.outcomes(run.id, only_failed=True)
     assert [o.item for o in failed] == [f"product:{n}" for n in range(0, 10_000, 100)]
-    assert await state.outcome_totals(run.id) == {"offers": JobTotals(ok=9_900, failed=100)}
+    finished = await state.finish_run(run.id, "partial")
+    assert finished.totals == {"offers": JobTotals(ok=9_900, failed=100)}
 
 
 async def test_outcome_from_an_error_keeps_class_message_hint_and_payload(state: StateDB) -> None:
@@ -156,11 +157,12 @@ async def test_progress_is_throttled_and_the_held_back_value_lands_at_finish(db_
         assert await reader.running_progress() == {}
 
 
-async def test_flush_and_set_progress(state: StateDB, clock: FakeClock) -> None:
+async def test_finishing_stores_held_back_progress_and_set_progress_stores_at_once(
+        state: StateDB, clock: FakeClock) -> None:
     run = await state.start_run("firma", trigger="manual", operator="ADMIN", options=FULL)
     await state.report_progress(run.id, "offers", 0, 10)
     await state.report_progress(run.id, "offers", 3, 10)
-    await state.flush_progress(run.id)
+    await state.finish_run(run.id, "success")
     clock.advance(1)
     await state.set_progress(run.id, "stock", 5, 5)
     got = await state.progress(run.id)
