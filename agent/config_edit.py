@@ -27,8 +27,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import tomlkit
+from tomlkit.container import Container
 from tomlkit.exceptions import TOMLKitError
-from tomlkit.items import Table
+from tomlkit.items import Comment, Item, Key, SingleKey, Table, Whitespace
 
 from agent.config import DEFAULT_JOBS, Config, ScheduleConfig, load_config
 from agent.core.cron_check import cron_problem, describe_cron_problem, normalize_cron
@@ -143,7 +144,9 @@ def save_schedule(path: Path, company: str, edit: ScheduleEdit) -> Config:
 def _apply(document: tomlkit.TOMLDocument, path: Path, company: str, edit: ScheduleEdit) -> None:
     tables = document.get("company")
     found: Any = None
+    last: Any = None
     if isinstance(tables, list):
+        last = tables[-1] if tables else None
         for table in tables:
             if isinstance(table, Mapping) and str(table.get("name", "")).strip().casefold() == company.casefold():
                 found = table
@@ -151,7 +154,8 @@ def _apply(document: tomlkit.TOMLDocument, path: Path, company: str, edit: Sched
     if found is None:
         raise ConfigError(f'{path}: no company "{company}"')
     schedule = found.get("schedule")
-    if schedule is None:
+    fresh = schedule is None
+    if fresh:
         schedule = tomlkit.table()
         found["schedule"] = schedule
     saved = edit.as_schedule()
@@ -161,22 +165,71 @@ def _apply(document: tomlkit.TOMLDocument, path: Path, company: str, edit: Sched
     else:
         values["cron"] = saved.cron
     values |= {"jobs": list(saved.jobs), "operator": saved.operator}
-    previous = None
-    for key, value in values.items():
-        if key in schedule:
-            if schedule[key] != value:  # untouched keys keep their exact text (and any comment on their line)
-                schedule[key] = value
-        elif previous is not None and previous in schedule and isinstance(schedule, Table):
-            # Where the form has it (the window or cron right after `enabled`), not after the table's
-            # trailing comments: switching kinds and back gives the original text again.
-            schedule.value._insert_after(previous, key, value)
-        else:
-            schedule[key] = value
-        previous = key
     # The loader refuses a cron beside a window: the kind not saved goes, with its own line only.
     for key in (WINDOW_KEYS if saved.cron is not None else ("cron",)):
         if key in schedule:
             del schedule[key]
+    for key, value in values.items():
+        # Untouched keys keep their exact text; a changed one keeps the comment on its line.
+        if key in schedule and schedule[key] != value:
+            schedule[key] = value
+    missing = {key: value for key, value in values.items() if key not in schedule}
+    if not missing:
+        return
+    if isinstance(schedule, Table) and not schedule.is_super_table():
+        found["schedule"] = _with_keys_added(schedule, tuple(values), missing)
+    else:  # written as dotted keys or an inline table: tomlkit places the new keys itself
+        for key, value in missing.items():
+            schedule[key] = value
+    if fresh and found is not last:
+        found["schedule"].add(tomlkit.nl())  # a blank line before the next company, as the seed file has
+
+
+def _with_keys_added(schedule: Table, order: tuple[str, ...], missing: Mapping[str, Any]) -> Table:
+    """A copy of `schedule` with the `missing` keys where the form has them (`order`).
+
+    Each new key goes right after the nearest key before it in `order` (the window or cron right
+    after `enabled`), not after the table's trailing comments, so switching kinds and back gives the
+    original text again. Every other entry (keys, comments, blank lines) keeps its item and place.
+    """
+    body: list[tuple[Key | None, Item]] = list(schedule.value.body)
+    for name, value in missing.items():
+        new = tomlkit.item(value)
+        position = _position_for(body, name, order)
+        if position > 0:
+            before = body[position - 1][1]
+            if not isinstance(before, Whitespace):
+                new.trivia.indent = before.trivia.indent
+                if "\n" not in before.trivia.trail:  # the last line of a file without a final newline
+                    before.trivia.trail += "\n"
+        body.insert(position, (SingleKey(name), new))
+    rebuilt = Table(Container(True), schedule.trivia.copy(), schedule.is_aot_element(), schedule.is_super_table(),
+                    schedule.name, schedule.display_name)
+    for key, item in body:
+        rebuilt.raw_append(key, item)
+    rebuilt.value.parsing(False)  # from here on edited like a parsed document's table
+    return rebuilt
+
+
+def _position_for(body: list[tuple[Key | None, Item]], name: str, order: tuple[str, ...]) -> int:
+    """Where key `name` goes in `body`: after the nearest key before it in `order` that the table has,
+    or else above the nearest one after it (and the comment lines right above that key), or else
+    before the table's trailing blank lines."""
+    at = order.index(name)
+    indexes = {key.key: index for index, (key, _) in enumerate(body) if isinstance(key, SingleKey)}
+    for earlier in reversed(order[:at]):
+        if earlier in indexes:
+            return indexes[earlier] + 1
+    for later in order[at + 1:]:
+        if later in indexes:
+            position = indexes[later]
+            while position > 0 and isinstance(body[position - 1][1], Comment):
+                position -= 1
+            return position
+    position = len(body)
+    while position > 0 and isinstance(body[position - 1][1], Whitespace):
+        position -= 1
+    return position
 
 
 def _replace_checked(path: Path, text: str) -> Config:

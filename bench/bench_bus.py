@@ -1,7 +1,7 @@
 """Benchmark of the event bus: what publishing costs the runtime, and what a stalled watcher costs in memory.
 
 `python bench/bench_bus.py [--quick]` prints one JSON object per measurement (see bench/run.py).
-The scenario is the issue's: 100 companies syncing at once, each run sending progress for its jobs
+The scenario: 100 companies syncing at once, each run sending progress for its jobs
 and now and then a failed item, watched by one reading subscriber and nine that never read.
 """
 

@@ -1,4 +1,4 @@
-"""Benchmark of the orders job (issue 7's bar: >= 200 orders a second against the simulator).
+"""Benchmark of the orders job (bar: >= 200 orders a second against the simulator).
 
 `python bench/bench_orders.py [--quick]`: the simulator runs as the real command in its own process
 with the rate limit off; a seeded company exports its offers (catalogue and offers jobs), buyers

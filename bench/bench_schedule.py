@@ -2,7 +2,7 @@
 
 `python bench/bench_schedule.py [--quick]` prints one JSON object per measurement (see bench/run.py).
 The runtime plans every company's next fire on the event loop, so a planning pass over 100
-companies is a slice of the issue's 50 ms loop-lag budget; after a suspend it asks what it missed.
+companies is a slice of the runtime's 50 ms loop-lag budget; after a suspend it asks what it missed.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Benchmark of the simulator: authenticated GETs a second with the rate limit off (issue 5's bar: >= 2,000/s),
+"""Benchmark of the simulator: authenticated GETs a second with the rate limit off (bar: >= 2,000/s),
 through the TCP front (the default), with a fault switched on elsewhere, and without the front for comparison.
 
 `python bench/bench_simulator.py [--quick]` prints one JSON object per measurement (see bench/run.py).
@@ -93,7 +93,7 @@ def _measure(label: str, flags: tuple[str, ...], seconds: float, repeats: int, *
             # Best of `repeats` runs: the machine is shared, and capacity is what the best run shows.
             rate, p99 = max(asyncio.run(_load(base_url, path, token, connections=16, seconds=seconds))
                             for _ in range(repeats))
-            target = ">= 2000 req/s with the rate limit off (issue 5)" if bar else "informational"
+            target = ">= 2000 req/s with the rate limit off" if bar else "informational"
             runs = f"best of {repeats} x {seconds:g} s"
             _emit(f"{metric}{label}, requests/s ({runs})", rate, "req/s", target, rate >= 2000 or not bar)
             _emit(f"{metric}{label}, p99 latency at 16 connections (that run)", p99, "ms", "informational", True)

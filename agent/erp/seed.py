@@ -95,10 +95,6 @@ def seed_company(path: Path, *, products: int, seed: int = 0, contractors: int |
     return report
 
 
-def _money(value: Decimal) -> str:
-    return str(value.quantize(GROSZ, rounding=ROUND_HALF_UP))
-
-
 def _parameter_value(rng: random.Random, p: CategoryParameter, brand: str) -> str:
     if p.type in ("dictionary", "color") and p.values:
         by_label = {v.label: v.id for v in p.values}

@@ -17,7 +17,7 @@ from loguru import logger
 
 from agent.config import Config
 from agent.logs import quiet_http_loggers
-from agent.marketplace import device_flow, network
+from agent.marketplace import device_flow
 from agent.marketplace.calls import CallEngine, CallSettings
 from agent.marketplace.client import WszystkoClient
 from agent.marketplace.connection import ConnectionInfo, ConnectionRegistry, connections_dir
@@ -67,14 +67,19 @@ def build_client(
     settings: CallSettings | None = None,
     rng: random.Random | None = None,
 ) -> WszystkoClient:
-    """A client for one company's account (one long-lived connection pool)."""
+    """A client for one company's account (one long-lived connection pool).
+
+    Without `transport` the client sends through httpx2's own transport, which honours a proxy
+    named in the environment (HTTPS_PROXY, ...) and SSL_CERT_FILE; retries are the engine's, not the
+    transport's, so a request whose answer may have been applied is never sent again blindly.
+    """
     quiet_http_loggers()
     settings = settings or CallSettings()
     http = MarketplaceOAuthClient(
         token_endpoint=token_endpoint(base_url),
         base_url=base_url.rstrip("/") + "/",
         timeout=httpx2.Timeout(settings.attempt_timeout, connect=settings.connect_timeout),
-        transport=transport or network.transport(),
+        transport=transport,
     )
     keeper = TokenKeeper(company, http, places.store, places.connections, places.lock_path(company))
     host = httpx2.URL(base_url).host

@@ -31,9 +31,6 @@ class TokenPair:
         now = now or datetime.now(UTC)
         return self.access_expires_at - timedelta(seconds=seconds) <= now
 
-    def refresh_expired(self, now: datetime | None = None) -> bool:
-        return self.refresh_expires_at <= (now or datetime.now(UTC))
-
 
 @dataclass(frozen=True, slots=True)
 class DeviceRegistration:

@@ -86,10 +86,6 @@ class RunQueue:
         """Runs waiting for a slot or running (automatic and the current manual one)."""
         return len(self._tasks)
 
-    def queued_manual(self) -> tuple[str, ...]:
-        """Companies of the manual runs waiting, in the order they will run."""
-        return tuple(item.request.company.name for item in self._manual)
-
     # --- automatic runs ---------------------------------------------------------------------
 
     def submit_automatic(self, request: RunRequest, *, missed: int = 0) -> asyncio.Task[Run | None]:

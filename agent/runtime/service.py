@@ -37,6 +37,7 @@ from agent.runtime.connections import ConnectionMirror
 from agent.runtime.events import SchedulerRole, ServiceState
 from agent.runtime.executor import CompanyExecutor
 from agent.runtime.fires import FireHandler
+from agent.runtime.history import PRUNE_EVERY_S, prune_history, prune_history_daily
 from agent.runtime.manual import prepare_manual_run
 from agent.runtime.queue import Executor, RunQueue
 from agent.runtime.reload import FileWatch, changed_schedules, refusal, schedule_events
@@ -71,9 +72,10 @@ class Runtime:
         reload_interval: float = 2.0,
         stop_grace: float = STOP_GRACE_S,
         schedules: bool = True,
+        prune_every: float = PRUNE_EVERY_S,
     ) -> None:
         """`schedules=False` (for `marketsync run --once`): never take the scheduler lease nor fire
-        schedules; only run what is asked."""
+        schedules; only run what is asked. `prune_every`: seconds between prunings of the run history."""
         self._config = config
         self._role: SchedulerRole = role
         self._schedules = schedules
@@ -87,6 +89,7 @@ class Runtime:
         self._poll_interval = poll_interval
         self._reload_interval = reload_interval
         self._stop_grace = stop_grace
+        self._prune_every = prune_every
         self._paths = Paths.from_config(config)
         self._state = StateDB(self._paths.state_db, clock=clock)
         self._current: dict[str, JobView] = {}
@@ -250,6 +253,9 @@ class Runtime:
         self._spawn(self._heartbeat_loop(), "scheduler-heartbeat")
         self._spawn(self._watch_loop(), "run-watcher")
         self._spawn(self._reload_loop(), "config-watcher")
+        await prune_history(self._state, self._config.agent.log_retention_days, self._clock)
+        self._spawn(prune_history_daily(self._state, lambda: self._config.agent.log_retention_days, self._clock,
+                                        self._prune_every), "history-pruner")
 
     def request_stop(self) -> None:
         """Begin stopping (from a signal handler): no new runs; running jobs stop at their next checkpoint."""

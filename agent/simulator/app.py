@@ -1,6 +1,6 @@
 """The ASGI app: the /api contract, the /_sim control API, the linking pages and uploaded files.
 
-Built from a Platform alone (`build_app`), so a server, a test or a TCP fault front (issue 5) can
+Built from a Platform alone (`build_app`), so a server, a test or a TCP fault front can
 wrap it. The access log is ours: one DEBUG line per request with method, path (never the query
 string, which carries device codes and refresh tokens) and status.
 """

@@ -161,10 +161,16 @@ class RunsStore:
         return [_run_from_row(row) for row in rows]
 
     async def prune_runs(self, finished_before: datetime) -> int:
-        """Delete finished runs older than `finished_before`, with their outcomes and progress; returns how many."""
+        """Delete finished runs older than `finished_before`, with their outcomes and progress; returns how many.
+
+        Each company's newest finished run stays, however old: it is the "last run" the status and
+        the dashboard show (and its failures what `sync` reports).
+        """
         async with self._db.write() as conn:
             cursor = await conn.execute(
-                "DELETE FROM runs WHERE result != 'running' AND finished < ?", (time_to_text(finished_before),)
+                "DELETE FROM runs WHERE result != 'running' AND finished < ? AND id NOT IN "
+                "(SELECT MAX(id) FROM runs WHERE result != 'running' GROUP BY company)",
+                (time_to_text(finished_before),),
             )
             return cursor.rowcount
 
@@ -209,11 +215,6 @@ class RunsStore:
             for row in rows
         ]
 
-    async def outcome_totals(self, run_id: int) -> dict[str, JobTotals]:
-        """Counts of a run's recorded outcomes per job (live, while it runs)."""
-        rows = await self._db.fetchall(_COUNT_SQL, (run_id,))
-        return _totals_from_counts(rows)
-
     # --- progress -----------------------------------------------------------------------------
 
     async def report_progress(self, run_id: int, job: JobName, done: int, total: int) -> bool:
@@ -230,13 +231,6 @@ class RunsStore:
         """Store progress now, bypassing the throttle."""
         async with self._db.write() as conn:
             await self._upsert_progress(conn, (ProgressReport(run_id, job, done, total),))
-
-    async def flush_progress(self, run_id: int) -> None:
-        """Store the run's held-back progress report, if any."""
-        held = self._throttle.take_pending(run_id)
-        if held is not None:
-            async with self._db.write() as conn:
-                await self._upsert_progress(conn, (held,))
 
     async def progress(self, run_id: int) -> list[JobProgress]:
         rows = await self._db.fetchall(

@@ -153,3 +153,29 @@ def test_no_upcoming_fire_for_a_bad_or_never_firing_edit() -> None:
     assert upcoming_fires(ScheduleEdit(from_hour=8, to_hour=8), now, WARSAW) == ()
     window = upcoming_fires(ScheduleEdit(from_hour=18, to_hour=20, every_minutes=45), now, WARSAW)
     assert [f.astimezone(WARSAW).strftime("%d %H:%M") for f in window] == ["27 18:00", "27 18:45", "27 19:30"]
+
+
+def test_keys_the_table_lacks_are_added_in_the_forms_order_around_the_operators_comments(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[[company]]\nname = "A"\ndatabase = "a.sqlite"\n\n[company.schedule]\n# who runs it\n'
+                    'operator = "KASIA"  # the shop\n\n# trailing: keep me\n\n'
+                    '[[company]]\nname = "B"\ndatabase = "b.sqlite"\n[company.schedule]\ncron = "0 8 * * *"',
+                    encoding="utf-8")
+    save_schedule(path, "A", ScheduleEdit(enabled=True, cron="0 9 * * *", jobs=("orders",), operator="KASIA"))
+    save_schedule(path, "B", ScheduleEdit(enabled=True, every_minutes=20))
+
+    assert path.read_text(encoding="utf-8") == (
+        '[[company]]\nname = "A"\ndatabase = "a.sqlite"\n\n[company.schedule]\nenabled = true\n'
+        'cron = "0 9 * * *"\njobs = ["orders"]\n# who runs it\noperator = "KASIA"  # the shop\n\n'
+        '# trailing: keep me\n\n[[company]]\nname = "B"\ndatabase = "b.sqlite"\n[company.schedule]\n'
+        'enabled = true\nfrom_hour = 6\nto_hour = 22\nevery_minutes = 20\n'
+        'jobs = ["orders", "offers", "stock", "prices"]\noperator = "ADMIN"\n')
+    assert load_config(path).company("B").schedule.every_minutes == 20
+
+
+def test_a_new_schedule_table_keeps_a_blank_line_before_the_next_company(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[[company]]\nname = "A"\ndatabase = "a.sqlite"\n\n'
+                    '[[company]]\nname = "B"\ndatabase = "b.sqlite"\n', encoding="utf-8")
+    save_schedule(path, "A", ScheduleEdit(enabled=True, cron="0 9 * * *"))
+    assert 'operator = "ADMIN"\n\n[[company]]\nname = "B"' in path.read_text(encoding="utf-8")

@@ -1,6 +1,6 @@
-"""The client's own network backend (agent.marketplace.network) under httpx2, against small local
-servers on 127.0.0.1: plain and TLS, keep-alive, a connection the server dropped while idle, big
-bodies, timeouts and refusals, and the proxy fallback."""
+"""The client's network: httpx2's own transport as `build_client` sets it up, against small local
+servers on 127.0.0.1 (plain, TLS, a proxy named in the environment), and the time limits every
+request of the call engine carries."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import ipaddress
 import ssl
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import httpx2
@@ -19,19 +20,27 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from agent.marketplace import network
+from agent.marketplace import parsing
 from agent.marketplace.accounts import AccountPlaces, build_client
+from agent.marketplace.calls import CallSettings
+from agent.marketplace.client import WszystkoClient
+from agent.marketplace.models import OfferDraft
+from agent.marketplace.retry import BreakerBoard
+from tests.marketplace.fake import FakeMarketplace
+
+PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "no_proxy",
+                   "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "SSL_CERT_FILE", "SSL_CERT_DIR")
 
 
 @dataclass
 class Server:
-    """A tiny HTTP/1.1 server: answers each request with the size of its body; counts connections."""
+    """A tiny HTTP/1.1 server: answers each request with the size of its body; counts connections
+    and keeps each request's first line."""
 
     port: int = 0
     connections: int = 0
     bodies: list[bytes] = field(default_factory=list)
-    close_after_answer: bool = False
-    delay: float = 0.0
+    lines: list[str] = field(default_factory=list)
     writers: list[asyncio.StreamWriter] = field(default_factory=list)
 
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -40,6 +49,7 @@ class Server:
         try:
             while True:
                 head = await reader.readuntil(b"\r\n\r\n")
+                self.lines.append(head.split(b"\r\n")[0].decode())
                 length = 0
                 for line in head.split(b"\r\n")[1:]:
                     name, _, value = line.partition(b":")
@@ -47,82 +57,60 @@ class Server:
                         length = int(value)
                 body = await reader.readexactly(length)
                 self.bodies.append(body)
-                await asyncio.sleep(self.delay)
                 answer = str(len(body)).encode()
                 writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(answer), answer))
                 await writer.drain()
-                if self.close_after_answer:
-                    break
         except (asyncio.IncompleteReadError, ConnectionError):
             pass
         finally:
             writer.close()
 
 
+async def serve(state: Server, tls: ssl.SSLContext | None = None) -> asyncio.Server:
+    listening = await asyncio.start_server(state.handle, "127.0.0.1", 0, ssl=tls)
+    state.port = listening.sockets[0].getsockname()[1]
+    return listening
+
+
 @pytest.fixture
 async def server() -> AsyncIterator[Server]:
     state = Server()
-    listening = await asyncio.start_server(state.handle, "127.0.0.1", 0)
-    state.port = listening.sockets[0].getsockname()[1]
-    async with listening:
+    async with await serve(state):
         yield state
         for writer in state.writers:
             writer.close()
 
 
-def _client(port: int, scheme: str = "http", verify: ssl.SSLContext | bool = True) -> httpx2.AsyncClient:
-    made = network.transport(verify=verify)
-    assert network.uses_asyncio_backend(made)
-    return httpx2.AsyncClient(base_url=f"{scheme}://127.0.0.1:{port}/", transport=made, timeout=5.0)
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    """No proxy and no certificate file from the machine running the tests."""
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
 
 
-async def test_requests_share_one_connection_and_bodies_arrive_whole(server: Server) -> None:
-    async with _client(server.port) as http:
-        small = await http.post("/a", content=b'{"x": 1}')
-        big_body = bytes(range(256)) * 8192  # 2 MB: sent while queued, not only when the answer is read
-        big = await http.post("/b", content=big_body)
-        empty = await http.get("/c")
-    assert (small.text, big.text, empty.text) == ("8", str(len(big_body)), "0")
+def client_for(base_url: str, places: AccountPlaces) -> WszystkoClient:
+    """The client exactly as the agent builds it (no transport given)."""
+    return build_client("Firma", base_url=base_url, requests_per_minute=0, places=places,
+                        breakers=BreakerBoard(failure_threshold=50))
+
+
+async def send(client: WszystkoClient, method: str, path: str, content: bytes | None = None) -> str:
+    """The answer's text to one request through the client's HTTP client (no account needed)."""
+    answer = await client.engine.http.request(method, path, content=content, withhold_token=True)
+    return str(answer.text)
+
+
+async def test_the_clients_requests_share_one_connection_and_bodies_arrive_whole(
+        server: Server, clean_env: pytest.MonkeyPatch, places: AccountPlaces) -> None:
+    async with client_for(f"http://127.0.0.1:{server.port}/api", places) as client:
+        small = await send(client, "POST", "a", b'{"x": 1}')
+        big_body = bytes(range(256)) * 8192  # 2 MB
+        big = await send(client, "POST", "b", big_body)
+        empty = await send(client, "GET", "c")
+    assert (small, big, empty) == ("8", str(len(big_body)), "0")
     assert server.bodies == [b'{"x": 1}', big_body, b""]
     assert server.connections == 1
-
-
-async def test_a_connection_the_server_closed_while_idle_is_not_reused(server: Server) -> None:
-    server.close_after_answer = True
-    async with _client(server.port) as http:
-        first = await http.post("/a", content=b"12")
-        await asyncio.sleep(0.05)  # the server's close reaches the idle connection
-        second = await http.post("/a", content=b"123")
-    assert (first.text, second.text) == ("2", "3")
-    assert server.connections == 2
-
-
-async def test_a_slow_answer_is_a_read_timeout(server: Server) -> None:
-    server.delay = 1.0
-    async with _client(server.port) as http:
-        with pytest.raises(httpx2.ReadTimeout):
-            await http.get("/slow", timeout=0.1)
-
-
-async def test_nobody_listening_is_a_connect_error() -> None:
-    listening = await asyncio.start_server(lambda r, w: None, "127.0.0.1", 0)
-    port = listening.sockets[0].getsockname()[1]
-    listening.close()
-    await listening.wait_closed()
-    async with _client(port) as http:
-        with pytest.raises(httpx2.ConnectError):
-            await http.get("/")
-
-
-async def test_a_reset_before_the_answer_is_a_transport_error() -> None:
-    async def reset(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await reader.readuntil(b"\r\n\r\n")
-        writer.transport.abort()
-
-    listening = await asyncio.start_server(reset, "127.0.0.1", 0)
-    async with listening, _client(listening.sockets[0].getsockname()[1]) as http:
-        with pytest.raises(httpx2.TransportError):
-            await http.post("/", content=b"x")
 
 
 def _certificate(folder: Path) -> tuple[Path, Path]:
@@ -149,32 +137,63 @@ def _certificate(folder: Path) -> tuple[Path, Path]:
     return cert_file, key_file
 
 
-async def test_tls_works_and_a_certificate_nobody_vouches_for_is_refused(tmp_path: Path) -> None:
+async def test_tls_checks_the_certificate_against_the_roots_the_environment_names(
+        tmp_path: Path, clean_env: pytest.MonkeyPatch, places: AccountPlaces) -> None:
     cert_file, key_file = _certificate(tmp_path)
     served = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     served.load_cert_chain(cert_file, key_file)
     state = Server()
-    listening = await asyncio.start_server(state.handle, "127.0.0.1", 0, ssl=served)
-    port = listening.sockets[0].getsockname()[1]
-    trusting = ssl.create_default_context(cafile=str(cert_file))
-    async with listening:
-        async with _client(port, "https", verify=trusting) as http:
-            answers = [(await http.post("/x", content=b"abc")).text for _ in range(3)]
-        assert answers == ["3", "3", "3"]
-        assert state.connections == 1
-        async with _client(port, "https") as http:  # the system's roots do not know this certificate
+    async with await serve(state, served):
+        base = f"https://127.0.0.1:{state.port}/api"
+        async with client_for(base, places) as client:  # the system's roots do not know this certificate
             with pytest.raises(httpx2.ConnectError):
-                await http.get("/")
+                await send(client, "GET", "x")
+        clean_env.setenv("SSL_CERT_FILE", str(cert_file))
+        async with client_for(base, places) as client:
+            answers = [await send(client, "POST", "x", b"abc") for _ in range(3)]
+        assert answers == ["3", "3", "3"]
         for writer in state.writers:
             writer.close()
 
 
-def test_the_client_sends_through_it_unless_a_proxy_is_set(
-    monkeypatch: pytest.MonkeyPatch, places: AccountPlaces
-) -> None:
-    for name in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
-        monkeypatch.delenv(name, raising=False)
-    client = build_client("Firma", base_url="http://127.0.0.1:9/api", requests_per_minute=0, places=places)
-    assert network.uses_asyncio_backend(client.engine.http._transport)
-    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.invalid:3128")
-    assert network.transport() is None
+async def test_a_proxy_named_in_the_environment_carries_the_requests(
+        server: Server, clean_env: pytest.MonkeyPatch, places: AccountPlaces) -> None:
+    clean_env.setenv("HTTP_PROXY", f"http://127.0.0.1:{server.port}")
+    # The marketplace's name is never looked up: the proxy (the local server) gets the whole URL.
+    async with client_for("http://marketplace.invalid/api", places) as client:
+        answer = await send(client, "POST", "me/offers", b"abcd")
+    assert answer == "4"
+    assert server.lines == ["POST http://marketplace.invalid/api/me/offers HTTP/1.1"]
+
+
+class Recording(httpx2.AsyncBaseTransport):
+    """Keeps every request, then hands it to `inner`."""
+
+    def __init__(self, inner: httpx2.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.seen: list[httpx2.Request] = []
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        self.seen.append(request)
+        return await self.inner.handle_async_request(request)
+
+
+async def test_every_call_carries_the_clients_time_limits_and_token(
+        fake: FakeMarketplace, places: AccountPlaces) -> None:
+    """The connect limit makes a stalled connect a ConnectTimeout (never sent: safe to repeat) well
+    before the attempt's own limit, which would count a create as possibly applied."""
+    places.store.save("Firma", parsing.token_pair(fake.issue()))
+    places.connections.set_connected("Firma")
+    recording = Recording(fake.transport())
+    settings = CallSettings(attempt_timeout=25.0, connect_timeout=4.0)
+    async with build_client("Firma", base_url="http://127.0.0.1:9/api", requests_per_minute=0, places=places,
+                            transport=recording, settings=settings) as client:
+        await client.categories(with_parameters=False)
+        await client.create_offer(OfferDraft(external_id="P-1", title="Sekator", price=Decimal("19.99"),
+                                             category_id=12, vat_rate="23%", stock_quantity=5))
+    calls = [r for r in recording.seen if r.url.path != "/api/integration/token"]
+    assert {r.method for r in calls} == {"GET", "POST"}
+    for request in calls:
+        assert request.extensions["timeout"] == {"connect": 4.0, "read": 25.0, "write": 25.0, "pool": 25.0}
+        assert request.headers["Authorization"].startswith("Bearer at-")
+    assert all(r.headers["Content-Type"] == "application/json" for r in calls if r.method == "POST")

@@ -107,7 +107,8 @@ async def test_ten_thousand_outcomes_in_one_call(state: StateDB) -> None:
     assert await state.outcomes(run.id) == batch
     failed = await state.outcomes(run.id, only_failed=True)
     assert [o.item for o in failed] == [f"product:{n}" for n in range(0, 10_000, 100)]
-    assert await state.outcome_totals(run.id) == {"offers": JobTotals(ok=9_900, failed=100)}
+    finished = await state.finish_run(run.id, "partial")
+    assert finished.totals == {"offers": JobTotals(ok=9_900, failed=100)}
 
 
 async def test_outcome_from_an_error_keeps_class_message_hint_and_payload(state: StateDB) -> None:
@@ -156,11 +157,12 @@ async def test_progress_is_throttled_and_the_held_back_value_lands_at_finish(db_
         assert await reader.running_progress() == {}
 
 
-async def test_flush_and_set_progress(state: StateDB, clock: FakeClock) -> None:
+async def test_finishing_stores_held_back_progress_and_set_progress_stores_at_once(
+        state: StateDB, clock: FakeClock) -> None:
     run = await state.start_run("firma", trigger="manual", operator="ADMIN", options=FULL)
     await state.report_progress(run.id, "offers", 0, 10)
     await state.report_progress(run.id, "offers", 3, 10)
-    await state.flush_progress(run.id)
+    await state.finish_run(run.id, "success")
     clock.advance(1)
     await state.set_progress(run.id, "stock", 5, 5)
     got = await state.progress(run.id)
@@ -184,3 +186,15 @@ async def test_pruning_old_runs_takes_their_outcomes_and_progress(state: StateDB
     assert [r.id for r in await state.list_runs()] == [recent.id, running.id]
     assert await state.outcomes(old.id) == []
     assert await state.progress(old.id) == []
+
+
+async def test_pruning_keeps_each_companys_newest_finished_run_however_old(state: StateDB, clock: FakeClock) -> None:
+    runs = []
+    for company in ("a", "a", "b"):
+        run = await state.start_run(company, trigger="automatic", operator="ADMIN", options=FULL)
+        runs.append(await state.finish_run(run.id, "failed"))
+    clock.advance(3600 * 24 * 90)
+
+    assert await state.prune_runs(clock.now) == 1  # the first of "a"; "a" and "b" keep their last run
+
+    assert [r.id for r in await state.list_runs()] == [runs[2].id, runs[1].id]

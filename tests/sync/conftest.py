@@ -26,7 +26,6 @@ from agent.config import CompanyConfig, Config, load_config
 from agent.domain import JobName
 from agent.erp.seed import seed_company
 from agent.erp.sqlite import SqliteErp
-from agent.marketplace import network
 from agent.marketplace.accounts import AccountPlaces, build_client, link_company
 from agent.marketplace.client import WszystkoClient
 from agent.marketplace.retry import BreakerBoard
@@ -56,9 +55,9 @@ class CountingTransport(httpx2.AsyncBaseTransport):
     """
 
     def __init__(self) -> None:
-        # The transport the agent itself uses (its own network backend), so these tests and the
+        # httpx2's own transport, the one the agent sends through, so these tests and the
         # reliability suite built on them meet the network as production does.
-        self.inner = network.transport() or httpx2.AsyncHTTPTransport()
+        self.inner = httpx2.AsyncHTTPTransport()
         self.counts: Counter[str] = Counter()
         self.lose: Callable[[httpx2.Request], bool] | None = None
         self.lost = 0

@@ -101,12 +101,38 @@ async def test_cancellations_before_and_after_import(world: SyncWorld) -> None:
 
 async def _sync(world: SyncWorld, *args: str, crash: str | None = None, after: int = 0) -> tuple[int, str]:
     """`marketsync sync` in its own process, with no terminal; its exit code and output."""
+    return await _finished(await _start_sync(world, *args, crash=crash, after=after))
+
+
+async def _finished(proc: asyncio.subprocess.Process, before: str = "") -> tuple[int, str]:
+    """The exit code and whole output of `proc` (`before`: what was already read of it)."""
+    out, _ = await proc.communicate()
+    return proc.returncode if proc.returncode is not None else -1, before + out.decode()
+
+
+async def _read_until(proc: asyncio.subprocess.Process, text: str, within: float = 120.0) -> str:
+    """Read `proc`'s output line by line until a line holds `text`; what was read. Fails after `within` s
+    (generous: a loaded machine starts Python slowly) or when the output ends first."""
+    assert proc.stdout is not None
+    read: list[str] = []
+    async with asyncio.timeout(within):
+        while not read or text not in read[-1]:
+            line = await proc.stdout.readline()
+            assert line, f"the output ended without {text!r}: {''.join(read)}"
+            read.append(line.decode())
+    return "".join(read)
+
+
+async def _start_sync(
+    world: SyncWorld, *args: str, crash: str | None = None, after: int = 0
+) -> asyncio.subprocess.Process:
+    """`marketsync sync` started in its own process, with no terminal; its output on `stdout`."""
     env = dict(os.environ)
     env.pop("MARKETSYNC_CRASH_AT", None)
     if crash:
         env["MARKETSYNC_CRASH_AT"] = crash
         env["MARKETSYNC_CRASH_AFTER"] = str(after)
-    proc = await asyncio.create_subprocess_exec(
+    return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "agent",
@@ -120,8 +146,6 @@ async def _sync(world: SyncWorld, *args: str, crash: str | None = None, after: i
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
     )
-    out, _ = await proc.communicate()
-    return proc.returncode if proc.returncode is not None else -1, out.decode()
 
 
 @pytest.mark.parametrize(
@@ -161,21 +185,27 @@ async def test_sync_waits_for_or_takes_over_a_live_run(world: SyncWorld) -> None
     await world.control("POST", "/orders", params={"count": 5})
     holder = CompanyLease(world.erp, lock_path(world.locks_dir, COMPANY), kind="automatic", operator="ADMIN")
     await holder.acquire()
-    waiting = asyncio.create_task(_sync(world, "--orders", "--wait"))
-    await asyncio.sleep(1.5)
-    assert not waiting.done()  # it waits while the holder lives
+    waiting = await _start_sync(world, "--orders", "--wait")
+    try:
+        said = await _read_until(waiting, "Waiting for the running run to end")
+    except BaseException:
+        waiting.kill()
+        await waiting.wait()
+        raise
+    assert waiting.returncode is None  # it waits while the holder lives
     await holder.release()
-    code, out = await waiting
-    assert code == 0 and "Waiting for the running run to end" in out, out
+    code, out = await _finished(waiting, said)
+    assert code == 0, out
 
     await holder.acquire()
     forcing = asyncio.create_task(_sync(world, "--orders", "--force"))
-    while True:  # the forced run raises the fencing token first; the old holder notices at its next check
-        await asyncio.sleep(0.2)
-        try:
-            await holder.check()
-        except LeaseLost:
-            break
+    async with asyncio.timeout(120):
+        while True:  # the forced run raises the fencing token first; the old holder notices at its next check
+            await asyncio.sleep(0.2)
+            try:
+                await holder.check()
+            except LeaseLost:
+                break
     await holder.release()  # as a fenced-out run does when it stops
     code, out = await forcing
     assert code == 0 and "Another run holds this company" in out, out

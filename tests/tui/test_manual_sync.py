@@ -251,12 +251,12 @@ async def test_the_command_palette_opens_the_sync_window(app: MarketsyncApp) -> 
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"Wymiana")
-        for _ in range(40):
+        for _ in range(600):  # a bound on waiting (30 s, for a loaded machine), not a timing assertion
             await pilot.pause(0.05)
             if app.screen.query("CommandList Option"):
                 break
         await pilot.press("enter")
-        for _ in range(40):
+        for _ in range(600):
             if isinstance(app.screen, SyncScreen):
                 break
             await pilot.pause(0.05)

@@ -1,4 +1,5 @@
-"""The schedules, read-only: each company's schedule and next run (the editor comes with issue 11)."""
+"""The schedules, read-only: each company's schedule and next run (shown when the app cannot save the
+config file; with the runtime's config manager the editor, `schedules_edit`, opens instead)."""
 
 from __future__ import annotations
 
