@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal, cast
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from agent import paths
@@ -108,6 +108,8 @@ class OptimaConfig:
     """Marketplace parameter id -> Optima attribute (DefAtrybuty) code."""
     image_attributes: tuple[str, ...] = ()
     """Optima binary attribute codes holding the product's images, in offer order."""
+    state_dir: Path = Path()
+    """The agent's own files for this company (change hashes, lease, catalogue copy), under home."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +190,7 @@ def _build(path: Path, data: Mapping[str, Any], problems: Problems) -> Config:
         problems.add("", "company", "found a plain value, allowed: [[company]] tables")
         raw_companies = []
     for index, raw in enumerate(raw_companies):
-        company = _company(path, raw, index, problems)
+        company = _company(path, raw, index, problems, agent.home)
         if company is None:
             continue
         if any(c.name.casefold() == company.name.casefold() for c in companies):
@@ -249,7 +251,7 @@ def _marketplace(data: Mapping[str, Any], problems: Problems) -> MarketplaceConf
     return config
 
 
-def _company(path: Path, data: Mapping[str, Any], index: int, problems: Problems) -> CompanyConfig | None:
+def _company(path: Path, data: Mapping[str, Any], index: int, problems: Problems, home: Path) -> CompanyConfig | None:
     r = TableReader(data, "company", problems, occurrence=index)
     name = r.string("name", "")
     if not name.strip():
@@ -259,7 +261,8 @@ def _company(path: Path, data: Mapping[str, Any], index: int, problems: Problems
     if not database and erp == "embedded":
         r.problem("database", "missing: the company's ERP database file, relative to this config file")
     optima_raw = r.table("optima")
-    optima = _optima(path, optima_raw, index, problems) if erp == "optima" else None
+    state_dir = home / "optima" / quote(name.strip().casefold(), safe="")
+    optima = _optima(path, optima_raw, index, problems, state_dir) if erp == "optima" else None
     if optima is None and optima_raw:
         r.problem("optima", 'found [company.optima] while erp is "embedded": add erp = "optima" or remove it')
     defaults = CompanyConfig(name="", database=Path())
@@ -290,7 +293,7 @@ def _company(path: Path, data: Mapping[str, Any], index: int, problems: Problems
     return company if name.strip() and (database or erp == "optima") else None
 
 
-def _optima(path: Path, data: Mapping[str, Any], index: int, problems: Problems) -> OptimaConfig:
+def _optima(path: Path, data: Mapping[str, Any], index: int, problems: Problems, state_dir: Path) -> OptimaConfig:
     r = TableReader(data, "company.optima", problems, occurrence=index)
     server = r.string("server", "")
     database = r.string("database", "")
@@ -323,6 +326,7 @@ def _optima(path: Path, data: Mapping[str, Any], index: int, problems: Problems)
         import_folder=_relative(path, folder) if folder else None,
         parameters=MappingProxyType(parameters),
         image_attributes=r.strings("image_attributes", ()),
+        state_dir=state_dir,
     )
     r.unknown_keys()
     return config
