@@ -105,20 +105,19 @@ class OptimaErp:
 
     # --- reads -----------------------------------------------------------------------------
 
-    def _scan(self, conn: Connection, today: date) -> int:
-        """Version every change (content, prices, stock) since the last scan: one counter covers all."""
-        content.scan_content(conn, self._state, self._mapping)
-        return stock.scan(conn, self._state, today)
-
     async def change_version(self) -> int:
+        """Scans content, then prices and stock (a full pass): the counter then covers every change."""
         today = self._today()
-        return await self._run(lambda c: self._scan(c, today))
+
+        def scan(conn: Connection) -> int:
+            content.scan_content(conn, self._state, self._mapping)
+            return stock.scan(conn, self._state, today)
+
+        return await self._run(scan)
 
     async def content_changes(self, since: int, *, limit: int | None = None) -> ContentChanges:
-        today = self._today()
-
         def read(conn: Connection) -> ContentChanges:
-            self._scan(conn, today)
+            content.scan_content(conn, self._state, self._mapping)
             return content.content_changes(conn, self._state, self._mapping, since, limit)
 
         return await self._run(read)

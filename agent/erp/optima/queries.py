@@ -118,7 +118,7 @@ def prices(ids: Sequence[int] | None) -> Select[Any]:
     query = select(twr_ceny.c.TwC_TwrID, twr_ceny.c.TwC_TwCNumer, twr_ceny.c.TwC_Wartosc)
     if ids is not None:
         query = query.where(twr_ceny.c.TwC_TwrID.in_(list(ids)))
-    return query
+    return query.order_by(twr_ceny.c.TwC_TwrID, twr_ceny.c.TwC_TwCNumer)
 
 
 def latest_stock(ids: Sequence[int] | None, today: date) -> Select[Any]:
@@ -139,15 +139,17 @@ def latest_stock(ids: Sequence[int] | None, today: date) -> Select[Any]:
     if ids is not None:
         latest = latest.where(twr_ilosci.c.TwI_TwrId.in_(list(ids)))
     pairs = latest.subquery("latest")
-    return select(
-        twr_ilosci.c.TwI_TwrId, twr_ilosci.c.TwI_MagId, twr_ilosci.c.TwI_Ilosc, twr_ilosci.c.TwI_Rezerwacje
-    ).join(
-        pairs,
-        and_(
-            pairs.c.twr == twr_ilosci.c.TwI_TwrId,
-            pairs.c.mag == twr_ilosci.c.TwI_MagId,
-            pairs.c.data == twr_ilosci.c.TwI_Data,
-        ),
+    return (
+        select(twr_ilosci.c.TwI_TwrId, twr_ilosci.c.TwI_MagId, twr_ilosci.c.TwI_Ilosc, twr_ilosci.c.TwI_Rezerwacje)
+        .join(
+            pairs,
+            and_(
+                pairs.c.twr == twr_ilosci.c.TwI_TwrId,
+                pairs.c.mag == twr_ilosci.c.TwI_MagId,
+                pairs.c.data == twr_ilosci.c.TwI_Data,
+            ),
+        )
+        .order_by(twr_ilosci.c.TwI_TwrId, twr_ilosci.c.TwI_MagId)
     )
 
 

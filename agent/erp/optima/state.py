@@ -93,21 +93,33 @@ class VersionState:
 
     @classmethod
     def bump_stock_price(cls, conn: sqlite3.Connection, hashes: Iterable[tuple[int, str]]) -> dict[int, int]:
-        """Give a new version to each product whose stock-and-price hash changed; all versions by id."""
-        stored = {
-            int(r[0]): (r[1], int(r[2])) for r in conn.execute("SELECT product_id, sp_hash, sp_version FROM versions")
-        }
+        """Give a new version to each product whose stock-and-price hash changed; all versions by id.
+
+        A product seen here for the first time whose content was already versioned takes its content
+        version: it appeared then, and a caller whose mark is below that sees it either way.
+        """
+        hashes = list(hashes)
+        rows = conn.execute(
+            """SELECT product_id, sp_hash, sp_version, content_version FROM versions
+               WHERE product_id IN (SELECT value FROM json_each(?))""",
+            (json.dumps([product_id for product_id, _ in hashes]),),
+        )
+        stored = {int(r[0]): (r[1], int(r[2]), int(r[3])) for r in rows}
         counter = cls.counter(conn)
         changed = []
         result: dict[int, int] = {}
         for product_id, digest in hashes:
-            old = stored.get(product_id)
-            if old is None or old[0] != digest:
-                counter += 1
-                changed.append((product_id, digest, counter))
-                result[product_id] = counter
+            old_hash, old_version, content_version = stored.get(product_id, (None, 0, 0))
+            if old_hash == digest:
+                result[product_id] = old_version
+                continue
+            if old_hash is None and content_version > 0:
+                version = content_version
             else:
-                result[product_id] = old[1]
+                counter += 1
+                version = counter
+            changed.append((product_id, digest, version))
+            result[product_id] = version
         conn.executemany(
             """INSERT INTO versions (product_id, sp_hash, sp_version) VALUES (?, ?, ?)
                ON CONFLICT (product_id) DO UPDATE SET sp_hash = excluded.sp_hash, sp_version = excluded.sp_version""",

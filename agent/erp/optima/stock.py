@@ -94,24 +94,25 @@ def _read(
     """The values by the port's rule (none without `rule`), and each product's hash of all its prices and stock."""
     price_id, is_net = queries.price_type(optima, rule.price_type) if rule else (0, False)
     chosen = set(queries.warehouse_ids(optima, rule.warehouses)) if rule else set()
-    goods = {int(r[0]): (r[1], r[2]) for r in optima.execute(queries.goods(ids))}
-    all_prices: dict[int, list[tuple[int, str]]] = {}
-    for pid, number, value in optima.execute(queries.prices(ids)):
-        all_prices.setdefault(int(pid), []).append((int(number), str(Decimal(str(value)).normalize())))
-    all_stock: dict[int, list[tuple[int, str, str]]] = {}
-    for pid, mag, on_hand, reserved in optima.execute(queries.latest_stock(ids, today)):
-        all_stock.setdefault(int(pid), []).append(
-            (int(mag), str(Decimal(str(on_hand)).normalize()), str(Decimal(str(reserved)).normalize()))
-        )
+    goods = optima.execute(queries.goods(ids)).all()
+    # Hashed as the driver returns them (Decimal): stable for one driver, and a change of driver
+    # at worst sends every product once more.
+    all_prices: dict[int, list[tuple[int, Decimal]]] = {}
+    for pid, number, value in optima.execute(queries.prices(ids)).all():
+        all_prices.setdefault(pid, []).append((number, value))
+    all_stock: dict[int, list[tuple[int, Decimal, Decimal]]] = {}
+    for pid, mag, on_hand, reserved in optima.execute(queries.latest_stock(ids, today)).all():
+        all_stock.setdefault(pid, []).append((mag, on_hand, reserved))
     values: Values = {}
     digests: dict[int, str] = {}
-    for pid, (flag, rate) in goods.items():
-        prices = sorted(all_prices.get(pid, []))
-        stock = sorted(all_stock.get(pid, []))
-        digests[pid] = hashlib.blake2b(repr((prices, stock)).encode(), digest_size=12).hexdigest()
+    blake2b = hashlib.blake2b
+    for pid, flag, rate in goods:
+        prices = all_prices.get(pid, [])
+        stock = all_stock.get(pid, [])
+        digests[pid] = blake2b(repr((prices, stock)).encode(), digest_size=12).hexdigest()
         if rule is None:
             continue
-        value = next((Decimal(v) for n, v in prices if n == price_id), None)
-        free = sum(max(int(Decimal(on) - Decimal(res)), 0) for mag, on, res in stock if mag in chosen)
+        value = next((v for n, v in prices if n == price_id), None)
+        free = sum(max(int(on - res), 0) for mag, on, res in stock if mag in chosen)
         values[pid] = (queries.gross(value, flag, rate, is_net), max(free - rule.stock_buffer, 0))
     return values, digests
