@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
+from xml.etree import ElementTree as ET
 
 from sqlalchemy import Engine, delete, func, insert, select, update
 
@@ -51,8 +52,31 @@ class OptimaHarness:
     @classmethod
     async def open(cls, directory: Path) -> OptimaHarness:
         engine = create_fixture(directory / "cdn.sqlite")
-        erp = await OptimaErp.open(engine, state_dir=directory / "agent-state", mapping=MAPPING)
+        erp = await OptimaErp.open(
+            engine, state_dir=directory / "agent-state", mapping=MAPPING, import_folder=directory / "import"
+        )
         return cls(engine, erp)
+
+    def optima_imports(self, path: Path, *, number: str = "RO/1/2026", cancelled: bool = False) -> int:
+        """What the operator's "Import dokumentów z pliku XML" does with one file: an RO in TraNag."""
+        root = ET.fromstring(path.read_bytes())
+        ns = {"o": "http://www.cdn.com.pl/optima/dokument"}
+        marker = root.findtext("o:DOKUMENT/o:NAGLOWEK/o:NUMER_OBCY", namespaces=ns)
+        total = sum(Decimal(v.text or "0") for v in root.iterfind(".//o:POZYCJA/o:WARTOSC_BRUTTO", ns))
+        with self.engine.begin() as c:
+            key = c.execute(
+                insert(tra_nag).values(
+                    TrN_TypDokumentu=308,
+                    TrN_NumerPelny=number,
+                    TrN_NumerObcy=marker,
+                    TrN_DataDok=datetime.now(),
+                    TrN_Anulowany=1 if cancelled else 0,
+                    TrN_RazemBrutto=total,
+                )
+            ).inserted_primary_key
+        path.unlink()
+        assert key is not None
+        return int(key[0])
 
     def _tick(self) -> datetime:
         self._clock += timedelta(seconds=1)
@@ -173,7 +197,13 @@ class OptimaHarness:
             c.execute(
                 insert(kontrahenci),
                 [
-                    {"Knt_KntId": 1, "Knt_Kod": "!NIEOKREŚLONY!", "Knt_Nazwa1": "Nieokreślony"},
+                    {
+                        "Knt_KntId": 1,
+                        "Knt_Kod": "!NIEOKREŚLONY!",
+                        "Knt_Nazwa1": "Nieokreślony",
+                        "Knt_Nip": None,
+                        "Knt_Email": None,
+                    },
                     {
                         "Knt_KntId": 2,
                         "Knt_Kod": "FIRMA",
@@ -181,7 +211,13 @@ class OptimaHarness:
                         "Knt_Nip": "1234563218",
                         "Knt_Email": "biuro@ogrodex.pl",
                     },
-                    {"Knt_KntId": 3, "Knt_Kod": "JAN", "Knt_Nazwa1": "Jan Kowalski", "Knt_Email": "Jan.Kowalski@wp.pl"},
+                    {
+                        "Knt_KntId": 3,
+                        "Knt_Kod": "JAN",
+                        "Knt_Nazwa1": "Jan Kowalski",
+                        "Knt_Nip": None,
+                        "Knt_Email": "Jan.Kowalski@wp.pl",
+                    },
                 ],
             )
         return Shop(sekator=1, konewka=2, stary=3, wysylka=4, firma_nip="1234563218", jan_email="jan.kowalski@wp.pl")

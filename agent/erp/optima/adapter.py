@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo
@@ -22,7 +23,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from agent.domain import Category, DocumentDraft, Product, StockPrice, Terms
-from agent.erp.optima import content, queries, stock
+from agent.erp.optima import content, documents, queries, stock, xml_export
 from agent.erp.optima.content import AttributeMapping
 from agent.erp.optima.state import VersionState
 from agent.erp.port import (
@@ -35,7 +36,7 @@ from agent.erp.port import (
     StockPriceChanges,
 )
 from agent.erp.sqlite import SqliteErp
-from agent.errors import InvalidItem, RetryLater, StorageError
+from agent.errors import ConfigError, InvalidItem, LeaseLost, RetryLater, StorageError
 
 T = TypeVar("T")
 # Optima versions (SystemCDN, SYS_ID = 3) whose CDN tables this adapter was written against.
@@ -45,9 +46,16 @@ KNOWN_VERSION_PREFIXES = ("2022.", "2023.", "2024.", "2025.", "2026.")
 class OptimaErp:
     """One company's Optima database. Create with `await OptimaErp.open(...)`."""
 
-    def __init__(
-        self, engine: Engine, state: VersionState, copy: SqliteErp, mapping: AttributeMapping, timezone: str
+    def __init__(  # noqa: PLR0917 - built by `open` only
+        self,
+        engine: Engine,
+        state: VersionState,
+        copy: SqliteErp,
+        mapping: AttributeMapping,
+        timezone: str,
+        import_folder: Path | None = None,
     ) -> None:
+        self._import_folder = import_folder
         self._engine = engine
         self._state = state
         self._copy = copy
@@ -57,12 +65,18 @@ class OptimaErp:
 
     @classmethod
     async def open(
-        cls, engine: Engine, *, state_dir: Path, mapping: AttributeMapping, timezone: str = "Europe/Warsaw"
+        cls,
+        engine: Engine,
+        *,
+        state_dir: Path,
+        mapping: AttributeMapping,
+        timezone: str = "Europe/Warsaw",
+        import_folder: Path | None = None,
     ) -> OptimaErp:
         """Connect, check Optima's version (an unknown one is a warning), open the agent's sidecar files."""
         state = await asyncio.to_thread(VersionState, state_dir / "optima-state.sqlite")
         copy = await SqliteErp.open(state_dir / "optima-copy.sqlite")
-        erp = cls(engine, state, copy, mapping, timezone)
+        erp = cls(engine, state, copy, mapping, timezone, import_folder)
         try:
             erp.version = await erp._run(queries.version)
         except BaseException:
@@ -192,6 +206,11 @@ class OptimaErp:
 
     # --- documents (orders) ------------------------------------------------------------------
 
+    async def _check_fence(self, fence: int | None) -> None:
+        """The lease lives in the agent's copy file: a stale fence writes nothing."""
+        if fence is not None and (await self._copy.read_lease()).fencing_token != fence:
+            raise LeaseLost("another run took this company's lease over; this run stops writing")
+
     async def create_document(
         self,
         draft: DocumentDraft,
@@ -201,19 +220,110 @@ class OptimaErp:
         warehouses: Sequence[str] = (),
         fence: int | None,
     ) -> tuple[int, bool]:
-        raise StorageError(
-            "writing orders to Optima is not built yet",
-            hint='keep the orders job off for this company (schedule jobs without "orders")',
-        )
+        """Write the order's XML file for Optima's import, once; (id, created) as the port says.
+
+        The id is the RO's TrN_TrNID once Optima imported it, else the negative id of the order's
+        row awaiting import. No stock is reserved here: Optima reserves it when it imports the RO.
+        """
+        folder = self._import_folder
+        if folder is None:
+            raise ConfigError(
+                "orders cannot go to Optima: [company.optima] import_folder is not set",
+                hint="set import_folder to the folder Optima imports XML documents from",
+            )
+        await self._check_fence(fence)
+        marker = xml_export.marker(draft.marketplace, draft.order_id)
+
+        def write(conn: Connection) -> tuple[int, bool]:
+            ro = documents.imported(conn, [marker]).get(marker)
+            if ro is not None:
+                return ro.id, False
+            with self._state.write() as state:
+                known = documents.awaiting_row(state, draft.marketplace, draft.order_id)
+                if known is not None:
+                    return -known[0], False
+                goods, shipping = documents.line_goods(conn, draft)
+                code = documents.contractor_code(conn, draft, match=match_contractors, create=create_contractors)
+                content = xml_export.build(
+                    draft, goods, shipping, contractor_code=code, warehouse=warehouses[0] if warehouses else None
+                )
+                total = sum((line.unit_gross_price * line.quantity for line in draft.lines), Decimal(0))
+                total += draft.shipping_cost or Decimal(0)
+                name = xml_export.file_name(draft.marketplace, draft.order_id)
+                # The row commits after the file is in place: a crash in between leaves a file the
+                # next attempt rewrites under the same name, never a second order.
+                path = xml_export.write_atomically(folder, name, content)
+                return -documents.record(state, draft, path, total), True
+
+        return await self._run(write)
+
+    async def awaiting_import(self, marketplace: str) -> tuple[str, ...]:
+        def read(conn: Connection) -> tuple[str, ...]:
+            with self._state.write() as state:
+                rows = state.execute(
+                    "SELECT order_id, marker FROM awaiting WHERE marketplace = ? AND cancelled = 0", (marketplace,)
+                ).fetchall()
+            found = documents.imported(conn, [str(r[1]) for r in rows])
+            return tuple(str(r[0]) for r in rows if str(r[1]) not in found)
+
+        return await self._run(read)
 
     async def cancel_document(self, marketplace: str, order_id: str, *, fence: int | None) -> CancelOutcome:
-        return "not_found"
+        """An order still awaiting import: its file is removed. An imported RO is cancelled in Optima by hand."""
+        await self._check_fence(fence)
+        marker = xml_export.marker(marketplace, order_id)
+
+        def cancel(conn: Connection) -> CancelOutcome:
+            ro = documents.imported(conn, [marker]).get(marker)
+            if ro is not None:
+                if ro.cancelled:
+                    return "already_cancelled"
+                logger.warning(
+                    "order {} was cancelled on the marketplace: cancel RO {} in Optima (the agent never writes there)",
+                    order_id,
+                    ro.full_number,
+                )
+                return "not_found"
+            with self._state.write() as state:
+                known = documents.awaiting_row(state, marketplace, order_id)
+                if known is None:
+                    return "not_found"
+                if known[3]:
+                    return "already_cancelled"
+                path = Path(known[2])
+                if path.exists():
+                    path.unlink()
+                else:
+                    logger.warning(
+                        "order {} was cancelled before Optima showed its RO, but its file {} was already taken: "
+                        "delete the document from Optima's import buffer",
+                        order_id,
+                        path.name,
+                    )
+                state.execute("UPDATE awaiting SET cancelled = 1 WHERE id = ?", (known[0],))
+                return "cancelled"
+
+        return await self._run(cancel)
 
     async def document_for_order(self, marketplace: str, order_id: str) -> int | None:
-        return None
+        marker = xml_export.marker(marketplace, order_id)
+
+        def read(conn: Connection) -> int | None:
+            ro = documents.imported(conn, [marker]).get(marker)
+            if ro is not None:
+                return ro.id
+            with self._state.write() as state:
+                known = documents.awaiting_row(state, marketplace, order_id)
+            return None if known is None else -known[0]
+
+        return await self._run(read)
 
     async def order_documents(self, marketplace: str, since: datetime) -> tuple[OrderDocument, ...]:
-        return ()
+        def read(conn: Connection) -> tuple[OrderDocument, ...]:
+            with self._state.write() as state:
+                return documents.order_documents(conn, state, marketplace, since)
+
+        return await self._run(read)
 
     # --- the agent's own copy: catalogue and lease --------------------------------------------
 

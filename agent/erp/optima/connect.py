@@ -72,4 +72,10 @@ async def open_optima(company: CompanyConfig, *, timezone: str = "Europe/Warsaw"
     if config is None:  # pragma: no cover - load_config sets it exactly when erp = "optima"
         raise ConfigError(f'{company.name}: erp = "optima" needs a [company.optima] table')
     mapping = AttributeMapping(parameters=config.parameters, image_attributes=config.image_attributes)
-    return await OptimaErp.open(engine_for(config), state_dir=config.state_dir, mapping=mapping, timezone=timezone)
+    return await OptimaErp.open(
+        engine_for(config),
+        state_dir=config.state_dir,
+        mapping=mapping,
+        timezone=timezone,
+        import_folder=config.import_folder,
+    )

@@ -26,6 +26,17 @@ CREATE TABLE IF NOT EXISTS versions (
 );
 CREATE INDEX IF NOT EXISTS versions_content ON versions (content_version);
 CREATE INDEX IF NOT EXISTS versions_sp ON versions (sp_version);
+CREATE TABLE IF NOT EXISTS awaiting (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    marketplace TEXT NOT NULL,
+    order_id TEXT NOT NULL,
+    marker TEXT NOT NULL,
+    file TEXT NOT NULL,
+    issued TEXT NOT NULL,
+    gross_total TEXT NOT NULL,
+    cancelled INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (marketplace, order_id)
+);
 CREATE TABLE IF NOT EXISTS images (
     sha256 TEXT PRIMARY KEY, dab_id INTEGER NOT NULL, mime_type TEXT NOT NULL, size INTEGER NOT NULL
 );

@@ -107,6 +107,12 @@ async def orders_job(ctx: RunContext) -> None:
             imported += created
             to_confirm.append(order.id)
             await ctx.ok("orders", key, "imported" if created else "already imported; confirmed")
+        # An RO handed to an import the operator runs (Optima's XML import) is not in the ERP yet:
+        # its order stays new and comes back next run, to be confirmed once the RO is there.
+        waiting = set(await ctx.erp.awaiting_import(MARKETPLACE)) if to_confirm else set()
+        for order_id in [o for o in to_confirm if str(o) in waiting]:
+            to_confirm.remove(order_id)
+            await ctx.ok("orders", f"order:{order_id}", "handed to the ERP's import; waiting for the RO there")
         if to_confirm:
             await ctx.before_market_write("orders.before_status")
             await ctx.market.set_sales_status(to_confirm, "inProcess")
