@@ -142,3 +142,15 @@ def test_an_optima_company_needs_no_database_file_and_its_password_is_masked(tmp
     text = describe(load_config(path))
     assert "tajne-haslo" not in text and 'password = "***"' in text and 'erp = "optima"' in text
     assert "tajne-haslo" not in repr(company)
+
+
+def test_the_commented_optima_example_loads_once_uncommented(project_root: Path, tmp_path: Path) -> None:
+    text = (project_root / "config.example.toml").read_text(encoding="utf-8")
+    block = text[text.index("# [[company]]\n# name = \"Sklep Ogrodniczy\"") :]
+    uncommented = "\n".join(line[2:] if line.startswith("# ") else line for line in block.splitlines())
+    path = tmp_path / "c.toml"
+    path.write_text(f'[agent]\nhome = "{tmp_path}"\n' + uncommented, encoding="utf-8")
+    company = load_config(path).company("Sklep Ogrodniczy")
+    assert company.erp == "optima" and company.optima is not None
+    assert company.optima.server == "SKLEP-PC\\OPTIMA" and company.optima.password_keyring
+    assert dict(company.optima.parameters) == {"1": "EAN_PARAMETR", "3": "STAN"}
