@@ -44,7 +44,7 @@ CATALOGUE_KINDS: tuple[CatalogueKind, ...] = (
     "payment_methods",
 )
 
-CancelOutcome = Literal["cancelled", "already_cancelled", "not_found"]
+CancelOutcome = Literal["cancelled", "already_cancelled", "not_found", "cancel_by_hand"]
 RunKind = Literal["manual", "automatic"]
 
 
@@ -224,7 +224,9 @@ class ErpPort(Protocol):
     async def cancel_document(self, marketplace: str, order_id: str, *, fence: int | None) -> CancelOutcome:
         """Cancel the RO of this order and release what it reserved; calling it again does nothing.
 
-        Returns "cancelled", "already_cancelled", or "not_found" (no RO for that order).
+        Returns "cancelled", "already_cancelled", or "not_found" (no RO for that order); an ERP the
+        agent may not write to (Optima) returns "cancel_by_hand" for an RO it holds open: the
+        operator cancels it there, and the reconciliation lists it until then.
         """
 
     async def document_for_order(self, marketplace: str, order_id: str) -> int | None:

@@ -129,3 +129,17 @@ async def test_an_unknown_product_or_a_stale_fence_writes_no_file(harness: Optim
     with pytest.raises(LeaseLost):
         await harness.optima.create_document(_draft(shop), match_contractors=True, create_contractors=True, fence=old)
     assert _files(tmp_path) == []
+
+
+async def test_an_imported_ro_is_cancelled_in_optima_by_hand(harness: OptimaHarness, tmp_path: Path) -> None:
+    shop = await harness.build_shop()
+    for order_id in ("1", "2"):
+        await harness.optima.create_document(
+            _draft(shop, order_id), match_contractors=True, create_contractors=True, fence=None
+        )
+    first, second = _files(tmp_path)
+    harness.optima_imports(first, number="RO/1/2026")
+    harness.optima_imports(second, number="RO/2/2026", cancelled=True)
+    assert await harness.optima.cancel_document("wszystko.pl", "1", fence=None) == "cancel_by_hand"
+    assert await harness.optima.cancel_document("wszystko.pl", "2", fence=None) == "already_cancelled"
+    assert harness.count("documents") == 2  # Optima's tables untouched

@@ -278,12 +278,7 @@ class OptimaErp:
             if ro is not None:
                 if ro.cancelled:
                     return "already_cancelled"
-                logger.warning(
-                    "order {} was cancelled on the marketplace: cancel RO {} in Optima (the agent never writes there)",
-                    order_id,
-                    ro.full_number,
-                )
-                return "not_found"
+                return "cancel_by_hand"
             with self._state.write() as state:
                 known = documents.awaiting_row(state, marketplace, order_id)
                 if known is None:

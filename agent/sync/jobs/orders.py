@@ -170,6 +170,18 @@ async def _cancellations(ctx: RunContext) -> None:
             await ctx.state.forget_sent_quantities(ctx.company_name, [link.product_id for link in links.values()])
         outcome = await ctx.erp.cancel_document(MARKETPLACE, str(order_id), fence=ctx.fence)
         crash_point("orders.after_cancel")
+        if outcome == "cancel_by_hand":
+            await ctx.record(
+                ItemOutcome(
+                    "orders",
+                    f"order:{order_id}",
+                    "failed",
+                    error_class="CancelInErp",
+                    message="cancelled on the marketplace; its RO is open in the ERP, which the agent does not write",
+                    hint="cancel the order's RO in the ERP (Optima) by hand",
+                )
+            )
+            continue
         await ctx.ok("orders", f"order:{order_id}", f"cancelled on the marketplace; RO {outcome.replace('_', ' ')}")
     if cancelled:
         logger.bind(company=ctx.company_name).info(f"orders: {len(cancelled)} ROs cancelled after their orders")
