@@ -120,14 +120,15 @@ def touch(engine: Engine, products: int, what: str, seed: int) -> int:
     return len(chosen)
 
 
-async def _median_ms(call: Callable[[], Awaitable[int]]) -> tuple[float, int]:
+async def _first_and_median_ms(call: Callable[[], Awaitable[int]]) -> tuple[float, float, int]:
+    """The first call after the change (it does the scan's work) and the median of all calls."""
     times: list[float] = []
     size = 0
     for _ in range(RUNS):
         started = time.perf_counter()
         size = await call()
         times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times), size
+    return times[0], statistics.median(times), size
 
 
 async def main(quick: bool) -> None:
@@ -157,9 +158,13 @@ async def main(quick: bool) -> None:
             async def content() -> int:
                 return len((await erp.content_changes(mark)).products)
 
-            ms, rows = await _median_ms(content)
+            first, ms, rows = await _first_and_median_ms(content)
             assert rows == touched, (rows, touched)
-            emit(f"content changed since V after touching 1% ({rows} products)", ms, "ms", "under 50 ms", ms < 50)
+            emit(f"content changed since V after touching 1% ({rows} products), first call", first, "ms",
+                 "under 50 ms", first < 50)  # fmt: skip
+            emit(
+                f"content changed since V after touching 1% ({rows} products), median", ms, "ms", "under 50 ms", ms < 50
+            )
 
             mark = await erp.change_version()
             touched = await asyncio.to_thread(touch, engine, products, "prices", 3)
@@ -168,9 +173,12 @@ async def main(quick: bool) -> None:
                 changes = await erp.stock_price_changes(mark, price_type="detaliczna", warehouses=("MAGAZYN", "SKLEP"))
                 return len(changes.items)
 
-            ms, rows = await _median_ms(stock_price)
+            first, ms, rows = await _first_and_median_ms(stock_price)
             assert rows == touched, (rows, touched)
-            emit(f"stock/price changed since V after touching 1% ({rows} products)", ms, "ms", "under 50 ms", ms < 50)
+            emit(f"stock/price changed since V after touching 1% ({rows} products), first call", first, "ms",
+                 "under 50 ms", first < 50)  # fmt: skip
+            emit(f"stock/price changed since V after touching 1% ({rows} products), median", ms, "ms",
+                 "under 50 ms", ms < 50)  # fmt: skip
 
 
 if __name__ == "__main__":

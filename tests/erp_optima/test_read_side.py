@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,7 +18,7 @@ from agent.erp.choose import open_erp
 from agent.erp.optima import queries
 from agent.erp.optima.adapter import OptimaErp
 from agent.erp.optima.fixture import create_fixture
-from agent.erp.optima.tables import system_cdn
+from agent.erp.optima.tables import system_cdn, towary
 from agent.errors import RetryLater
 from tests.erp.optima_harness import MAPPING, OptimaHarness
 
@@ -118,3 +118,16 @@ async def test_an_unreachable_server_is_retry_later_and_the_password_is_never_sh
     with pytest.raises(RetryLater) as caught:
         await open_erp(company)
     assert "tajne-haslo-123" not in str(caught.value) and "Optima" in str(caught.value)
+
+
+async def test_a_save_committed_late_with_an_already_seen_stamp_is_still_found(harness: OptimaHarness) -> None:
+    shop = await harness.build_shop()
+    await harness.erp.change_version()
+    stamp = datetime.now().replace(microsecond=0)
+    with harness.engine.begin() as conn:
+        conn.execute(update(towary).where(towary.c.Twr_TwrId == shop.sekator).values(Twr_Nazwa="A", Twr_TS_Mod=stamp))
+    mark = await harness.erp.change_version()
+    # Another workstation's save, stamped in the same second, commits only now.
+    with harness.engine.begin() as conn:
+        conn.execute(update(towary).where(towary.c.Twr_TwrId == shop.konewka).values(Twr_Nazwa="B", Twr_TS_Mod=stamp))
+    assert [p.id for p in (await harness.erp.content_changes(mark)).products] == [shop.konewka]

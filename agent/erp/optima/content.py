@@ -9,7 +9,7 @@ and the sidecar `VersionState`. Optima's own conventions decided here (README, C
 - images are the binary attributes named in `image_attributes`, in that order.
 
 Change detection: `Twr_TS_Mod` (Optima stamps it when a product is saved) narrows the scan to
-products saved at or after the watermark; a hash of what an offer shows then decides, so a save
+products saved after the watermark, which stays `WATERMARK_LAG` behind the clock; a hash of what an offer shows then decides, so a save
 that changed only the code or nothing at all moves no version.
 """
 
@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from loguru import logger
 from sqlalchemy import Connection
@@ -29,6 +29,9 @@ from agent.erp.optima.state import VersionState
 from agent.erp.port import ContentChanges
 
 CATEGORY_ATTRIBUTE = "KATEGORIA_WSZYSTKO"
+# How long a product save may take to commit after Optima stamped it, plus the clock difference
+# between Optima's workstations and the agent's machine.
+WATERMARK_LAG = timedelta(minutes=10)
 LEAD_TIME_ATTRIBUTE = "CZAS_WYSYLKI"
 TERM_ATTRIBUTES = {
     "shipping_tariff": "CENNIK_WYSYLKI",
@@ -80,8 +83,11 @@ def scan_content(optima: Connection, state: VersionState, mapping: AttributeMapp
         state.bump_content(conn, digests)
         stamps: list[datetime] = [r[1] for r in candidates if r[1] is not None]
         if stamps:
-            # Inclusive (>=): a product saved later in the same instant is still looked at.
-            state.set_meta(conn, "content_watermark", max(stamps).isoformat())
+            # A save stamped T may commit a little after T: the watermark stays LAG behind now, so
+            # such a save is still above it next time; older stamps are all committed by now.
+            mark_at = min(max(stamps), datetime.now() - WATERMARK_LAG)
+            if since is None or mark_at > since:
+                state.set_meta(conn, "content_watermark", mark_at.isoformat())
         return state.counter(conn)
 
 

@@ -52,12 +52,12 @@ def product_rows(ids: Sequence[int]) -> Select[Any]:
 
 
 def modified_since(since: datetime | None) -> Select[Any]:
-    """Goods modified at or after the watermark (all goods when None), with their Twr_TS_Mod."""
+    """Goods modified after the watermark (all goods when None), with their Twr_TS_Mod."""
     query = (
         select(towary.c.Twr_TwrId, towary.c.Twr_TS_Mod).where(GOODS).order_by(towary.c.Twr_TS_Mod, towary.c.Twr_TwrId)
     )
     if since is not None:
-        query = query.where(towary.c.Twr_TS_Mod >= since)
+        query = query.where(towary.c.Twr_TS_Mod > since)
     return query
 
 
