@@ -9,8 +9,9 @@ and the sidecar `VersionState`. Optima's own conventions decided here (README, C
 - images are the binary attributes named in `image_attributes`, in that order.
 
 Change detection: `Twr_TS_Mod` (Optima stamps it when a product is saved) narrows the scan to
-products saved after the watermark, which stays `WATERMARK_LAG` behind the clock; a hash of what an offer shows then decides, so a save
-that changed only the code or nothing at all moves no version.
+products saved after the watermark, which stays `WATERMARK_LAG` behind the clock; a hash of
+what an offer shows then decides, so a save that changed only the code or nothing at all moves
+no version.
 """
 
 from __future__ import annotations
