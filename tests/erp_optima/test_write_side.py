@@ -10,6 +10,9 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
+from sqlalchemy import event
+from sqlalchemy.dialects.mssql.base import MSDialect
+from sqlalchemy.sql import ClauseElement
 
 from agent.domain import Address, ContractorData, DocumentDraft, DocumentLine
 from agent.erp.port import LeaseHolder
@@ -143,3 +146,30 @@ async def test_an_imported_ro_is_cancelled_in_optima_by_hand(harness: OptimaHarn
     assert await harness.optima.cancel_document("wszystko.pl", "1", fence=None) == "cancel_by_hand"
     assert await harness.optima.cancel_document("wszystko.pl", "2", fence=None) == "already_cancelled"
     assert harness.count("documents") == 2  # Optima's tables untouched
+
+
+async def test_every_statement_the_adapter_runs_compiles_for_sql_server(harness: OptimaHarness) -> None:
+    shop = await harness.build_shop()
+    seen: list[ClauseElement] = []
+
+    def capture(_conn: object, clause: ClauseElement, *_args: object) -> None:
+        seen.append(clause)
+
+    event.listen(harness.engine, "before_execute", capture)
+    try:
+        await harness.optima.change_version()
+        await harness.optima.content_changes(0)
+        await harness.optima.stock_prices([shop.sekator], price_type="detaliczna", warehouses=["MAGAZYN"])
+        await harness.optima.shared_product_ids()
+        for order_id, contractor in (("1", {"nip": shop.firma_nip}), ("2", {})):
+            await harness.optima.create_document(
+                _draft(shop, order_id, **contractor), match_contractors=True, create_contractors=True, fence=None
+            )
+        await harness.optima.order_documents("wszystko.pl", datetime(2026, 1, 1, tzinfo=UTC))
+        await harness.optima.cancel_document("wszystko.pl", "1", fence=None)
+    finally:
+        event.remove(harness.engine, "before_execute", capture)
+    assert len(seen) > 20
+    for clause in seen:
+        sql = str(clause.compile(dialect=MSDialect()))  # type: ignore[no-untyped-call]  # untyped in SQLAlchemy
+        assert "[CDN]." in sql and "ISNULL" not in sql.upper() and " LIMIT " not in sql.upper(), sql
