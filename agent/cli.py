@@ -18,6 +18,7 @@ from agent.errors import ConfigError, MarketsyncError
 SUBCOMMANDS: dict[str, str] = {
     "config": "check and show the configuration",
     "erp": "the embedded ERP: seed sample data, touch products, show counts",
+    "optima": "a Comarch ERP Optima company: keep its SQL password in the keyring",
     "simulator": "run the local wszystko.pl simulator",
     "connect": "link a company to its wszystko.pl account",
     "disconnect": "unlink a company from its account and forget its tokens",

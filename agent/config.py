@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal, cast
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from agent import paths
@@ -25,6 +25,7 @@ from agent.errors import ConfigError
 
 Language = Literal["pl", "en"]
 TokenStore = Literal["auto", "keyring", "file"]
+ErpKind = Literal["embedded", "optima"]
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8765/api"
 DEFAULT_JOBS: tuple[JobName, ...] = ("orders", "offers", "stock", "prices")
@@ -89,12 +90,38 @@ class ScheduleConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class OptimaConfig:
+    """`[company.optima]`: where a company's Comarch ERP Optima database is (SQL Server, schema CDN)."""
+
+    server: str = ""
+    """Host, or host\\INSTANCE for a named instance such as SQL Server Express ("SKLEP-PC\\OPTIMA")."""
+    port: int | None = None
+    database: str = ""
+    """The company database ("CDN_Firma"), not the configuration database."""
+    user: str = ""
+    password: str = field(default="", repr=False)
+    """The SQL login's password; empty with `password_keyring` (the system keyring holds it)."""
+    password_keyring: bool = False
+    import_folder: Path | None = None
+    """Where order XML files are written for Optima's "Import dokumentów z pliku XML"."""
+    parameters: Mapping[str, str] = field(default_factory=dict)
+    """Marketplace parameter id -> Optima attribute (DefAtrybuty) code."""
+    image_attributes: tuple[str, ...] = ()
+    """Optima binary attribute codes holding the product's images, in offer order."""
+    state_dir: Path = Path()
+    """The agent's own files for this company (change hashes, lease, catalogue copy), under home."""
+
+
+@dataclass(frozen=True, slots=True)
 class CompanyConfig:
     """`[[company]]`: one company ("firma") with its ERP database and sync settings."""
 
     name: str
     database: Path
-    """Absolute path of the company's ERP SQLite file."""
+    """Absolute path of the company's ERP SQLite file (erp = "embedded")."""
+    erp: ErpKind = "embedded"
+    optima: OptimaConfig | None = None
+    """Set exactly when erp = "optima"."""
     price_type: str = "detaliczna"
     warehouses: tuple[str, ...] = ()
     """Warehouse codes whose stock is offered; empty means all."""
@@ -163,7 +190,7 @@ def _build(path: Path, data: Mapping[str, Any], problems: Problems) -> Config:
         problems.add("", "company", "found a plain value, allowed: [[company]] tables")
         raw_companies = []
     for index, raw in enumerate(raw_companies):
-        company = _company(path, raw, index, problems)
+        company = _company(path, raw, index, problems, agent.home)
         if company is None:
             continue
         if any(c.name.casefold() == company.name.casefold() for c in companies):
@@ -224,14 +251,20 @@ def _marketplace(data: Mapping[str, Any], problems: Problems) -> MarketplaceConf
     return config
 
 
-def _company(path: Path, data: Mapping[str, Any], index: int, problems: Problems) -> CompanyConfig | None:
+def _company(path: Path, data: Mapping[str, Any], index: int, problems: Problems, home: Path) -> CompanyConfig | None:
     r = TableReader(data, "company", problems, occurrence=index)
     name = r.string("name", "")
     if not name.strip():
         r.problem("name", "missing: every [[company]] needs a name")
+    erp = cast(ErpKind, r.string("erp", "embedded", choices=("embedded", "optima")))
     database = r.string("database", "")
-    if not database:
+    if not database and erp == "embedded":
         r.problem("database", "missing: the company's ERP database file, relative to this config file")
+    optima_raw = r.table("optima")
+    state_dir = home / "optima" / quote(name.strip().casefold(), safe="")
+    optima = _optima(path, optima_raw, index, problems, state_dir) if erp == "optima" else None
+    if optima is None and optima_raw:
+        r.problem("optima", 'found [company.optima] while erp is "embedded": add erp = "optima" or remove it')
     defaults = CompanyConfig(name="", database=Path())
     forms_raw = r.table("payment_forms")
     forms = dict(DEFAULT_PAYMENT_FORMS)
@@ -242,6 +275,8 @@ def _company(path: Path, data: Mapping[str, Any], index: int, problems: Problems
     company = CompanyConfig(
         name=name.strip(),
         database=_relative(path, database) if database else Path(),
+        erp=erp,
+        optima=optima,
         price_type=r.string("price_type", defaults.price_type),
         warehouses=r.strings("warehouses", ()),
         stock_buffer=r.integer("stock_buffer", 0, low=0, high=1_000_000),
@@ -255,7 +290,46 @@ def _company(path: Path, data: Mapping[str, Any], index: int, problems: Problems
         schedule=_schedule(r.table("schedule"), index, problems),
     )
     r.unknown_keys()
-    return company if name.strip() and database else None
+    return company if name.strip() and (database or erp == "optima") else None
+
+
+def _optima(path: Path, data: Mapping[str, Any], index: int, problems: Problems, state_dir: Path) -> OptimaConfig:
+    r = TableReader(data, "company.optima", problems, occurrence=index)
+    server = r.string("server", "")
+    database = r.string("database", "")
+    user = r.string("user", "")
+    password = r.string("password", "")
+    keyring = r.boolean("password_keyring", False)
+    port_value = r.integer("port", 0, low=0, high=65535)
+    folder = r.string("import_folder", "")
+    for key, value, what in (
+        ("server", server, 'the SQL Server host, or host\\\\INSTANCE, such as "SKLEP-PC\\\\OPTIMA"'),
+        ("database", database, 'the Optima company database, such as "CDN_Firma"'),
+        ("user", user, "the read-only SQL login (see README, Comarch ERP Optima)"),
+    ):
+        if not value:
+            r.problem(key, f"missing: {what}")
+    if password and keyring:
+        r.problem("password", "set together with password_keyring = true: keep the password in one place")
+    elif not password and not keyring:
+        r.problem("password", "missing: set it, or password_keyring = true and `marketsync optima set-password`")
+    mapping_raw = r.table("parameters")
+    mr = TableReader(mapping_raw, "company.optima.parameters", problems, occurrence=index)
+    parameters = {key: str(mr.string(key, "")) for key in mapping_raw}
+    config = OptimaConfig(
+        server=server,
+        port=port_value or None,
+        database=database,
+        user=user,
+        password=password,
+        password_keyring=keyring,
+        import_folder=_relative(path, folder) if folder else None,
+        parameters=MappingProxyType(parameters),
+        image_attributes=r.strings("image_attributes", ()),
+        state_dir=state_dir,
+    )
+    r.unknown_keys()
+    return config
 
 
 def _offer_defaults(data: Mapping[str, Any], index: int, problems: Problems) -> OfferDefaults:
@@ -303,6 +377,23 @@ def _schedule(data: Mapping[str, Any], index: int, problems: Problems) -> Schedu
     return schedule
 
 
+def _describe_optima(o: OptimaConfig | None) -> list[str]:
+    if o is None:
+        return []
+    return [
+        "[company.optima]",
+        f'server = "{o.server}"',
+        *([f"port = {o.port}"] if o.port else []),
+        f'database = "{o.database}"',
+        f'user = "{o.user}"',
+        'password = "***"' if o.password else "password_keyring = true",
+        *([f'import_folder = "{o.import_folder}"'] if o.import_folder else []),
+        f"image_attributes = {list(o.image_attributes)}",
+        "[company.optima.parameters]",
+        *(f'{k} = "{v}"' for k, v in o.parameters.items()),
+    ]
+
+
 def _mask_url(url: str) -> str:
     """A URL fit to print: no user info, no query (either may carry a secret)."""
     parts = urlsplit(url)
@@ -338,7 +429,8 @@ def describe(config: Config) -> str:
             "",
             "[[company]]",
             f'name = "{c.name}"',
-            f'database = "{c.database}"',
+            f'erp = "{c.erp}"',
+            *([f'database = "{c.database}"'] if c.erp == "embedded" else []),
             f'price_type = "{c.price_type}"',
             f"warehouses = {list(c.warehouses)}",
             f"stock_buffer = {c.stock_buffer}",
@@ -374,5 +466,6 @@ def describe(config: Config) -> str:
             ),
             f"jobs = {list(s.jobs)}",
             f'operator = "{s.operator}"',
+            *_describe_optima(c.optima),
         ]
     return "\n".join(lines)

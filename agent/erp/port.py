@@ -44,7 +44,7 @@ CATALOGUE_KINDS: tuple[CatalogueKind, ...] = (
     "payment_methods",
 )
 
-CancelOutcome = Literal["cancelled", "already_cancelled", "not_found"]
+CancelOutcome = Literal["cancelled", "already_cancelled", "not_found", "cancel_by_hand"]
 RunKind = Literal["manual", "automatic"]
 
 
@@ -212,10 +212,21 @@ class ErpPort(Protocol):
         product code, a quantity below 1, or an unknown warehouse; LeaseLost on a stale fence.
         """
 
+    async def awaiting_import(self, marketplace: str) -> tuple[str, ...]:
+        """Order ids whose RO `create_document` handed over but the ERP does not hold yet.
+
+        An ERP that writes the RO itself returns (). One fed through an import the operator runs
+        (Optima's XML import) lists the orders not imported yet: the orders job leaves those `new`
+        on the marketplace and asks again next run, so an order is "in process" only once its RO is
+        really in the ERP.
+        """
+
     async def cancel_document(self, marketplace: str, order_id: str, *, fence: int | None) -> CancelOutcome:
         """Cancel the RO of this order and release what it reserved; calling it again does nothing.
 
-        Returns "cancelled", "already_cancelled", or "not_found" (no RO for that order).
+        Returns "cancelled", "already_cancelled", or "not_found" (no RO for that order); an ERP the
+        agent may not write to (Optima) returns "cancel_by_hand" for an RO it holds open: the
+        operator cancels it there, and the reconciliation lists it until then.
         """
 
     async def document_for_order(self, marketplace: str, order_id: str) -> int | None:

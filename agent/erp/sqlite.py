@@ -112,6 +112,10 @@ class SqliteErp:
         async with self._db.read() as conn:
             return await products.shared_product_ids(conn)
 
+    async def awaiting_import(self, marketplace: str) -> tuple[str, ...]:
+        """Always (): the embedded ERP writes each RO in `create_document` itself."""
+        return ()
+
     async def document_for_order(self, marketplace: str, order_id: str) -> int | None:
         async with self._db.read() as conn:
             found = await documents.find_document(conn, marketplace, order_id)

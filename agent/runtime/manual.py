@@ -34,7 +34,7 @@ async def prepare_manual_run(
     after_current: bool,
 ) -> ManualRun:
     """The queue entry for a manual run, or the exception the operator must answer first."""
-    from agent.erp.sqlite import SqliteErp
+    from agent.erp.choose import open_erp
     from agent.sync.lease import lease_status, lock_path
 
     if not connections.usable(company.name):
@@ -42,7 +42,7 @@ async def prepare_manual_run(
         raise RelinkAccount(f"{company.name}: the account cannot be used ({detail})")
     wait: Callable[[], Awaitable[None]] | None = None
     if not take_over:
-        async with await SqliteErp.open(company.database, check=False) as erp:
+        async with await open_erp(company, check=False) as erp:
             status = await lease_status(erp, lock_path(locks_dir, company.name))
         if status.state == "running" and not after_current:
             raise LeaseHeld(f"another run holds this company: {status.describe()}", status=status)
@@ -66,10 +66,10 @@ def lease_waiter(company: CompanyConfig, locks_dir: Path, stopping: asyncio.Even
     """A wait until no live run holds the company (or the runtime stops)."""
 
     async def wait() -> None:
-        from agent.erp.sqlite import SqliteErp
+        from agent.erp.choose import open_erp
         from agent.sync.lease import lease_status, lock_path
 
-        async with await SqliteErp.open(company.database, check=False) as erp:
+        async with await open_erp(company, check=False) as erp:
             lock = lock_path(locks_dir, company.name)
             # The live run may be another process's: nothing signals us, so poll its lock.
             while not stopping.is_set() and (await lease_status(erp, lock)).state == "running":  # noqa: ASYNC110

@@ -65,10 +65,10 @@ async def build_snapshot(
 
 async def lease_view(company: CompanyConfig, locks_dir: Path) -> LeaseView:
     """The company's lease now, read from its ERP database and lock file. Raises StorageError."""
-    from agent.erp.sqlite import SqliteErp
+    from agent.erp.choose import open_erp
     from agent.sync.lease import lease_status, lock_path
 
-    async with await SqliteErp.open(company.database, check=False) as erp:
+    async with await open_erp(company, check=False) as erp:
         status = await lease_status(erp, lock_path(locks_dir, company.name))
     holder = status.holder
     if holder is None:

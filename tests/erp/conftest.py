@@ -21,6 +21,7 @@ from PIL import Image
 
 from agent.erp.port import ErpPort
 from agent.erp.sqlite import SqliteErp
+from tests.erp.optima_harness import OptimaHarness
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +160,10 @@ class SqliteHarness:
         return {**dict(row), "lines": [dict(line) for line in lines]}
 
 
-IMPLEMENTATIONS = ("sqlite",)
+IMPLEMENTATIONS = ("sqlite", "optima")
+# For contract tests that write an RO through the port and then read it back at once: the Optima
+# adapter's RO is made by Optima's XML import, which tests/erp_optima covers instead.
+EMBEDDED_ONLY = pytest.mark.parametrize("harness", ["sqlite"], indirect=True)
 
 
 @pytest.fixture(params=IMPLEMENTATIONS)
@@ -170,5 +174,11 @@ async def harness(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
             yield SqliteHarness(tmp_path / "firma.sqlite", erp)
         finally:
             await erp.close()
+    elif request.param == "optima":
+        optima = await OptimaHarness.open(tmp_path)
+        try:
+            yield optima
+        finally:
+            await optima.optima.close()
     else:  # pragma: no cover - a new implementation adds its branch here
         raise AssertionError(request.param)

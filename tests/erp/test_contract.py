@@ -14,7 +14,7 @@ import pytest
 
 from agent.domain import ContractorData, DocumentDraft, DocumentLine, TermsOverride
 from agent.errors import ConfigError, InvalidItem
-from tests.erp.conftest import Harness, png
+from tests.erp.conftest import EMBEDDED_ONLY, Harness, png
 
 
 async def _versions(h: Harness, product_id: int) -> tuple[int, int]:
@@ -129,6 +129,20 @@ async def test_a_stock_change_moves_the_stock_price_version_only(harness: Harnes
     assert [(i.product_id, i.available) for i in changes.items] == [(shop.konewka, 7)]
 
 
+async def test_unrelated_edits_in_the_erp_move_neither_version(harness: Harness) -> None:
+    shop = await harness.build_shop()
+    before = await _versions(harness, shop.sekator), await _versions(harness, shop.konewka)
+    mark = await harness.erp.change_version()
+    harness.update_product(shop.sekator, "code", "SEK-1-NOWY")  # offers are keyed on the id, not the code
+    harness.edit_contractor(shop.firma_nip, "Ogrodex S.A.")
+    harness.set_price(shop.sekator, "detaliczna", Decimal("99.99"))  # the same price again
+    after = await _versions(harness, shop.sekator), await _versions(harness, shop.konewka)
+    assert after == before
+    assert (await harness.erp.content_changes(mark)).products == ()
+    assert (await harness.erp.stock_price_changes(mark, price_type="detaliczna")).items == ()
+
+
+@EMBEDDED_ONLY
 async def test_unrelated_changes_move_neither_version(harness: Harness) -> None:
     shop = await harness.build_shop()
     draft = DocumentDraft(

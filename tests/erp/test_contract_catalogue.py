@@ -25,7 +25,7 @@ from agent.domain import (
 )
 from agent.erp.port import KindDiff, LeaseHolder
 from agent.errors import InvalidItem, LeaseLost
-from tests.erp.conftest import Harness
+from tests.erp.conftest import EMBEDDED_ONLY, Harness
 
 STAN = CategoryParameter(3, "Stan", "dictionary", True, values=(ParameterValue("3001", "Nowy"),))
 EAN = CategoryParameter(1, "EAN", "string", False)
@@ -140,6 +140,7 @@ async def test_a_takeover_locks_the_old_holder_out(harness: Harness) -> None:
         await harness.erp.heartbeat_lease(new, NOW)  # released: nobody to keep alive
 
 
+@EMBEDDED_ONLY
 async def test_fenced_writes_pass_with_the_current_token(harness: Harness) -> None:
     shop = await harness.build_shop()
     token = await harness.erp.take_lease(_holder(), expected_token=0)
@@ -157,6 +158,7 @@ async def test_fenced_writes_pass_with_the_current_token(harness: Harness) -> No
     assert await harness.erp.cancel_document("wszystko.pl", "1", fence=token) == "cancelled"
 
 
+@EMBEDDED_ONLY
 async def test_a_stale_fence_writes_nothing(harness: Harness) -> None:
     shop = await harness.build_shop()
     old = await harness.erp.take_lease(_holder(), expected_token=0)

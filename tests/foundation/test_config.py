@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.config import DEFAULT_PAYMENT_FORMS, load_config
+from agent.config import DEFAULT_PAYMENT_FORMS, describe, load_config
 from agent.errors import ConfigError
 
 BAD = Path(__file__).parent / "bad_configs"
@@ -124,3 +124,33 @@ def test_config_check_masks_secrets_in_the_effective_config(tmp_path: Path) -> N
     assert result.returncode == 0, result.stderr
     assert "hunter2hunter2" not in result.stdout
     assert 'base_url = "https://x.pl/api"' in result.stdout
+
+
+def test_an_optima_company_needs_no_database_file_and_its_password_is_masked(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text(
+        '[[company]]\nname = "Sklep"\nerp = "optima"\nprice_type = "internetowa"\n'
+        '[company.optima]\nserver = "SKLEP-PC\\\\OPTIMA"\ndatabase = "CDN_Sklep"\nuser = "marketsync"\n'
+        'password = "tajne-haslo"\nimport_folder = "import"\nimage_attributes = ["ZDJECIE"]\n'
+        '[company.optima.parameters]\n3 = "KOLOR"\n'
+    )
+    company = load_config(path).company("Sklep")
+    assert company.erp == "optima" and company.optima is not None
+    assert company.optima.server == "SKLEP-PC\\OPTIMA" and company.optima.database == "CDN_Sklep"
+    assert company.optima.import_folder == tmp_path / "import"
+    assert dict(company.optima.parameters) == {"3": "KOLOR"}
+    text = describe(load_config(path))
+    assert "tajne-haslo" not in text and 'password = "***"' in text and 'erp = "optima"' in text
+    assert "tajne-haslo" not in repr(company)
+
+
+def test_the_commented_optima_example_loads_once_uncommented(project_root: Path, tmp_path: Path) -> None:
+    text = (project_root / "config.example.toml").read_text(encoding="utf-8")
+    block = text[text.index("# [[company]]\n# name = \"Sklep Ogrodniczy\"") :]
+    uncommented = "\n".join(line[2:] if line.startswith("# ") else line for line in block.splitlines())
+    path = tmp_path / "c.toml"
+    path.write_text(f'[agent]\nhome = "{tmp_path}"\n' + uncommented, encoding="utf-8")
+    company = load_config(path).company("Sklep Ogrodniczy")
+    assert company.erp == "optima" and company.optima is not None
+    assert company.optima.server == "SKLEP-PC\\OPTIMA" and company.optima.password_keyring
+    assert dict(company.optima.parameters) == {"1": "EAN_PARAMETR", "3": "STAN"}

@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from agent.core.orders import MARKETPLACE
+from agent.erp.sqlite import SqliteErp
 from agent.errors import LeaseLost
 from agent.state.models import OfferLink
 from tests.sync.conftest import COMPANY, SyncWorld
@@ -210,3 +211,30 @@ async def test_sync_waits_for_or_takes_over_a_live_run(world: SyncWorld) -> None
     code, out = await forcing
     assert code == 0 and "Another run holds this company" in out, out
     assert len(await _documents(world)) == 5
+
+
+class ImportedLater(SqliteErp):
+    """An ERP whose ROs arrive through an import the operator runs (as Optima's XML import)."""
+
+    def __init__(self, inner: SqliteErp) -> None:
+        super().__init__(inner._db)
+        self.waiting: set[str] = set()
+
+    async def awaiting_import(self, marketplace: str) -> tuple[str, ...]:
+        return tuple(sorted(self.waiting))
+
+
+async def test_an_order_awaiting_the_erps_import_stays_new_until_its_ro_is_there(world: SyncWorld) -> None:
+    await _published(world)
+    placed = await world.control("POST", "/orders", params={"count": 3})
+    erp = ImportedLater(world.erp)
+    world.erp = erp
+    erp.waiting = {str(i) for i in placed["ids"]}
+    assert (await world.run("orders")).result == "success"
+    state = await world.control("GET", "/state")
+    assert state["orders"]["new"] == 3 and state["orders"].get("inProcess", 0) == 0
+    erp.waiting = set()  # the operator imported the files
+    assert (await world.run("orders")).result == "success"
+    state = await world.control("GET", "/state")
+    assert state["orders"]["inProcess"] == 3 and state["orders"]["new"] == 0
+    assert sorted(int(i) for i in await _documents(world)) == sorted(placed["ids"])  # one RO each

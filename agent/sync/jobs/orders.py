@@ -107,6 +107,12 @@ async def orders_job(ctx: RunContext) -> None:
             imported += created
             to_confirm.append(order.id)
             await ctx.ok("orders", key, "imported" if created else "already imported; confirmed")
+        # An RO handed to an import the operator runs (Optima's XML import) is not in the ERP yet:
+        # its order stays new and comes back next run, to be confirmed once the RO is there.
+        waiting = set(await ctx.erp.awaiting_import(MARKETPLACE)) if to_confirm else set()
+        for order_id in [o for o in to_confirm if str(o) in waiting]:
+            to_confirm.remove(order_id)
+            await ctx.ok("orders", f"order:{order_id}", "handed to the ERP's import; waiting for the RO there")
         if to_confirm:
             await ctx.before_market_write("orders.before_status")
             await ctx.market.set_sales_status(to_confirm, "inProcess")
@@ -164,6 +170,18 @@ async def _cancellations(ctx: RunContext) -> None:
             await ctx.state.forget_sent_quantities(ctx.company_name, [link.product_id for link in links.values()])
         outcome = await ctx.erp.cancel_document(MARKETPLACE, str(order_id), fence=ctx.fence)
         crash_point("orders.after_cancel")
+        if outcome == "cancel_by_hand":
+            await ctx.record(
+                ItemOutcome(
+                    "orders",
+                    f"order:{order_id}",
+                    "failed",
+                    error_class="CancelInErp",
+                    message="cancelled on the marketplace; its RO is open in the ERP, which the agent does not write",
+                    hint="cancel the order's RO in the ERP (Optima) by hand",
+                )
+            )
+            continue
         await ctx.ok("orders", f"order:{order_id}", f"cancelled on the marketplace; RO {outcome.replace('_', ' ')}")
     if cancelled:
         logger.bind(company=ctx.company_name).info(f"orders: {len(cancelled)} ROs cancelled after their orders")

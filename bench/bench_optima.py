@@ -1,0 +1,187 @@
+"""Benchmark of the Optima adapter on its SQLite `CDN` fixture: a full read, and the 1 % delta.
+
+`python bench/bench_optima.py [--quick]` fills a fixture with 100,000 goods (5,000 with --quick),
+each with two prices, stock in two warehouses and the marketplace category attribute, then times
+the first full read (every product's content, then every stock and price: the first scan), and,
+after touching 1 % of the products (content: a new name and Twr_TS_Mod; then prices), the port's
+`content_changes` and `stock_price_changes` from the version before the touch (median of several
+runs). Same bars as the embedded ERP (bench_erp.py). No SQL Server here: a real Optima answers
+over the network, so these numbers are the adapter's own cost, not a real shop's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import Engine, insert, update
+
+from agent.erp.optima.adapter import OptimaErp
+from agent.erp.optima.content import CATEGORY_ATTRIBUTE, AttributeMapping
+from agent.erp.optima.fixture import create_fixture
+from agent.erp.optima.tables import def_atrybuty, def_ceny, magazyny, towary, twr_atrybuty, twr_ceny, twr_ilosci
+
+BENCH = "optima"
+RUNS = 5
+MAPPING = AttributeMapping(parameters={}, image_attributes=())
+
+
+def emit(metric: str, value: float, unit: str, target: str, ok: bool) -> None:
+    row = {"bench": BENCH, "metric": metric, "value": round(value, 3), "unit": unit, "target": target, "ok": ok}
+    print(json.dumps(row, ensure_ascii=False), flush=True)
+
+
+def fill(engine: Engine, products: int) -> None:
+    rng = random.Random(1)
+    stamp = datetime(2026, 1, 1)
+    day = datetime.now() - timedelta(days=1)
+    with engine.begin() as c:
+        c.execute(
+            insert(def_ceny),
+            [
+                {"DfC_DfCId": 1, "DfC_Nazwa": "detaliczna", "DfC_Typ": 2},
+                {"DfC_DfCId": 2, "DfC_Nazwa": "internetowa", "DfC_Typ": 2},
+            ],
+        )
+        c.execute(
+            insert(magazyny), [{"Mag_MagId": 1, "Mag_Symbol": "MAGAZYN"}, {"Mag_MagId": 2, "Mag_Symbol": "SKLEP"}]
+        )
+        c.execute(insert(def_atrybuty), [{"DeA_DeAId": 1, "DeA_Kod": CATEGORY_ATTRIBUTE}])
+        ids = range(1, products + 1)
+        c.execute(
+            insert(towary),
+            [
+                {
+                    "Twr_TwrId": i,
+                    "Twr_Typ": 1,
+                    "Twr_Produkt": 0,
+                    "Twr_Kod": f"TWR-{i:06}",
+                    "Twr_Nazwa": f"Towar {i}",
+                    "Twr_EAN": f"590{i:010}",
+                    "Twr_Opis": "Opis towaru " * 20,
+                    "Twr_JM": "szt.",
+                    "Twr_Stawka": Decimal(23),
+                    "Twr_Flaga": 2,
+                    "Twr_NieAktywny": 0,
+                    "Twr_TS_Mod": stamp,
+                }
+                for i in ids
+            ],
+        )
+        c.execute(insert(twr_atrybuty), [{"TwA_TwrId": i, "TwA_DeAId": 1, "TwA_WartoscTxt": "100"} for i in ids])
+        c.execute(
+            insert(twr_ceny),
+            [
+                {"TwC_TwrID": i, "TwC_TwCNumer": n, "TwC_Wartosc": Decimal(rng.randint(100, 99999)) / 100}
+                for i in ids
+                for n in (1, 2)
+            ],
+        )
+        c.execute(
+            insert(twr_ilosci),
+            [
+                {"TwI_TwrId": i, "TwI_MagId": m, "TwI_Data": day, "TwI_Ilosc": rng.randint(0, 50), "TwI_Rezerwacje": 0}
+                for i in ids
+                for m in (1, 2)
+            ],
+        )
+
+
+def touch(engine: Engine, products: int, what: str, seed: int) -> int:
+    chosen = random.Random(seed).sample(range(1, products + 1), products // 100)
+    with engine.begin() as c:
+        for i in chosen:
+            if what == "content":
+                c.execute(
+                    update(towary)
+                    .where(towary.c.Twr_TwrId == i)
+                    .values(
+                        Twr_Nazwa=f"Towar {i} nowy {seed}", Twr_TS_Mod=datetime(2026, 2, 1) + timedelta(seconds=seed)
+                    )
+                )
+            else:
+                c.execute(
+                    update(twr_ceny)
+                    .where(twr_ceny.c.TwC_TwrID == i, twr_ceny.c.TwC_TwCNumer == 1)
+                    .values(TwC_Wartosc=Decimal("1234.56") + seed)
+                )
+    return len(chosen)
+
+
+async def _first_and_median_ms(call: Callable[[], Awaitable[int]]) -> tuple[float, float, int]:
+    """The first call after the change (it does the scan's work) and the median of all calls."""
+    times: list[float] = []
+    size = 0
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        size = await call()
+        times.append((time.perf_counter() - started) * 1000)
+    return times[0], statistics.median(times), size
+
+
+async def main(quick: bool) -> None:
+    products = 5_000 if quick else 100_000
+    with tempfile.TemporaryDirectory(prefix="bench-optima-") as folder:
+        engine = create_fixture(Path(folder) / "cdn.sqlite")
+        started = time.perf_counter()
+        await asyncio.to_thread(fill, engine, products)
+        emit(f"fill the CDN fixture, {products:,} goods", time.perf_counter() - started, "s", "information", True)
+        async with await OptimaErp.open(engine, state_dir=Path(folder) / "state", mapping=MAPPING) as erp:
+            started = time.perf_counter()
+            everything = await erp.content_changes(0)
+            prices = await erp.stock_price_changes(0, price_type="detaliczna", warehouses=("MAGAZYN", "SKLEP"))
+            seconds = time.perf_counter() - started
+            assert len(everything.products) == len(prices.items) == products
+            emit(
+                f"first full read, {products:,} goods with prices and stock",
+                seconds,
+                "s",
+                "under 60 s for 100,000",
+                seconds < 60 * products / 100_000,
+            )
+
+            mark = await erp.change_version()
+            touched = await asyncio.to_thread(touch, engine, products, "content", 2)
+
+            async def content() -> int:
+                return len((await erp.content_changes(mark)).products)
+
+            first, ms, rows = await _first_and_median_ms(content)
+            assert rows == touched, (rows, touched)
+            emit(f"content changed since V after touching 1% ({rows} products), first call", first, "ms",
+                 "under 50 ms", first < 50)  # fmt: skip
+            emit(
+                f"content changed since V after touching 1% ({rows} products), median", ms, "ms", "under 50 ms", ms < 50
+            )
+
+            mark = await erp.change_version()
+            touched = await asyncio.to_thread(touch, engine, products, "prices", 3)
+
+            async def stock_price() -> int:
+                changes = await erp.stock_price_changes(mark, price_type="detaliczna", warehouses=("MAGAZYN", "SKLEP"))
+                return len(changes.items)
+
+            first, ms, rows = await _first_and_median_ms(stock_price)
+            assert rows == touched, (rows, touched)
+            emit(f"stock/price changed since V after touching 1% ({rows} products), first call", first, "ms",
+                 "under 50 ms", first < 50)  # fmt: skip
+            emit(f"stock/price changed since V after touching 1% ({rows} products), median", ms, "ms",
+                 "under 50 ms", ms < 50)  # fmt: skip
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="5,000 products instead of 100,000")
+    asyncio.run(main(parser.parse_args().quick))
