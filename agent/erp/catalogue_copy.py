@@ -196,7 +196,9 @@ def _parameter(d: dict[str, Any]) -> CategoryParameter:
         min=_decimal(d["min"]),
         max=_decimal(d["max"]),
         is_multi_choice=bool(d["is_multi_choice"]),
-        values=tuple(ParameterValue(id=str(v["id"]), label=str(v["label"])) for v in d["values"]),
+        values=tuple(ParameterValue(id=int(v["id"]), label=str(v["label"])) for v in d["values"]),
+        dictionary_id=None if d.get("dictionary_id") is None else int(d["dictionary_id"]),
+        precision=None if d.get("precision") is None else int(d["precision"]),
     )
 
 

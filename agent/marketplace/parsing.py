@@ -240,20 +240,25 @@ def oauth_error(text: str) -> str | None:
 def category_parameter(data: Any) -> CategoryParameter:
     obj = as_object(data, "parameter")
     values = tuple(
-        ParameterValue(id=str(as_object(v, "value").get("id")), label=req_str(as_object(v, "value"), "label"))
+        ParameterValue(id=req_int(as_object(v, "value"), "id"), label=req_str(as_object(v, "value"), "label"))
         for v in as_list(obj.get("values") or [], "values")
     )
     ptype: ParameterType = req_enum(obj, "type", ParameterType)
+    low, high = opt_money(obj, "min"), opt_money(obj, "max")
+    if low == 0 and high == 0:
+        low = high = None  # live serves 0..0 on every dictionary and on unbounded numbers: no limit
     return CategoryParameter(
         id=req_int(obj, "id"),
         label=req_str(obj, "label"),
         type=ptype,
         required=req_bool(obj, "required"),
         unit=opt_str(obj, "unit"),
-        min=opt_money(obj, "min"),
-        max=opt_money(obj, "max"),
+        min=low,
+        max=high,
         is_multi_choice=req_bool(obj, "isMultiChoice", False),
         values=values,
+        dictionary_id=opt_int(obj, "dictionaryId"),
+        precision=opt_int(obj, "precision"),
     )
 
 
@@ -262,7 +267,7 @@ def category(data: Any) -> Category:
     return Category(
         id=req_int(obj, "id"),
         name=req_str(obj, "name"),
-        parent_id=req_int(obj, "parentId"),
+        parent_id=opt_int(obj, "parentId") or 0,  # live: a top-level category has no parentId at all
         has_subcategories=req_bool(obj, "hasSubcategories"),
         fields=tuple(category_parameter(p) for p in as_list(obj.get("fields") or [], "fields")),
         adult_only=req_bool(obj, "adultOnly", False),

@@ -58,7 +58,7 @@ RULES: list[tuple[str, Breaker, str, str]] = [
     ("VAT not in the enum", _set("vatRate", "22%"), "invalidVatRate", "vatRate"),
     ("stock negative", _set("stockQuantity", -1), "invalidStockQuantity", "stockQuantity"),
     ("title missing", _drop("title"), "missingField", "title"),
-    ("category unknown", _set("categoryId", 1), "categoryNotFound", "categoryId"),
+    ("category unknown", _set("categoryId", 999_999_999), "categoryNotFound", "categoryId"),
     ("category not a leaf", _parent_category, "categoryNotLeaf", "categoryId"),
     ("required parameter missing", _required_parameter_missing, "missingParameter", "parameters"),
     ("dictionary value unknown", _dictionary_value_unknown, "invalidParameterValue", "parameters[0]"),
