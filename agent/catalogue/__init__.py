@@ -172,23 +172,25 @@ def category_to_api(category: Category) -> dict[str, object]:
 def load_categories() -> tuple[Category, ...]:
     """Every category, flat, parents before their children; leaves carry their parameters in `fields`."""
     document = _document()
-    parameters: dict[tuple[str, bool], CategoryParameter] = {}  # shared: one object per definition
+    table = document["parameters"]
+    # Leaves share their parameter lists (`fieldSets`): each list is built once, its objects shared.
+    parameters: dict[tuple[str, bool], CategoryParameter] = {}
 
     def parameter(key: str, required: bool) -> CategoryParameter:
         found = parameters.get((key, required))
         if found is None:
-            found = parameter_from_api({**document["parameters"][key], "required": required})
-            parameters[(key, required)] = found
+            found = parameters[(key, required)] = parameter_from_api({**table[key], "required": required})
         return found
 
+    field_sets = [tuple(parameter(key, required) for key, required in refs) for refs in document["fieldSets"]]
     return tuple(
         Category(
-            id=int(c["id"]),
-            name=str(c["name"]),
-            parent_id=int(c.get("parentId") or 0),
-            has_subcategories=bool(c["hasSubcategories"]),
-            fields=tuple(parameter(str(k), bool(r)) for k, r in c.get("fields") or ()),
-            adult_only=bool(c.get("adultOnly", False)),
+            int(c["id"]),
+            str(c["name"]),
+            int(c.get("parentId", 0)),
+            bool(c["hasSubcategories"]),
+            field_sets[c["fields"]] if "fields" in c else (),
+            bool(c.get("adultOnly", False)),
         )
         for c in document["categories"]
     )
@@ -242,4 +244,11 @@ def product_vocabulary(category_id: int) -> ProductVocabulary:
     category = category_by_id().get(category_id)
     if category is None or category.has_subcategories:
         raise KeyError(f"no leaf category with id {category_id}")
-    return _vocabulary(_document()["generic"], str(category_id), nouns=(category.name.strip(),))
+    g = _generic()
+    return ProductVocabulary((category.name.strip(),), g.brands, g.variants, g.unit, g.price_min, g.price_max,
+                             g.vat_rate, curated=False)
+
+
+@cache
+def _generic() -> ProductVocabulary:
+    return _vocabulary(_document()["generic"], "generic", nouns=())

@@ -324,6 +324,7 @@ def build(source: Mapping[str, Any], leaves: Sequence[tuple[int, str, str]],
     parameters = _Parameters(sample)
     categories: list[dict[str, Any]] = []
     vocabulary: dict[str, dict[str, Any]] = {}
+    field_sets: dict[str, int] = {}  # a leaf's parameter list -> its index; most lists recur
     for node in _walk(tops):
         out: dict[str, Any] = {"id": node.id, "name": node.name}
         if node.parent is not None:
@@ -341,8 +342,13 @@ def build(source: Mapping[str, Any], leaves: Sequence[tuple[int, str, str]],
             if words.get("adult"):
                 out["adultOnly"] = True
         brands = vocabulary[str(node.id)]["brands"] if str(node.id) in vocabulary else _GENERIC["brands"]
-        out["fields"] = parameters.leaf(node.id, brands)
-    return {"version": 2, "parameters": parameters.table, "categories": categories, "vocabulary": vocabulary,
+        refs = parameters.leaf(node.id, brands)
+        text = json.dumps(refs)
+        if text not in field_sets:
+            field_sets[text] = len(field_sets)
+        out["fields"] = field_sets[text]
+    return {"version": 2, "parameters": parameters.table, "fieldSets": [json.loads(t) for t in field_sets],
+            "categories": categories, "vocabulary": vocabulary,
             "generic": _vocabulary({**_GENERIC, "nouns": ["-"]}, "generic")}
 
 

@@ -50,7 +50,8 @@ def test_a_sampled_leaf_carries_its_live_parameters(inputs: Inputs, document: di
     _, _, sample = inputs
     live = next(c for c in sample if len(c["parameters"]) >= 2)
     leaf = next(c for c in document["categories"] if c["id"] == live["wszystko_id"])
-    fields = {document["parameters"][k]["id"]: (document["parameters"][k], r) for k, r in leaf["fields"]}
+    refs = document["fieldSets"][leaf["fields"]]
+    fields = {document["parameters"][k]["id"]: (document["parameters"][k], r) for k, r in refs}
     for p in live["parameters"]:
         if p["id"] == BRAND_ID:
             continue
@@ -103,7 +104,8 @@ def test_a_bad_price_in_the_product_words_is_refused(inputs: Inputs) -> None:
 def test_every_leaf_gets_the_condition_first(document: dict[str, Any]) -> None:
     for c in document["categories"]:
         if not c["hasSubcategories"]:
-            assert document["parameters"][c["fields"][0][0]]["id"] == CONDITION_ID
+            first_key = document["fieldSets"][c["fields"]][0][0]
+            assert document["parameters"][first_key]["id"] == CONDITION_ID
 
 
 def test_the_loader_reads_the_shipped_file() -> None:
