@@ -61,9 +61,9 @@ JOB_ORDER: tuple[JobName, ...] = ("catalogue", "orders", "offers", "stock", "pri
 
 @dataclass(frozen=True, slots=True)
 class ParameterValue:
-    """One allowed value of a dictionary parameter."""
+    """One allowed value of a dictionary parameter; the id is an integer, as live."""
 
-    id: str
+    id: int
     label: str
 
 
@@ -80,6 +80,10 @@ class CategoryParameter:
     max: Decimal | None = None
     is_multi_choice: bool = False
     values: tuple[ParameterValue, ...] = ()
+    dictionary_id: int | None = None
+    """The live dictionary the values come from (several parameters may share one); None for non-dictionaries."""
+    precision: int | None = None
+    """Decimal places the live service declares (0 for dictionaries and integers)."""
 
 
 @dataclass(frozen=True, slots=True)

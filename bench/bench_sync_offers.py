@@ -277,15 +277,19 @@ async def bench_export(folder: Path, products: int) -> None:
             StateDB.for_config(config) as state,
             open_client(config, COMPANY) as market,
         ):
-            started = time.perf_counter()
-            await execute_run(
-                RunRequest(company=company, options=RunOptions(jobs=("catalogue",))),
-                erp=erp,
-                market=market,
-                state=state,
-                locks_dir=Paths.from_config(config).locks_dir,
-            )
-            catalogue_seconds = time.perf_counter() - started
+            catalogue_runs: list[float] = []
+            for _ in range(2):  # the first run fills the ERP's copy, the second finds nothing changed
+                started = time.perf_counter()
+                done = await execute_run(
+                    RunRequest(company=company, options=RunOptions(jobs=("catalogue",))),
+                    erp=erp,
+                    market=market,
+                    state=state,
+                    locks_dir=Paths.from_config(config).locks_dir,
+                )
+                catalogue_runs.append(time.perf_counter() - started)
+                catalogue_ok = done.result == "success"
+            categories_copied = len((await erp.catalogue())[0])
             requests = await raw_requests(erp, market)
             offers = sum(1 for kind, _, _ in requests if kind == "offer")
             token = await market.keeper.access_token()
@@ -304,7 +308,11 @@ async def bench_export(folder: Path, products: int) -> None:
             created = sum(1 for link in (await state.all_links(COMPANY)).values() if link.offer_id is not None)
         agent, raw = created / seconds, offers / raw_seconds
         ok = finished.result == "success" and created == offers
-        emit("catalogue job (categories with parameters, terms)", catalogue_seconds, "s", "information", True)
+        scale = f"{categories_copied:,} categories (the live scale)"
+        emit(f"catalogue job, first copy, {scale}", catalogue_runs[0], "s", "under 20 s",
+             catalogue_ok and catalogue_runs[0] < 20)
+        emit(f"catalogue job again, nothing changed, {scale}", catalogue_runs[1], "s", "under 20 s",
+             catalogue_ok and catalogue_runs[1] < 20)
         emit(f"offer export, {created:,} offers created by the agent", agent, "offers/s", "information", ok)
         emit("offer export, agent CPU per offer", cpu / max(created, 1) * 1000, "ms", "information", True)
         emit(

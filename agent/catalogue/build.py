@@ -1,30 +1,39 @@
-"""Generator of the shipped category catalogue: `source.yaml` (hand-written) -> `categories.json.gz`.
+"""Generator of the shipped category catalogue: live data + `source.yaml` -> `categories.json.gz`.
 
-Run `python -m agent.catalogue.build` after editing `source.yaml` and commit both files; the agent
-itself only reads the generated file (see `agent.catalogue`), so PyYAML is needed here only.
+Run `python -m agent.catalogue.build` and commit the output; the agent itself only reads the generated
+file (see `agent.catalogue`), so PyYAML is needed here only. Same inputs, same bytes (gzip mtime 0).
 
-The output is deterministic: same source, same bytes (gzip mtime fixed at 0, keys in source order).
+Inputs, all committed in this package so a wheel or CI never needs anything outside the repository:
 
-Source shape, in short:
+- `live/leaves.tsv.gz`: the live wszystko.pl leaves (live id, name, parent's name), a compact copy of
+  a public client's dump (see `../shared/marketplace/live/README.md`; refresh with `--import-live DIR`).
+- `live/parameters.json.gz`: live parameter definitions of some categories, same source.
+- `source.yaml`: hand-written product words (nouns, brands, variants, unit, price, VAT) for the
+  branches the ERP seed uses; a live leaf takes them when its name (and parent's name) match.
 
-- `parameters`: reusable parameter definitions by key, each with a fixed `id` (never reuse an id).
-- `tree`: nodes with `name` and `children`; a leaf may be written as one line, `"Name | noun; noun"`.
-  Any node may set `params` (keys; a trailing `!` makes the parameter required), `brands`, `variants`,
-  `unit`, `price` ("MIN-MAX" gross PLN), `vat`, `adult`; all of them are inherited by the subtree.
+The tree: the live service numbers categories in pre-order with siblings alphabetical, so the ids
+missing from the leaf list are the inner categories. Walking the leaves in id order, the run of
+missing ids before a leaf opens that many nested inner nodes (at most two), the last one named by the
+leaf's parent; the others get their names when a later leaf names them as its parent (else from their
+first children). A run puts its first leaf at level 4, the live tree's usual depth. A leaf whose parent
+is neither open nor unnamed gets a new inner node (id from 100,000 up, where the dump has no free id).
+So every leaf sits under a category with its live parent's name, and no inner id clashes with a live
+leaf id. Top levels are set by `tops` in source.yaml and carry no `parentId` at all, as live.
 
-Category ids are derived from the category's path (crc32), so adding a category does not renumber the
-others; a collision is resolved by probing, in source order. Dictionary value ids are derived the same
-way from the parameter id and the label.
+Parameters: every leaf has the fixed live ids 1 "Stan" (required), 2 EAN, 3 "Kod producenta",
+277 "Marka", 1184 SKU; a sampled leaf then has its live parameters, any other leaf up to three drawn
+deterministically (crc32 of its id) from the sample's definitions. Value ids are integers.
 """
 
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import sys
 import zlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -33,181 +42,314 @@ import yaml
 
 HERE = Path(__file__).resolve().parent
 SOURCE = HERE / "source.yaml"
+LEAVES = HERE / "live" / "leaves.tsv.gz"
+PARAMETERS = HERE / "live" / "parameters.json.gz"
 OUTPUT = HERE / "categories.json.gz"
 
-# Fixed parameters every leaf carries, as the live platform has them; ids mirrored in agent.catalogue.
-EAN_ID = 1
-PRODUCER_CODE_ID = 2
-CONDITION_ID = 3
-BRAND_ID = 4
-CONDITION_VALUES = (("3001", "Nowy"), ("3002", "Używany"), ("3003", "Powystawowy"))
-
-_ID_SPACE = 900_000
-_ID_BASE = 100_000
+# The fixed parameter ids every live category shares; mirrored in agent.catalogue.
+CONDITION_ID = 1
+EAN_ID = 2
+PRODUCER_CODE_ID = 3
+BRAND_ID = 277
+SKU_ID = 1184
+BRAND_DICTIONARY_ID = 6166  # live, from the sample's "Marka"
+BRAND_OTHER_VALUE_ID = 50699  # live "Inna"
+# No public dump shows Stan's values; these ids sit above every live value id seen (< 1,000,000).
+CONDITION_DICTIONARY_ID = 1
+CONDITION_VALUES = ((9_000_001, "Nowy"), (9_000_002, "Używany"), (9_000_003, "Powystawowy"))
+# Brand value ids minted here for brands the sample does not list: a range no live value id uses.
+_BRAND_ID_BASE = 8_000_000
+_BRAND_ID_SPACE = 900_000
+_DRAWN_MAX = 3
+_FRESH_ID_BASE = 100_000  # inner categories the live numbering leaves no id for; live ids stay below 20,000
+_LEAF_DEPTH = 4  # where a subtree's first leaf goes: the live tree's usual depth
 _UNITS = ("sztuk", "kompletow", "par", "opakowan", "paczek")
 _VATS = ("23%", "8%", "5%", "0%", "zw.")
 _INHERITED = ("brands", "variants", "unit", "price", "vat", "adult")
+_GENERIC = {
+    "brands": ["Marka własna", "Premium", "Eko", "Classic", "Pro"],
+    "variants": ["standard", "zestaw", "duży", "mały", "2 szt.", "XL"],
+    "price": "9-499",
+}
 
 
 class SourceError(Exception):
-    """The source file breaks a rule; the message names the category path."""
+    """An input breaks a rule; the message names the category or parameter."""
 
 
 @dataclass(slots=True)
-class _Inherited:
-    params: tuple[str, ...] = ()
-    values: dict[str, Any] = field(default_factory=dict)
+class _Node:
+    id: int
+    name: str | None
+    parent: _Node | None
+    depth: int
+    children: list[_Node] = field(default_factory=list)
+    leaf_parent: str | None = None  # for a leaf: its live parent's name
 
 
-def _value_id(param_id: int, label: str, taken: dict[str, str]) -> str:
-    salt = 0
-    while True:
-        raw = zlib.crc32(f"{param_id}:{label}:{salt}".encode()) % 100_000
-        candidate = f"{param_id}{raw:05d}"
-        owner = taken.get(candidate)
-        if owner is None or owner == label:
-            taken[candidate] = label
-            return candidate
-        salt += 1
+def _fixed(pid: int, label: str, kind: str, required: bool, **extra: Any) -> dict[str, Any]:
+    return {"id": pid, "label": label, "type": kind, "required": required, "isMultiChoice": False, **extra}
 
 
-def _number(text: Any) -> int | float:
-    value = Decimal(str(text))
-    return int(value) if value == value.to_integral_value() else float(value)
+def read_leaves(path: Path = LEAVES) -> list[tuple[int, str, str]]:
+    """The live leaves (id, name, parent's name) in id order."""
+    rows = []
+    for line in gzip.decompress(path.read_bytes()).decode("utf-8").splitlines():
+        lid, name, parent = line.split("\t")
+        rows.append((int(lid), name, parent))
+    return sorted(rows)
 
 
-class _Builder:
-    def __init__(self, source: Mapping[str, Any]) -> None:
-        self.definitions: dict[str, dict[str, Any]] = dict(source["parameters"])
-        self.value_ids: dict[int, dict[str, str]] = {}
-        self.used_ids: set[int] = set()
-        self.categories: list[dict[str, Any]] = []
-        self.vocabulary: dict[str, dict[str, Any]] = {}
-        seen_param_ids: dict[int, str] = {}
-        for key, spec in self.definitions.items():
-            pid = int(spec["id"])
-            if pid in seen_param_ids or pid in (EAN_ID, PRODUCER_CODE_ID, CONDITION_ID, BRAND_ID):
-                raise SourceError(f"parameter {key}: id {pid} already used")
-            seen_param_ids[pid] = key
+def reconstruct(leaves: Sequence[tuple[int, str, str]], tops: Sequence[tuple[int, str]]) -> list[_Node]:
+    """The tree (top-level nodes) from the live leaves and the hand-set top levels; see the module docstring.
 
-    def category_id(self, path: str) -> int:
-        salt = 0
-        while True:
-            key = path if salt == 0 else f"{path}#{salt}"
-            candidate = _ID_BASE + zlib.crc32(key.encode()) % _ID_SPACE
-            if candidate not in self.used_ids:
-                self.used_ids.add(candidate)
-                return candidate
-            salt += 1
+    `tops` are (first leaf id, name): the live dump has no top-level names, so source.yaml sets them
+    where the leaf numbering turns to another branch; each takes the first missing id before its leaf.
+    """
+    starts = dict(tops)
+    fresh = itertools.count(_FRESH_ID_BASE)
+    roots: list[_Node] = []
+    stack: list[_Node] = []  # the open inner nodes, outermost (the top level) first
+    previous = 0
+    for lid, name, parent in leaves:
+        gap = list(range(previous + 1, lid))
+        if lid in starts:
+            if not gap:
+                raise SourceError(f"top level {starts[lid]!r}: no free id before leaf {lid}")
+            stack = [_Node(gap.pop(0), starts[lid], None, 1)]
+            roots.append(stack[0])
+        elif not stack:
+            raise SourceError(f"leaf {lid} {name!r}: before the first top level")
+        if gap:
+            # A long run also hides leaves the dump lacks; only the last ids can be this leaf's ancestors.
+            gap = gap[-min(len(gap), _LEAF_DEPTH - 2):]
+            del stack[max(1, _LEAF_DEPTH - 1 - len(gap)):]
+            for i, gid in enumerate(gap):
+                node = _Node(gid, parent if i == len(gap) - 1 else None, stack[-1], len(stack) + 1)
+                stack[-1].children.append(node)
+                stack.append(node)
+        else:
+            at = next((i for i in range(len(stack) - 1, 0, -1) if stack[i].name == parent), None)
+            if at is None:
+                at = next((i for i in range(len(stack) - 1, 0, -1) if stack[i].name is None), None)
+                if at is not None:
+                    stack[at].name = parent
+            if at is not None:
+                del stack[at + 1:]
+            else:
+                # The parent was opened where the dump has no free id (its first leaves are missing):
+                # a node of its own, beside the current one, with an id above the live range.
+                del stack[max(1, len(stack) - 1):]
+                node = _Node(next(fresh), parent, stack[-1], len(stack) + 1)
+                stack[-1].children.append(node)
+                stack.append(node)
+        holder = stack[-1]
+        holder.children.append(_Node(lid, name, holder, len(stack) + 1, leaf_parent=parent))
+        previous = lid
+    return roots
 
-    def values(self, param_id: int, labels: Sequence[str]) -> list[dict[str, str]]:
-        taken = self.value_ids.setdefault(param_id, {})
-        return [{"id": _value_id(param_id, str(label), taken), "label": str(label)} for label in labels]
 
-    def parameter(self, ref: str, brands: Sequence[str]) -> dict[str, Any]:
-        required = ref.endswith("!")
-        key = ref.rstrip("!")
-        if key == "marka":
-            return {
-                "id": BRAND_ID,
-                "label": "Marka",
-                "type": "dictionary",
-                "required": required,
-                "isMultiChoice": False,
-                "values": self.values(BRAND_ID, [*brands, "Inna"]),
-            }
-        spec = self.definitions.get(key)
-        if spec is None:
-            raise SourceError(f"unknown parameter {key!r}")
-        out: dict[str, Any] = {
-            "id": int(spec["id"]),
-            "label": spec["label"],
-            "type": spec["type"],
-            "required": required,
-        }
-        if "unit" in spec:
-            out["unit"] = spec["unit"]
-        if "min" in spec:
-            out["min"] = _number(spec["min"])
-        if "max" in spec:
-            out["max"] = _number(spec["max"])
-        out["isMultiChoice"] = bool(spec.get("multi", False))
-        if spec["type"] in ("dictionary", "color"):
-            out["values"] = self.values(int(spec["id"]), spec["values"])
-        return out
+def _merge_siblings(nodes: list[_Node]) -> None:
+    """Same-named inner siblings (a branch the walk opened twice) become one: the first keeps the id."""
+    first: dict[str, _Node] = {}
+    kept: list[_Node] = []
+    for node in nodes:
+        twin = first.get(str(node.name)) if node.children else None
+        if twin is not None:
+            for child in node.children:
+                child.parent = twin
+            twin.children.extend(node.children)
+            continue
+        if node.children:
+            first.setdefault(str(node.name), node)
+        kept.append(node)
+    nodes[:] = kept
+    for node in kept:
+        _merge_siblings(node.children)
 
-    def leaf_fields(self, inherited: _Inherited, brands: Sequence[str]) -> list[dict[str, Any]]:
-        fields: list[dict[str, Any]] = [
-            {"id": EAN_ID, "label": "EAN", "type": "string", "required": False, "isMultiChoice": False},
-            {"id": PRODUCER_CODE_ID, "label": "Kod producenta", "type": "string", "required": False,
-             "isMultiChoice": False},
-            {"id": CONDITION_ID, "label": "Stan", "type": "dictionary", "required": True, "isMultiChoice": False,
-             "values": [{"id": vid, "label": label} for vid, label in CONDITION_VALUES]},
-        ]
-        by_key: dict[str, str] = {}
-        for ref in inherited.params:  # a deeper `marka!` overrides an upper `marka`
-            by_key[ref.rstrip("!")] = ref
-        for ref in by_key.values():
-            fields.append(self.parameter(ref, brands))
-        return fields
 
-    def walk(self, node: Any, parent_id: int, path: str, depth: int, inherited: _Inherited) -> None:
+def _walk(nodes: Sequence[_Node]) -> list[_Node]:
+    out: list[_Node] = []
+    todo = list(reversed(nodes))
+    while todo:
+        node = todo.pop()
+        out.append(node)
+        todo.extend(reversed(node.children))
+    return out
+
+
+def _name_unnamed(nodes: Sequence[_Node]) -> None:
+    for node in reversed(_walk(nodes)):  # children first, so a parent sees its children's names
+        if node.name is None:
+            words = [c.name for c in node.children if c.name][:2]
+            node.name = " i ".join(words) if words else f"Kategoria {node.id}"
+
+
+def _vocabulary_index(source: Mapping[str, Any]) -> tuple[dict[tuple[str, str], dict[str, Any]], dict[str, Any]]:
+    """Hand-written leaves by (name, parent name) and branches by name, each with inherited words."""
+    leaves: dict[tuple[str, str], dict[str, Any]] = {}
+    branches: dict[str, Any] = {}
+
+    def walk(node: Any, parent: str, inherited: dict[str, Any]) -> None:
         if isinstance(node, str):
-            name, _, nouns_text = node.partition("|")
-            node = {"name": name.strip()}
-            if nouns_text.strip():
-                node["nouns"] = [n.strip() for n in nouns_text.split(";") if n.strip()]
+            name, _, nouns = node.partition("|")
+            node = {"name": name.strip(), "nouns": [n.strip() for n in nouns.split(";") if n.strip()]}
+        values = {**inherited, **{k: node[k] for k in _INHERITED if k in node}}
         name = str(node["name"]).strip()
-        full = f"{path}/{name}" if path else name
-        values = dict(inherited.values)
-        for key in _INHERITED:
-            if key in node:
-                values[key] = node[key]
-        here = replace(inherited, params=(*inherited.params, *node.get("params", ())), values=values)
         children = node.get("children") or []
-        cid = self.category_id(full)
-        category: dict[str, Any] = {
-            "id": cid,
-            "name": name,
-            "parentId": parent_id,
-            "hasSubcategories": bool(children),
-        }
-        if values.get("adult"):
-            category["adultOnly"] = True
-        self.categories.append(category)
         if children:
+            branches.setdefault(name, values)
             for child in children:
-                self.walk(child, cid, full, depth + 1, here)
-            return
-        if depth not in (3, 4):
-            raise SourceError(f"{full}: a leaf at level {depth}; leaves sit at level 3 or 4")
-        missing = [k for k in ("brands", "variants", "price") if not values.get(k)]
-        if missing:
-            raise SourceError(f"{full}: no {', '.join(missing)} on the leaf or above it")
-        unit = values.get("unit", "sztuk")
-        vat = str(values.get("vat", "23%"))
-        low, _, high = str(values["price"]).partition("-")
-        if unit not in _UNITS or vat not in _VATS or Decimal(low) <= 0 or Decimal(high) < Decimal(low):
-            raise SourceError(f"{full}: bad unit, vat or price")
-        brands = [str(b) for b in values["brands"]]
-        category["fields"] = self.leaf_fields(here, brands)
-        self.vocabulary[str(cid)] = {
-            "nouns": [str(n) for n in node.get("nouns", [name])],
-            "brands": brands,
-            "variants": [str(v) for v in values["variants"]],
-            "unit": unit,
-            "priceMin": str(Decimal(low).quantize(Decimal("0.01"))),
-            "priceMax": str(Decimal(high).quantize(Decimal("0.01"))),
-            "vatRate": vat,
-        }
+                walk(child, name, values)
+        else:
+            leaves.setdefault((name, parent), {**values, "nouns": node.get("nouns") or [name]})
 
-
-def build(source: Mapping[str, Any]) -> dict[str, Any]:
-    """Turn the parsed source into the document `agent.catalogue` reads; raises SourceError."""
-    builder = _Builder(source)
     for top in source["tree"]:
-        builder.walk(top, 0, "", 1, _Inherited())
-    return {"version": 1, "categories": builder.categories, "vocabulary": builder.vocabulary}
+        walk(top, "", {})
+    return leaves, branches
+
+
+def _vocabulary(words: Mapping[str, Any], where: str) -> dict[str, Any]:
+    unit, vat = words.get("unit", "sztuk"), str(words.get("vat", "23%"))
+    low, _, high = str(words["price"]).partition("-")
+    if unit not in _UNITS or vat not in _VATS or Decimal(low) <= 0 or Decimal(high) < Decimal(low):
+        raise SourceError(f"{where}: bad unit, vat or price")
+    return {
+        "nouns": [str(n) for n in words["nouns"]],
+        "brands": [str(b) for b in words["brands"]],
+        "variants": [str(v) for v in words["variants"]],
+        "unit": unit,
+        "priceMin": str(Decimal(low).quantize(Decimal("0.01"))),
+        "priceMax": str(Decimal(high).quantize(Decimal("0.01"))),
+        "vatRate": vat,
+    }
+
+
+_KEPT = ("id", "label", "type", "unit", "min", "max", "isMultiChoice", "dictionaryId", "precision", "values")
+
+
+def _shape(definition: Mapping[str, Any]) -> dict[str, Any]:
+    """A live definition in the contract's shape: the live service's filter/UI keys dropped, and its
+    0..0 limits (no limit, on every dictionary and on some numbers) dropped too."""
+    body = {k: definition[k] for k in _KEPT if k in definition}
+    if definition.get("type") not in ("integer", "float") or not definition.get("max"):
+        body.pop("min", None)
+        body.pop("max", None)
+    return body
+
+
+class _Parameters:
+    """The document's parameter table: each distinct definition once, referred to by key."""
+
+    def __init__(self, sample: Sequence[Mapping[str, Any]]) -> None:
+        self.table: dict[str, dict[str, Any]] = {}
+        self._keys: dict[str, str] = {}
+        self.brand_ids: dict[str, int] = {}
+        self.sampled: dict[int, list[tuple[str, bool]]] = {}
+        for category in sample:
+            refs = []
+            for p in category["parameters"]:
+                if p["id"] == BRAND_ID:
+                    for v in p.get("values") or ():
+                        self.brand_ids.setdefault(str(v["label"]), int(v["id"]))
+                refs.append((self.key(p), bool(p["required"])))
+            self.sampled[int(category["wszystko_id"])] = refs
+        drawable = {k for refs in self.sampled.values() for k, _ in refs}
+        self.pool = sorted(k for k in drawable if int(self.table[k]["id"]) not in (BRAND_ID, 8))
+        self.fixed = [
+            (self.key(_fixed(CONDITION_ID, "Stan", "dictionary", True, dictionaryId=CONDITION_DICTIONARY_ID,
+                             precision=0, values=[{"id": i, "label": t} for i, t in CONDITION_VALUES])), True),
+            (self.key(_fixed(EAN_ID, "EAN", "string", False)), False),
+            (self.key(_fixed(PRODUCER_CODE_ID, "Kod producenta", "string", False)), False),
+            (self.key(_fixed(SKU_ID, "SKU", "string", False)), False),
+        ]
+
+    def key(self, definition: Mapping[str, Any]) -> str:
+        body = _shape(definition)
+        text = json.dumps(body, sort_keys=True, ensure_ascii=False)
+        key = self._keys.get(text)
+        if key is None:
+            key = self._keys[text] = f"p{len(self._keys)}"
+            if body.get("values") is not None:
+                body["values"] = [{"id": int(v["id"]), "label": str(v["label"])} for v in body["values"]]
+            self.table[key] = body
+        return key
+
+    def brand_id(self, label: str) -> int:
+        known = self.brand_ids.get(label)
+        if known is not None:
+            return known
+        taken = set(self.brand_ids.values())
+        salt = 0
+        while (candidate := _BRAND_ID_BASE + zlib.crc32(f"{label}#{salt}".encode()) % _BRAND_ID_SPACE) in taken:
+            salt += 1
+        self.brand_ids[label] = candidate
+        return candidate
+
+    def brand(self, brands: Sequence[str]) -> str:
+        values = [{"id": self.brand_id(b), "label": b} for b in brands if b != "Inna"]
+        values.append({"id": BRAND_OTHER_VALUE_ID, "label": "Inna"})
+        return self.key(_fixed(BRAND_ID, "Marka", "dictionary", False, dictionaryId=BRAND_DICTIONARY_ID,
+                               precision=0, values=values))
+
+    def leaf(self, leaf_id: int, brands: Sequence[str]) -> list[list[Any]]:
+        own = self.sampled.get(leaf_id)
+        # "Marka" keeps the leaf's own brands as values, and is required where the live leaf requires it.
+        brand_required = any(int(self.table[k]["id"]) == BRAND_ID and r for k, r in own or ())
+        refs = [*self.fixed, (self.brand(brands), brand_required)]
+        if own is None:
+            roll = zlib.crc32(f"leaf:{leaf_id}".encode())
+            own = []
+            for i in range(roll % (_DRAWN_MAX + 1)):
+                pick = self.pool[(roll >> (4 + 5 * i)) % len(self.pool)]
+                own.append((pick, bool((roll >> (20 + i)) & 1)))
+        ids = {int(self.table[k]["id"]) for k, _ in refs}
+        labels = {str(self.table[k]["label"]) for k, _ in refs}
+        for key, required in own:
+            pid, label = int(self.table[key]["id"]), str(self.table[key]["label"])
+            if pid not in ids and label not in labels:  # a leaf never shows one id or one label twice
+                ids.add(pid)
+                labels.add(label)
+                refs.append((key, required))
+        return [[k, r] for k, r in refs]
+
+
+def build(source: Mapping[str, Any], leaves: Sequence[tuple[int, str, str]],
+          sample: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The document `agent.catalogue` reads; raises SourceError."""
+    tops = reconstruct(leaves, [(int(t["from"]), str(t["name"])) for t in source["tops"]])
+    _name_unnamed(tops)
+    _merge_siblings(tops)
+    hand_leaves, branches = _vocabulary_index(source)
+    parameters = _Parameters(sample)
+    categories: list[dict[str, Any]] = []
+    vocabulary: dict[str, dict[str, Any]] = {}
+    field_sets: dict[str, int] = {}  # a leaf's parameter list -> its index; most lists recur
+    for node in _walk(tops):
+        out: dict[str, Any] = {"id": node.id, "name": node.name}
+        if node.parent is not None:
+            out["parentId"] = node.parent.id
+        out["hasSubcategories"] = bool(node.children)
+        categories.append(out)
+        if node.children:
+            continue
+        name, parent = str(node.name), str(node.leaf_parent)
+        words = hand_leaves.get((name, parent))
+        if words is None and parent in branches and branches[parent].get("brands"):
+            words = {**_GENERIC, **branches[parent], "nouns": [name]}
+        if words is not None:
+            vocabulary[str(node.id)] = _vocabulary({**_GENERIC, **words}, f"{parent}/{name}")
+            if words.get("adult"):
+                out["adultOnly"] = True
+        brands = vocabulary[str(node.id)]["brands"] if str(node.id) in vocabulary else _GENERIC["brands"]
+        refs = parameters.leaf(node.id, brands)
+        text = json.dumps(refs)
+        if text not in field_sets:
+            field_sets[text] = len(field_sets)
+        out["fields"] = field_sets[text]
+    return {"version": 2, "parameters": parameters.table, "fieldSets": [json.loads(t) for t in field_sets],
+            "categories": categories, "vocabulary": vocabulary,
+            "generic": _vocabulary({**_GENERIC, "nouns": ["-"]}, "generic")}
 
 
 def render(document: Mapping[str, Any]) -> bytes:
@@ -216,13 +358,31 @@ def render(document: Mapping[str, Any]) -> bytes:
     return gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)
 
 
-def main(argv: Sequence[str] = ()) -> int:
-    """Regenerate the shipped file; with `--check`, only say (exit 1) whether it is out of date."""
+def read_inputs() -> tuple[Any, list[tuple[int, str, str]], Any]:
+    """The three committed inputs: source.yaml, the live leaves, the live parameter sample."""
     source = yaml.safe_load(SOURCE.read_text(encoding="utf-8"))
+    return source, read_leaves(), json.loads(gzip.decompress(PARAMETERS.read_bytes()))
+
+
+def import_live(directory: Path) -> None:
+    """Copy the public live dumps (../shared/marketplace/live) into the compact committed inputs."""
+    rows = sorted(json.loads((directory / "categories-leaves.json").read_text(encoding="utf-8")),
+                  key=lambda x: int(x["id"]))
+    text = "".join(f"{int(r['id'])}\t{r['name']}\t{r['parent']}\n" for r in rows)
+    LEAVES.write_bytes(gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0))
+    sample = json.loads((directory / "category-parameters-sample.json").read_text(encoding="utf-8"))
+    compact = json.dumps(sample, ensure_ascii=False, separators=(",", ":"))
+    PARAMETERS.write_bytes(gzip.compress(compact.encode("utf-8"), compresslevel=9, mtime=0))
+
+
+def main(argv: Sequence[str] = ()) -> int:
+    """Regenerate the shipped file; `--check` only says (exit 1) whether it is out of date."""
+    if "--import-live" in argv:
+        import_live(Path(argv[list(argv).index("--import-live") + 1]))
     try:
-        document = build(source)
+        document = build(*read_inputs())
     except SourceError as exc:
-        print(f"source.yaml: {exc}", file=sys.stderr)
+        print(f"catalogue: {exc}", file=sys.stderr)
         return 1
     data = render(document)
     if "--check" in argv:
@@ -232,7 +392,7 @@ def main(argv: Sequence[str] = ()) -> int:
         return 0
     OUTPUT.write_bytes(data)
     leaves = sum(1 for c in document["categories"] if not c["hasSubcategories"])
-    print(f"{OUTPUT.name}: {len(document['categories'])} categories, {leaves} leaves")
+    print(f"{OUTPUT.name}: {len(document['categories'])} categories, {leaves} leaves, {len(data)} bytes")
     return 0
 
 

@@ -26,7 +26,7 @@ GALLERY_MIN, GALLERY_MAX = 1, 16
 MULTI_SEPARATOR = "|"
 """Separates the value ids of a multi-choice dictionary parameter in the ERP's text value."""
 
-ParameterOut = str | int | Decimal | tuple[str, ...]
+ParameterOut = str | int | Decimal | tuple[int, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +59,8 @@ class ParameterError(ValueError):
 class _Choices:
     """A dictionary parameter's values as lookups: the ids, and the id of each casefolded label."""
 
-    ids: frozenset[str]
-    by_label: Mapping[str, str]
+    ids: frozenset[int]
+    by_label: Mapping[str, int]
 
     @classmethod
     def of(cls, param: CategoryParameter) -> _Choices:
@@ -80,7 +80,19 @@ class CategoryRules:
 
     @classmethod
     def of(cls, category: Category) -> CategoryRules:
-        return cls(category, {p.id: _Choices.of(p) for p in category.fields if p.type == "dictionary"})
+        return cls(category, {p.id: _Choices.of(p) for p in category.fields if _is_dictionary(p)})
+
+
+def _is_dictionary(param: CategoryParameter) -> bool:
+    # A live "color" parameter may list values (ids) like a dictionary, or take free text.
+    return param.type == "dictionary" or (param.type == "color" and bool(param.values))
+
+
+def _choice(text: str, choices: _Choices) -> int:
+    """The value id `text` names (the id's digits, or a label); 0 when it names none (ids are positive)."""
+    if text.isdigit() and int(text) in choices.ids:
+        return int(text)
+    return choices.by_label.get(text.casefold(), 0)
 
 
 ParameterValues = tuple[tuple[int, ParameterOut], ...]
@@ -95,12 +107,12 @@ def parameter_value(param: CategoryParameter, raw: str, choices: _Choices | None
     text = raw.strip()
     if not text:
         raise ParameterError("is empty")
-    if param.type == "dictionary":
+    if _is_dictionary(param):
         if choices is None:
             choices = _Choices.of(param)
         ids = tuple(v.strip() for v in text.split(MULTI_SEPARATOR) if v.strip())
         # An operator may type the label ("Nowy") instead of the id; accept both.
-        resolved = tuple(i if i in choices.ids else choices.by_label.get(i.casefold(), "") for i in ids)
+        resolved = tuple(_choice(i, choices) for i in ids)
         if not all(resolved):
             shown = ", ".join(v.label for v in param.values[:8]) + (", ..." if len(param.values) > 8 else "")
             raise ParameterError(f'"{text}" is not one of its values ({shown})')

@@ -78,10 +78,16 @@ def _new_items(categories: Sequence[Category], terms: Terms) -> dict[CatalogueKi
     _unique("categories", [c.id for c in categories])
     items["categories"] = {str(c.id): (i, c.name, _category_payload(c)) for i, c in enumerate(categories)}
     params: dict[str, tuple[int, str, str]] = {}
+    # The live tree repeats a few thousand distinct parameters over ~100,000 (category, parameter)
+    # pairs: each distinct one is serialised once.
+    texts: dict[CategoryParameter, str] = {}
     for c in categories:
         _unique(f"parameters of category {c.id}", [p.id for p in c.fields])
         for i, p in enumerate(c.fields):
-            params[f"{c.id}/{p.id}"] = (i, p.label, canonical(p))
+            text = texts.get(p)
+            if text is None:
+                text = texts[p] = canonical(p)
+            params[f"{c.id}/{p.id}"] = (i, p.label, text)
     items["parameters"] = params
     groups: dict[CatalogueKind, Sequence[ShippingMethod | ShippingTariff | Policy | PaymentMethod]] = {
         "shipping_methods": terms.shipping_methods,
@@ -97,16 +103,22 @@ def _new_items(categories: Sequence[Category], terms: Terms) -> dict[CatalogueKi
     return items
 
 
-async def _old_payloads(conn: aiosqlite.Connection) -> dict[CatalogueKind, dict[str, str]]:
+async def _old_payloads(conn: aiosqlite.Connection) -> tuple[dict[CatalogueKind, dict[str, str]], dict[str, int]]:
+    """The stored payloads by kind and key, and each stored parameter's position."""
     old: dict[CatalogueKind, dict[str, str]] = {kind: {} for kind in ("categories", "parameters", *TERMS_KINDS)}
     async with conn.execute("SELECT id, payload FROM mp_categories") as cursor:
         old["categories"] = {str(r[0]): str(r[1]) for r in await cursor.fetchall()}
-    async with conn.execute("SELECT category_id, parameter_id, payload FROM mp_category_parameters") as cursor:
-        old["parameters"] = {f"{r[0]}/{r[1]}": str(r[2]) for r in await cursor.fetchall()}
+    positions: dict[str, int] = {}
+    rows = "SELECT category_id, parameter_id, position, payload FROM mp_category_parameters"
+    async with conn.execute(rows) as cursor:
+        for category_id, parameter_id, position, payload in await cursor.fetchall():
+            key = f"{category_id}/{parameter_id}"
+            old["parameters"][key] = str(payload)
+            positions[key] = int(position)
     async with conn.execute("SELECT kind, id, payload FROM mp_terms") as cursor:
         for kind, key, payload in await cursor.fetchall():
             old[cast(CatalogueKind, kind)][str(key)] = str(payload)
-    return old
+    return old, positions
 
 
 def _diff(old: Mapping[str, str], new: Mapping[str, tuple[int, str, str]]) -> KindDiff:
@@ -118,24 +130,39 @@ def _diff(old: Mapping[str, str], new: Mapping[str, tuple[int, str, str]]) -> Ki
 
 
 async def replace_catalogue(conn: aiosqlite.Connection, categories: Sequence[Category], terms: Terms) -> CatalogueDiff:
-    # Serialising ~600 categories with their parameters is 100-250 ms of CPU: in a thread, so the
-    # event loop (and the terminal UI sharing it) goes on meanwhile.
+    """Make the stored copy equal to `categories` and `terms`, writing only the rows that differ.
+
+    The live tree has about 16,000 categories and 100,000 parameter rows, and from one run to the next
+    almost none of them change: rewriting them all would cost seconds of SQLite work per run.
+    """
+    # Serialising the tree is CPU work: in a thread, so the event loop (and the terminal UI sharing
+    # it) goes on meanwhile.
     new = await asyncio.to_thread(_new_items, categories, terms)
-    old = await _old_payloads(conn)
+    old, positions = await _old_payloads(conn)
     diff = CatalogueDiff({kind: _diff(old[kind], new[kind]) for kind in new})
-    await conn.execute("DELETE FROM mp_category_parameters")
-    await conn.execute("DELETE FROM mp_categories")
-    await conn.execute("DELETE FROM mp_terms")
+    gone_categories = [(int(k),) for k in old["categories"] if k not in new["categories"]]
+    gone_parameters = [tuple(int(x) for x in k.split("/")) for k in old["parameters"] if k not in new["parameters"]]
+    await conn.executemany("DELETE FROM mp_category_parameters WHERE category_id = ? AND parameter_id = ?",
+                           gone_parameters)
+    await conn.executemany("DELETE FROM mp_category_parameters WHERE category_id = ?", gone_categories)
+    await conn.executemany("DELETE FROM mp_categories WHERE id = ?", gone_categories)
     await conn.executemany(
-        "INSERT INTO mp_categories (id, parent_id, name, has_subcategories, payload) VALUES (?, ?, ?, ?, ?)",
-        [(c.id, c.parent_id, c.name, int(c.has_subcategories), new["categories"][str(c.id)][2]) for c in categories],
+        """INSERT INTO mp_categories (id, parent_id, name, has_subcategories, payload) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (id) DO UPDATE SET parent_id = excluded.parent_id, name = excluded.name,
+               has_subcategories = excluded.has_subcategories, payload = excluded.payload""",
+        [(c.id, c.parent_id, c.name, int(c.has_subcategories), new["categories"][str(c.id)][2]) for c in categories
+         if old["categories"].get(str(c.id)) != new["categories"][str(c.id)][2]],
     )
     await conn.executemany(
         """INSERT INTO mp_category_parameters (category_id, parameter_id, position, required, payload)
-           VALUES (?, ?, ?, ?, ?)""",
-        [(c.id, p.id, i, int(p.required), new["parameters"][f"{c.id}/{p.id}"][2])
-         for c in categories for i, p in enumerate(c.fields)],
+           VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (category_id, parameter_id) DO UPDATE SET position = excluded.position,
+               required = excluded.required, payload = excluded.payload""",
+        [(c.id, p.id, i, int(p.required), new["parameters"][key][2])
+         for c in categories for i, p in enumerate(c.fields)
+         if old["parameters"].get(key := f"{c.id}/{p.id}") != new["parameters"][key][2] or positions[key] != i],
     )
+    await conn.execute("DELETE FROM mp_terms")
     await conn.executemany(
         "INSERT INTO mp_terms (kind, id, position, name, payload) VALUES (?, ?, ?, ?, ?)",
         [(kind, key, pos, name, payload) for kind in TERMS_KINDS for key, (pos, name, payload) in new[kind].items()],
@@ -149,8 +176,13 @@ async def read_catalogue(conn: aiosqlite.Connection) -> tuple[tuple[Category, ..
     async with conn.execute(
         "SELECT category_id, payload FROM mp_category_parameters ORDER BY category_id, position"
     ) as cursor:
+        # Most rows repeat one of a few thousand payloads: each distinct one is read once, and shared.
+        seen: dict[str, CategoryParameter] = {}
         for category_id, payload in await cursor.fetchall():
-            params.setdefault(int(category_id), []).append(_parameter(json.loads(payload)))
+            parameter = seen.get(payload)
+            if parameter is None:
+                parameter = seen[payload] = _parameter(json.loads(payload))
+            params.setdefault(int(category_id), []).append(parameter)
     categories: list[Category] = []
     async with conn.execute("SELECT payload FROM mp_categories ORDER BY id") as cursor:
         for (payload,) in await cursor.fetchall():
@@ -196,7 +228,9 @@ def _parameter(d: dict[str, Any]) -> CategoryParameter:
         min=_decimal(d["min"]),
         max=_decimal(d["max"]),
         is_multi_choice=bool(d["is_multi_choice"]),
-        values=tuple(ParameterValue(id=str(v["id"]), label=str(v["label"])) for v in d["values"]),
+        values=tuple(ParameterValue(id=int(v["id"]), label=str(v["label"])) for v in d["values"]),
+        dictionary_id=None if d.get("dictionary_id") is None else int(d["dictionary_id"]),
+        precision=None if d.get("precision") is None else int(d["precision"]),
     )
 
 

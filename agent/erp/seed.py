@@ -23,10 +23,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from agent.catalogue import (
+    BRAND_PARAMETER_ID,
     CONDITION_NEW_VALUE_ID,
     CONDITION_PARAMETER_ID,
     EAN_PARAMETER_ID,
     PRODUCER_CODE_PARAMETER_ID,
+    SKU_PARAMETER_ID,
+    ProductVocabulary,
+    curated_leaves,
     leaf_categories,
     product_vocabulary,
 )
@@ -49,6 +53,8 @@ SHIPPING_CODE = "USŁUGA-WYSYŁKA"
 OTHER_VAT: tuple[tuple[float, VatRate], ...] = ((0.03, "5%"), (0.04, "0%"), (0.05, "zw."))
 SEED_EPOCH = datetime(2026, 1, 5, 9, 0)
 GROSZ = Decimal("0.01")
+CURATED_SHARE = 0.8
+"""Share of products placed in the leaves with hand-written product words (see agent.catalogue)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +104,7 @@ def seed_company(path: Path, *, products: int, seed: int = 0, contractors: int |
 def _parameter_value(rng: random.Random, p: CategoryParameter, brand: str) -> str:
     if p.type in ("dictionary", "color") and p.values:
         by_label = {v.label: v.id for v in p.values}
-        return by_label.get(brand) or rng.choice(p.values).id
+        return str(by_label.get(brand) or rng.choice(p.values).id)
     if p.type == "integer":
         low = int(p.min) if p.min is not None else 1
         high = int(p.max) if p.max is not None else max(low, 100)
@@ -131,7 +137,8 @@ def _fill(conn: sqlite3.Connection, count: int, rng: random.Random, contractor_c
     )
 
     leaves = leaf_categories()
-    vocabularies = {c.id: product_vocabulary(c.id) for c in leaves}
+    curated = curated_leaves()
+    vocabularies: dict[int, ProductVocabulary] = {}
     ean_base = rng.randrange(10**9)
     product_rows: list[tuple[object, ...]] = []
     price_rows: list[tuple[object, ...]] = []
@@ -140,8 +147,11 @@ def _fill(conn: sqlite3.Connection, count: int, rng: random.Random, contractor_c
     shared = 0
     for i in range(count):
         pid = i + 1
-        leaf: Category = leaves[rng.randrange(len(leaves))]
-        vocab = vocabularies[leaf.id]
+        # Most products go to leaves with hand-written words (believable names); the rest anywhere in the
+        # live tree, named after their leaf.
+        among = curated if curated and rng.random() < CURATED_SHARE else leaves
+        leaf: Category = among[rng.randrange(len(among))]
+        vocab = vocabularies.get(leaf.id) or vocabularies.setdefault(leaf.id, product_vocabulary(leaf.id))
         brand = rng.choice(vocab.brands)
         name = f"{rng.choice(vocab.nouns)} {brand} {rng.choice(vocab.variants)}"
         # 7919 is prime, so body differs for every i below 10**9: EANs are unique.
@@ -162,8 +172,10 @@ def _fill(conn: sqlite3.Connection, count: int, rng: random.Random, contractor_c
             elif p.id == PRODUCER_CODE_PARAMETER_ID:
                 params.append((p.id, f"{polish.ascii_slug(brand)[:3].upper()}{rng.randint(10000, 99999)}"))
             elif p.id == CONDITION_PARAMETER_ID:
-                params.append((p.id, CONDITION_NEW_VALUE_ID))
-            elif p.required:
+                params.append((p.id, str(CONDITION_NEW_VALUE_ID)))
+            elif p.id == SKU_PARAMETER_ID:
+                params.append((p.id, code))
+            elif p.id == BRAND_PARAMETER_ID or p.required:
                 params.append((p.id, _parameter_value(rng, p, brand)))
         active = rng.random() >= 0.03
         is_shared = active and rng.random() < 0.92

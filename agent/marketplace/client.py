@@ -49,6 +49,8 @@ BULK_LIMIT = 1000
 STATUS_BATCH = 100
 CREATE_ATTEMPTS = 3
 MAX_PAGES = 10_000
+CATEGORY_PAGE_SIZE = 1000
+"""The live tree has about 16,000 categories: 16 pages rather than 160 (public clients ask for up to 10,000)."""
 
 
 class WszystkoClient:
@@ -124,7 +126,7 @@ class WszystkoClient:
                 f"categories page {page}",
                 parsing.category_page,
                 page=page,
-                pageSize=PAGE_SIZE,
+                pageSize=CATEGORY_PAGE_SIZE,
                 includeParameters="true" if with_parameters else "false",
             )
             if pages > MAX_PAGES:

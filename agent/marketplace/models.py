@@ -12,7 +12,7 @@ from typing import Literal
 
 from agent.domain import LeadTime, OfferStatus, OrderStatus, PaymentStatus, StockUnit, VatRate
 
-ParameterValueIn = str | Decimal | int | tuple[str, ...]
+ParameterValueIn = str | Decimal | int | tuple[int, ...]
 
 
 @dataclass(frozen=True, slots=True)

@@ -240,31 +240,69 @@ def oauth_error(text: str) -> str | None:
 def category_parameter(data: Any) -> CategoryParameter:
     obj = as_object(data, "parameter")
     values = tuple(
-        ParameterValue(id=str(as_object(v, "value").get("id")), label=req_str(as_object(v, "value"), "label"))
+        ParameterValue(id=req_int(as_object(v, "value"), "id"), label=req_str(as_object(v, "value"), "label"))
         for v in as_list(obj.get("values") or [], "values")
     )
     ptype: ParameterType = req_enum(obj, "type", ParameterType)
+    low, high = opt_money(obj, "min"), opt_money(obj, "max")
+    if low == 0 and high == 0:
+        low = high = None  # live serves 0..0 on every dictionary and on unbounded numbers: no limit
     return CategoryParameter(
         id=req_int(obj, "id"),
         label=req_str(obj, "label"),
         type=ptype,
         required=req_bool(obj, "required"),
         unit=opt_str(obj, "unit"),
-        min=opt_money(obj, "min"),
-        max=opt_money(obj, "max"),
+        min=low,
+        max=high,
         is_multi_choice=req_bool(obj, "isMultiChoice", False),
         values=values,
+        dictionary_id=opt_int(obj, "dictionaryId"),
+        precision=opt_int(obj, "precision"),
     )
 
 
-def category(data: Any) -> Category:
+def _parameter_key(data: Any) -> tuple[object, ...] | None:
+    """What makes a parameter what it is, as a hashable key; None when the shape is off (then it is
+    parsed on its own, and the parse says what is wrong)."""
+    if not isinstance(data, dict):
+        return None
+    values = data.get("values") or []
+    if not isinstance(values, list) or not all(isinstance(v, dict) for v in values):
+        return None
+    scalars = tuple(data.get(k) for k in _PARAMETER_KEYS)
+    if not all(v is None or isinstance(v, str | int | float) for v in scalars):
+        return None
+    return (*scalars, tuple((v.get("id"), v.get("label")) for v in values))
+
+
+_PARAMETER_KEYS = ("id", "label", "type", "required", "unit", "min", "max", "isMultiChoice", "dictionaryId",
+                   "precision")
+
+
+def _fields(data: Any, seen: dict[tuple[object, ...], CategoryParameter]) -> tuple[CategoryParameter, ...]:
+    # The live tree repeats a few thousand distinct parameters ~100,000 times (1 Stan, 2 EAN ... on every
+    # leaf): each distinct one is parsed once and then shared, which is most of a tree's parse time.
+    out: list[CategoryParameter] = []
+    for item in as_list(data or [], "fields"):
+        key = _parameter_key(item)
+        found = seen.get(key) if key is not None else None
+        if found is None:
+            found = category_parameter(item)
+            if key is not None:
+                seen[key] = found
+        out.append(found)
+    return tuple(out)
+
+
+def category(data: Any, seen: dict[tuple[object, ...], CategoryParameter] | None = None) -> Category:
     obj = as_object(data, "category")
     return Category(
         id=req_int(obj, "id"),
         name=req_str(obj, "name"),
-        parent_id=req_int(obj, "parentId"),
+        parent_id=opt_int(obj, "parentId") or 0,  # live: a top-level category has no parentId at all
         has_subcategories=req_bool(obj, "hasSubcategories"),
-        fields=tuple(category_parameter(p) for p in as_list(obj.get("fields") or [], "fields")),
+        fields=_fields(obj.get("fields"), {} if seen is None else seen),
         adult_only=req_bool(obj, "adultOnly", False),
     )
 
@@ -272,7 +310,9 @@ def category(data: Any) -> Category:
 def category_page(data: Any) -> tuple[tuple[Category, ...], int]:
     """A page of `/categories`: the categories and the number of pages."""
     obj = as_object(data)
-    return tuple(category(c) for c in as_list(obj.get("categories"), "categories")), req_int(obj, "numberOfPages")
+    seen: dict[tuple[object, ...], CategoryParameter] = {}
+    categories = tuple(category(c, seen) for c in as_list(obj.get("categories"), "categories"))
+    return categories, req_int(obj, "numberOfPages")
 
 
 def category_parameters(data: Any) -> tuple[CategoryParameter, ...]:

@@ -1,5 +1,6 @@
 """The /api routes for linking, the catalogue and the seller's terms, and what every route shares:
-bearer authentication, the per-account rate limit, paging, and the platform's error answers."""
+bearer authentication (the category routes answer without a token, as live), the per-account rate
+limit, paging, and the platform's error answers."""
 
 from __future__ import annotations
 
@@ -54,6 +55,27 @@ def authed(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
                          headers={"Retry-After": str(retry_after)})
         try:
             return await handler(request, platform, token.account_id)
+        except BadQuery as exc:
+            return error(400, "invalidParameter", str(exc), "Nieprawidłowy parametr zapytania.", exc.name)
+
+    return endpoint
+
+
+def public(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+    """Wrap a route that answers without a token (the live category routes do). A request that does
+    carry a live token still counts against its account's rate limit, like any other it sends."""
+
+    async def endpoint(request: Request) -> Response:
+        platform: Platform = request.app.state.platform
+        token = auth.authenticate(platform, request.headers.get("authorization"))
+        if token is not None:
+            retry_after = request.app.state.limiter.check(token.account_id)
+            if retry_after is not None:
+                return error(429, "tooManyRequests", f"rate limit exceeded; retry after {retry_after} s",
+                             "Zbyt wiele zapytań. Spróbuj ponownie za chwilę.",
+                             headers={"Retry-After": str(retry_after)})
+        try:
+            return await handler(request, platform, 0 if token is None else token.account_id)
         except BadQuery as exc:
             return error(400, "invalidParameter", str(exc), "Nieprawidłowy parametr zapytania.", exc.name)
 
@@ -151,8 +173,9 @@ def not_found(what: str) -> Response:
 async def categories(request: Request, platform: Platform, account_id: int) -> Response:
     catalogue = request.app.state.catalogue
     with_fields = request.query_params.get("includeParameters", "false").lower() == "true"
-    page, pages = page_of(request, catalogue.full if with_fields else catalogue.bare, 10000)
-    return json_response({"categories": page, "numberOfPages": pages})
+    page, pages = page_of(request, catalogue.full_json if with_fields else catalogue.bare_json, 10000)
+    body = b'{"categories":[' + b",".join(page) + b'],"numberOfPages":' + str(pages).encode() + b"}"
+    return Response(body, media_type="application/json")
 
 
 async def category(request: Request, platform: Platform, account_id: int) -> Response:
@@ -191,10 +214,10 @@ ROUTES = [
     Route("/integration/token", refresh_token, methods=["POST"]),
     Route("/me/integrations", authed(integrations), methods=["GET"]),
     Route("/me/integrations/{id}", authed(end_integration), methods=["DELETE"]),
-    Route("/categories", authed(categories), methods=["GET"]),
-    Route("/categories/{id:int}", authed(category), methods=["GET"]),
-    Route("/categories/{id:int}/subcategories", authed(subcategories), methods=["GET"]),
-    Route("/categories/{id:int}/parameters", authed(parameters), methods=["GET"]),
+    Route("/categories", public(categories), methods=["GET"]),
+    Route("/categories/{id:int}", public(category), methods=["GET"]),
+    Route("/categories/{id:int}/subcategories", public(subcategories), methods=["GET"]),
+    Route("/categories/{id:int}/parameters", public(parameters), methods=["GET"]),
     Route("/shipping/methods", authed(_constant(terms.SHIPPING_METHODS)), methods=["GET"]),
     Route("/me/shipping/tariffs", authed(_constant(terms.SHIPPING_TARIFFS)), methods=["GET"]),
     Route("/me/returnPolicies", authed(_constant(terms.RETURN_POLICIES)), methods=["GET"]),

@@ -30,17 +30,23 @@ from agent.simulator.inject import FaultInjector
 from agent.simulator.persist import Saver, Store, TouchOnChange
 from agent.simulator.ratelimit import RateLimiter
 from agent.simulator.state import Platform
-from agent.simulator.wire import error
+from agent.simulator.wire import dumps, error
 
 
 @dataclass(frozen=True, slots=True)
 class CatalogueView:
-    """The category tree in the API's shape, computed once: pages are slices of these lists."""
+    """The category tree in the API's shape, computed once: pages are slices of these lists.
+
+    `full_json`/`bare_json` hold each category's JSON, encoded once: a page of the live-scale tree
+    (up to 10,000 categories with their parameters) is then a join of bytes, not a fresh encoding.
+    """
 
     full: list[dict[str, object]]
     bare: list[dict[str, Any]]
     by_id: dict[int, dict[str, Any]]
     children: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    full_json: list[bytes] = field(default_factory=list)
+    bare_json: list[bytes] = field(default_factory=list)
 
     @classmethod
     def of(cls, categories: Sequence[Category]) -> CatalogueView:
@@ -48,8 +54,9 @@ class CatalogueView:
         bare = [{k: v for k, v in c.items() if k != "fields"} for c in full]
         children: dict[int, list[dict[str, Any]]] = {}
         for item in bare:
-            children.setdefault(cast(int, item["parentId"]), []).append(item)
-        return cls(full, bare, {cast(int, c["id"]): c for c in full}, children)
+            children.setdefault(cast(int, item.get("parentId", 0)), []).append(item)
+        return cls(full, bare, {cast(int, c["id"]): c for c in full}, children,
+                   [dumps(c) for c in full], [dumps(c) for c in bare])
 
 
 class AccessLog:

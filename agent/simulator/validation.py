@@ -167,7 +167,7 @@ def _check_parameters(raw: object, category: Category | None, *, publish: bool) 
 
 
 def _parameter_error(field: CategoryParameter, value: object) -> str | None:
-    """Why `value` does not fit `field`, or None when it does. Dictionary values are value ids."""
+    """Why `value` does not fit `field`, or None when it does. Dictionary values are integer value ids, as live."""
     if value is None or value in ("", []):
         return None  # absence is judged by the required check alone
     if field.type == "dictionary" or (field.type == "color" and field.values):
@@ -175,7 +175,7 @@ def _parameter_error(field: CategoryParameter, value: object) -> str | None:
         if len(chosen) > 1 and not field.is_multi_choice:
             return "only one value allowed"
         ids = {v.id for v in field.values}
-        bad = [v for v in chosen if str(v) not in ids]
+        bad = [v for v in chosen if not _is_int(v) or v not in ids]
         return f"unknown value id(s) {bad}" if bad else None
     if field.type in ("integer", "float"):
         number = _number(value)

@@ -1,4 +1,4 @@
-"""The generator: deterministic, in step with the shipped file, stable ids, and loud about a bad source."""
+"""The generator: deterministic, in step with the shipped file, the live numbering, and loud about a bad input."""
 
 from __future__ import annotations
 
@@ -8,94 +8,109 @@ import json
 from typing import Any
 
 import pytest
-import yaml
 
 from agent.catalogue import category_by_id, leaf_categories, product_vocabulary
-from agent.catalogue.build import OUTPUT, SOURCE, SourceError, build, render
+from agent.catalogue.build import (
+    BRAND_ID,
+    CONDITION_ID,
+    OUTPUT,
+    SourceError,
+    build,
+    read_inputs,
+    reconstruct,
+    render,
+)
+
+Inputs = tuple[Any, list[tuple[int, str, str]], Any]
 
 
 @pytest.fixture(scope="module")
-def source() -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load(SOURCE.read_text(encoding="utf-8"))
-    return loaded
+def inputs() -> Inputs:
+    return read_inputs()
 
 
-def _small(source: dict[str, Any], tree: list[Any]) -> dict[str, Any]:
-    return {"parameters": source["parameters"], "tree": tree}
+@pytest.fixture(scope="module")
+def document(inputs: Inputs) -> dict[str, Any]:
+    return build(*inputs)
 
 
-def test_the_shipped_file_is_what_the_source_generates(source: dict[str, Any]) -> None:
-    assert OUTPUT.read_bytes() == render(build(source)), "run: python -m agent.catalogue.build"
+def test_the_shipped_file_is_what_the_inputs_generate(document: dict[str, Any]) -> None:
+    assert OUTPUT.read_bytes() == render(document), "run: python -m agent.catalogue.build"
 
 
-def test_generation_is_deterministic(source: dict[str, Any]) -> None:
-    assert render(build(copy.deepcopy(source))) == render(build(copy.deepcopy(source)))
+def test_generation_is_deterministic(inputs: Inputs) -> None:
+    assert render(build(*copy.deepcopy(inputs))) == render(build(*copy.deepcopy(inputs)))
 
 
-def test_adding_a_category_keeps_every_other_id(source: dict[str, Any]) -> None:
-    before = {c["id"]: c["name"] for c in build(source)["categories"]}
-    grown = copy.deepcopy(source)
-    grown["tree"][0]["children"][0]["children"][0]["children"].insert(0, "Wertykulatory | Wertykulator")
-    after = {c["id"]: c["name"] for c in build(grown)["categories"]}
-    assert len(after) == len(before) + 1
-    assert all(after[i] == name for i, name in before.items())
+def test_the_shipped_file_stays_small() -> None:
+    assert len(OUTPUT.read_bytes()) < 400_000
 
 
-def test_a_deeper_required_brand_overrides_an_optional_one(source: dict[str, Any]) -> None:
-    tree = [{
-        "name": "Góra",
-        "params": ["marka", "moc"],
-        "brands": ["Alfa", "Beta"],
-        "variants": ["mały"],
-        "price": "10-20",
-        "children": [{"name": "Środek", "params": ["marka!"], "children": ["Liść | Rzecz"]}],
-    }]
-    document = build(_small(source, tree))
-    leaf = document["categories"][-1]
-    brand = [f for f in leaf["fields"] if f["label"] == "Marka"]
-    assert len(brand) == 1 and brand[0]["required"] is True
-    assert [v["label"] for v in brand[0]["values"]] == ["Alfa", "Beta", "Inna"]
-    assert any(f["label"] == "Moc" and f["unit"] == "W" for f in leaf["fields"])
-    assert document["vocabulary"][str(leaf["id"])]["nouns"] == ["Rzecz"]
+def test_a_sampled_leaf_carries_its_live_parameters(inputs: Inputs, document: dict[str, Any]) -> None:
+    _, _, sample = inputs
+    live = next(c for c in sample if len(c["parameters"]) >= 2)
+    leaf = next(c for c in document["categories"] if c["id"] == live["wszystko_id"])
+    refs = document["fieldSets"][leaf["fields"]]
+    fields = {document["parameters"][k]["id"]: (document["parameters"][k], r) for k, r in refs}
+    for p in live["parameters"]:
+        if p["id"] == BRAND_ID:
+            continue
+        ours, required = fields[p["id"]]
+        assert ours["label"] == p["label"] and required == p["required"]
+        assert [v["id"] for v in ours.get("values", [])] == [v["id"] for v in p.get("values") or []]
+        assert ours.get("dictionaryId") == p.get("dictionaryId")
 
 
-@pytest.mark.parametrize(
-    ("tree", "message"),
-    [
-        ([{"name": "A", "children": ["B"]}], "level 2"),
-        ([{"name": "A", "children": [{"name": "B", "children": ["C"]}]}], "no brands, variants, price"),
-        (
-            [{"name": "A", "brands": ["X"], "variants": ["v"], "price": "1-2", "params": ["nie_ma"],
-              "children": [{"name": "B", "children": ["C"]}]}],
-            "unknown parameter",
-        ),
-        (
-            [{"name": "A", "brands": ["X"], "variants": ["v"], "price": "5-2",
-              "children": [{"name": "B", "children": ["C"]}]}],
-            "bad unit, vat or price",
-        ),
-        (
-            [{"name": "A", "brands": ["X"], "variants": ["v"], "price": "1-2", "vat": "7%",
-              "children": [{"name": "B", "children": ["C"]}]}],
-            "bad unit, vat or price",
-        ),
-    ],
-)
-def test_a_bad_source_is_refused_by_path(source: dict[str, Any], tree: list[Any], message: str) -> None:
-    with pytest.raises(SourceError, match=message):
-        build(_small(source, tree))
+def test_the_first_live_leaves_make_the_expected_tree(inputs: Inputs) -> None:
+    # Ids 1-4 are free before leaf 5 (parent "Akcesoria"); then leaves of "Dachy" follow with no gap, so
+    # the free id above "Akcesoria" is "Dachy"; id 12 opens "Komunikacja dachowa" inside "Dachy", whose
+    # leaves go on at 15: the live numbering is a pre-order walk.
+    _, leaves, _ = inputs
+    (top,) = reconstruct([row for row in leaves if row[0] < 20], [(5, "Dom i ogród")])
+    assert (top.id, top.name) == (1, "Dom i ogród")
+    (dachy,) = top.children
+    assert (dachy.id, dachy.name) == (3, "Dachy")
+    inner = {c.id: c for c in dachy.children if c.children}
+    assert [(i, c.name) for i, c in inner.items()] == [(4, "Akcesoria"), (12, "Komunikacja dachowa")]
+    assert [c.id for c in inner[4].children] == [5, 6, 7]
+    assert [c.id for c in inner[12].children] == [13, 14]
+    assert [c.id for c in dachy.children if not c.children] == [8, 9, 10, 11, 15, 16, 17, 18, 19]
 
 
-def test_a_reused_parameter_id_is_refused(source: dict[str, Any]) -> None:
-    parameters = dict(source["parameters"])
-    parameters["duplikat"] = {**parameters["kolor"], "label": "Inny kolor"}
-    with pytest.raises(SourceError, match="already used"):
-        build({"parameters": parameters, "tree": []})
+def test_a_top_level_without_a_free_id_is_refused() -> None:
+    with pytest.raises(SourceError, match="no free id"):
+        reconstruct([(1, "Liść", "Rodzic")], [(1, "Góra")])
+
+
+def test_a_leaf_before_the_first_top_level_is_refused() -> None:
+    with pytest.raises(SourceError, match="before the first top level"):
+        reconstruct([(5, "Liść", "Rodzic"), (9, "Inny", "Rodzic")], [(9, "Góra")])
+
+
+def test_a_bad_price_in_the_product_words_is_refused(inputs: Inputs) -> None:
+    source, leaves, sample = copy.deepcopy(inputs)
+
+    def break_prices(node: Any) -> None:
+        if isinstance(node, dict):
+            node["price"] = "5-2"
+            for child in node.get("children") or ():
+                break_prices(child)
+
+    break_prices(source["tree"][0])
+    with pytest.raises(SourceError, match="bad unit, vat or price"):
+        build(source, leaves, sample)
+
+
+def test_every_leaf_gets_the_condition_first(document: dict[str, Any]) -> None:
+    for c in document["categories"]:
+        if not c["hasSubcategories"]:
+            first_key = document["fieldSets"][c["fields"]][0][0]
+            assert document["parameters"][first_key]["id"] == CONDITION_ID
 
 
 def test_the_loader_reads_the_shipped_file() -> None:
     document = json.loads(gzip.decompress(OUTPUT.read_bytes()))
     assert len(category_by_id()) == len(document["categories"])
-    assert {c.id for c in leaf_categories()} == {int(k) for k in document["vocabulary"]}
-    some = leaf_categories()[0]
-    assert list(product_vocabulary(some.id).nouns) == document["vocabulary"][str(some.id)]["nouns"]
+    assert {int(k) for k in document["vocabulary"]} <= {c.id for c in leaf_categories()}
+    some = int(next(iter(document["vocabulary"])))
+    assert list(product_vocabulary(some).nouns) == document["vocabulary"][str(some)]["nouns"]

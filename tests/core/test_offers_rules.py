@@ -36,8 +36,8 @@ LEAF = next(c for c in leaf_categories() if any(f.required and f.id != CONDITION
 
 
 def _valid_value(param: CategoryParameter) -> str:
-    if param.type == "dictionary":
-        return param.values[0].id
+    if param.values:  # a dictionary, or a colour with listed values: the value id as the ERP's text
+        return str(param.values[0].id)
     if param.type in ("integer", "float"):
         return str(param.min if param.min is not None else 1).split(".")[0]
     return "ABC-123"
@@ -45,7 +45,7 @@ def _valid_value(param: CategoryParameter) -> str:
 
 def _product(**changes: object) -> Product:
     params = tuple((f.id, _valid_value(f)) for f in LEAF.fields if f.required)
-    params = tuple((pid, CONDITION_NEW_VALUE_ID if pid == CONDITION_PARAMETER_ID else v) for pid, v in params)
+    params = tuple((pid, str(CONDITION_NEW_VALUE_ID) if pid == CONDITION_PARAMETER_ID else v) for pid, v in params)
     base = Product(
         id=7,
         code="SEK-001",
@@ -127,14 +127,14 @@ def test_parameter_values_are_checked_by_type() -> None:
         type="dictionary",
         required=False,
         is_multi_choice=True,
-        values=(ParameterValue("c1", "Czerwony"), ParameterValue("c2", "Zielony")),
+        values=(ParameterValue(101, "Czerwony"), ParameterValue(102, "Zielony")),
     )
-    assert parameter_value(colour, "c1|zielony") == ("c1", "c2")
+    assert parameter_value(colour, "101|zielony") == (101, 102)
     with pytest.raises(ParameterError, match="not one of"):
         parameter_value(colour, "niebieski")
     single = replace(colour, is_multi_choice=False)
     with pytest.raises(ParameterError, match="one value"):
-        parameter_value(single, "c1|c2")
+        parameter_value(single, "101|102")
 
 
 TERMS = Terms(

@@ -84,7 +84,7 @@ class SqliteHarness:
                 INSERT INTO products (code, ean, name, description, unit, vat_rate, active, shared_for_sale,
                                       category_id, parameters, lead_time, shipping_tariff)
                 VALUES ('SEK-1', '5901234123457', 'Sekator Fiskars', 'Ostry sekator.', 'sztuk', '23%', 1, 1,
-                        100, '[[1, "5901234123457"], [3, "3001"]]', '2 dni', 'cennik-a'),
+                        100, '[[2, "5901234123457"], [1, "9000001"]]', '2 dni', 'cennik-a'),
                        ('KON-1', NULL, 'Konewka 10 l', 'Plastikowa konewka.', 'sztuk', '8%', 1, 1,
                         101, '[]', NULL, NULL),
                        ('OLD-1', NULL, 'Stara grabie', '', 'sztuk', '23%', 0, 0, NULL, '[]', NULL, NULL);

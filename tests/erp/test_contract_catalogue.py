@@ -27,8 +27,9 @@ from agent.erp.port import KindDiff, LeaseHolder
 from agent.errors import InvalidItem, LeaseLost
 from tests.erp.conftest import EMBEDDED_ONLY, Harness
 
-STAN = CategoryParameter(3, "Stan", "dictionary", True, values=(ParameterValue("3001", "Nowy"),))
-EAN = CategoryParameter(1, "EAN", "string", False)
+STAN = CategoryParameter(1, "Stan", "dictionary", True, values=(ParameterValue(9_000_001, "Nowy"),), dictionary_id=1,
+                         precision=0)
+EAN = CategoryParameter(2, "EAN", "string", False)
 CATEGORIES = (
     Category(10, "Dom i ogród", 0, True),
     Category(11, "Narzędzia ogrodowe", 10, True),

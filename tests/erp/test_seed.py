@@ -13,7 +13,15 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from agent.catalogue import CONDITION_NEW_VALUE_ID, CONDITION_PARAMETER_ID, EAN_PARAMETER_ID, category_by_id
+from agent.catalogue import (
+    BRAND_PARAMETER_ID,
+    CONDITION_NEW_VALUE_ID,
+    CONDITION_PARAMETER_ID,
+    EAN_PARAMETER_ID,
+    SKU_PARAMETER_ID,
+    category_by_id,
+    product_vocabulary,
+)
 from agent.domain import VAT_RATES
 from agent.erp.polish import ean13, ean13_valid, nip_valid
 from agent.erp.seed import seed_company
@@ -77,16 +85,21 @@ async def test_products_are_realistic(shop: Path) -> None:
     )
     assert len(rows) == N
     categories = category_by_id()
+    curated = 0
     for ean, name, description, _vat, category_id, parameters, _active, _shared, code in rows:
         assert isinstance(ean, str) and ean13_valid(ean) and ean.startswith("590")
         leaf = categories[int(str(category_id))]
         assert not leaf.has_subcategories
         assert isinstance(description, str) and str(name) in description
         by_id = {int(k): v for k, v in json.loads(str(parameters))}
-        assert by_id[EAN_PARAMETER_ID] == ean and by_id[CONDITION_PARAMETER_ID] == CONDITION_NEW_VALUE_ID
+        assert by_id[EAN_PARAMETER_ID] == ean and by_id[CONDITION_PARAMETER_ID] == str(CONDITION_NEW_VALUE_ID)
+        assert by_id[SKU_PARAMETER_ID] == code and BRAND_PARAMETER_ID in by_id
         assert all(p.id in by_id for p in leaf.fields if p.required)
         assert code
+        curated += product_vocabulary(leaf.id).curated
     assert len({r[0] for r in rows}) == N and len({r[8] for r in rows}) == N
+    # Most products sit in leaves with hand-written words; the rest anywhere in the live tree.
+    assert 0.6 * N < curated < 0.95 * N
     assert {r[3] for r in rows} == set(VAT_RATES)
     shared = sum(int(str(r[7])) for r in rows)
     assert 0.8 * N < shared < 0.97 * N

@@ -53,7 +53,7 @@ class FakeMarketplace:
     requests: list[tuple[str, str, float]] = field(default_factory=list)
     refreshes: int = 0
     invalid_grants: int = 0
-    categories: int = 250
+    categories: int = 2_500  # more than two pages of the client's 1,000
     device: dict[str, str] = field(default_factory=dict)  # device code -> pending|allow|deny|expired|slow
     bulk_calls: list[dict[str, Any]] = field(default_factory=list)
     status_calls: list[dict[str, Any]] = field(default_factory=list)

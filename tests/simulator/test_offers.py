@@ -58,7 +58,7 @@ RULES: list[tuple[str, Breaker, str, str]] = [
     ("VAT not in the enum", _set("vatRate", "22%"), "invalidVatRate", "vatRate"),
     ("stock negative", _set("stockQuantity", -1), "invalidStockQuantity", "stockQuantity"),
     ("title missing", _drop("title"), "missingField", "title"),
-    ("category unknown", _set("categoryId", 1), "categoryNotFound", "categoryId"),
+    ("category unknown", _set("categoryId", 999_999_999), "categoryNotFound", "categoryId"),
     ("category not a leaf", _parent_category, "categoryNotLeaf", "categoryId"),
     ("required parameter missing", _required_parameter_missing, "missingParameter", "parameters"),
     ("dictionary value unknown", _dictionary_value_unknown, "invalidParameterValue", "parameters[0]"),
@@ -195,9 +195,10 @@ def test_stock_reaching_zero_keeps_the_offer_active(sim: RunningSimulator, api: 
 def test_categories_are_served_from_the_catalogue(api: ContractClient) -> None:
     from agent.catalogue import category_to_api
 
-    everything = api.get("/categories", pageSize=10000, includeParameters="true").json()
-    assert everything["numberOfPages"] == 1
-    assert everything["categories"] == [category_to_api(c) for c in load_categories()]
+    first = api.get("/categories", pageSize=10000, includeParameters="true").json()
+    assert first["numberOfPages"] == 2  # the live scale: about 16,000 categories
+    second = api.get("/categories", page=2, pageSize=10000, includeParameters="true").json()
+    assert first["categories"] + second["categories"] == [category_to_api(c) for c in load_categories()]
     bare = api.get("/categories", pageSize=10).json()
     assert bare["numberOfPages"] == -(-len(load_categories()) // 10)
     assert "fields" not in bare["categories"][0]
@@ -206,5 +207,5 @@ def test_categories_are_served_from_the_catalogue(api: ContractClient) -> None:
     assert api.get(f"/categories/{leaf.id}/parameters").json() == {"fields": category_to_api(leaf)["fields"]}
     top = api.get("/categories/0/subcategories").json()
     assert {c["id"] for c in top} == {c.id for c in load_categories() if c.parent_id == 0}
-    assert api.get("/categories/1/subcategories").status_code == 404
-    assert api.get("/categories/1").status_code == 404
+    assert api.get("/categories/999999999/subcategories").status_code == 404
+    assert api.get("/categories/999999999").status_code == 404

@@ -21,8 +21,8 @@ TERMS = Terms(
 
 
 def _valid_value(param: CategoryParameter) -> str:
-    if param.type == "dictionary":
-        return param.values[0].id
+    if param.values:  # a dictionary, or a colour with listed values: the value id as the ERP's text
+        return str(param.values[0].id)
     if param.type in ("integer", "float"):
         return str(param.min if param.min is not None else 1).split(".")[0]
     return "ABC-123"
@@ -54,7 +54,7 @@ def _inputs() -> PlanInputs:
 
 
 def test_a_task_carries_the_parameters_its_check_converted() -> None:
-    good, bad = _product(1, CONDITION_NEW_VALUE_ID), _product(2, "zepsuty")
+    good, bad = _product(1, str(CONDITION_NEW_VALUE_ID)), _product(2, "zepsuty")
     plan = plan_page([good, bad], {}, _inputs())
     (task,) = plan.send
     assert task.parameters == offer_parameters(good, LEAF)
@@ -68,7 +68,7 @@ def test_each_categorys_lookups_are_built_once_per_run() -> None:
     inputs = _inputs()
     rules = inputs.rules_for(LEAF.id)
     assert rules is not None and rules.category == LEAF
-    plan_page([_product(i, CONDITION_NEW_VALUE_ID) for i in range(1, 4)], {}, inputs)
+    plan_page([_product(i, str(CONDITION_NEW_VALUE_ID)) for i in range(1, 4)], {}, inputs)
     assert inputs.rules_for(LEAF.id) is rules
     assert inputs.rules_for(None) is None
     assert inputs.rules_for(999_999_999) is None
