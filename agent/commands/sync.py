@@ -104,7 +104,7 @@ async def _run(args: argparse.Namespace) -> int:
     import asyncio
 
     from agent.commands.common import config_from_args
-    from agent.erp.sqlite import SqliteErp
+    from agent.erp.existing import open_existing
     from agent.errors import LeaseHeld, LeaseInterrupted
     from agent.marketplace.accounts import open_client
     from agent.paths import Paths
@@ -119,7 +119,7 @@ async def _run(args: argparse.Namespace) -> int:
     run_options = _options(args)
     interactive = sys.stdin.isatty()
     async with StateDB.for_config(config) as state:
-        erp = await SqliteErp.open(company.database)
+        erp = await open_existing(company.name, company.database)
         try:
             async with open_client(config, company.name) as market:
                 take_over = args.force

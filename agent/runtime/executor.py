@@ -79,12 +79,12 @@ class CompanyExecutor:
         await asyncio.gather(*(client.aclose() for client in clients), return_exceptions=True)
 
     async def __call__(self, request: RunRequest, observer: EventObserver, stopping: asyncio.Event) -> Run:
-        from agent.erp.sqlite import SqliteErp
+        from agent.erp.existing import open_existing
         from agent.sync.run import execute_run
 
         name = request.company.name
         market = self._client(name)
-        erp = await SqliteErp.open(request.company.database, check=False)
+        erp = await open_existing(name, request.company.database, check=False)
         try:
             try:
                 return await execute_run(

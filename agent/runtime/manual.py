@@ -34,12 +34,14 @@ async def prepare_manual_run(
     after_current: bool,
 ) -> ManualRun:
     """The queue entry for a manual run, or the exception the operator must answer first."""
+    from agent.erp.existing import require_database
     from agent.erp.sqlite import SqliteErp
     from agent.sync.lease import lease_status, lock_path
 
     if not connections.usable(company.name):
         _status, detail = connections.status(company.name)
         raise RelinkAccount(f"{company.name}: the account cannot be used ({detail})")
+    require_database(company.name, company.database)
     wait: Callable[[], Awaitable[None]] | None = None
     if not take_over:
         async with await SqliteErp.open(company.database, check=False) as erp:
