@@ -33,13 +33,13 @@ def run(args: argparse.Namespace) -> int:
         print(f"{len(exc.problems)} problem(s) found.", file=sys.stderr)
         return 2
     missing = [
-        problem
+        found
         for company in config.companies
-        if (problem := missing_database_problem(company.name, company.database)) is not None
+        if (found := missing_database_problem(company.name, company.database)) is not None
     ]
     if missing:
-        for problem in missing:
-            print(f"error: {problem}", file=sys.stderr)
+        for found in missing:
+            print(f"error: {found}", file=sys.stderr)
         print(f"{len(missing)} problem(s) found.", file=sys.stderr)
         return 2
     print(describe(config))
