@@ -20,6 +20,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from agent.commands.common import config_from_args
     from agent.config import describe
+    from agent.erp.existing import missing_database_problem
     from agent.errors import ConfigError
 
     try:
@@ -30,6 +31,16 @@ def run(args: argparse.Namespace) -> int:
         if exc.hint:
             print(f"hint: {exc.hint}", file=sys.stderr)
         print(f"{len(exc.problems)} problem(s) found.", file=sys.stderr)
+        return 2
+    missing = [
+        found
+        for company in config.companies
+        if (found := missing_database_problem(company.name, company.database)) is not None
+    ]
+    if missing:
+        for found in missing:
+            print(f"error: {found}", file=sys.stderr)
+        print(f"{len(missing)} problem(s) found.", file=sys.stderr)
         return 2
     print(describe(config))
     print(f"\nOK: {len(config.companies)} company(ies) configured.", file=sys.stderr)

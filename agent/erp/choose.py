@@ -20,6 +20,17 @@ async def open_erp(company: CompanyConfig, *, check: bool = True) -> SqliteErp |
         from agent.erp.optima.connect import open_optima  # loads SQLAlchemy only for Optima companies
 
         return await open_optima(company)
-    from agent.erp.sqlite import SqliteErp
+    from agent.erp.existing import open_existing
 
-    return await SqliteErp.open(company.database, check=check)
+    return await open_existing(company.name, company.database, check=check)
+
+
+def require_erp(company: CompanyConfig) -> None:
+    """Raise MissingDatabase when an embedded company's database file is not there.
+
+    An Optima company's database lives on its SQL Server; it is checked when it is opened.
+    """
+    if company.erp == "embedded":
+        from agent.erp.existing import require_database
+
+        require_database(company.name, company.database)

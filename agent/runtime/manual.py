@@ -34,12 +34,13 @@ async def prepare_manual_run(
     after_current: bool,
 ) -> ManualRun:
     """The queue entry for a manual run, or the exception the operator must answer first."""
-    from agent.erp.choose import open_erp
+    from agent.erp.choose import open_erp, require_erp
     from agent.sync.lease import lease_status, lock_path
 
     if not connections.usable(company.name):
         _status, detail = connections.status(company.name)
         raise RelinkAccount(f"{company.name}: the account cannot be used ({detail})")
+    require_erp(company)
     wait: Callable[[], Awaitable[None]] | None = None
     if not take_over:
         async with await open_erp(company, check=False) as erp:

@@ -99,8 +99,12 @@ def _check(config: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_config_check_accepts_the_example(project_root: Path) -> None:
-    result = _check(project_root / "config.example.toml")
+def test_config_check_accepts_the_example(project_root: Path, tmp_path: Path) -> None:
+    example = tmp_path / "config.toml"
+    example.write_text((project_root / "config.example.toml").read_text())
+    for name in ("ogrodnik.sqlite", "rowery.sqlite"):
+        (tmp_path / name).write_bytes(b"")
+    result = _check(example)
     assert result.returncode == 0, result.stderr
     assert 'name = "Ogrodnik"' in result.stdout
     assert "[company.schedule]" in result.stdout
@@ -117,10 +121,19 @@ def test_config_check_lists_every_error_and_exits_2(tmp_path: Path) -> None:
     assert "SECRETSECRET" not in result.stderr + result.stdout
 
 
+def test_config_check_reports_a_missing_company_database(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text('[[company]]\nname = "A"\ndatabase = "misspelt.sqlite"\n')
+    result = _check(path)
+    assert result.returncode == 2
+    assert str(tmp_path / "misspelt.sqlite") in result.stderr
+    assert not (tmp_path / "misspelt.sqlite").exists()
+
+
 def test_config_check_masks_secrets_in_the_effective_config(tmp_path: Path) -> None:
     path = tmp_path / "c.toml"
     path.write_text('[marketplace]\nbase_url = "https://user:hunter2hunter2@x.pl/api"\n')
-    result = _check(path)
+    result = _check(path)  # no company, so no database to miss
     assert result.returncode == 0, result.stderr
     assert "hunter2hunter2" not in result.stdout
     assert 'base_url = "https://x.pl/api"' in result.stdout

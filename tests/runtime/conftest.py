@@ -4,6 +4,7 @@ and a fake executor whose runs are recorded in the real state database but wait 
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -69,6 +70,9 @@ def config_path(tmp_path: Path) -> Path:
     path.write_text(installation_text(), encoding="utf-8")
     config = load_config(path)
     Paths.from_config(config).ensure()
+    for company in config.companies:
+        # The agent opens only company databases that exist (`erp seed` creates them).
+        sqlite3.connect(company.database).close()
     registry = ConnectionRegistry(connections_dir(config.agent.home))
     for name in NAMES:
         registry.set_connected(name, f"{name.lower()}@example.pl")

@@ -1,0 +1,40 @@
+"""Opening a company database that must already exist.
+
+Only `erp seed` and the demo create a company database. Every run and command that reads one
+goes through `open_existing`: a misspelt or deleted path is an error naming it, never a fresh
+empty database (an empty database would make the next sync end every live offer).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from agent.erp.sqlite import SqliteErp
+from agent.errors import ConfigError
+
+
+class MissingDatabase(ConfigError):
+    """The configured company database file does not exist (exit 2, nothing sent)."""
+
+
+def missing_database_problem(company: str, path: Path) -> str | None:
+    """The one-line problem when `path` is not an existing file, else None."""
+    if path.is_file():
+        return None
+    return (
+        f"company {company!r}: database {str(path)!r} does not exist "
+        "(check the path; `marketsync erp seed` creates a sample one)"
+    )
+
+
+def require_database(company: str, path: Path) -> None:
+    """Raise MissingDatabase when the company's database file is not there."""
+    problem = missing_database_problem(company, path)
+    if problem is not None:
+        raise MissingDatabase(problem, hint="the agent never creates a company database by itself")
+
+
+async def open_existing(company: str, path: Path, *, check: bool = True) -> SqliteErp:
+    """The company database as the ERP port; raises MissingDatabase when the file is absent."""
+    require_database(company, path)
+    return await SqliteErp.open(path, check=check)
