@@ -35,8 +35,8 @@ from agent.erp.port import ErpPort
 if TYPE_CHECKING:
     from tests.erp.conftest import Shop
 
-MAPPING = AttributeMapping(parameters={"1": "KOD_EAN", "3": "MOC_W"}, image_attributes=("ZDJECIE",))
-ATTRIBUTES = {CATEGORY_ATTRIBUTE: 1, "KOD_EAN": 2, "MOC_W": 3, "CZAS_WYSYLKI": 4, "CENNIK_WYSYLKI": 5, "ZDJECIE": 6}
+MAPPING = AttributeMapping(parameters={"2": "KOD_EAN", "1": "STAN"}, image_attributes=("ZDJECIE",))
+ATTRIBUTES = {CATEGORY_ATTRIBUTE: 1, "KOD_EAN": 2, "STAN": 3, "CZAS_WYSYLKI": 4, "CENNIK_WYSYLKI": 5, "ZDJECIE": 6}
 COLUMNS = {"name": "Twr_Nazwa", "description": "Twr_Opis", "code": "Twr_Kod", "ean": "Twr_EAN"}
 TABLES = {"documents": tra_nag, "contractors": kontrahenci, "products": towary}
 
@@ -152,7 +152,7 @@ class OptimaHarness:
                 [
                     {"TwA_TwrId": 1, "TwA_DeAId": 1, "TwA_WartoscTxt": "100"},
                     {"TwA_TwrId": 1, "TwA_DeAId": 2, "TwA_WartoscTxt": "5901234123457"},
-                    {"TwA_TwrId": 1, "TwA_DeAId": 3, "TwA_WartoscTxt": "3001"},
+                    {"TwA_TwrId": 1, "TwA_DeAId": 3, "TwA_WartoscTxt": "9000001"},
                     {"TwA_TwrId": 1, "TwA_DeAId": 4, "TwA_WartoscTxt": "2 dni"},
                     {"TwA_TwrId": 1, "TwA_DeAId": 5, "TwA_WartoscTxt": "cennik-a"},
                     {"TwA_TwrId": 2, "TwA_DeAId": 1, "TwA_WartoscTxt": "101"},
