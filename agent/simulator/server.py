@@ -75,6 +75,10 @@ def _uvicorn(platform: Platform, store: Store | None = None) -> uvicorn.Server:
         log_level="warning",
         lifespan="on",
         timeout_graceful_shutdown=2,
+        # uvicorn closes a connection idle for 5 s by default; a client that reuses it just then
+        # reads "server disconnected" (seen on a loaded CI machine between two large pages). Web
+        # front ends such as nginx keep an idle connection for 75 s; so does the simulator.
+        timeout_keep_alive=75,
     )
     return uvicorn.Server(config)
 
