@@ -240,11 +240,11 @@ class WszystkoClient:
 
     async def _bulk(self, ids: Sequence[int], change: dict[str, Any], what: str) -> tuple[BulkFailure, ...]:
         failures: list[BulkFailure] = []
+        # No ids, no call: an empty id list would change every offer of the account (see bulk_change_body).
         for chunk in bodies.chunks(ids, BULK_LIMIT):
             # exactValue makes the change idempotent: repeating it after a lost answer changes nothing.
-            response = await self.engine.call(
-                "POST", "/me/update-offers", what=what, idempotent=True, content=bodies.encode({"id": chunk, **change})
-            )
+            body = bodies.encode(bodies.bulk_change_body(chunk, change))
+            response = await self.engine.call("POST", "/me/update-offers", what=what, idempotent=True, content=body)
             failures.extend(parsing.parse(response.content, what, parsing.bulk_failures))
         return tuple(failures)
 

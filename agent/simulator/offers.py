@@ -9,6 +9,7 @@ Choices where the contract is silent:
 - update-offers: ids of other accounts or unknown ids fail with resourceNotFound; a resulting price
   <= 0 or stock < 0 fails with validationFailed; an ended or blocked offer fails with resourceUpdateFailed.
   Prices are rounded half-up to the grosz. The effect counts once per call that changed any offer.
+  An EMPTY id list applies the change to every offer of the account, as the live service does.
 - An effect is counted only when something an offer shows actually changed.
 """
 

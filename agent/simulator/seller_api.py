@@ -106,14 +106,17 @@ async def update_offers(request: Request, platform: Platform, account_id: int) -
     try:
         body = await _json_object(request)
         ids = body.get("id")
-        if not isinstance(ids, list) or not 1 <= len(ids) <= 1000 or not all(_is_int(i) for i in ids):
-            raise BadBody("id must be a list of 1 to 1000 offer ids")
+        if not isinstance(ids, list) or len(ids) > 1000 or not all(_is_int(i) for i in ids):
+            raise BadBody("id must be a list of at most 1000 offer ids")
         price = _change(body.get("price"), "price", ("exactValue", "numericalChange", "percentageChange"), whole=False)
         quantity = _change(body.get("quantity"), "quantity", ("exactValue", "numericalChange"), whole=True)
         if price is None and quantity is None:
             raise BadBody("give price, quantity or both")
     except BadBody as exc:
         return _bad_body(str(exc))
+    if not ids:
+        # As live: an empty list means every offer of the account (the client must never send one).
+        ids = list(platform.accounts[account_id].offer_ids)
     refused: set[int] = set()
     if getattr(request.state, PARTIAL_KEY, False):
         refused = request.app.state.faults.partial_failures(ids)

@@ -13,7 +13,7 @@ from agent.errors import InvalidItem
 from agent.marketplace.accounts import AccountPlaces
 from agent.marketplace.models import OfferDraft, ParameterValueIn
 from agent.simulator import RunningSimulator, SimulatorSettings, run_simulator_in_thread
-from tests.marketplace.simhelp import client_for, control, link
+from tests.marketplace.simhelp import Relay, client_for, control, link
 
 
 @pytest.fixture
@@ -91,3 +91,22 @@ async def test_every_port_method_round_trips(sim: RunningSimulator, places: Acco
 
         ended = await client.end_offer(offer.id)
         assert ended.status == "ended"
+
+
+async def test_no_ids_no_bulk_change_on_a_live_like_marketplace(sim: RunningSimulator, places: AccountPlaces) -> None:
+    """The simulator applies an empty id list to every offer, as live: the client must never send one."""
+    relay = Relay()
+    _, account = await link(sim, places, "Ogrodnik")
+    async with client_for(sim, places, "Ogrodnik", transport=relay) as client:
+        image = await client.upload_image(_png(), "image/png", "a.png")
+        leaf = next(c for c in await client.categories() if not c.has_subcategories)
+        params = tuple((f.id, f.values[0].id if f.values else "tak") for f in leaf.fields if f.required)
+        draft = OfferDraft("towar-1", "Konewka 10 l", Decimal("24.99"), leaf.id, "23%", 3, gallery=(image.url,),
+                           parameters=params)
+        offer = await client.create_offer(draft)
+        assert await client.change_prices([], Decimal("0.01")) == ()
+        assert await client.change_quantities([], 0) == ()
+        assert relay.statuses("/me/update-offers") == []
+        kept = await client.get_offer(offer.id)
+        assert kept is not None and (kept.price, kept.stock_quantity) == (Decimal("24.99"), 3)
+    assert account

@@ -184,6 +184,16 @@ def test_bulk_update_lists_failures_per_id(sim: RunningSimulator, api: ContractC
     assert api.post("/me/update-offers", json={"id": ids}).status_code == 422
 
 
+def test_an_empty_id_list_changes_every_offer_as_live(sim: RunningSimulator, api: ContractClient) -> None:
+    ids = _offers(api, 3, price=10.0)
+    other = link(sim, 2)
+    foreign = _offers(other, 1, price=10.0)[0]
+    assert api.post("/me/update-offers", json={"id": [], "price": {"value": 77, "change": "exactValue"}}).json() == []
+    prices = {o["id"]: o["price"] for o in control(sim, "GET", "/offers", params={"account": 1})}
+    assert prices == dict.fromkeys(ids, 77.0)  # every offer of the account, none of another's
+    assert other.get(f"/me/offers/{foreign}").json()["price"] == 10.0
+
+
 def test_stock_reaching_zero_keeps_the_offer_active(sim: RunningSimulator, api: ContractClient) -> None:
     offer_id = _offers(api, 1, stock=2)[0]
     api.post("/me/update-offers", json={"id": [offer_id], "quantity": {"value": 0, "change": "exactValue"}})
