@@ -18,8 +18,9 @@ from agent.errors import InvalidItem
 MAPPING = OrderMapping(
     series="RO",
     shipping_product="USŁUGA-WYSYŁKA",
-    payment_forms={"online": "przelew", "transfer": "przelew", "cashOnDelivery": "gotówka"},
-    payment_types={"p-blik": "online", "p-cod": "cashOnDelivery"},
+    payment_forms={"fastTransfer": "przelew", "blik": "przelew", "traditionalTransfer": "przelew tradycyjny",
+                   "cashOnDelivery": "gotówka"},
+    payment_types={"p-blik": "blik", "p-transfer": "traditionalTransfer"},
 )
 
 
@@ -41,7 +42,7 @@ def _order(**changes: object) -> Order:
             OrderItem(offer_id=9001, title="Sekator", quantity=2, unit_price=Decimal("49.99")),
             OrderItem(offer_id=9002, title="Grabie", quantity=1, unit_price=Decimal("17.01"), external_id="77"),
         ),
-        shipping=Shipping(method_id=1, cost=Decimal("14.99"), payment_method_id="p-blik"),
+        shipping=Shipping(method_id="1", cost=Decimal("14.99"), payment_method_id="p-blik"),
         message="Proszę o szybką wysyłkę",
     )
     return replace(base, **changes)  # type: ignore[arg-type]
@@ -65,9 +66,9 @@ def test_cash_on_delivery_maps_to_gotowka() -> None:
     order = _order(payment_status="cashOnDelivery")
     assert payment_type_of(order, MAPPING.payment_types) == "cashOnDelivery"
     assert order_to_draft(order, {9001: 1, 9002: 2}, MAPPING).payment_form == "gotówka"
-    by_method = _order(shipping=Shipping(method_id=1, cost=Decimal(0), payment_method_id="p-cod"))
+    by_method = _order(shipping=Shipping(method_id="1", cost=Decimal(0), payment_method_id="p-transfer"))
     draft = order_to_draft(by_method, {9001: 1, 9002: 2}, MAPPING)
-    assert draft.payment_form == "gotówka" and draft.shipping_cost is None
+    assert draft.payment_form == "przelew tradycyjny" and draft.shipping_cost is None
 
 
 def test_company_buyer_becomes_the_contractor_name() -> None:

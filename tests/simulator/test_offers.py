@@ -64,7 +64,6 @@ RULES: list[tuple[str, Breaker, str, str]] = [
     ("dictionary value unknown", _dictionary_value_unknown, "invalidParameterValue", "parameters[0]"),
     ("number out of range", _number_out_of_range, "invalidParameterValue", "parameters["),
     ("parameter not of the category", _unknown_parameter, "unknownParameter", "parameters["),
-    ("no image", _set("gallery", []), "galleryEmpty", "gallery"),
     ("17 images", lambda b: b.__setitem__("gallery", b["gallery"] * 17), "galleryTooLarge", "gallery"),
     ("image not uploaded by this account", _foreign_image, "imageNotUploaded", "gallery[0]"),
     ("unknown tariff", _set("shippingTariffId", "nie-ma"), "termsNotFound", "shippingTariffId"),
