@@ -38,5 +38,5 @@ def test_a_bulk_change_without_ids_is_refused_before_it_is_sent() -> None:
     with pytest.raises(Bug, match="every offer"):
         bodies.bulk_change_body([], change)
     with pytest.raises(Bug):
-        bodies.bulk_change_body([True], change)  # type: ignore[list-item]
+        bodies.bulk_change_body([True], change)
     assert bodies.bulk_change_body((4, 5), change) == {"id": [4, 5], **change}
