@@ -23,6 +23,9 @@ def test_every_operation_answers_within_the_contract(make_sim: MakeSim) -> None:
         assert api.get(path).status_code == 200
     assert api.get("/me/guarantees/no-such").status_code == 404
     leaf_id = api.get("/categories", pageSize=10000).json()["categories"][-1]["id"]
+    # Live clients send booleans as C# writes them; both spellings are read.
+    assert api.get("/categories", pageSize=10, includeParameters="True").json()["categories"][-1].get("fields")
+    assert "fields" not in api.get("/categories", pageSize=10, includeParameters="False").json()["categories"][0]
     api.get(f"/categories/{leaf_id}")
     api.get(f"/categories/{leaf_id}/parameters")
     api.get("/categories/0/subcategories")

@@ -218,3 +218,18 @@ def test_categories_are_served_from_the_catalogue(api: ContractClient) -> None:
     assert {c["id"] for c in top} == {c.id for c in load_categories() if c.parent_id == 0}
     assert api.get("/categories/999999999/subcategories").status_code == 404
     assert api.get("/categories/999999999").status_code == 404
+
+
+def test_the_simulator_is_no_stricter_than_the_contract(api: ContractClient) -> None:
+    # Live binds property names whatever their case (C# clients send PascalCase), takes an offer without
+    # images and any whole userQuantityLimit: the contract asks no more, nor does the simulator.
+    body = offer_body(api, externalId="P-1")
+    pascal = {key[0].upper() + key[1:]: value for key, value in body.items()}
+    created = api.post("/me/offers", json={**pascal, "Gallery": [], "UserQuantityLimit": 0})
+    assert created.status_code == 200, created.text
+    offer = created.json()
+    assert (offer["title"], offer["externalId"], offer["gallery"]) == (body["title"], "P-1", [])
+    assert api.post("/me/update-offers", json={"Id": [offer["id"]], "Quantity": {"value": 3, "change": "exactValue"}}
+                    ).json() == []
+    assert api.get(f"/me/offers/{offer['id']}").json()["stockQuantity"] == 3
+    assert api.post("/me/offers", json={**body, "externalId": "P-2", "userQuantityLimit": "2"}).status_code == 422
