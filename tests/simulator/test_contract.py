@@ -35,7 +35,9 @@ def test_every_operation_answers_within_the_contract(make_sim: MakeSim) -> None:
     api.post("/me/offers", json=body)  # 409
     api.post("/me/offers", json={**body, "title": "x"})  # 422
     api.get("/me/offers")  # the short model
-    api.get("/me/offers", headers={"Accept": "application/vnd.pl.wszystko.v1.full+json"})
+    full = api.get_accepting("/me/offers", "application/vnd.pl.wszystko.v1.full+json").json()["offers"][0]
+    short = api.get("/me/offers").json()["offers"][0]
+    assert "externalId" in full and "externalId" not in short and short["quantity"] == full["stockQuantity"]
     api.get(f"/me/offers/{offer['id']}")
     api.put(f"/me/offers/{offer['id']}", json={**body, "price": 55})
     api.post("/me/update-offers", json={"id": [offer["id"]], "quantity": {"value": 40, "change": "exactValue"}})
