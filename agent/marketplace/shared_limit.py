@@ -45,8 +45,14 @@ class SharedRateLimiter(RateLimiter):
         super().__init__(requests_per_minute, clock=clock, sleep=sleep)
         self.path = path
         self._failed = False
+        self._next_start = 0.0
+        """When the shared budget last said a start may come (what `wait_time` tells between takes)."""
         self._db: sqlite3.Connection | None = None
         """Used by one `_take` at a time (they run under the limiter's lock), in whichever worker thread."""
+
+    def wait_time(self) -> float:
+        """Seconds until the next start may come, as far as this process last learnt."""
+        return max(super().wait_time(), self._next_start - self._clock())
 
     def try_acquire(self) -> bool:
         """Never at once: every start is counted in the shared file, which `acquire` does off the loop."""
@@ -114,7 +120,9 @@ class SharedRateLimiter(RateLimiter):
         except sqlite3.Error as exc:
             self._fall_back(exc)
             return self._take_locally()
-        return min(wait, _MAX_WAIT)
+        wait = min(wait, _MAX_WAIT)
+        self._next_start = now + wait
+        return wait
 
     def _take_locally(self) -> float:
         wait = self.wait_time()

@@ -110,3 +110,17 @@ async def test_every_client_of_an_installation_uses_the_shared_budget(places: Ac
     assert isinstance(limiter, SharedRateLimiter) and limiter.path == places.rate_limit_path("Ogrodnik")
     assert limiter.path.parent == places.locks_dir
     await client.aclose()
+
+
+async def test_the_wait_told_is_the_shared_one(tmp_path: Path) -> None:
+    async def never(seconds: float) -> None:
+        raise TimeoutError  # the caller's deadline ends the wait
+
+    clock = Clock()
+    first = SharedRateLimiter(1, tmp_path / "r.sqlite", clock=clock, sleep=clock.sleep)
+    second = SharedRateLimiter(1, tmp_path / "r.sqlite", clock=clock, sleep=never)
+    await first.acquire()
+    assert first.wait_time() == 0
+    with pytest.raises(TimeoutError):
+        await second.acquire()
+    assert second.wait_time() == pytest.approx(WINDOW)  # what a RateLimited error would tell
