@@ -27,9 +27,10 @@ class Clock:
         return self.now
 
     async def sleep(self, seconds: float) -> None:
-        self.now += seconds
+        # The simulator first: this clock must never run ahead of the one that counts the requests.
         if self.sim is not None:
             await control(self.sim, "POST", "/advance", params={"seconds": seconds})
+        self.now += seconds
         await asyncio.sleep(0)
 
 
