@@ -125,3 +125,42 @@ async def test_the_wait_told_is_the_shared_one(tmp_path: Path) -> None:
     with pytest.raises(TimeoutError):
         await second.acquire()
     assert second.wait_time() == pytest.approx(WINDOW)  # what a RateLimited error would tell
+
+
+_PROCESS = """
+import asyncio, sys
+from pathlib import Path
+from agent.marketplace.shared_limit import SharedRateLimiter
+
+async def main() -> None:
+    limiter = SharedRateLimiter(int(sys.argv[2]), Path(sys.argv[1]))
+    started = 0
+    try:
+        for _ in range(int(sys.argv[3])):
+            await asyncio.wait_for(limiter.acquire(), 2.0)
+            started += 1
+    except TimeoutError:
+        pass
+    print(started, round(limiter.wait_time()))
+
+asyncio.run(main())
+"""
+
+
+def test_separate_processes_share_one_budget(tmp_path: Path) -> None:
+    """Two real processes, one after the other (as two `marketsync sync` runs): the second finds the
+    minute's budget spent by the first and waits instead of sending."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "rate.sqlite"
+
+    def run(wanted: int) -> tuple[int, int]:
+        done = subprocess.run([sys.executable, "-c", _PROCESS, str(path), "4", str(wanted)],
+                              capture_output=True, text=True, timeout=60, check=True)
+        started, wait = done.stdout.split()
+        return int(started), int(wait)
+
+    assert run(3) == (3, 0)
+    started, wait = run(3)
+    assert started == 1 and 55 <= wait <= 60  # one start left of 4; the next one waits for the minute
