@@ -12,7 +12,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from agent.domain import Buyer, ContractorData, DocumentDraft, DocumentLine, Order, PaymentKind, PaymentType
+from agent.domain import (
+    PAYMENT_KINDS,
+    Buyer,
+    ContractorData,
+    DocumentDraft,
+    DocumentLine,
+    Order,
+    PaymentKind,
+    PaymentType,
+)
 from agent.errors import InvalidItem
 
 MARKETPLACE = "wszystko.pl"
@@ -36,9 +45,9 @@ def payment_type_of(order: Order, payment_types: Mapping[str, PaymentType]) -> P
     if order.payment_status == "cashOnDelivery":
         return "cashOnDelivery"
     method = order.shipping.payment_method_id if order.shipping else None
-    if method is not None and method in payment_types:
-        return payment_types[method]
-    return "fastTransfer"
+    kind = payment_types.get(method) if method is not None else None
+    # A catalogue copy made before the live payment types were known may still say "online".
+    return kind if kind in PAYMENT_KINDS and kind is not None else "fastTransfer"
 
 
 def contractor_of(buyer: Buyer) -> ContractorData:

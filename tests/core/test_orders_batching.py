@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import cast
 
 import pytest
 from hypothesis import given
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 
 from agent.core.batching import group_by_value
 from agent.core.orders import OrderMapping, contractor_of, order_to_draft, payment_type_of
-from agent.domain import Address, Buyer, Order, OrderItem, Shipping
+from agent.domain import Address, Buyer, Order, OrderItem, PaymentType, Shipping
 from agent.errors import InvalidItem
 
 MAPPING = OrderMapping(
@@ -69,6 +70,11 @@ def test_cash_on_delivery_maps_to_gotowka() -> None:
     by_method = _order(shipping=Shipping(method_id="1", cost=Decimal(0), payment_method_id="p-transfer"))
     draft = order_to_draft(by_method, {9001: 1, 9002: 2}, MAPPING)
     assert draft.payment_form == "przelew tradycyjny" and draft.shipping_cost is None
+    # A live order names no payment method; a stale catalogue copy may name a type that is gone.
+    unnamed = _order(shipping=Shipping(method_id="1", cost=Decimal(0), payment_method_id=None))
+    stale = _order(shipping=Shipping(method_id="1", cost=Decimal(0), payment_method_id="p-old"))
+    old_types = {**MAPPING.payment_types, "p-old": cast(PaymentType, "online")}
+    assert payment_type_of(unnamed, old_types) == payment_type_of(stale, old_types) == "fastTransfer"
 
 
 def test_company_buyer_becomes_the_contractor_name() -> None:
