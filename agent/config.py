@@ -29,9 +29,25 @@ ErpKind = Literal["embedded", "optima"]
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8765/api"
 DEFAULT_JOBS: tuple[JobName, ...] = ("orders", "offers", "stock", "prices")
-# Optima's defaults: a paid order becomes a bank transfer, cash on delivery becomes cash.
+# Optima's defaults: whatever is paid before shipping becomes a bank transfer, cash on delivery cash.
+# The keys are the live payment types (and cashOnDelivery, which an order tells by its payment status).
 DEFAULT_PAYMENT_FORMS: Mapping[str, str] = MappingProxyType(
-    {"online": "przelew", "transfer": "przelew", "cashOnDelivery": "gotówka"}
+    {
+        "fastTransfer": "przelew",
+        "traditionalTransfer": "przelew",
+        "card": "przelew",
+        "blik": "przelew",
+        "prePayment": "przelew",
+        "installment": "przelew",
+        "cashOnDelivery": "gotówka",
+    }
+)
+# The keys before the live payment types were known, and what each became.
+_OLD_PAYMENT_KEYS: Mapping[str, str] = MappingProxyType(
+    {
+        "online": "fastTransfer, card, blik and installment",
+        "transfer": "traditionalTransfer and prePayment",
+    }
 )
 
 
@@ -268,9 +284,13 @@ def _company(path: Path, data: Mapping[str, Any], index: int, problems: Problems
     defaults = CompanyConfig(name="", database=Path())
     forms_raw = r.table("payment_forms")
     forms = dict(DEFAULT_PAYMENT_FORMS)
-    fr = TableReader(forms_raw, "company.payment_forms", problems, occurrence=index)
+    current = {k: v for k, v in forms_raw.items() if k not in _OLD_PAYMENT_KEYS}
+    fr = TableReader(current, "company.payment_forms", problems, occurrence=index)
     for key in DEFAULT_PAYMENT_FORMS:
         forms[key] = fr.string(key, forms[key])
+    for old, new in _OLD_PAYMENT_KEYS.items():
+        if old in forms_raw:
+            fr.problem(old, f"the marketplace has no payment type {old!r} any more: set {new} instead")
     fr.unknown_keys()
     company = CompanyConfig(
         name=name.strip(),

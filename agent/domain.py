@@ -44,11 +44,19 @@ LEAD_TIMES: tuple[LeadTime, ...] = (
 )
 
 StockUnit = Literal["sztuk", "kompletow", "par", "opakowan", "paczek"]
-OfferStatus = Literal["active", "ended", "blocked", "draft"]
+OfferStatus = Literal["active", "ended", "blocked", "draft", "underVerification", "archived"]
+OFFER_STATUSES: tuple[OfferStatus, ...] = ("active", "ended", "blocked", "draft", "underVerification", "archived")
 OrderStatus = Literal["new", "inProcess", "shipped", "completed", "cancelled"]
 ORDER_STATUSES: tuple[OrderStatus, ...] = ("new", "inProcess", "shipped", "completed", "cancelled")
 PaymentStatus = Literal["started", "paid", "unpaid", "cashOnDelivery"]
-PaymentType = Literal["online", "transfer", "cashOnDelivery"]
+PaymentType = Literal["fastTransfer", "traditionalTransfer", "card", "blik", "prePayment", "installment"]
+"""The type of a payment method, as the live service names it."""
+PaymentKind = PaymentType | Literal["cashOnDelivery"]
+"""How the buyer of an order pays: a payment method's type, or cash on delivery (told by the order's
+payment status, not by a payment method); the keys of `[company.payment_forms]`."""
+PAYMENT_KINDS: tuple[PaymentKind, ...] = (
+    "fastTransfer", "traditionalTransfer", "card", "blik", "prePayment", "installment", "cashOnDelivery"
+)
 ParameterType = Literal["dictionary", "float", "integer", "string", "color"]
 ShippingType = Literal["courier", "pickupPoint", "postal", "digital"]
 
@@ -100,7 +108,7 @@ class Category:
 
 @dataclass(frozen=True, slots=True)
 class ShippingMethod:
-    id: int
+    id: str
     name: str
     type: ShippingType
     min_days: int | None = None
@@ -117,7 +125,7 @@ class TariffCost:
 
 @dataclass(frozen=True, slots=True)
 class TariffMethod:
-    shipping_method_id: int
+    shipping_method_id: str
     advance_payment: TariffCost | None = None
     cash_on_delivery: TariffCost | None = None
 
@@ -251,13 +259,16 @@ class OrderItem:
     vat_rate: VatRate | None = None
     ean: str | None = None
     external_id: str | None = None
+    producer_code: str | None = None
+    snapshot_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Shipping:
-    method_id: int | None
+    method_id: str | None
     cost: Decimal
     payment_method_id: str | None
+    packages: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,6 +285,8 @@ class Order:
     shipping: Shipping | None = None
     message: str | None = None
     vat_invoice: bool = False
+    tracking_numbers: tuple[str, ...] = ()
+    over_18: bool = False
 
 
 # --- ERP documents ---------------------------------------------------------------------------

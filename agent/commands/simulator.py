@@ -31,8 +31,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=0, help="seed of the generated accounts and buyers")
     parser.add_argument("--requests-per-minute", type=_non_negative, default=600, metavar="N",
                         help="per-account rate limit (default 600; 0 = off)")
-    parser.add_argument("--token-ttl", type=_non_negative, default=3600, metavar="SECONDS",
-                        help="access token lifetime (default 3600)")
+    parser.add_argument("--token-ttl", type=_non_negative, default=12 * 3600, metavar="SECONDS",
+                        help="access token lifetime (default 43200: 12 hours, as live)")
     parser.add_argument("--orders-per-minute", type=float, default=0.0, metavar="N",
                         help="buyers place orders on their own at this rate (default 0 = only via /_sim/orders)")
     parser.add_argument("--cancel-before-rate", type=_share, default=0.05, metavar="SHARE",

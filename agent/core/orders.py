@@ -12,7 +12,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from agent.domain import Buyer, ContractorData, DocumentDraft, DocumentLine, Order, PaymentType
+from agent.domain import (
+    PAYMENT_KINDS,
+    Buyer,
+    ContractorData,
+    DocumentDraft,
+    DocumentLine,
+    Order,
+    PaymentKind,
+    PaymentType,
+)
 from agent.errors import InvalidItem
 
 MARKETPLACE = "wszystko.pl"
@@ -25,19 +34,20 @@ class OrderMapping:
     series: str
     shipping_product: str
     payment_forms: Mapping[str, str]
-    """Marketplace payment type (online, transfer, cashOnDelivery) -> ERP payment form."""
+    """How the buyer pays (a live payment type, or cashOnDelivery) -> ERP payment form."""
     payment_types: Mapping[str, PaymentType]
     """Marketplace payment method id -> its type, from the catalogue copy."""
 
 
-def payment_type_of(order: Order, payment_types: Mapping[str, PaymentType]) -> PaymentType:
-    """How the buyer pays: cash on delivery if the order says so, else the method's type, else online."""
+def payment_type_of(order: Order, payment_types: Mapping[str, PaymentType]) -> PaymentKind:
+    """How the buyer pays: cash on delivery if the order says so, else the method's type, else a fast
+    (online) transfer - live orders need not name their payment method."""
     if order.payment_status == "cashOnDelivery":
         return "cashOnDelivery"
     method = order.shipping.payment_method_id if order.shipping else None
-    if method is not None and method in payment_types:
-        return payment_types[method]
-    return "online"
+    kind = payment_types.get(method) if method is not None else None
+    # A catalogue copy made before the live payment types were known may still say "online".
+    return kind if kind in PAYMENT_KINDS and kind is not None else "fastTransfer"
 
 
 def contractor_of(buyer: Buyer) -> ContractorData:

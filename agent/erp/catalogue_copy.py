@@ -236,7 +236,7 @@ def _parameter(d: dict[str, Any]) -> CategoryParameter:
 
 def _shipping_method(d: dict[str, Any]) -> ShippingMethod:
     return ShippingMethod(
-        id=int(d["id"]),
+        id=str(d["id"]),
         name=str(d["name"]),
         type=cast(ShippingType, d["type"]),
         min_days=d["min_days"],
@@ -256,7 +256,7 @@ def _tariff(d: dict[str, Any]) -> ShippingTariff:
         name=str(d["name"]),
         methods=tuple(
             TariffMethod(
-                shipping_method_id=int(m["shipping_method_id"]),
+                shipping_method_id=str(m["shipping_method_id"]),
                 advance_payment=_cost(m["advance_payment"]),
                 cash_on_delivery=_cost(m["cash_on_delivery"]),
             )

@@ -24,6 +24,7 @@ from agent.marketplace.connection import ConnectionInfo, ConnectionRegistry, con
 from agent.marketplace.limits import RateLimiter
 from agent.marketplace.models import DeviceRegistration, IntegrationSession
 from agent.marketplace.retry import BREAKERS, BreakerBoard
+from agent.marketplace.shared_limit import SharedRateLimiter
 from agent.marketplace.token_store import TokenStore, company_slug, open_token_store
 from agent.marketplace.tokens import MarketplaceOAuthClient, TokenKeeper, file_lock
 from agent.paths import Paths
@@ -50,6 +51,10 @@ class AccountPlaces:
     def lock_path(self, company: str) -> Path:
         """The cross-process lock around refreshing and storing this company's tokens."""
         return self.locks_dir / f"tokens-{company_slug(company)}.lock"
+
+    def rate_limit_path(self, company: str) -> Path:
+        """The request budget of this company's account, shared by every process of the installation."""
+        return self.locks_dir / f"rate-{company_slug(company)}.sqlite"
 
 
 def token_endpoint(base_url: str) -> str:
@@ -87,7 +92,10 @@ def build_client(
         company,
         http,
         keeper,
-        RateLimiter(requests_per_minute),
+        # Limited: one budget per account for every process; unlimited: nothing to share.
+        SharedRateLimiter(requests_per_minute, places.rate_limit_path(company))
+        if requests_per_minute > 0
+        else RateLimiter(0),
         (breakers or BREAKERS).for_host(host),
         settings=settings,
         rng=rng,

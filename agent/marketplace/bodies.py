@@ -90,6 +90,19 @@ def ending_body(offer: MarketOffer) -> dict[str, Any]:
     return body
 
 
+def bulk_change_body(ids: Sequence[int], change: Mapping[str, Any]) -> dict[str, Any]:
+    """The body of one POST /me/update-offers for `ids`.
+
+    The live service applies a change with an EMPTY id list to every offer of the account, so a body
+    without ids is refused here, before anything is sent: a bug upstream must not reprice a shop.
+    """
+    if not ids:
+        raise Bug("a bulk change without offer ids would change every offer of the account; refused")
+    if not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+        raise Bug("a bulk change names offers by their integer ids")
+    return {"id": list(ids), **change}
+
+
 def chunks(ids: Sequence[int], size: int) -> list[list[int]]:
     """`ids` in order, without duplicates, in lists of at most `size`."""
     unique = list(dict.fromkeys(ids))

@@ -60,6 +60,7 @@ class _Request:
     content: bytes | None
     files: Mapping[str, tuple[str, bytes, str]] | None
     accept: tuple[int, ...]
+    headers: Mapping[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +111,7 @@ class CallEngine:
         content: bytes | None = None,
         files: Mapping[str, tuple[str, bytes, str]] | None = None,
         accept: tuple[int, ...] = (200,),
+        headers: Mapping[str, str] | None = None,
     ) -> httpx2.Response:
         """Send the request; return the answer when its status is in `accept`.
 
@@ -118,7 +120,7 @@ class CallEngine:
         non-idempotent request may have been applied), InvalidItem (4xx naming the field at fault).
         """
         call_end = asyncio.get_running_loop().time() + self.settings.call_deadline
-        request = _Request(method, path, what, idempotent, params, content, files, accept)
+        request = _Request(method, path, what, idempotent, params, content, files, accept, headers)
         policy = self.settings.retry
         refreshed_on_401 = False
         failures = 0
@@ -218,7 +220,7 @@ class CallEngine:
 
     def _build(self, req: _Request, token: str) -> httpx2.Request:
         """The request as the client builds it: its base URL, headers, cookies and time limits merged in."""
-        headers = {"Authorization": f"Bearer {token}"}
+        headers = {**(req.headers or {}), "Authorization": f"Bearer {token}"}
         if req.content is not None:
             headers["Content-Type"] = "application/json"
         built: httpx2.Request = self.http.build_request(

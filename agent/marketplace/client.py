@@ -8,12 +8,12 @@ a lost answer the offer is looked up by its externalId first. Build one with `ac
 from __future__ import annotations
 
 import asyncio
+import functools
 import math
-from collections.abc import Callable, Sequence
-from datetime import datetime
+from collections.abc import Sequence
 from decimal import Decimal
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any
 
 from loguru import logger
 
@@ -21,44 +21,39 @@ from agent.domain import (
     Category,
     CategoryParameter,
     OfferStatus,
-    Order,
-    OrderStatus,
     PaymentMethod,
     Policy,
+    PolicyKind,
     ShippingMethod,
     ShippingTariff,
     Terms,
 )
 from agent.errors import InvalidItem, MalformedAnswer
-from agent.marketplace import bodies, parsing, sales_parsing
+from agent.marketplace import bodies, parsing
 from agent.marketplace.calls import AnswerLost, CallEngine
 from agent.marketplace.models import (
     BulkFailure,
     IntegrationSession,
     MarketOffer,
     OfferDraft,
-    RejectedOrder,
-    SaleStatus,
+    SkippedItem,
     StoredFile,
 )
+from agent.marketplace.sales_client import MAX_PAGES, PAGE_SIZE, SalesCalls
 
-T = TypeVar("T")
-
-PAGE_SIZE = 100
 BULK_LIMIT = 1000
-STATUS_BATCH = 100
 CREATE_ATTEMPTS = 3
-MAX_PAGES = 10_000
 CATEGORY_PAGE_SIZE = 1000
 """The live tree has about 16,000 categories: 16 pages rather than 160 (public clients ask for up to 10,000)."""
+FULL_OFFERS = {"Accept": "application/vnd.pl.wszystko.v1.full+json"}
+"""Without it live GET /me/offers answers a short model (no externalId, categoryId, vatRate ...)."""
 
 
-class WszystkoClient:
+class WszystkoClient(SalesCalls):
     """One account's client; implements `agent.marketplace.port.Marketplace`."""
 
     def __init__(self, engine: CallEngine) -> None:
-        self.engine = engine
-        self.company = engine.company
+        super().__init__(engine)
         self.keeper = engine.keeper
 
     async def __aenter__(self) -> WszystkoClient:
@@ -77,16 +72,6 @@ class WszystkoClient:
         self.engine.run_deadline = (
             None if seconds_from_now is None else asyncio.get_running_loop().time() + seconds_from_now
         )
-
-    async def _get(self, path: str, what: str, build: Callable[[Any], T], **params: Any) -> T:
-        response = await self.engine.call("GET", path, what=what, idempotent=True, params=params or None)
-        return parsing.parse(response.text, what, build)
-
-    async def _get_or_none(self, path: str, what: str, build: Callable[[Any], T]) -> T | None:
-        response = await self.engine.call("GET", path, what=what, idempotent=True, accept=(200, 404))
-        if response.status_code == 404:
-            return None
-        return parsing.parse(response.text, what, build)
 
     # --- connection -------------------------------------------------------------------------------
 
@@ -121,13 +106,13 @@ class WszystkoClient:
         found: dict[int, Category] = {}
         page, pages = 1, 1
         while page <= pages:
-            items, pages = await self._get(
+            (items, pages), _ = await self._get_list(
                 "/categories",
                 f"categories page {page}",
                 parsing.category_page,
                 page=page,
                 pageSize=CATEGORY_PAGE_SIZE,
-                includeParameters="true" if with_parameters else "false",
+                includeParameters=with_parameters,
             )
             if pages > MAX_PAGES:
                 raise MalformedAnswer(f"categories: {pages} pages is not believable", payload=str(pages))
@@ -138,25 +123,41 @@ class WszystkoClient:
 
     async def category_parameters(self, category_id: int) -> tuple[CategoryParameter, ...]:
         what = f"parameters of category {category_id}"
-        return await self._get(f"/categories/{category_id}/parameters", what, parsing.category_parameters)
+        found, _ = await self._get_list(f"/categories/{category_id}/parameters", what, parsing.category_parameters)
+        return found
 
     async def shipping_methods(self) -> tuple[ShippingMethod, ...]:
-        return await self._get("/shipping/methods", "shipping methods", parsing.shipping_methods)
+        found, _ = await self._get_list("/shipping/methods", "shipping methods", parsing.shipping_methods)
+        return found
 
     async def shipping_tariffs(self) -> tuple[ShippingTariff, ...]:
-        return await self._get("/me/shipping/tariffs", "shipping tariffs", parsing.shipping_tariffs)
+        found, _ = await self._get_list("/me/shipping/tariffs", "shipping tariffs", parsing.shipping_tariffs)
+        return found
 
     async def return_policies(self) -> tuple[Policy, ...]:
-        return await self._get("/me/returnPolicies", "return policies", parsing.policies)
+        found, _ = await self._get_list("/me/returnPolicies", "return policies", parsing.policies)
+        return found
 
     async def complaint_policies(self) -> tuple[Policy, ...]:
-        return await self._get("/me/complaintPolicies", "complaint policies", parsing.policies)
+        found, _ = await self._get_list("/me/complaintPolicies", "complaint policies", parsing.policies)
+        return found
 
     async def guarantees(self) -> tuple[Policy, ...]:
-        return await self._get("/me/guarantees", "guarantees", parsing.policies)
+        found, _ = await self._get_list("/me/guarantees", "guarantees", parsing.policies)
+        return found
 
     async def payment_methods(self) -> tuple[PaymentMethod, ...]:
-        return await self._get("/payment/paymentMethods", "payment methods", parsing.payment_methods)
+        found, _ = await self._get_list("/payment/paymentMethods", "payment methods", parsing.payment_methods)
+        return found
+
+    async def shipping_tariff(self, tariff_id: str) -> ShippingTariff | None:
+        what = f"shipping tariff {tariff_id}"
+        return await self._get_or_none(f"/me/shipping/tariffs/{tariff_id}", what, parsing.shipping_tariff)
+
+    async def policy(self, kind: PolicyKind, policy_id: str) -> Policy | None:
+        """One return policy, complaint policy or guarantee by its id (None when there is none)."""
+        path = {"return": "/me/returnPolicies", "complaint": "/me/complaintPolicies", "guarantee": "/me/guarantees"}
+        return await self._get_or_none(f"{path[kind]}/{policy_id}", f"{kind} policy {policy_id}", parsing.policy)
 
     async def terms(self) -> Terms:
         methods = await self.shipping_methods()
@@ -206,18 +207,30 @@ class WszystkoClient:
         return await self._get_or_none(f"/me/offers/{offer_id}", f"offer {offer_id}", parsing.offer)
 
     async def find_offer(self, external_id: str) -> MarketOffer | None:
-        offers, _ = await self._get(
-            "/me/offers", f"offer look-up {external_id}", parsing.offer_page, externalId=external_id, pageSize=PAGE_SIZE
+        what = f"offer look-up {external_id}"
+        (offers, _), skipped = await self._get_list(
+            "/me/offers", what, parsing.offer_page, headers=FULL_OFFERS, externalId=external_id, pageSize=PAGE_SIZE
         )
-        return next((o for o in offers if o.external_id == external_id), None)
+        found = next((o for o in offers if o.external_id == external_id), None)
+        unreadable = next((s for s in skipped if s.external_id == external_id), None)
+        if found is None and unreadable is not None:
+            # It exists but cannot be read: "not found" would make a second offer.
+            raise MalformedAnswer(f"{what}: the offer cannot be read ({unreadable.reason})", payload=unreadable.payload)
+        return found
 
     async def offers(self, status: OfferStatus | None = None) -> tuple[MarketOffer, ...]:
         found: dict[int, MarketOffer] = {}
         page, pages = 1, 1
         extra = {"status": status} if status else {}
         while page <= pages:
-            items, total = await self._get(
-                "/me/offers", f"offers page {page}", parsing.offer_page, page=page, pageSize=PAGE_SIZE, **extra
+            (items, total), _ = await self._get_list(
+                "/me/offers",
+                f"offers page {page}",
+                parsing.offer_page,
+                headers=FULL_OFFERS,
+                page=page,
+                pageSize=PAGE_SIZE,
+                **extra,
             )
             pages = min(MAX_PAGES, math.ceil(total / PAGE_SIZE))
             if not items:
@@ -226,6 +239,13 @@ class WszystkoClient:
                 found[item.id] = item
             page += 1
         return tuple(found.values())
+
+    async def delete_offer(self, offer_id: int) -> bool:
+        """Delete an offer for good; False when there was no such offer (deleting twice is harmless)."""
+        response = await self.engine.call(
+            "DELETE", f"/me/offers/{offer_id}", what=f"delete offer {offer_id}", idempotent=True, accept=(200, 204, 404)
+        )
+        return response.status_code != 404
 
     async def end_offer(self, offer_id: int) -> MarketOffer:
         current = await self.get_offer(offer_id)
@@ -240,12 +260,15 @@ class WszystkoClient:
 
     async def _bulk(self, ids: Sequence[int], change: dict[str, Any], what: str) -> tuple[BulkFailure, ...]:
         failures: list[BulkFailure] = []
+        # No ids, no call: an empty id list would change every offer of the account (see bulk_change_body).
         for chunk in bodies.chunks(ids, BULK_LIMIT):
             # exactValue makes the change idempotent: repeating it after a lost answer changes nothing.
-            response = await self.engine.call(
-                "POST", "/me/update-offers", what=what, idempotent=True, content=bodies.encode({"id": chunk, **change})
-            )
-            failures.extend(parsing.parse(response.content, what, parsing.bulk_failures))
+            body = bodies.encode(bodies.bulk_change_body(chunk, change))
+            response = await self.engine.call("POST", "/me/update-offers", what=what, idempotent=True, content=body)
+            skipped: list[SkippedItem] = []
+            build = functools.partial(parsing.bulk_failures, skipped=skipped)
+            failures.extend(parsing.parse(response.content, what, build))
+            self._report(what, skipped)
         return tuple(failures)
 
     async def change_prices(self, offer_ids: Sequence[int], gross_price: Decimal) -> tuple[BulkFailure, ...]:
@@ -266,69 +289,6 @@ class WszystkoClient:
         if not stored:
             raise MalformedAnswer(f"{what}: no stored file in the answer", payload=response.text[:4000])
         return stored[0]
-
-    # --- sales ------------------------------------------------------------------------------------
-
-    async def sales(
-        self,
-        status: OrderStatus | None = None,
-        *,
-        created_from: datetime | None = None,
-        rejected: list[RejectedOrder] | None = None,
-    ) -> tuple[Order, ...]:
-        found: dict[int, Order] = {}
-        extra: dict[str, Any] = {}
-        if status:
-            extra["status"] = status
-        if created_from is not None:
-            extra["creationDateFrom"] = created_from.isoformat()
-        page, pages = 1, 1
-        while page <= pages:
-            items, bad, total = await self._get(
-                "/me/sales",
-                f"orders page {page}",
-                sales_parsing.sales_page_per_order,
-                page=page,
-                pageSize=PAGE_SIZE,
-                **extra,
-            )
-            if bad and rejected is None:
-                raise MalformedAnswer(f"orders page {page}: {bad[0].reason}", payload=bad[0].payload)
-            if rejected is not None:
-                rejected.extend(bad)
-            pages = min(MAX_PAGES, math.ceil(total / PAGE_SIZE))
-            if not items:
-                break
-            for item in items:
-                found[item.id] = item
-            page += 1
-        return tuple(found.values())
-
-    async def sale(self, order_id: int) -> Order | None:
-        return await self._get_or_none(f"/me/sales/{order_id}", f"order {order_id}", sales_parsing.order)
-
-    async def set_sales_status(self, order_ids: Sequence[int], status: OrderStatus) -> None:
-        for chunk in bodies.chunks(order_ids, STATUS_BATCH):
-            await self.engine.call(
-                "PUT",
-                "/me/sales/updateStatus",
-                what=f"set {len(chunk)} order(s) to {status}",
-                idempotent=True,
-                content=bodies.encode({"id": chunk, "status": status}),
-                accept=(200, 204),
-            )
-
-    async def sale_statuses(self, order_ids: Sequence[int]) -> tuple[SaleStatus, ...]:
-        out: list[SaleStatus] = []
-        for chunk in bodies.chunks(order_ids, STATUS_BATCH):
-            what = f"statuses of {len(chunk)} order(s)"
-            # A POST that only reads: safe to repeat.
-            response = await self.engine.call(
-                "POST", "/me/sales/retrieve-statuses", what=what, idempotent=True, content=bodies.encode(chunk)
-            )
-            out.extend(parsing.parse(response.text, what, sales_parsing.sale_statuses))
-        return tuple(out)
-
 
 def _is_port(client: WszystkoClient) -> None:
     """Type-level proof that the client implements the port (checked by mypy, never called)."""

@@ -13,6 +13,8 @@ from typing import Literal
 from agent.domain import LeadTime, OfferStatus, OrderStatus, PaymentStatus, StockUnit, VatRate
 
 ParameterValueIn = str | Decimal | int | tuple[int, ...]
+SeenOfferStatus = OfferStatus | Literal["unknown"]
+"""An offer's status as read: "unknown" when the marketplace sends one this client does not know."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +85,7 @@ class MarketOffer:
     """An offer as the marketplace holds it."""
 
     id: int
-    status: OfferStatus
+    status: SeenOfferStatus
     title: str
     price: Decimal
     category_id: int
@@ -96,11 +98,17 @@ class MarketOffer:
     gallery: tuple[str, ...] = ()
     link: str | None = None
     sold: int = 0
+    snapshot_id: str | None = None
+    raw_status: str = ""
+    """The status exactly as the marketplace sent it (tells what an "unknown" one was)."""
 
 
 BulkFailureCode = Literal[
     "resourceNotFound", "authenticationFailed", "resourceUpdateFailed", "validationFailed", "unspecified"
 ]
+BULK_FAILURE_CODES: tuple[BulkFailureCode, ...] = (
+    "resourceNotFound", "authenticationFailed", "resourceUpdateFailed", "validationFailed", "unspecified"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,3 +145,24 @@ class RejectedOrder:
     order_id: int | None
     reason: str
     payload: str
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedItem:
+    """One element of a listed answer that could not be read and was left aside (the rest were kept):
+    what it is, its id when that much was readable, why, and its raw JSON (capped)."""
+
+    what: str
+    item_id: str | None
+    reason: str
+    payload: str
+    external_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Waybill:
+    """One parcel of an order: its tracking number, the shipping method and a link to follow it."""
+
+    tracking_number: str
+    shipping_method_id: str | None = None
+    link: str | None = None

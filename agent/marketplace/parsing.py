@@ -2,7 +2,9 @@
 
 Every JSON body is read with `parse_float=Decimal`, so money never passes through a float. A body
 that does not have the shape the contract promises raises `MalformedAnswer` keeping the raw text;
-nothing half-parsed escapes.
+nothing half-parsed escapes. A listed answer is read element by element (`readers.each`): given a
+`skipped` list, an element that cannot be read is left aside there and the others are kept. Fields
+the contract does not name are ignored, so a richer live answer never fails.
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any, TypeVar, cast, get_args
+from typing import Any, TypeVar, cast
 
 from agent.domain import (
+    OFFER_STATUSES,
     Category,
     CategoryParameter,
     OfferStatus,
@@ -32,24 +35,39 @@ from agent.domain import (
 )
 from agent.errors import MalformedAnswer
 from agent.marketplace.models import (
+    BULK_FAILURE_CODES,
     BulkFailure,
     BulkFailureCode,
     DeviceRegistration,
     IntegrationSession,
     MarketOffer,
+    SeenOfferStatus,
+    SkippedItem,
     StoredFile,
     TokenPair,
 )
+from agent.marketplace.readers import (
+    PAYLOAD_KEEP,
+    READ_ERRORS,
+    Shape,
+    as_list,
+    as_object,
+    each,
+    opt_enum,
+    opt_int,
+    opt_money,
+    opt_str,
+    problem,
+    req_bool,
+    req_enum,
+    req_id,
+    req_int,
+    req_money,
+    req_str,
+    req_time,
+)
 
 T = TypeVar("T")
-
-# The raw text kept in an error is capped: a run report needs a sample, not megabytes.
-PAYLOAD_KEEP = 4000
-
-
-class Shape(Exception):
-    """Internal: the JSON is valid but not the promised shape."""
-
 
 # One decoder for every answer: json.loads with an argument builds a new one per call.
 _DECODER = json.JSONDecoder(parse_float=Decimal)
@@ -78,103 +96,14 @@ def parse(text: str | bytes, what: str, build: Callable[[Any], T]) -> T:
     data = load_json(text, what)
     try:
         return build(data)
-    except (Shape, KeyError, TypeError, ValueError, ArithmeticError) as exc:
-        detail = str(exc) if isinstance(exc, Shape) else f"{exc.__class__.__name__}: {exc}"
-        raise MalformedAnswer(f"{what}: unexpected answer ({detail})", payload=_kept(text)) from None
+    except (Shape, *READ_ERRORS) as exc:
+        raise MalformedAnswer(f"{what}: unexpected answer ({problem(exc)})", payload=_kept(text)) from None
 
 
 def _kept(text: str | bytes) -> str:
     if isinstance(text, bytes):
         text = text[: PAYLOAD_KEEP * 4].decode("utf-8", errors="replace")
     return text[:PAYLOAD_KEEP]
-
-
-# --- small typed readers -------------------------------------------------------------------------
-
-
-def as_object(value: Any, where: str = "answer") -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise Shape(f"{where} is not an object")
-    return value
-
-
-def as_list(value: Any, where: str = "answer") -> list[Any]:
-    if not isinstance(value, list):
-        raise Shape(f"{where} is not a list")
-    return value
-
-
-def req_str(data: dict[str, Any], key: str) -> str:
-    value = data.get(key)
-    if not isinstance(value, str):
-        raise Shape(f"`{key}` is missing or not a string")
-    return value
-
-
-def opt_str(data: dict[str, Any], key: str) -> str | None:
-    value = data.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise Shape(f"`{key}` is not a string")
-    return value
-
-
-def req_int(data: dict[str, Any], key: str) -> int:
-    value = data.get(key)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise Shape(f"`{key}` is missing or not an integer")
-    return value
-
-
-def opt_int(data: dict[str, Any], key: str) -> int | None:
-    return None if data.get(key) is None else req_int(data, key)
-
-
-def req_bool(data: dict[str, Any], key: str, default: bool | None = None) -> bool:
-    value = data.get(key, default)
-    if not isinstance(value, bool):
-        raise Shape(f"`{key}` is missing or not a boolean")
-    return value
-
-
-def req_money(data: dict[str, Any], key: str) -> Decimal:
-    value = data.get(key)
-    if isinstance(value, bool) or not isinstance(value, int | Decimal):
-        raise Shape(f"`{key}` is missing or not a number")
-    return Decimal(value)
-
-
-def opt_money(data: dict[str, Any], key: str) -> Decimal | None:
-    return None if data.get(key) is None else req_money(data, key)
-
-
-def req_enum(data: dict[str, Any], key: str, literal: Any) -> Any:
-    value = data.get(key)
-    allowed = _ENUMS.get(literal)
-    if allowed is None:
-        allowed = _ENUMS[literal] = frozenset(get_args(literal))
-    if not isinstance(value, str | int) or value not in allowed:
-        raise Shape(f"`{key}` has an unknown value {value!r}")
-    return value
-
-
-# The values of each Literal read so far (typing.get_args on every field of every answer adds up).
-_ENUMS: dict[Any, frozenset[Any]] = {}
-
-
-def opt_enum(data: dict[str, Any], key: str, literal: Any) -> Any:
-    return None if data.get(key) is None else req_enum(data, key, literal)
-
-
-def req_time(data: dict[str, Any], key: str) -> datetime:
-    text = req_str(data, key)
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise Shape(f"`{key}` is not an ISO 8601 time") from None
-    # A time without an offset is taken as UTC rather than as local time of this machine.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 # --- integration ---------------------------------------------------------------------------------
@@ -207,20 +136,19 @@ def device_registration(data: Any) -> DeviceRegistration:
     )
 
 
-def integration_sessions(data: Any) -> tuple[IntegrationSession, ...]:
-    out = []
-    for item in as_list(data):
-        obj = as_object(item, "session")
-        out.append(
-            IntegrationSession(
-                id=req_str(obj, "id"),
-                user_name=req_str(obj, "userName"),
-                start=req_time(obj, "start"),
-                last_access=req_time(obj, "lastAccess"),
-                ip_address=opt_str(obj, "ipAddress"),
-            )
-        )
-    return tuple(out)
+def integration_session(data: Any) -> IntegrationSession:
+    obj = as_object(data, "session")
+    return IntegrationSession(
+        id=req_id(obj),
+        user_name=req_str(obj, "userName"),
+        start=req_time(obj, "start"),
+        last_access=req_time(obj, "lastAccess"),
+        ip_address=opt_str(obj, "ipAddress"),
+    )
+
+
+def integration_sessions(data: Any, skipped: list[SkippedItem] | None = None) -> tuple[IntegrationSession, ...]:
+    return each(as_list(data), integration_session, "session", skipped)
 
 
 def oauth_error(text: str) -> str | None:
@@ -307,33 +235,34 @@ def category(data: Any, seen: dict[tuple[object, ...], CategoryParameter] | None
     )
 
 
-def category_page(data: Any) -> tuple[tuple[Category, ...], int]:
+def category_page(data: Any, skipped: list[SkippedItem] | None = None) -> tuple[tuple[Category, ...], int]:
     """A page of `/categories`: the categories and the number of pages."""
     obj = as_object(data)
     seen: dict[tuple[object, ...], CategoryParameter] = {}
-    categories = tuple(category(c, seen) for c in as_list(obj.get("categories"), "categories"))
+    categories = each(as_list(obj.get("categories"), "categories"), lambda c: category(c, seen), "category", skipped)
     return categories, req_int(obj, "numberOfPages")
 
 
-def category_parameters(data: Any) -> tuple[CategoryParameter, ...]:
-    return tuple(category_parameter(p) for p in as_list(as_object(data).get("fields"), "fields"))
+def category_parameters(data: Any, skipped: list[SkippedItem] | None = None) -> tuple[CategoryParameter, ...]:
+    return each(as_list(as_object(data).get("fields"), "fields"), category_parameter, "parameter", skipped)
 
 
-def shipping_methods(data: Any) -> tuple[ShippingMethod, ...]:
-    out = []
-    for item in as_list(data):
-        obj = as_object(item, "shipping method")
-        stype: ShippingType = req_enum(obj, "type", ShippingType)
-        out.append(
-            ShippingMethod(
-                id=req_int(obj, "id"),
-                name=req_str(obj, "name"),
-                type=stype,
-                min_days=opt_int(obj, "minShippingDays"),
-                max_days=opt_int(obj, "maxShippingDays"),
-            )
-        )
-    return tuple(out)
+def shipping_method(data: Any) -> ShippingMethod:
+    obj = as_object(data, "shipping method")
+    # Live names the kind of delivery `shipping`; `type` is what this contract's first draft called it.
+    key = "shipping" if obj.get("shipping") is not None else "type"
+    stype: ShippingType = req_enum(obj, key, ShippingType)
+    return ShippingMethod(
+        id=req_id(obj),
+        name=req_str(obj, "name"),
+        type=stype,
+        min_days=opt_int(obj, "minShippingDays"),
+        max_days=opt_int(obj, "maxShippingDays"),
+    )
+
+
+def shipping_methods(data: Any, skipped: list[SkippedItem] | None = None) -> tuple[ShippingMethod, ...]:
+    return each(as_list(data), shipping_method, "shipping method", skipped)
 
 
 def _tariff_cost(value: Any) -> TariffCost | None:
@@ -343,45 +272,60 @@ def _tariff_cost(value: Any) -> TariffCost | None:
     return TariffCost(shipping_cost=req_money(obj, "shippingCost"), max_items=opt_int(obj, "maxNumberOfItems"))
 
 
-def shipping_tariffs(data: Any) -> tuple[ShippingTariff, ...]:
-    out = []
-    for item in as_list(data):
-        obj = as_object(item, "tariff")
-        methods = tuple(
-            TariffMethod(
-                shipping_method_id=req_int(as_object(m, "method"), "shippingMethodId"),
-                advance_payment=_tariff_cost(m.get("advancePayment")),
-                cash_on_delivery=_tariff_cost(m.get("cashOnDelivery")),
-            )
-            for m in as_list(obj.get("methods"), "methods")
-        )
-        out.append(ShippingTariff(id=str(obj["id"]), name=req_str(obj, "name"), methods=methods))
-    return tuple(out)
+def _tariff_method(data: Any) -> TariffMethod:
+    obj = as_object(data, "method")
+    return TariffMethod(
+        shipping_method_id=req_id(obj, "shippingMethodId"),
+        advance_payment=_tariff_cost(obj.get("advancePayment")),
+        cash_on_delivery=_tariff_cost(obj.get("cashOnDelivery")),
+    )
 
 
-def policies(data: Any) -> tuple[Policy, ...]:
-    out = []
-    for item in as_list(data):
-        obj = as_object(item, "policy")
-        out.append(Policy(id=str(obj["id"]), name=req_str(obj, "name"), description=opt_str(obj, "description") or ""))
-    return tuple(out)
+def shipping_tariff(data: Any) -> ShippingTariff:
+    obj = as_object(data, "tariff")
+    methods = tuple(_tariff_method(m) for m in as_list(obj.get("methods"), "methods"))
+    return ShippingTariff(id=req_id(obj), name=req_str(obj, "name"), methods=methods)
 
 
-def payment_methods(data: Any) -> tuple[PaymentMethod, ...]:
-    out = []
-    for item in as_list(data):
-        obj = as_object(item, "payment method")
-        ptype: PaymentType = req_enum(obj, "type", PaymentType)
-        out.append(PaymentMethod(id=str(obj["id"]), name=req_str(obj, "name"), type=ptype))
-    return tuple(out)
+def shipping_tariffs(data: Any, skipped: list[SkippedItem] | None = None) -> tuple[ShippingTariff, ...]:
+    return each(as_list(data), shipping_tariff, "shipping tariff", skipped)
+
+
+def policy(data: Any) -> Policy:
+    """A return or complaint policy or a guarantee. Live, a guarantee may come without a top-level id:
+    then its id is the one in `guaranteeDataDetails`."""
+    obj = as_object(data, "policy")
+    details = obj.get("guaranteeDataDetails")
+    source = obj if obj.get("id") is not None or not isinstance(details, dict) else details
+    description = opt_str(obj, "description") or opt_str(obj, "additionalInformation") or ""
+    return Policy(id=req_id(source), name=req_str(obj, "name"), description=description)
+
+
+def policies(data: Any, skipped: list[SkippedItem] | None = None) -> tuple[Policy, ...]:
+    return each(as_list(data), policy, "policy", skipped)
+
+
+def payment_method(data: Any) -> PaymentMethod:
+    obj = as_object(data, "payment method")
+    ptype: PaymentType = req_enum(obj, "type", PaymentType)
+    return PaymentMethod(id=req_id(obj), name=req_str(obj, "name"), type=ptype)
+
+
+def payment_methods(data: Any, skipped: list[SkippedItem] | None = None) -> tuple[PaymentMethod, ...]:
+    return each(as_list(data), payment_method, "payment method", skipped)
 
 
 # --- offers --------------------------------------------------------------------------------------
 
 
 def offer(data: Any) -> MarketOffer:
+    """An offer in the full model. A status this client does not know is carried as "unknown" (the
+    offer is still the seller's, and forgetting it could make a second one); other unknown values fail."""
     obj = as_object(data, "offer")
-    status: OfferStatus = req_enum(obj, "status", OfferStatus)
+    raw_status = obj.get("status")
+    if not isinstance(raw_status, str):
+        raise Shape("`status` is missing or not a string")
+    status: SeenOfferStatus = req_enum(obj, "status", OfferStatus) if raw_status in OFFER_STATUSES else "unknown"
     vat: VatRate = req_enum(obj, "vatRate", VatRate)
     unit: StockUnit | None = opt_enum(obj, "stockQuantityUnit", StockUnit)
     gallery = tuple(g for g in as_list(obj.get("gallery") or [], "gallery") if isinstance(g, str))
@@ -400,24 +344,36 @@ def offer(data: Any) -> MarketOffer:
         gallery=gallery,
         link=opt_str(obj, "offerLink"),
         sold=opt_int(obj, "sold") or 0,
+        snapshot_id=opt_str(obj, "snapshotId"),
+        raw_status=raw_status,
     )
 
 
-def offer_page(data: Any) -> tuple[tuple[MarketOffer, ...], int]:
-    """A page of `/me/offers`: the offers and the total count."""
+def offer_page(data: Any, skipped: list[SkippedItem] | None = None) -> tuple[tuple[MarketOffer, ...], int]:
+    """A page of `/me/offers` (the full model): the offers and the total count."""
     obj = as_object(data)
-    return tuple(offer(o) for o in as_list(obj.get("offers"), "offers")), req_int(obj, "totalElements")
+    return each(as_list(obj.get("offers"), "offers"), offer, "offer", skipped), req_int(obj, "totalElements")
 
 
-def bulk_failures(data: Any) -> tuple[BulkFailure, ...]:
-    out = []
-    for item in as_list(data):
-        obj = as_object(item, "failure")
-        code: BulkFailureCode = req_enum(obj, "code", BulkFailureCode)
-        out.append(BulkFailure(offer_id=req_int(obj, "id"), code=code, message=opt_str(obj, "message") or ""))
-    return tuple(out)
+def bulk_failure(data: Any) -> BulkFailure:
+    obj = as_object(data, "failure")
+    raw = obj.get("code")
+    # A failure code this client does not know is still a failure of that offer: kept, as unspecified.
+    code: BulkFailureCode = req_enum(obj, "code", BulkFailureCode) if raw in BULK_FAILURE_CODES else "unspecified"
+    message = opt_str(obj, "message") or ("" if raw in BULK_FAILURE_CODES else f"code {raw!r}")
+    return BulkFailure(offer_id=req_int(obj, "id"), code=code, message=message)
 
 
-def stored_files(data: Any) -> tuple[StoredFile, ...]:
-    files = [as_object(item, "file") for item in as_list(data)]
-    return tuple(StoredFile(name=req_str(f, "name"), url=req_str(f, "url")) for f in files)
+def bulk_failures(data: Any, skipped: list[SkippedItem] | None = None) -> tuple[BulkFailure, ...]:
+    return each(as_list(data), bulk_failure, "failure", skipped)
+
+
+def stored_file(data: Any) -> StoredFile:
+    obj = as_object(data, "file")
+    return StoredFile(name=req_str(obj, "name"), url=req_str(obj, "url"))
+
+
+def stored_files(data: Any, skipped: list[SkippedItem] | None = None) -> tuple[StoredFile, ...]:
+    """Stored files: a list, or (as POST /me/files may answer live) one object."""
+    items = [data] if isinstance(data, dict) else as_list(data)
+    return each(items, stored_file, "file", skipped)

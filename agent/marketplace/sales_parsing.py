@@ -1,6 +1,9 @@
 """Answers of `/me/sales` -> orders and their statuses. Pure: no I/O.
 
-Built on the typed readers of `parsing`; wrap with `parsing.parse` so a bad body becomes MalformedAnswer.
+Built on the typed readers of `readers`; wrap with `parsing.parse` so a bad body becomes MalformedAnswer.
+The order is read as the live service sends it: `shipping` is {shippingMethodId (a string), number,
+numberOfPackages}; the shipping cost, when the answer does not give it, is what the total leaves
+after the items.
 """
 
 from __future__ import annotations
@@ -10,18 +13,22 @@ from decimal import Decimal
 from typing import Any
 
 from agent.domain import Address, Buyer, Order, OrderItem, OrderStatus, PaymentStatus, Shipping, VatRate
-from agent.marketplace.models import RejectedOrder, SaleStatus
-from agent.marketplace.parsing import (
+from agent.marketplace.models import RejectedOrder, SaleStatus, SkippedItem, Waybill
+from agent.marketplace.readers import (
     PAYLOAD_KEEP,
+    READ_ERRORS,
     Shape,
     as_list,
     as_object,
+    each,
     opt_enum,
     opt_int,
     opt_money,
     opt_str,
+    problem,
     req_bool,
     req_enum,
+    req_id,
     req_int,
     req_money,
     req_str,
@@ -42,34 +49,49 @@ def _address(value: Any) -> Address:
     )
 
 
+def _item(raw: Any) -> OrderItem:
+    item = as_object(raw, "item")
+    vat: VatRate | None = opt_enum(item, "vatRate", VatRate)
+    return OrderItem(
+        offer_id=req_int(item, "offerId"),
+        title=req_str(item, "title"),
+        quantity=req_int(item, "quantity"),
+        unit_price=req_money(item, "price"),
+        vat_rate=vat,
+        ean=opt_str(item, "ean"),
+        external_id=opt_str(item, "externalId"),
+        producer_code=opt_str(item, "producerCode"),
+        snapshot_id=opt_str(item, "snapshotId"),
+    )
+
+
+def _shipping(value: Any, total: Decimal, items: tuple[OrderItem, ...]) -> Shipping:
+    ship = as_object(value, "shipping")
+    cost = opt_money(ship, "cost")
+    if cost is None:
+        # Live sends no shipping cost: it is what the order's total leaves after its items.
+        cost = max(Decimal(0), total - sum((i.unit_price * i.quantity for i in items), Decimal(0)))
+    method = ship.get("shippingMethodId")
+    return Shipping(
+        method_id=None if method is None else req_id(ship, "shippingMethodId"),
+        cost=cost,
+        payment_method_id=None if ship.get("paymentMethodId") is None else req_id(ship, "paymentMethodId"),
+        packages=opt_int(ship, "numberOfPackages"),
+    )
+
+
+def _tracking(value: Any) -> tuple[str, ...]:
+    return tuple(str(n) for n in as_list(value or [], "trackingNumbers") if isinstance(n, str | int) and n != "")
+
+
 def order(data: Any) -> Order:
     obj = as_object(data, "order")
     buyer = as_object(obj.get("buyer"), "buyer")
-    items = []
-    for raw in as_list(obj.get("items"), "items"):
-        item = as_object(raw, "item")
-        vat: VatRate | None = opt_enum(item, "vatRate", VatRate)
-        items.append(
-            OrderItem(
-                offer_id=req_int(item, "offerId"),
-                title=req_str(item, "title"),
-                quantity=req_int(item, "quantity"),
-                unit_price=req_money(item, "price"),
-                vat_rate=vat,
-                ean=opt_str(item, "ean"),
-                external_id=opt_str(item, "externalId"),
-            )
-        )
+    items = tuple(_item(raw) for raw in as_list(obj.get("items"), "items"))
     if not items:
         raise Shape("an order without items")
-    shipping = None
-    if obj.get("shipping") is not None:
-        ship = as_object(obj["shipping"], "shipping")
-        shipping = Shipping(
-            method_id=opt_int(ship, "shippingMethodId"),
-            cost=opt_money(ship, "cost") or Decimal(0),
-            payment_method_id=None if ship.get("paymentMethodId") is None else str(ship["paymentMethodId"]),
-        )
+    total = req_money(obj, "totalCost")
+    shipping = None if obj.get("shipping") is None else _shipping(obj["shipping"], total, items)
     status: OrderStatus = req_enum(obj, "status", OrderStatus)
     payment: PaymentStatus = req_enum(obj, "paymentStatus", PaymentStatus)
     return Order(
@@ -77,7 +99,7 @@ def order(data: Any) -> Order:
         created=req_time(obj, "creationDate"),
         status=status,
         payment_status=payment,
-        total=req_money(obj, "totalCost"),
+        total=total,
         buyer=Buyer(
             email=req_str(buyer, "email"),
             first_name=opt_str(buyer, "firstName") or "",
@@ -87,10 +109,12 @@ def order(data: Any) -> Order:
             phone=opt_str(buyer, "phoneNumber"),
             address=_address(buyer.get("address")),
         ),
-        items=tuple(items),
+        items=items,
         shipping=shipping,
         message=opt_str(obj, "message"),
         vat_invoice=req_bool(obj, "vatInvoice", False),
+        tracking_numbers=_tracking(obj.get("trackingNumbers")),
+        over_18=req_bool(obj, "isOver18", False),
     )
 
 
@@ -110,8 +134,8 @@ def sales_page_per_order(data: Any) -> tuple[tuple[Order, ...], tuple[RejectedOr
     for raw in as_list(obj.get("sales"), "sales"):
         try:
             good.append(order(raw))
-        except (Shape, KeyError, TypeError, ValueError, ArithmeticError) as exc:
-            detail = str(exc) if isinstance(exc, Shape) else f"{exc.__class__.__name__}: {exc}"
+        except (Shape, *READ_ERRORS) as exc:
+            detail = problem(exc)
             raw_id = raw.get("id") if isinstance(raw, dict) else None
             order_id = raw_id if isinstance(raw_id, int) and not isinstance(raw_id, bool) else None
             payload = json.dumps(raw, default=str, ensure_ascii=False)[:PAYLOAD_KEEP]
@@ -119,11 +143,27 @@ def sales_page_per_order(data: Any) -> tuple[tuple[Order, ...], tuple[RejectedOr
     return tuple(good), tuple(bad), req_int(obj, "totalElements")
 
 
-def sale_statuses(data: Any) -> tuple[SaleStatus, ...]:
-    out = []
-    for item in as_list(data):
-        obj = as_object(item, "status")
-        status: OrderStatus = req_enum(obj, "status", OrderStatus)
-        payment: PaymentStatus = req_enum(obj, "paymentStatus", PaymentStatus)
-        out.append(SaleStatus(order_id=req_int(obj, "id"), status=status, payment_status=payment))
-    return tuple(out)
+def sale_status(data: Any) -> SaleStatus:
+    obj = as_object(data, "status")
+    status: OrderStatus = req_enum(obj, "status", OrderStatus)
+    payment: PaymentStatus = req_enum(obj, "paymentStatus", PaymentStatus)
+    return SaleStatus(order_id=req_int(obj, "id"), status=status, payment_status=payment)
+
+
+def sale_statuses(data: Any, skipped: list[SkippedItem] | None = None) -> tuple[SaleStatus, ...]:
+    return each(as_list(data), sale_status, "order status", skipped)
+
+
+def waybill(data: Any) -> Waybill:
+    obj = as_object(data, "waybill")
+    method = obj.get("shippingMethodId")
+    return Waybill(
+        tracking_number=req_str(obj, "trackingNumber"),
+        shipping_method_id=None if method is None else req_id(obj, "shippingMethodId"),
+        link=opt_str(obj, "linkToTrackPackage"),
+    )
+
+
+def waybills(data: Any, skipped: list[SkippedItem] | None = None) -> tuple[Waybill, ...]:
+    """GET /me/sales/{id}/trackingNumbers: the order's parcels and their tracking numbers."""
+    return each(as_list(data), waybill, "tracking number", skipped)

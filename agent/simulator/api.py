@@ -208,6 +208,16 @@ def _constant(value: object) -> Handler:
     return handler
 
 
+def _one(by_id: dict[str, dict[str, Any]], what: str) -> Handler:
+    """GET of one tariff or policy by its id (404 when there is none)."""
+
+    async def handler(request: Request, platform: Platform, account_id: int) -> Response:
+        found = by_id.get(request.path_params["id"])
+        return json_response(found) if found is not None else not_found(what)
+
+    return handler
+
+
 ROUTES = [
     Route("/integration/register", register, methods=["GET"]),
     Route("/integration/token", poll_token, methods=["GET"]),
@@ -224,4 +234,9 @@ ROUTES = [
     Route("/me/complaintPolicies", authed(_constant(terms.COMPLAINT_POLICIES)), methods=["GET"]),
     Route("/me/guarantees", authed(_constant(terms.GUARANTEES)), methods=["GET"]),
     Route("/payment/paymentMethods", authed(_constant(terms.PAYMENT_METHODS)), methods=["GET"]),
+    Route("/me/shipping/tariffs/{id}", authed(_one(terms.TARIFFS_BY_ID, "tariff")), methods=["GET"]),
+    Route("/me/returnPolicies/{id}", authed(_one(terms.RETURN_POLICIES_BY_ID, "return policy")), methods=["GET"]),
+    Route("/me/complaintPolicies/{id}", authed(_one(terms.COMPLAINT_POLICIES_BY_ID, "complaint policy")),
+          methods=["GET"]),
+    Route("/me/guarantees/{id}", authed(_one(terms.GUARANTEES_BY_ID, "guarantee")), methods=["GET"]),
 ]

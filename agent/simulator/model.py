@@ -136,11 +136,13 @@ class Sale:
     payment_status: Literal["started", "paid", "unpaid", "cashOnDelivery"]
     buyer: dict[str, Any]
     items: list[SaleItem]
-    shipping_method_id: int
+    shipping_method_id: str
     shipping_cost: Decimal
-    payment_method_id: str
+    payment_method_id: str | None
     message: str | None = None
     vat_invoice: bool = False
+    waybills: list[dict[str, Any]] = field(default_factory=list)
+    """The parcels' tracking numbers as the API shows them (trackingNumber, shippingMethodId, link)."""
 
     @property
     def total(self) -> Decimal:

@@ -9,6 +9,7 @@ Choices where the contract is silent:
 - update-offers: ids of other accounts or unknown ids fail with resourceNotFound; a resulting price
   <= 0 or stock < 0 fails with validationFailed; an ended or blocked offer fails with resourceUpdateFailed.
   Prices are rounded half-up to the grosz. The effect counts once per call that changed any offer.
+  An EMPTY id list applies the change to every offer of the account, as the live service does.
 - An effect is counted only when something an offer shows actually changed.
 """
 
@@ -110,6 +111,16 @@ def replace(platform: Platform, offer: Offer, body: Mapping[str, Any]) -> Offer 
     return offer
 
 
+def delete(platform: Platform, offer: Offer) -> None:
+    """DELETE /me/offers/{id}: the offer is gone for good (its sales keep their copy of it)."""
+    data = platform.accounts[offer.account_id]
+    del platform.offers[offer.id]
+    data.offer_ids.remove(offer.id)
+    if offer.external_id is not None and data.offers_by_external_id.get(offer.external_id) == offer.id:
+        del data.offers_by_external_id[offer.external_id]
+    platform.effect(offer.account_id, "DELETE /me/offers/{id}")
+
+
 def listing(platform: Platform, account_id: int, *, status: str | None, external_id: str | None) -> list[Offer]:
     """The account's offers in id order, filtered."""
     data = platform.accounts[account_id]
@@ -120,6 +131,27 @@ def listing(platform: Platform, account_id: int, *, status: str | None, external
         ids = data.offer_ids
     offers = (platform.offers[i] for i in ids)
     return [o for o in offers if status is None or o.status == status]
+
+
+def snapshot_id(offer: Offer) -> str:
+    """Names one version of an offer's content (live gives each version a snapshot)."""
+    return f"{offer.id}-{int(offer.modified * 1000)}"
+
+
+def to_short_api(offer: Offer, root_url: str) -> dict[str, Any]:
+    """The short model live GET /me/offers answers unless the full one is asked for."""
+    gallery = offer.content.get("gallery") or []
+    return {
+        "id": offer.id,
+        "title": offer.content.get("title", ""),
+        "mainPhotoUrl": gallery[0] if gallery else None,
+        "status": offer.status,
+        "price": offer.price,
+        "quantity": offer.stock,
+        "soldInLastMonth": offer.sold,
+        "visitsInLastMonth": 0,
+        "snapshotId": snapshot_id(offer),
+    }
 
 
 def to_api(offer: Offer, root_url: str) -> dict[str, Any]:
@@ -134,6 +166,7 @@ def to_api(offer: Offer, root_url: str) -> dict[str, Any]:
         creationDate=iso(offer.created),
         modificationDate=iso(offer.modified),
         offerLink=f"{root_url}/oferta/{offer.id}",
+        snapshotId=snapshot_id(offer),
     )
     return body
 

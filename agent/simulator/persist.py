@@ -104,7 +104,7 @@ def _tables(platform: Platform) -> list[Table]:
         ("refresh", platform.refresh_tokens, attrgetter("used_at"), asdict),
         # PUT replaces an offer's content dict: kept in the fingerprint, it compares by identity first.
         ("offer", platform.offers, attrgetter("status", "price", "stock", "sold", "modified", "content"), _offer_row),
-        ("sale", platform.sales, attrgetter("status", "payment_status"), _sale_row),
+        ("sale", platform.sales, attrgetter("status", "payment_status", "waybills"), _sale_row),
         ("plan", platform.buyer_plans, attrgetter("fate", "wait"), asdict),
     ]
 
@@ -177,7 +177,8 @@ class Store:
                 data.offers_by_external_id[offer.external_id] = offer.id
         for row in sorted(by_kind.get("sale", []), key=lambda r: r["id"]):
             items = [SaleItem(**{**i, "price": Decimal(i["price"])}) for i in row.pop("items")]
-            sale = Sale(**{**row, "items": items, "shipping_cost": Decimal(row["shipping_cost"])})
+            sale = Sale(**{**row, "items": items, "shipping_cost": Decimal(row["shipping_cost"]),
+                           "shipping_method_id": str(row["shipping_method_id"])})
             platform.sales[sale.id] = sale
             platform.accounts[sale.account_id].sale_ids.append(sale.id)
         for row in by_kind.get("plan", []):

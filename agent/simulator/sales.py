@@ -76,17 +76,18 @@ def place_order(platform: Platform, account_id: int | None = None) -> Sale | Non
     tariff_id = chosen[0].content.get("shippingTariffId") or terms.DEFAULT_TARIFF_ID
     tariff = terms.TARIFFS_BY_ID.get(tariff_id, terms.TARIFFS_BY_ID[terms.DEFAULT_TARIFF_ID])
     method = rng.choice(tariff["methods"])
-    options = [p for p in terms.PAYMENT_METHODS if p["type"] != "cashOnDelivery" or method["cashOnDelivery"]]
+    # Cash on delivery is no payment method (live has none of that type): the order's status tells it.
+    options: list[dict[str, Any] | None] = [*terms.PAYMENT_METHODS, *([None] if method["cashOnDelivery"] else [])]
     payment = rng.choice(options)
-    cost = (method["cashOnDelivery"] if payment["type"] == "cashOnDelivery" else method["advancePayment"])
+    cost = method["cashOnDelivery"] if payment is None else method["advancePayment"]
     buyer = random_buyer(rng)
     payment_status: Literal["started", "paid", "unpaid", "cashOnDelivery"]
-    if payment["type"] == "online":
-        payment_status = "paid" if rng.random() < 0.85 else "started"
-    elif payment["type"] == "transfer":
+    if payment is None:
+        payment_status = "cashOnDelivery"
+    elif payment["type"] == "traditionalTransfer":
         payment_status = "unpaid" if rng.random() < 0.7 else "paid"
     else:
-        payment_status = "cashOnDelivery"
+        payment_status = "paid" if rng.random() < 0.85 else "started"
     sale = Sale(
         id=platform.next_sale_id(),
         account_id=account_id,
@@ -95,9 +96,9 @@ def place_order(platform: Platform, account_id: int | None = None) -> Sale | Non
         payment_status=payment_status,
         buyer=buyer,
         items=items,
-        shipping_method_id=int(method["shippingMethodId"]),
+        shipping_method_id=str(method["shippingMethodId"]),
         shipping_cost=Decimal(cost["shippingCost"]) if cost else Decimal("0.00"),
-        payment_method_id=str(payment["id"]),
+        payment_method_id=None if payment is None else str(payment["id"]),
         message=random_message(rng),
         vat_invoice=buyer["nip"] is not None,
     )
@@ -185,16 +186,34 @@ def to_api(sale: Sale) -> dict[str, Any]:
         "totalCost": sale.total,
         "message": sale.message,
         "vatInvoice": sale.vat_invoice,
+        "isOver18": False,
+        "trackingNumbers": [w["trackingNumber"] for w in sale.waybills],
         "buyer": sale.buyer,
-        "shipping": {"shippingMethodId": sale.shipping_method_id, "cost": sale.shipping_cost,
-                     "paymentMethodId": sale.payment_method_id},
-        "items": [_item_to_api(i) for i in sale.items],
+        "shipping": _shipping_to_api(sale),
+        "items": [_item_to_api(i, sale.id) for i in sale.items],
     }
 
 
-def _item_to_api(item: SaleItem) -> dict[str, Any]:
-    out: dict[str, Any] = {"offerId": item.offer_id, "title": item.title, "quantity": item.quantity,
-                           "price": item.price, "ean": item.ean, "externalId": item.external_id}
+def _shipping_to_api(sale: Sale) -> dict[str, Any]:
+    # Live: {shippingMethodId (a string), number, numberOfPackages}; cost and paymentMethodId are ours.
+    out: dict[str, Any] = {"shippingMethodId": sale.shipping_method_id, "number": sale.shipping_cost,
+                           "numberOfPackages": max(1, len(sale.waybills)), "cost": sale.shipping_cost}
+    if sale.payment_method_id is not None:
+        out["paymentMethodId"] = sale.payment_method_id
+    return out
+
+
+def _item_to_api(item: SaleItem, sale_id: int) -> dict[str, Any]:
+    out: dict[str, Any] = {"offerId": item.offer_id, "snapshotId": f"{item.offer_id}-{sale_id}", "title": item.title,
+                           "quantity": item.quantity, "price": item.price, "cost": item.price * item.quantity,
+                           "ean": item.ean, "producerCode": None, "externalId": item.external_id}
     if item.vat_rate is not None:  # the contract's vatRate is not nullable
         out["vatRate"] = item.vat_rate
     return out
+
+
+def set_waybills(platform: Platform, sale: Sale, waybills: list[dict[str, Any]]) -> None:
+    """PUT /me/sales/{id}/trackingNumbers: the order's parcels become exactly these."""
+    if waybills != sale.waybills:
+        sale.waybills = waybills
+        platform.effect(sale.account_id, "PUT /me/sales/{id}/trackingNumbers")

@@ -17,8 +17,10 @@ from agent.simulator import offers, sales
 from agent.simulator.api import BadQuery, authed, not_found, page_of, root_url
 from agent.simulator.inject import PARTIAL_KEY
 from agent.simulator.state import Platform
-from agent.simulator.validation import MAX_IMAGE_BYTES, CheckedImage, Problem, check_image
+from agent.simulator.validation import MAX_IMAGE_BYTES, OFFER_KEYS, CheckedImage, Problem, check_image, contract_keys
 from agent.simulator.wire import BadBody, error, errors, json_response, problems, read_json
+
+FULL_MODEL = "application/vnd.pl.wszystko.v1.full+json"
 
 
 def _bad_body(message: str, path: str | None = None) -> Response:
@@ -29,11 +31,11 @@ def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-async def _json_object(request: Request) -> dict[str, Any]:
+async def _json_object(request: Request, known: tuple[str, ...] = OFFER_KEYS) -> dict[str, Any]:
     body = await read_json(request)
     if not isinstance(body, dict):
         raise BadBody("the body must be a JSON object")
-    return body
+    return contract_keys(body, known)
 
 
 def _conflict(exc: offers.Conflict) -> Response:
@@ -55,7 +57,9 @@ async def list_offers(request: Request, platform: Platform, account_id: int) -> 
     found = offers.listing(platform, account_id, status=status, external_id=request.query_params.get("externalId"))
     page, _ = page_of(request, found, 100)
     root = root_url(request)
-    return json_response({"offers": [offers.to_api(o, root) for o in page], "totalElements": len(found)})
+    # As live: the short model unless the full one is asked for by its media type.
+    model = offers.to_api if FULL_MODEL in request.headers.get("accept", "") else offers.to_short_api
+    return json_response({"offers": [model(o, root) for o in page], "totalElements": len(found)})
 
 
 async def create_offer(request: Request, platform: Platform, account_id: int) -> Response:
@@ -73,6 +77,14 @@ async def create_offer(request: Request, platform: Platform, account_id: int) ->
 async def get_offer(request: Request, platform: Platform, account_id: int) -> Response:
     offer = offers.get(platform, account_id, request.path_params["id"])
     return json_response(offers.to_api(offer, root_url(request))) if offer else not_found("offer")
+
+
+async def delete_offer(request: Request, platform: Platform, account_id: int) -> Response:
+    offer = offers.get(platform, account_id, request.path_params["id"])
+    if offer is None:
+        return not_found("offer")
+    offers.delete(platform, offer)
+    return Response(status_code=204)
 
 
 async def replace_offer(request: Request, platform: Platform, account_id: int) -> Response:
@@ -104,16 +116,19 @@ def _change(raw: object, name: str, kinds: tuple[str, ...], *, whole: bool) -> t
 
 async def update_offers(request: Request, platform: Platform, account_id: int) -> Response:
     try:
-        body = await _json_object(request)
+        body = await _json_object(request, ("id", "price", "quantity"))
         ids = body.get("id")
-        if not isinstance(ids, list) or not 1 <= len(ids) <= 1000 or not all(_is_int(i) for i in ids):
-            raise BadBody("id must be a list of 1 to 1000 offer ids")
+        if not isinstance(ids, list) or len(ids) > 1000 or not all(_is_int(i) for i in ids):
+            raise BadBody("id must be a list of at most 1000 offer ids")
         price = _change(body.get("price"), "price", ("exactValue", "numericalChange", "percentageChange"), whole=False)
         quantity = _change(body.get("quantity"), "quantity", ("exactValue", "numericalChange"), whole=True)
         if price is None and quantity is None:
             raise BadBody("give price, quantity or both")
     except BadBody as exc:
         return _bad_body(str(exc))
+    if not ids:
+        # As live: an empty list means every offer of the account (the client must never send one).
+        ids = list(platform.accounts[account_id].offer_ids)
     refused: set[int] = set()
     if getattr(request.state, PARTIAL_KEY, False):
         refused = request.app.state.faults.partial_failures(ids)
@@ -134,7 +149,8 @@ async def upload_file(request: Request, platform: Platform, account_id: int) -> 
         return problems([checked])
     stored = offers.store_file(platform, account_id, checked, content)
     platform.effect(account_id, "POST /me/files")
-    return json_response([{"name": stored.name, "url": root_url(request) + stored.path}])
+    # Live may answer one object rather than a list of one.
+    return json_response({"name": stored.name, "url": root_url(request) + stored.path})
 
 
 async def _fetch(client: httpx2.AsyncClient, platform: Platform, url: str) -> bytes | str:
@@ -178,7 +194,8 @@ async def add_files_from_urls(request: Request, platform: Platform, account_id: 
     stored = [offers.store_file(platform, account_id, c, data) for c, data in accepted]
     platform.effect(account_id, "POST /me/addFilesFromUrls")
     root = root_url(request)
-    return json_response([{"name": s.name, "url": root + s.path} for s in stored])
+    # As live: each file's `name` is the URL it was copied from.
+    return json_response([{"name": url, "url": root + s.path} for url, s in zip(urls, stored, strict=True)])
 
 
 # --- sales ------------------------------------------------------------------------------------
@@ -214,7 +231,7 @@ async def get_sale(request: Request, platform: Platform, account_id: int) -> Res
 
 async def update_status(request: Request, platform: Platform, account_id: int) -> Response:
     try:
-        body = await _json_object(request)
+        body = await _json_object(request, ("id", "status"))
     except BadBody as exc:
         return _bad_body(str(exc))
     ids, status = body.get("id"), body.get("status")
@@ -224,6 +241,36 @@ async def update_status(request: Request, platform: Platform, account_id: int) -
         return _bad_body(f"status must be one of {', '.join(ORDER_STATUSES)}", "status")
     failed = sales.update_statuses(platform, account_id, ids, cast(sales.Status, status))
     return errors(422, failed) if failed else Response(status_code=204)
+
+
+def _waybills(body: object) -> list[dict[str, Any]]:
+    if not isinstance(body, list) or not all(isinstance(w, dict) for w in body):
+        raise BadBody("the body must be a list of {trackingNumber, shippingMethodId?, linkToTrackPackage?}")
+    out: list[dict[str, Any]] = []
+    for index, item in enumerate(body):
+        number = item.get("trackingNumber")
+        if not isinstance(number, str) or not number.strip():
+            raise BadBody(f"[{index}].trackingNumber must be a non-empty string")
+        kept = {k: item[k] for k in ("shippingMethodId", "linkToTrackPackage") if isinstance(item.get(k), str)}
+        out.append({"trackingNumber": number, **kept})
+    return out
+
+
+async def get_tracking_numbers(request: Request, platform: Platform, account_id: int) -> Response:
+    sale = sales.get(platform, account_id, request.path_params["id"])
+    return json_response(sale.waybills) if sale else not_found("order")
+
+
+async def set_tracking_numbers(request: Request, platform: Platform, account_id: int) -> Response:
+    sale = sales.get(platform, account_id, request.path_params["id"])
+    if sale is None:
+        return not_found("order")
+    try:
+        waybills = _waybills(await read_json(request))
+    except BadBody as exc:
+        return _bad_body(str(exc))
+    sales.set_waybills(platform, sale, waybills)
+    return Response(status_code=204)
 
 
 async def retrieve_statuses(request: Request, platform: Platform, account_id: int) -> Response:
@@ -243,6 +290,7 @@ ROUTES = [
     Route("/me/offers", authed(create_offer), methods=["POST"]),
     Route("/me/offers/{id:int}", authed(get_offer), methods=["GET"]),
     Route("/me/offers/{id:int}", authed(replace_offer), methods=["PUT"]),
+    Route("/me/offers/{id:int}", authed(delete_offer), methods=["DELETE"]),
     Route("/me/update-offers", authed(update_offers), methods=["POST"]),
     Route("/me/files", authed(upload_file), methods=["POST"]),
     Route("/me/addFilesFromUrls", authed(add_files_from_urls), methods=["POST"]),
@@ -250,4 +298,6 @@ ROUTES = [
     Route("/me/sales/updateStatus", authed(update_status), methods=["PUT"]),
     Route("/me/sales/retrieve-statuses", authed(retrieve_statuses), methods=["POST"]),
     Route("/me/sales/{id:int}", authed(get_sale), methods=["GET"]),
+    Route("/me/sales/{id:int}/trackingNumbers", authed(get_tracking_numbers), methods=["GET"]),
+    Route("/me/sales/{id:int}/trackingNumbers", authed(set_tracking_numbers), methods=["PUT"]),
 ]

@@ -24,10 +24,10 @@ class SimulatorSettings:
     """Seeds the generated accounts and buyers, so two runs with one seed look alike."""
     requests_per_minute: int = 600
     """Per-account rate limit; 0 turns it off (capacity benchmarks)."""
-    token_ttl: int = 3600
-    """Access token lifetime, seconds."""
-    refresh_ttl: int = 30 * 86400
-    """Refresh token lifetime, seconds."""
+    token_ttl: int = 12 * 3600
+    """Access token lifetime, seconds (live: 12 hours)."""
+    refresh_ttl: int = 90 * 86400
+    """Refresh token lifetime, seconds (live: about 3 months)."""
     device_code_ttl: int = 600
     poll_interval: int = 5
     """The `interval` the register answer gives; polling faster answers slow_down."""

@@ -3,9 +3,11 @@
 An offer being published (anything but a draft) must: have a 4-100 character title, a gross price
 > 0 with at most two decimals, a VAT rate from the enum, a non-negative whole stock, a leaf category,
 every required parameter of that category present and each parameter valid for its type (dictionary
-values by id, numbers within min/max), and 1-16 gallery images that this account uploaded. A draft
-(isDraft true) is checked for the same field shapes but not for the publication rules (category leaf,
-required parameters, gallery), as sellers save half-finished drafts.
+values by id, numbers within min/max), and at most 16 gallery images, each one this account uploaded.
+A draft (isDraft true) is checked for the same field shapes but not for the publication rules
+(category leaf, required parameters), as sellers save half-finished drafts. No rule is stricter than
+the contract: an offer without images, any whole userQuantityLimit, and property names in any letter
+case (as C# clients send them: `Title`, `CategoryId`) are all accepted, as live.
 
 Images: jpg, png or webp (by content, not by name), at most 5 MB, each side at least 124 px.
 """
@@ -61,6 +63,25 @@ def _number(value: object) -> Decimal | None:
     return None
 
 
+OFFER_KEYS: Final = (
+    "externalId", "title", "price", "categoryId", "vatRate", "stockQuantity", "stockQuantityUnit", "gallery",
+    "parameters", "description", "shippingTariffId", "returnPolicyId", "complaintPolicyId", "guaranteeId",
+    "leadTime", "userQuantityLimit", "isDraft", "showUnitPrice", "status",
+)
+
+
+def contract_keys(body: Mapping[str, Any], known: tuple[str, ...] = OFFER_KEYS) -> dict[str, Any]:
+    """`body` with each property the contract names under its contract spelling, whatever its letter
+    case (live binds `Title` and `title` alike); other keys are kept as they came."""
+    by_folded = {k.casefold(): k for k in known}
+    out: dict[str, Any] = {}
+    for key, value in body.items():
+        name = by_folded.get(key.casefold(), key) if isinstance(key, str) else key
+        if name not in out or name == key:
+            out[name] = value
+    return out
+
+
 def validate_offer(
     body: Mapping[str, Any],
     *,
@@ -104,9 +125,9 @@ def validate_offer(
         add(Problem("invalidExternalId", "externalId must be a string of 1 to 64 characters", "externalId",
                     "Identyfikator zewnętrzny musi mieć od 1 do 64 znaków."))
     limit = body.get("userQuantityLimit")
-    if limit is not None and (not _is_int(limit) or limit < 1):
-        add(Problem("invalidUserQuantityLimit", "userQuantityLimit must be a whole number >= 1",
-                    "userQuantityLimit", "Limit sztuk na kupującego musi być liczbą całkowitą większą od 0."))
+    if limit is not None and not _is_int(limit):
+        add(Problem("invalidUserQuantityLimit", "userQuantityLimit must be a whole number",
+                    "userQuantityLimit", "Limit sztuk na kupującego musi być liczbą całkowitą."))
     _check_terms(body, add)
 
     category = None
@@ -195,9 +216,6 @@ def _check_gallery(raw: object, owns_file: Callable[[str], bool], *, publish: bo
     if not isinstance(raw, list) or not all(isinstance(u, str) for u in raw):
         return [Problem("invalidGallery", "gallery must be a list of urls", "gallery", "Nieprawidłowa galeria.")]
     problems: list[Problem] = []
-    if publish and not raw:
-        problems.append(Problem("galleryEmpty", "an offer needs at least one image", "gallery",
-                                "Oferta musi mieć co najmniej jedno zdjęcie."))
     if len(raw) > MAX_GALLERY:
         problems.append(Problem("galleryTooLarge", f"at most {MAX_GALLERY} images", "gallery",
                                 f"Oferta może mieć najwyżej {MAX_GALLERY} zdjęć."))

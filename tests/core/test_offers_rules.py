@@ -139,7 +139,7 @@ def test_parameter_values_are_checked_by_type() -> None:
 
 TERMS = Terms(
     shipping_methods=(),
-    shipping_tariffs=(ShippingTariff(id="t1", name="Cennik standardowy", methods=(TariffMethod(1),)),),
+    shipping_tariffs=(ShippingTariff(id="t1", name="Cennik standardowy", methods=(TariffMethod("1"),)),),
     return_policies=(Policy(id="r1", name="Zwrot 14 dni"),),
     complaint_policies=(Policy(id="c1", name="Reklamacja standardowa"),),
     guarantees=(Policy(id="g1", name="Gwarancja 24"), Policy(id="g2", name="Gwarancja 12")),

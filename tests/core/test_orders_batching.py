@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import cast
 
 import pytest
 from hypothesis import given
@@ -12,14 +13,15 @@ from hypothesis import strategies as st
 
 from agent.core.batching import group_by_value
 from agent.core.orders import OrderMapping, contractor_of, order_to_draft, payment_type_of
-from agent.domain import Address, Buyer, Order, OrderItem, Shipping
+from agent.domain import Address, Buyer, Order, OrderItem, PaymentType, Shipping
 from agent.errors import InvalidItem
 
 MAPPING = OrderMapping(
     series="RO",
     shipping_product="USŁUGA-WYSYŁKA",
-    payment_forms={"online": "przelew", "transfer": "przelew", "cashOnDelivery": "gotówka"},
-    payment_types={"p-blik": "online", "p-cod": "cashOnDelivery"},
+    payment_forms={"fastTransfer": "przelew", "blik": "przelew", "traditionalTransfer": "przelew tradycyjny",
+                   "cashOnDelivery": "gotówka"},
+    payment_types={"p-blik": "blik", "p-transfer": "traditionalTransfer"},
 )
 
 
@@ -41,7 +43,7 @@ def _order(**changes: object) -> Order:
             OrderItem(offer_id=9001, title="Sekator", quantity=2, unit_price=Decimal("49.99")),
             OrderItem(offer_id=9002, title="Grabie", quantity=1, unit_price=Decimal("17.01"), external_id="77"),
         ),
-        shipping=Shipping(method_id=1, cost=Decimal("14.99"), payment_method_id="p-blik"),
+        shipping=Shipping(method_id="1", cost=Decimal("14.99"), payment_method_id="p-blik"),
         message="Proszę o szybką wysyłkę",
     )
     return replace(base, **changes)  # type: ignore[arg-type]
@@ -65,9 +67,14 @@ def test_cash_on_delivery_maps_to_gotowka() -> None:
     order = _order(payment_status="cashOnDelivery")
     assert payment_type_of(order, MAPPING.payment_types) == "cashOnDelivery"
     assert order_to_draft(order, {9001: 1, 9002: 2}, MAPPING).payment_form == "gotówka"
-    by_method = _order(shipping=Shipping(method_id=1, cost=Decimal(0), payment_method_id="p-cod"))
+    by_method = _order(shipping=Shipping(method_id="1", cost=Decimal(0), payment_method_id="p-transfer"))
     draft = order_to_draft(by_method, {9001: 1, 9002: 2}, MAPPING)
-    assert draft.payment_form == "gotówka" and draft.shipping_cost is None
+    assert draft.payment_form == "przelew tradycyjny" and draft.shipping_cost is None
+    # A live order names no payment method; a stale catalogue copy may name a type that is gone.
+    unnamed = _order(shipping=Shipping(method_id="1", cost=Decimal(0), payment_method_id=None))
+    stale = _order(shipping=Shipping(method_id="1", cost=Decimal(0), payment_method_id="p-old"))
+    old_types = {**MAPPING.payment_types, "p-old": cast(PaymentType, "online")}
+    assert payment_type_of(unnamed, old_types) == payment_type_of(stale, old_types) == "fastTransfer"
 
 
 def test_company_buyer_becomes_the_contractor_name() -> None:

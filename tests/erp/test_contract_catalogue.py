@@ -38,16 +38,19 @@ CATEGORIES = (
                                                                               unit="l", min=Decimal("0.5")))),
 )  # fmt: skip
 TERMS = Terms(
-    shipping_methods=(ShippingMethod(1, "Kurier DPD", "courier", 1, 2), ShippingMethod(2, "Paczkomat", "pickupPoint")),
+    shipping_methods=(
+        ShippingMethod("1", "Kurier DPD", "courier", 1, 2),
+        ShippingMethod("2", "Paczkomat", "pickupPoint"),
+    ),
     shipping_tariffs=(
-        ShippingTariff("t1", "Standard", (TariffMethod(1, advance_payment=TariffCost(Decimal("14.99"), 5)),)),
+        ShippingTariff("t1", "Standard", (TariffMethod("1", advance_payment=TariffCost(Decimal("14.99"), 5)),)),
     ),
     return_policies=(Policy("r1", "Zwrot 14 dni"),),
     complaint_policies=(Policy("c1", "Reklamacja"),),
     guarantees=(Policy("g1", "Gwarancja producenta", "24 miesiące"),),
     payment_methods=(
-        PaymentMethod("p1", "Przelewy24", "online"),
-        PaymentMethod("p2", "Za pobraniem", "cashOnDelivery"),
+        PaymentMethod("p1", "Przelewy24", "fastTransfer"),
+        PaymentMethod("p2", "Przelew tradycyjny", "traditionalTransfer"),
     ),
 )
 NOW = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)
@@ -83,7 +86,7 @@ async def test_the_diff_counts_added_changed_and_removed_per_kind(harness: Harne
     )
     terms = dataclasses.replace(
         TERMS,
-        shipping_methods=(TERMS.shipping_methods[0], ShippingMethod(3, "InPost Kurier", "courier")),
+        shipping_methods=(TERMS.shipping_methods[0], ShippingMethod("3", "InPost Kurier", "courier")),
         guarantees=(Policy("g1", "Gwarancja producenta", "36 miesięcy"),),
     )
     diff = await harness.erp.replace_catalogue(categories, terms, fence=None)

@@ -58,6 +58,10 @@ class FakeMarketplace:
     bulk_calls: list[dict[str, Any]] = field(default_factory=list)
     status_calls: list[dict[str, Any]] = field(default_factory=list)
     next_offer: int = 1000
+    canned: dict[str, Any] = field(default_factory=dict)
+    """"METHOD /path" -> a JSON body answered with 200 as it is (live-shaped answers)."""
+    headers_seen: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    queries_seen: list[tuple[str, str]] = field(default_factory=list)
 
     # --- set-up -------------------------------------------------------------------------------
 
@@ -142,6 +146,10 @@ class FakeMarketplace:
 
     def _route(self, request: httpx2.Request, path: str) -> httpx2.Response:
         method = request.method
+        self.headers_seen.append((f"{method} {path}", dict(request.headers)))
+        self.queries_seen.append((f"{method} {path}", request.url.query.decode()))
+        if f"{method} {path}" in self.canned:
+            return httpx2.Response(200, json=self.canned[f"{method} {path}"])
         if path == "/integration/register":
             code = "dc-" + secrets.token_hex(10)
             self.device[code] = "pending"

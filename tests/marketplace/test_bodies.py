@@ -30,3 +30,13 @@ def test_nested_shapes_text_and_keys() -> None:
 def test_what_cannot_be_sent_is_a_bug(bad: object) -> None:
     with pytest.raises(Bug):
         bodies.encode(bad)
+
+
+def test_a_bulk_change_without_ids_is_refused_before_it_is_sent() -> None:
+    # Live, an empty id list reprices EVERY offer of the account.
+    change = {"price": {"value": Decimal("1.00"), "change": "exactValue"}}
+    with pytest.raises(Bug, match="every offer"):
+        bodies.bulk_change_body([], change)
+    with pytest.raises(Bug):
+        bodies.bulk_change_body([True], change)
+    assert bodies.bulk_change_body((4, 5), change) == {"id": [4, 5], **change}

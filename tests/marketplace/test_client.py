@@ -88,7 +88,7 @@ async def test_idempotent_reads_survive_a_fault(
     client = make_client()
     fake.fail("GET /categories", fault, fault)
     categories = await client.categories()
-    assert len(categories) == 2_500
+    assert len(categories) == fake.categories
 
 
 async def test_a_5xx_burst_longer_than_the_retries_is_retry_later(

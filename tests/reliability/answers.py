@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from agent.marketplace import bodies, parsing, sales_parsing
+from agent.marketplace.client import FULL_OFFERS
 from tests.sync.conftest import SyncWorld
 from tests.sync.world import publish
 
@@ -52,11 +53,11 @@ async def real_answers(world: SyncWorld) -> dict[str, str]:
     placed = (await world.control("POST", "/orders", params={"count": 6}))["ids"]
     engine = world.market.engine
 
-    async def get(path: str, **params: Any) -> str:
-        response = await engine.call("GET", path, what=path, idempotent=True, params=params or None)
+    async def get(path: str, headers: dict[str, str] | None = None, **params: Any) -> str:
+        response = await engine.call("GET", path, what=path, idempotent=True, params=params or None, headers=headers)
         return response.text
 
-    offers = json.loads(await get("/me/offers"))
+    offers = json.loads(await get("/me/offers", headers=FULL_OFFERS))  # as the client asks for them
     sales = await get("/me/sales", page=1, pageSize=50)
     categories = json.loads(await get("/categories", page=1, pageSize=30, includeParameters="true"))
     with_fields = next(c for c in categories["categories"] if c.get("fields"))

@@ -172,6 +172,7 @@ class TimedEngine(CallEngine):
         content: bytes | None = None,
         files: Mapping[str, tuple[str, bytes, str]] | None = None,
         accept: tuple[int, ...] = (200,),
+        headers: Mapping[str, str] | None = None,
     ) -> httpx2.Response:
         start = asyncio.get_running_loop().time()
         deadline = self.settings.call_deadline
@@ -180,7 +181,7 @@ class TimedEngine(CallEngine):
         error = ""
         try:
             return await super().call(method, path, what=what, idempotent=idempotent, params=params,
-                                      content=content, files=files, accept=accept)  # fmt: skip
+                                      content=content, files=files, accept=accept, headers=headers)  # fmt: skip
         except BaseException as exc:
             error = type(exc).__name__
             raise

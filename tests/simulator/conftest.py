@@ -104,7 +104,7 @@ def offer_body(api: ContractClient, leaf: Category | None = None, **overrides: A
         "vatRate": "23%",
         "stockQuantity": 10,
         "stockQuantityUnit": "sztuk",
-        "gallery": [upload(api).json()[0]["url"]],
+        "gallery": [upload(api).json()["url"]],
         "parameters": parameters,
         "shippingTariffId": "cennik-standard",
         "returnPolicyId": "zwrot-14",

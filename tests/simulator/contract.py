@@ -131,6 +131,10 @@ class ContractClient:
     def get(self, path: str, **params: Any) -> httpx2.Response:
         return self.client.get(path, params=params or None, headers=self._headers())
 
+    def get_accepting(self, path: str, accept: str, **params: Any) -> httpx2.Response:
+        """A GET asking for the media type `accept` (live's full offer model, say)."""
+        return self.client.get(path, params=params or None, headers={**self._headers(), "Accept": accept})
+
     def post(self, path: str, json: Any = None, *, params: dict[str, Any] | None = None,
              files: Any = None) -> httpx2.Response:
         return self.client.post(path, json=json, params=params, files=files, headers=self._headers())

@@ -18,7 +18,14 @@ def test_every_operation_answers_within_the_contract(make_sim: MakeSim) -> None:
     for path in ("/categories", "/shipping/methods", "/me/shipping/tariffs", "/me/returnPolicies",
                  "/me/complaintPolicies", "/me/guarantees", "/payment/paymentMethods"):
         assert api.get(path).status_code == 200
+    for path in ("/me/shipping/tariffs/cennik-standard", "/me/returnPolicies/zwrot-14",
+                 "/me/complaintPolicies/reklamacja-rekojmia", "/me/guarantees/gwarancja-sprzedawcy-12"):
+        assert api.get(path).status_code == 200
+    assert api.get("/me/guarantees/no-such").status_code == 404
     leaf_id = api.get("/categories", pageSize=10000).json()["categories"][-1]["id"]
+    # Live clients send booleans as C# writes them; both spellings are read.
+    assert api.get("/categories", pageSize=10, includeParameters="True").json()["categories"][-1].get("fields")
+    assert "fields" not in api.get("/categories", pageSize=10, includeParameters="False").json()["categories"][0]
     api.get(f"/categories/{leaf_id}")
     api.get(f"/categories/{leaf_id}/parameters")
     api.get("/categories/0/subcategories")
@@ -27,7 +34,10 @@ def test_every_operation_answers_within_the_contract(make_sim: MakeSim) -> None:
     offer = api.post("/me/offers", json=body).json()
     api.post("/me/offers", json=body)  # 409
     api.post("/me/offers", json={**body, "title": "x"})  # 422
-    api.get("/me/offers")
+    api.get("/me/offers")  # the short model
+    full = api.get_accepting("/me/offers", "application/vnd.pl.wszystko.v1.full+json").json()["offers"][0]
+    short = api.get("/me/offers").json()["offers"][0]
+    assert "externalId" in full and "externalId" not in short and short["quantity"] == full["stockQuantity"]
     api.get(f"/me/offers/{offer['id']}")
     api.put(f"/me/offers/{offer['id']}", json={**body, "price": 55})
     api.post("/me/update-offers", json={"id": [offer["id"]], "quantity": {"value": 40, "change": "exactValue"}})
@@ -36,6 +46,11 @@ def test_every_operation_answers_within_the_contract(make_sim: MakeSim) -> None:
     api.get(f"/me/sales/{order}")
     api.put("/me/sales/updateStatus", json={"id": [order], "status": "inProcess"})
     api.post("/me/sales/retrieve-statuses", json=[order])
+    api.post("/me/sales/retrieve-statuses", json={"not": "a list"})  # 422
+    api.put(f"/me/sales/{order}/trackingNumbers", json=[{"trackingNumber": "INP-1", "shippingMethodId": "1"}])
+    assert api.get(f"/me/sales/{order}").json()["trackingNumbers"] == ["INP-1"]
+    api.get(f"/me/sales/{order}/trackingNumbers")
+    api.delete(f"/me/offers/{offer['id']}")
     second = link(sim, 1)
     api.delete(f"/me/integrations/{second.pair['integrationId']}")
     second.get("/me/integrations")  # 401

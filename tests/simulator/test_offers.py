@@ -64,7 +64,6 @@ RULES: list[tuple[str, Breaker, str, str]] = [
     ("dictionary value unknown", _dictionary_value_unknown, "invalidParameterValue", "parameters[0]"),
     ("number out of range", _number_out_of_range, "invalidParameterValue", "parameters["),
     ("parameter not of the category", _unknown_parameter, "unknownParameter", "parameters["),
-    ("no image", _set("gallery", []), "galleryEmpty", "gallery"),
     ("17 images", lambda b: b.__setitem__("gallery", b["gallery"] * 17), "galleryTooLarge", "gallery"),
     ("image not uploaded by this account", _foreign_image, "imageNotUploaded", "gallery[0]"),
     ("unknown tariff", _set("shippingTariffId", "nie-ma"), "termsNotFound", "shippingTariffId"),
@@ -184,6 +183,16 @@ def test_bulk_update_lists_failures_per_id(sim: RunningSimulator, api: ContractC
     assert api.post("/me/update-offers", json={"id": ids}).status_code == 422
 
 
+def test_an_empty_id_list_changes_every_offer_as_live(sim: RunningSimulator, api: ContractClient) -> None:
+    ids = _offers(api, 3, price=10.0)
+    other = link(sim, 2)
+    foreign = _offers(other, 1, price=10.0)[0]
+    assert api.post("/me/update-offers", json={"id": [], "price": {"value": 77, "change": "exactValue"}}).json() == []
+    prices = {o["id"]: o["price"] for o in control(sim, "GET", "/offers", params={"account": 1})}
+    assert prices == dict.fromkeys(ids, 77.0)  # every offer of the account, none of another's
+    assert other.get(f"/me/offers/{foreign}").json()["price"] == 10.0
+
+
 def test_stock_reaching_zero_keeps_the_offer_active(sim: RunningSimulator, api: ContractClient) -> None:
     offer_id = _offers(api, 1, stock=2)[0]
     api.post("/me/update-offers", json={"id": [offer_id], "quantity": {"value": 0, "change": "exactValue"}})
@@ -209,3 +218,18 @@ def test_categories_are_served_from_the_catalogue(api: ContractClient) -> None:
     assert {c["id"] for c in top} == {c.id for c in load_categories() if c.parent_id == 0}
     assert api.get("/categories/999999999/subcategories").status_code == 404
     assert api.get("/categories/999999999").status_code == 404
+
+
+def test_the_simulator_is_no_stricter_than_the_contract(api: ContractClient) -> None:
+    # Live binds property names whatever their case (C# clients send PascalCase), takes an offer without
+    # images and any whole userQuantityLimit: the contract asks no more, nor does the simulator.
+    body = offer_body(api, externalId="P-1")
+    pascal = {key[0].upper() + key[1:]: value for key, value in body.items()}
+    created = api.post("/me/offers", json={**pascal, "Gallery": [], "UserQuantityLimit": 0})
+    assert created.status_code == 200, created.text
+    offer = created.json()
+    assert (offer["title"], offer["externalId"], offer["gallery"]) == (body["title"], "P-1", [])
+    assert api.post("/me/update-offers", json={"Id": [offer["id"]], "Quantity": {"value": 3, "change": "exactValue"}}
+                    ).json() == []
+    assert api.get(f"/me/offers/{offer['id']}").json()["stockQuantity"] == 3
+    assert api.post("/me/offers", json={**body, "externalId": "P-2", "userQuantityLimit": "2"}).status_code == 422

@@ -1,0 +1,136 @@
+"""The per-account request budget shared by every process of one installation.
+
+Each `marketsync sync` process, the TUI and the scheduler build their own client; with a limiter per
+process, two runs back to back (or the TUI and the CLI at once) spent the account's budget twice
+and met 429s. `SharedRateLimiter` keeps the starts of the last minute in a small SQLite file per
+account under the agent's lock directory, so every process counts the same minute: at most
+`requests_per_minute` starts in any 60 seconds, and a 429's Retry-After holds every process.
+
+Times are wall-clock (they are compared across processes). Each start is one short IMMEDIATE
+transaction, run off the event loop. Should the file fail (disk full, permissions), the limiter
+goes on counting this process's starts alone and says so once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from loguru import logger
+
+from agent.marketplace.limits import WINDOW, RateLimiter
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS starts (at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS block (id INTEGER PRIMARY KEY CHECK (id = 1), until REAL NOT NULL);
+"""
+# A clock set back must not park the account for longer than one window.
+_MAX_WAIT = WINDOW
+
+
+class SharedRateLimiter(RateLimiter):
+    """A `RateLimiter` whose starts and 429 blocks live in `path`, shared by every process using it."""
+
+    def __init__(
+        self,
+        requests_per_minute: int,
+        path: Path,
+        *,
+        clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        super().__init__(requests_per_minute, clock=clock, sleep=sleep)
+        self.path = path
+        self._failed = False
+        self._next_start = 0.0
+        """When the shared budget last said a start may come (what `wait_time` tells between takes)."""
+        self._db: sqlite3.Connection | None = None
+        """Used by one `_take` at a time (they run under the limiter's lock), in whichever worker thread."""
+
+    def wait_time(self) -> float:
+        """Seconds until the next start may come, as far as this process last learnt."""
+        return max(super().wait_time(), self._next_start - self._clock())
+
+    def try_acquire(self) -> bool:
+        """Never at once: every start is counted in the shared file, which `acquire` does off the loop."""
+        return False
+
+    async def acquire(self) -> None:
+        """Wait until the account's shared budget allows a start, and count it there."""
+        async with self._lock:
+            while True:
+                # A start counted by a take that is cancelled midway is a start spent for nothing:
+                # the budget is only ever underused, never overrun.
+                wait = await asyncio.to_thread(self._take)
+                if wait <= 0:
+                    return
+                await self._sleep(wait)
+
+    def block_for(self, seconds: float) -> None:
+        """No request of any process may start for `seconds` from now (a 429's Retry-After)."""
+        super().block_for(seconds)
+        until = self._clock() + seconds
+        try:
+            db = self._connect()  # its own: a take may be using the other in a worker thread right now
+            try:
+                db.execute("INSERT INTO block (id, until) VALUES (1, ?) ON CONFLICT (id) DO UPDATE"
+                           " SET until = max(until, excluded.until)", (until,))
+            finally:
+                db.close()
+        except sqlite3.Error as exc:
+            self._fall_back(exc)
+
+    def _connect(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, timeout=10.0, isolation_level=None, check_same_thread=False)
+        # WAL without a sync per commit: a start lost in a power cut costs nothing, a sync costs a
+        # millisecond on every request.
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.executescript(_SCHEMA)
+        return db
+
+    def _take(self) -> float:
+        """Count a start now if the shared budget allows; else the seconds to wait before asking again."""
+        if self._failed:
+            return self._take_locally()
+        now = self._clock()
+        try:
+            if self._db is None:
+                self._db = self._connect()
+            db = self._db
+            try:
+                db.execute("BEGIN IMMEDIATE")
+                db.execute("DELETE FROM starts WHERE at <= ?", (now - WINDOW,))
+                row = db.execute("SELECT until FROM block WHERE id = 1").fetchone()
+                wait = max(0.0, float(row[0]) - now) if row else 0.0
+                if wait <= 0 and self.requests_per_minute > 0:
+                    count, oldest = db.execute("SELECT count(*), min(at) FROM starts").fetchone()
+                    if count >= self.requests_per_minute:
+                        wait = max(0.001, float(oldest) + WINDOW - now)
+                if wait <= 0:
+                    db.execute("INSERT INTO starts (at) VALUES (?)", (now,))
+                db.execute("COMMIT")
+            finally:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+        except sqlite3.Error as exc:
+            self._fall_back(exc)
+            return self._take_locally()
+        wait = min(wait, _MAX_WAIT)
+        self._next_start = now + wait
+        return wait
+
+    def _take_locally(self) -> float:
+        wait = self.wait_time()
+        if wait <= 0 and self.requests_per_minute > 0:
+            self._starts.append(self._clock())
+        return wait
+
+    def _fall_back(self, exc: sqlite3.Error) -> None:
+        if not self._failed:
+            logger.warning(f"shared rate limit {self.path}: {exc}; this process counts its own requests only")
+        self._failed = True

@@ -1,0 +1,166 @@
+"""One request budget per account for every process: limiters on one file never overrun it together."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from agent.marketplace.accounts import AccountPlaces
+from agent.marketplace.limits import WINDOW, RateLimiter
+from agent.marketplace.shared_limit import SharedRateLimiter
+from agent.simulator import RunningSimulator, SimulatorSettings, run_simulator_in_thread
+from tests.marketplace.simhelp import Relay, client_for, control, link
+
+
+class Clock:
+    """Wall time that only moves when someone sleeps (and then moves the simulator's too, if given)."""
+
+    def __init__(self, sim: RunningSimulator | None = None) -> None:
+        self.now = time.time()
+        self.sim = sim
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        # The simulator first: this clock must never run ahead of the one that counts the requests.
+        if self.sim is not None:
+            await control(self.sim, "POST", "/advance", params={"seconds": seconds})
+        self.now += seconds
+        await asyncio.sleep(0)
+
+
+def _most_in_a_minute(starts: list[float]) -> int:
+    starts = sorted(starts)
+    return max((sum(1 for t in starts if s <= t < s + WINDOW) for s in starts), default=0)
+
+
+async def test_two_limiters_on_one_file_share_the_budget(tmp_path: Path) -> None:
+    clock = Clock()
+    path = tmp_path / "rate.sqlite"
+    first, second = (SharedRateLimiter(5, path, clock=clock, sleep=clock.sleep) for _ in range(2))
+    starts: list[float] = []
+    for _ in range(8):  # taking turns, as two processes running one after the other would
+        for limiter in (first, second):
+            await limiter.acquire()
+            starts.append(clock())
+    assert len(starts) == 16 and _most_in_a_minute(starts) == 5
+    # A 429 seen by one holds the other too.
+    first.block_for(30)
+    before = clock()
+    await second.acquire()
+    assert clock() - before >= 30
+
+
+async def test_a_broken_file_falls_back_to_this_process_alone(tmp_path: Path) -> None:
+    clock = Clock()
+    (tmp_path / "dir").mkdir()
+    limiter = SharedRateLimiter(2, tmp_path / "dir", clock=clock, sleep=clock.sleep)  # a directory: no database
+    for _ in range(3):
+        await limiter.acquire()
+    assert clock() - time.time() >= WINDOW - 5  # the third start waited for the minute, counted locally
+
+
+@pytest.fixture
+def sim() -> Iterator[RunningSimulator]:
+    with run_simulator_in_thread(SimulatorSettings(port=0, requests_per_minute=10, seed=3)) as running:
+        yield running
+
+
+async def _two_runs(sim: RunningSimulator, places: AccountPlaces, shared: bool) -> list[int]:
+    """Two clients of one account (as two processes would build them), each sending as many requests
+    at once as the account may send in a minute; the statuses the marketplace answered."""
+    clock = Clock(sim)
+    relays = [Relay(), Relay()]
+    clients = [client_for(sim, places, "Ogrodnik", transport=relay, rpm=10) for relay in relays]
+    for client in clients:
+        client.engine.limiter = (
+            SharedRateLimiter(10, places.rate_limit_path("Ogrodnik"), clock=clock, sleep=clock.sleep)
+            if shared else RateLimiter(10, clock=clock, sleep=clock.sleep)
+        )
+    try:
+        await asyncio.gather(*(client.shipping_methods() for client in clients for _ in range(10)))
+    finally:
+        for client in clients:
+            await client.aclose()
+    return [status for relay in relays for status in relay.statuses("/shipping/methods")]
+
+
+async def test_two_processes_of_one_account_never_meet_a_429(sim: RunningSimulator, places: AccountPlaces) -> None:
+    await link(sim, places, "Ogrodnik")
+    statuses = await _two_runs(sim, places, shared=True)
+    assert statuses.count(200) == 20 and statuses.count(429) == 0
+
+
+async def test_a_limiter_per_process_overruns_the_account(sim: RunningSimulator, places: AccountPlaces) -> None:
+    # What the shared budget prevents: each process keeps to the limit, together they do not.
+    await link(sim, places, "Ogrodnik")
+    statuses = await _two_runs(sim, places, shared=False)
+    assert statuses.count(429) > 0
+
+
+async def test_every_client_of_an_installation_uses_the_shared_budget(places: AccountPlaces) -> None:
+    from agent.marketplace.accounts import build_client
+
+    client = build_client("Ogrodnik", base_url="http://127.0.0.1:9/api", requests_per_minute=60, places=places)
+    limiter = client.engine.limiter
+    assert isinstance(limiter, SharedRateLimiter) and limiter.path == places.rate_limit_path("Ogrodnik")
+    assert limiter.path.parent == places.locks_dir
+    await client.aclose()
+
+
+async def test_the_wait_told_is_the_shared_one(tmp_path: Path) -> None:
+    async def never(seconds: float) -> None:
+        raise TimeoutError  # the caller's deadline ends the wait
+
+    clock = Clock()
+    first = SharedRateLimiter(1, tmp_path / "r.sqlite", clock=clock, sleep=clock.sleep)
+    second = SharedRateLimiter(1, tmp_path / "r.sqlite", clock=clock, sleep=never)
+    await first.acquire()
+    assert first.wait_time() == 0
+    with pytest.raises(TimeoutError):
+        await second.acquire()
+    assert second.wait_time() == pytest.approx(WINDOW)  # what a RateLimited error would tell
+
+
+_PROCESS = """
+import asyncio, sys
+from pathlib import Path
+from agent.marketplace.shared_limit import SharedRateLimiter
+
+async def main() -> None:
+    limiter = SharedRateLimiter(int(sys.argv[2]), Path(sys.argv[1]))
+    started = 0
+    try:
+        for _ in range(int(sys.argv[3])):
+            await asyncio.wait_for(limiter.acquire(), 2.0)
+            started += 1
+    except TimeoutError:
+        pass
+    print(started, round(limiter.wait_time()))
+
+asyncio.run(main())
+"""
+
+
+def test_separate_processes_share_one_budget(tmp_path: Path) -> None:
+    """Two real processes, one after the other (as two `marketsync sync` runs): the second finds the
+    minute's budget spent by the first and waits instead of sending."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "rate.sqlite"
+
+    def run(wanted: int) -> tuple[int, int]:
+        done = subprocess.run([sys.executable, "-c", _PROCESS, str(path), "4", str(wanted)],
+                              capture_output=True, text=True, timeout=60, check=True)
+        started, wait = done.stdout.split()
+        return int(started), int(wait)
+
+    assert run(3) == (3, 0)
+    started, wait = run(3)
+    assert started == 1 and 55 <= wait <= 60  # one start left of 4; the next one waits for the minute
