@@ -44,6 +44,7 @@ NEEDS ?= dev
 
 lint: $(NEEDS)
 	$(BIN)/ruff check agent tui tests bench
+	$(BIN)/lint-imports
 
 typecheck: $(NEEDS)
 	$(BIN)/mypy --strict agent tui tests

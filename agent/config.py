@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from agent import paths
 from agent.config_reader import Problems, SourceIndex, TableReader
-from agent.domain import JOB_ORDER, LEAD_TIMES, JobName, LeadTime
+from agent.domain import DEFAULT_JOBS, JOB_ORDER, LEAD_TIMES, JobName, LeadTime, ScheduleConfig
 from agent.errors import ConfigError
 
 Language = Literal["pl", "en"]
@@ -28,7 +28,6 @@ TokenStore = Literal["auto", "keyring", "file"]
 ErpKind = Literal["embedded", "optima"]
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8765/api"
-DEFAULT_JOBS: tuple[JobName, ...] = ("orders", "offers", "stock", "prices")
 # Optima's defaults: whatever is paid before shipping becomes a bank transfer, cash on delivery cash.
 # The keys are the live payment types (and cashOnDelivery, which an order tells by its payment status).
 DEFAULT_PAYMENT_FORMS: Mapping[str, str] = MappingProxyType(
@@ -92,20 +91,6 @@ class OfferDefaults:
 
 
 @dataclass(frozen=True, slots=True)
-class ScheduleConfig:
-    """`[company.schedule]`: a window (from, to, every) or a raw cron expression."""
-
-    enabled: bool = False
-    from_hour: int = 6
-    to_hour: int = 22
-    """Exclusive; a window may cross midnight (22 to 6); 0 to 24 is all day."""
-    every_minutes: int = 30
-    jobs: tuple[JobName, ...] = DEFAULT_JOBS
-    operator: str = "ADMIN"
-    cron: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class OptimaConfig:
     """`[company.optima]`: where a company's Comarch ERP Optima database is (SQL Server, schema CDN)."""
 
@@ -150,7 +135,7 @@ class CompanyConfig:
     """Days back that cancellations are checked and orders reconciled with the ERP's ROs."""
     payment_forms: Mapping[str, str] = field(default_factory=lambda: DEFAULT_PAYMENT_FORMS)
     offer_defaults: OfferDefaults = OfferDefaults()
-    schedule: ScheduleConfig = ScheduleConfig()
+    schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,10 +31,10 @@ from tomlkit.container import Container
 from tomlkit.exceptions import TOMLKitError
 from tomlkit.items import Comment, Item, Key, SingleKey, Table, Whitespace
 
-from agent.config import DEFAULT_JOBS, Config, ScheduleConfig, load_config
+from agent.config import Config, load_config
 from agent.core.cron_check import cron_problem, describe_cron_problem, normalize_cron
 from agent.core.schedule import iter_fires
-from agent.domain import JOB_ORDER, JobName
+from agent.domain import DEFAULT_JOBS, JOB_ORDER, JobName, ScheduleConfig
 from agent.errors import ConfigError
 
 FIELDS: tuple[str, ...] = ("enabled", "from_hour", "to_hour", "every_minutes", "jobs", "operator", "cron")

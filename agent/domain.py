@@ -6,8 +6,9 @@ The marketplace's camelCase fields are translated at the adapter boundary; here 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Literal
 
@@ -60,8 +61,32 @@ PAYMENT_KINDS: tuple[PaymentKind, ...] = (
 ParameterType = Literal["dictionary", "float", "integer", "string", "color"]
 ShippingType = Literal["courier", "pickupPoint", "postal", "digital"]
 
+Clock = Callable[[], datetime]
+"""Where a part reads "now" from (aware, UTC); tests inject a fake one."""
+
+
+def utc_now() -> datetime:
+    """The production clock."""
+    return datetime.now(UTC)
+
+
 JobName = Literal["catalogue", "orders", "offers", "stock", "prices"]
 JOB_ORDER: tuple[JobName, ...] = ("catalogue", "orders", "offers", "stock", "prices")
+DEFAULT_JOBS: tuple[JobName, ...] = ("orders", "offers", "stock", "prices")
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleConfig:
+    """`[company.schedule]`: a window (from, to, every) or a raw cron expression."""
+
+    enabled: bool = False
+    from_hour: int = 6
+    to_hour: int = 22
+    """Exclusive; a window may cross midnight (22 to 6); 0 to 24 is all day."""
+    every_minutes: int = 30
+    jobs: tuple[JobName, ...] = DEFAULT_JOBS
+    operator: str = "ADMIN"
+    cron: str | None = None
 
 
 # --- catalogue -------------------------------------------------------------------------------

@@ -9,12 +9,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import platformdirs
-
-if TYPE_CHECKING:
-    from agent.config import Config
 
 APP_NAME = "marketsync"
 ENV_HOME = "MARKETSYNC_HOME"
@@ -42,6 +39,22 @@ def default_config_path() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
 
 
+class _Dirs(Protocol):
+    """The two keys of `[agent]` that place files (agent.config.AgentConfig has them)."""
+
+    @property
+    def home(self) -> Path: ...
+    @property
+    def log_dir(self) -> Path: ...
+
+
+class _HasDirs(Protocol):
+    """A loaded config; structural, so that this module does not import agent.config (which imports it)."""
+
+    @property
+    def agent(self) -> _Dirs: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Paths:
     """Locations under one installation's home (state database, tokens, locks) and its log dir."""
@@ -50,7 +63,7 @@ class Paths:
     log_dir: Path
 
     @classmethod
-    def from_config(cls, config: Config) -> Paths:
+    def from_config(cls, config: _HasDirs) -> Paths:
         return cls(home=config.agent.home, log_dir=config.agent.log_dir)
 
     @property

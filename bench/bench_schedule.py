@@ -14,8 +14,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from agent.config import ScheduleConfig
 from agent.core.schedule import fires_between, next_fire
+from agent.domain import ScheduleConfig
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 MIXED = [

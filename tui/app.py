@@ -24,12 +24,10 @@ from textual.screen import Screen
 from textual.widgets import Header, RichLog, Static
 
 from agent.errors import ConfigError, LeaseHeld, LeaseInterrupted, MarketsyncError, RelinkAccount
-from agent.runtime.api import LeaseState, LeaseView, RuntimeApi
+from agent.runtime.api import LeaseState, LeaseView, RunOptions, RuntimeApi, utc_now
 from agent.runtime.events import NextRunPlanned, ScheduleChanged
 from agent.runtime.manage import Manage
 from agent.runtime.service import Runtime
-from agent.state.codec import utc_now
-from agent.state.models import RunOptions
 from tui.i18n import Language, Texts
 from tui.logentry import LogEntry, event_entry, loguru_sink
 from tui.messages import EventsDropped, LogLine, RuntimeEvents

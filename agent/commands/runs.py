@@ -13,28 +13,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from agent.commands.result_labels import RESULT_LABELS
+
 if TYPE_CHECKING:
     from agent.config import Config
     from agent.state.models import ItemOutcome, Run
 
 HELP = "run history and per-item outcomes"
 
-RESULT_LABELS = {
-    "pl": {
-        "success": "Sukces",
-        "partial": "Częściowo",
-        "failed": "Błąd",
-        "interrupted": "Przerwany",
-        "running": "Trwa",
-    },
-    "en": {
-        "success": "Success",
-        "partial": "Partial",
-        "failed": "Failed",
-        "interrupted": "Interrupted",
-        "running": "Running",
-    },
-}
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -123,7 +123,7 @@ def service_line(holder: SchedulerHolder | None, now: datetime, timezone: str, l
 def _last_run(run: Run | None, timezone: str, now: datetime) -> tuple[str, str]:
     if run is None:
         return "-", "-"
-    from agent.commands.runs import RESULT_LABELS
+    from agent.commands.result_labels import RESULT_LABELS
 
     totals = run.totals.values()
     label = RESULT_LABELS["pl"].get(run.result, run.result)

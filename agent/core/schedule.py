@@ -34,7 +34,7 @@ from zoneinfo import ZoneInfo
 
 from croniter import CroniterBadDateError, CroniterError, croniter
 
-from agent.config import ScheduleConfig
+from agent.domain import ScheduleConfig
 
 Language = Literal["pl", "en"]
 

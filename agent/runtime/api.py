@@ -19,10 +19,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, Protocol
 
-from agent.domain import JobName
+from agent.domain import Clock, JobName, utc_now
+from agent.marketplace.accounts import AccountStatus
+from agent.marketplace.models import DeviceRegistration
 from agent.runtime.bus import EventBus
 from agent.runtime.events import ConnectionStatus, RunResult, SchedulerRole, Totals
-from agent.state.models import RunOptions
+from agent.state.models import ItemOutcome, Run, RunOptions
+from agent.sync.options import SyncOptions
 
 LeaseState = Literal["free", "running", "interrupted"]
 
@@ -145,3 +148,31 @@ class RuntimeApi(Protocol):
     async def reload_config(self) -> None:
         """Re-read the config file and apply schedules at once. Raises ConfigError (the old config stays)."""
         ...
+
+
+# Besides its own types, this module re-exports the values front ends read and send, so that a
+# front end imports the runtime's API and never an adapter's module (pyproject.toml's import rules).
+__all__ = [
+    "AccountStatus",
+    "Clock",
+    "CompanyView",
+    "ConnectionStatus",
+    "DeviceRegistration",
+    "EventBus",
+    "ItemOutcome",
+    "JobName",
+    "JobView",
+    "LastRunView",
+    "LeaseState",
+    "LeaseView",
+    "Run",
+    "RunOptions",
+    "RunResult",
+    "RuntimeApi",
+    "RuntimeSnapshot",
+    "SchedulerRole",
+    "ServiceView",
+    "SyncOptions",
+    "Totals",
+    "utc_now",
+]

@@ -12,10 +12,10 @@ from collections.abc import Iterable
 
 from loguru import logger
 
+from agent.domain import Clock
 from agent.marketplace.connection import ConnectionInfo, ConnectionRegistry
 from agent.runtime.bus import EventBus
 from agent.runtime.events import ConnectionChanged, ConnectionStatus
-from agent.state.codec import Clock
 from agent.state.store import StateDB
 
 

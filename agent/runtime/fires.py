@@ -20,12 +20,12 @@ from typing import Any
 
 from loguru import logger
 
+from agent.domain import Clock
 from agent.runtime.bus import EventBus
 from agent.runtime.connections import ConnectionMirror
 from agent.runtime.events import NextRunPlanned, RunSkipped
 from agent.runtime.queue import RunQueue
 from agent.runtime.scheduler import Fire
-from agent.state.codec import Clock
 from agent.state.store import StateDB
 from agent.sync.options import scheduled_options
 from agent.sync.run import RunRequest

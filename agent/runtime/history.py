@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from loguru import logger
 
-from agent.state.codec import Clock
+from agent.domain import Clock
 from agent.state.store import StateDB
 
 PRUNE_EVERY_S = 24 * 3600.0

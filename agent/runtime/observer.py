@@ -11,11 +11,10 @@ import socket
 import time
 from collections.abc import Callable
 
-from agent.domain import JobName
+from agent.domain import Clock, JobName
 from agent.runtime.api import JobView
 from agent.runtime.bus import EventBus
 from agent.runtime.events import ItemFailed, JobProgress, LeaseChanged, RunFinished, RunStarted, Totals
-from agent.state.codec import Clock
 from agent.state.models import ItemOutcome, Run
 
 

@@ -21,12 +21,12 @@ from typing import Protocol
 
 from loguru import logger
 
+from agent.domain import Clock
 from agent.errors import LeaseHeld, MarketsyncError, RelinkAccount
 from agent.runtime.api import JobView
 from agent.runtime.bus import EventBus
 from agent.runtime.events import RunQueued, RunSkipped
 from agent.runtime.observer import EventObserver
-from agent.state.codec import Clock
 from agent.state.models import Run
 from agent.sync.run import RunRequest
 

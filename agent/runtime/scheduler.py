@@ -22,9 +22,9 @@ from zoneinfo import ZoneInfo
 
 from loguru import logger
 
-from agent.config import CompanyConfig, ScheduleConfig
+from agent.config import CompanyConfig
 from agent.core.schedule import fires_between, next_fire
-from agent.state.codec import Clock
+from agent.domain import Clock, ScheduleConfig
 
 Sleep = Callable[[float], Awaitable[None]]
 

@@ -28,6 +28,7 @@ from typing import Any
 from loguru import logger
 
 from agent.config import Config, load_config
+from agent.domain import Clock, utc_now
 from agent.errors import ConfigError, LeaseHeld
 from agent.marketplace.connection import ConnectionRegistry, connections_dir
 from agent.paths import Paths
@@ -45,7 +46,6 @@ from agent.runtime.scheduler import Fire, Scheduler, Sleep
 from agent.runtime.service_status import describe_holder, service_status, service_view
 from agent.runtime.snapshot import build_snapshot, lease_view
 from agent.runtime.watch import RunWatcher
-from agent.state.codec import Clock, utc_now
 from agent.state.models import Run, RunOptions, SchedulerHolder
 from agent.state.store import StateDB
 

@@ -12,12 +12,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from agent.domain import JobName
+from agent.domain import Clock, JobName
 from agent.runtime.api import JobView
 from agent.runtime.bus import EventBus
 from agent.runtime.events import JobProgress, LeaseChanged, RunFinished, RunStarted
 from agent.runtime.observer import holder_name, run_totals
-from agent.state.codec import Clock
 from agent.state.models import Run
 from agent.state.store import StateDB
 

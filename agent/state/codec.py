@@ -8,7 +8,6 @@ give equal text, which content hashes and tests rely on).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -59,11 +58,3 @@ def json_to_text(value: Any) -> str:
 
 def json_from_text(text: str) -> Any:
     return json.loads(text)
-
-
-Clock = Callable[[], datetime]
-"""Where the state database reads "now" from; tests inject a fake one."""
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)

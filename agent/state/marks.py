@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from agent.domain import JobName
-from agent.state.codec import Clock, json_from_text, json_to_text, time_from_text, time_to_text
+from agent.domain import Clock, JobName
+from agent.state.codec import json_from_text, json_to_text, time_from_text, time_to_text
 from agent.state.db import Database
 from agent.state.models import Checkpoint
 

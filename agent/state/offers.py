@@ -13,9 +13,9 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import TypeVar
 
+from agent.domain import Clock
 from agent.errors import Bug
 from agent.state.codec import (
-    Clock,
     json_from_text,
     json_to_text,
     money_from_text,

@@ -13,9 +13,9 @@ from typing import cast
 
 import aiosqlite
 
-from agent.domain import JobName
+from agent.domain import Clock, JobName
 from agent.errors import Bug
-from agent.state.codec import Clock, json_from_text, json_to_text, optional_time_from_text, time_from_text, time_to_text
+from agent.state.codec import json_from_text, json_to_text, optional_time_from_text, time_from_text, time_to_text
 from agent.state.db import Database
 from agent.state.models import ItemOutcome, JobProgress, JobTotals, Outcome, Run, RunOptions, RunResult, RunTrigger
 from agent.state.throttle import ProgressReport, ProgressThrottle

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import sqlite3
 
-from agent.state.codec import Clock, optional_time_from_text, optional_time_to_text, time_from_text, time_to_text
+from agent.domain import Clock
+from agent.state.codec import optional_time_from_text, optional_time_to_text, time_from_text, time_to_text
 from agent.state.db import Database
 from agent.state.models import ConnectionState, ConnectionStatus, SchedulerHolder, SchedulerRole, ScheduleState
 

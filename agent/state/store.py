@@ -20,7 +20,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from agent.state.codec import Clock, utc_now
+from agent.domain import Clock, utc_now
 from agent.state.db import Database
 from agent.state.marks import MarksStore
 from agent.state.offers import OffersStore

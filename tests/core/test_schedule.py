@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from agent.config import ScheduleConfig
 from agent.core.schedule import (
     ScheduleWindow,
     describe_schedule,
@@ -18,6 +17,7 @@ from agent.core.schedule import (
     schedule_problems,
     to_utc,
 )
+from agent.domain import ScheduleConfig
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 

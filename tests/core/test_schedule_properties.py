@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from agent.config import ScheduleConfig
 from agent.core.schedule import ScheduleWindow, fires_between, next_fire
+from agent.domain import ScheduleConfig
 
 ZONES = ["Europe/Warsaw", "America/New_York", "Australia/Lord_Howe", "America/Santiago", "Asia/Kolkata", "UTC"]
 CRONS = ["*/15 * * * *", "0 8 * * 1-5", "30 2 * * *", "*/20 2 * * 0", "0 */3 * * *", "5 22-23,0-5 * * *"]

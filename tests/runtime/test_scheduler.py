@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from agent.config import CompanyConfig, ScheduleConfig
+from agent.config import CompanyConfig
+from agent.domain import ScheduleConfig
 from agent.runtime.scheduler import MAX_WAIT_S, Fire, Scheduler
 
 T0 = datetime(2026, 6, 10, 10, 0, tzinfo=UTC)  # 12:00 in Warsaw

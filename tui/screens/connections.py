@@ -20,8 +20,7 @@ from textual.widgets import Button, DataTable, Label, Static
 from textual.worker import Worker
 
 from agent.errors import MarketsyncError
-from agent.marketplace.accounts import AccountStatus
-from agent.marketplace.models import DeviceRegistration
+from agent.runtime.api import AccountStatus, DeviceRegistration
 from agent.runtime.manage import Manage, open_browser
 from tui.i18n import Texts
 from tui.model import local_time

@@ -18,8 +18,8 @@ from textual.events import DescendantFocus
 from textual.widgets import Button, DataTable, Label, Select, Static
 
 from agent.errors import MarketsyncError
+from agent.runtime.api import ItemOutcome, Run
 from agent.runtime.manage import Manage, Reconciliation
-from agent.state.models import ItemOutcome, Run
 from tui.i18n import Texts
 from tui.model import duration, local_time
 from tui.screens.kept import KeptScreen

@@ -21,13 +21,13 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button, Checkbox, DataTable, Input, Label, RadioButton, RadioSet
 
-from agent.config import CompanyConfig, ScheduleConfig
+from agent.config import CompanyConfig
 from agent.config_edit import ScheduleEdit, schedule_problems, upcoming_fires
 from agent.core.cron_check import CRON_EXAMPLE, CronProblem, cron_problem
-from agent.domain import JOB_ORDER
+from agent.domain import JOB_ORDER, ScheduleConfig
 from agent.errors import ConfigError, MarketsyncError
+from agent.runtime.api import Clock, utc_now
 from agent.runtime.manage import Manage
-from agent.state.codec import Clock, utc_now
 from tui.i18n import Texts
 from tui.screens.kept import KeptScreen
 from tui.widgets.tick import Tick

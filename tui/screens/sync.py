@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Select
 
-from agent.sync.options import SyncOptions
+from agent.runtime.api import SyncOptions
 from tui.i18n import Texts
 from tui.model import Row, local_time
 from tui.widgets.tick import Tick
