@@ -141,4 +141,4 @@ def test_one_rule_makes_a_company_name_part_of_a_file_name(tmp_path: Path) -> No
     assert lock_path(tmp_path, "Firma A") != lock_path(tmp_path, "Firma_A")
     # One company whatever the letter case, as the config check sees it; the same key everywhere.
     assert lock_path(tmp_path, "Sklep Ogrodnik") == lock_path(tmp_path, "sklep ogrodnik")
-    assert company_slug("Sklep/Ogrodnik") == company_file_name("Sklep/Ogrodnik") == "sklep%2fogrodnik"
+    assert company_slug("Sklep/Ogrodnik") == company_file_name("Sklep/Ogrodnik") == "sklep%2Fogrodnik"
