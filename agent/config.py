@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal, cast
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from agent import paths
@@ -262,7 +262,7 @@ def _company(path: Path, data: Mapping[str, Any], index: int, problems: Problems
     if not database and erp == "embedded":
         r.problem("database", "missing: the company's ERP database file, relative to this config file")
     optima_raw = r.table("optima")
-    state_dir = home / "optima" / quote(name.strip().casefold(), safe="")
+    state_dir = home / "optima" / paths.company_file_name(name)
     optima = _optima(path, optima_raw, index, problems, state_dir) if erp == "optima" else None
     if optima is None and optima_raw:
         r.problem("optima", 'found [company.optima] while erp is "embedded": add erp = "optima" or remove it')

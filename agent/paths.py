@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
+from urllib.parse import quote
 
 import platformdirs
 
@@ -87,3 +88,12 @@ class Paths:
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.locks_dir.mkdir(parents=True, exist_ok=True)
         self.log_dir.mkdir(parents=True, exist_ok=True)
+
+
+def company_file_name(company: str) -> str:
+    """The one rule that makes a company name part of a file name: case-insensitive, reversible, safe.
+
+    "Sklep Ogrodnik" and "sklep ogrodnik" are one company to the config check, so they share their
+    files; every other character that a file name cannot hold is percent-encoded.
+    """
+    return quote(company.strip().casefold(), safe="")

@@ -3,7 +3,8 @@
 A file is checked before anything is written to it: the SQLite header, `PRAGMA quick_check`, and
 the schema version. A damaged file or one from a newer agent raises `StorageError` naming the
 file, and the file is left as it was. Then WAL, `synchronous=FULL` and foreign keys are switched on
-and pending migrations run, each in its own `BEGIN IMMEDIATE` transaction.
+and pending migrations run in one `BEGIN IMMEDIATE` transaction: these steps, and the mapping of
+sqlite3 errors to ours, are `agent/sqlite_base.py`'s, shared with the state database.
 
 Two aiosqlite connections per database: one writer behind an asyncio lock (every write is a
 `BEGIN IMMEDIATE` transaction that first checks the caller's fencing token), and one reader whose
@@ -20,61 +21,37 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import aiosqlite
-from loguru import logger
 
+from agent import sqlite_base
 from agent.erp.schema import MIGRATIONS, SCHEMA_VERSION
-from agent.errors import LeaseLost, RetryLater, StorageError
+from agent.errors import LeaseLost, MarketsyncError, StorageError
 
-SQLITE_HEADER = b"SQLite format 3\x00"
-_OPEN: dict[Path, int] = {}
-"""Company database files this process has open (resolved path -> how many times).
-
-Closing any descriptor of a file drops every POSIX lock this process holds on it, SQLite's
-included (SQLite's "how to corrupt" 2.2): another process then believes it is alone, checkpoints
-and removes the WAL under our connections. So a file open here is never opened again by plain
-`open()`: its header was checked when it was first opened.
-"""
-BUSY_TIMEOUT_MS = 10_000
+COMPANY_FILE = sqlite_base.SqliteFile(
+    name="the company database",
+    damaged_hint="restore it from a backup; do not sync this company until then (a run could end its offers)",
+)
+BUSY_TIMEOUT_MS = int(sqlite_base.BUSY_TIMEOUT_S * 1000)
 PRAGMAS = (
-    "PRAGMA journal_mode = WAL",
     "PRAGMA synchronous = FULL",
     "PRAGMA foreign_keys = ON",
     f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",
 )
+"""Every connection's pragmas; WAL is switched on once per file by `sqlite_base.switch_to_wal`."""
 
 
-def storage_error(path: Path, exc: sqlite3.Error) -> StorageError | RetryLater:
+def storage_error(path: Path, exc: sqlite3.Error) -> MarketsyncError:
     """Our error for an sqlite3 one, naming the file; a busy database is worth a retry."""
-    text = str(exc)
-    if "locked" in text or "busy" in text:
-        return RetryLater(f"{path}: the company database is busy ({text})")
-    if "malformed" in text or "not a database" in text:
-        return StorageError(f"{path}: the company database is damaged ({text})")
-    return StorageError(f"{path}: {text}")
+    return sqlite_base.error_for(path, COMPANY_FILE, exc)
 
 
 def check_header(path: Path) -> None:
     """Refuse a file that is not an SQLite database, before SQLite gets to touch it."""
-    if _OPEN.get(path.expanduser().resolve()):
-        return
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(len(SQLITE_HEADER))
-    except FileNotFoundError:
-        return
-    except OSError as exc:
-        raise StorageError(f"{path}: cannot be read: {exc}") from None
-    if head and head != SQLITE_HEADER:
-        raise StorageError(f"{path}: not an SQLite database (damaged, or not a company database)")
+    sqlite_base.check_header(path, COMPANY_FILE)
 
 
 def check_version(path: Path, version: int) -> None:
     if version > SCHEMA_VERSION:
-        raise StorageError(
-            f"{path}: made by a newer marketsync (schema version {version}; this one knows up to "
-            f"{SCHEMA_VERSION})",
-            hint="upgrade marketsync, or use a backup made by this version",
-        )
+        raise sqlite_base.newer_error(path, COMPANY_FILE, version, SCHEMA_VERSION)
 
 
 class CompanyDatabase:
@@ -99,12 +76,19 @@ class CompanyDatabase:
         reader: aiosqlite.Connection | None = None
         try:
             writer = await aiosqlite.connect(path, isolation_level=None)
+            await writer.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             await _verify(path, writer, check=check)
+            mode = await sqlite_base.switch_to_wal(writer)
+            if mode != "wal":
+                raise StorageError(
+                    f"{path}: the company database cannot use WAL journaling (got {mode!r})",
+                    hint="keep the company database on a local disk, not a network share",
+                )
             for pragma in PRAGMAS:
                 await writer.execute(pragma)
-            await _migrate(path, writer)
+            await sqlite_base.migrate(writer, path, COMPANY_FILE, _migrations())
             reader = await aiosqlite.connect(path, isolation_level=None)
-            for pragma in PRAGMAS[1:]:
+            for pragma in PRAGMAS:
                 await reader.execute(pragma)
         except BaseException as exc:
             for conn in (reader, writer):
@@ -113,18 +97,14 @@ class CompanyDatabase:
             if isinstance(exc, sqlite3.Error):
                 raise storage_error(path, exc) from None
             raise
-        _OPEN[path] = _OPEN.get(path, 0) + 1
+        sqlite_base.mark_open(path)
         return cls(path, writer, reader)
 
     async def close(self) -> None:
         async with self._write_lock, self._read_lock:
             await self._reader.close()
             await self._writer.close()
-            left = _OPEN.get(self.path, 0) - 1
-            if left > 0:
-                _OPEN[self.path] = left
-            else:
-                _OPEN.pop(self.path, None)
+            sqlite_base.mark_closed(self.path)
 
     async def __aenter__(self) -> CompanyDatabase:
         return self
@@ -208,23 +188,11 @@ async def _verify(path: Path, conn: aiosqlite.Connection, *, check: bool) -> Non
                 found = [str(r[0]) for r in await cursor.fetchall()]
             if found != ["ok"]:
                 shown = "; ".join(found[:3])
-                raise StorageError(f"{path}: the company database is damaged (integrity check: {shown})")
+                raise sqlite_base.damaged_error(path, COMPANY_FILE, f"integrity check: {shown}")
     except sqlite3.DatabaseError as exc:
-        raise StorageError(f"{path}: the company database is damaged or not a database ({exc})") from None
+        raise storage_error(path, exc) from None
     check_version(path, version)
 
 
-async def _migrate(path: Path, conn: aiosqlite.Connection) -> None:
-    async with conn.execute("PRAGMA user_version") as cursor:
-        row = await cursor.fetchone()
-    current = int(row[0]) if row else 0
-    for version, script in MIGRATIONS:
-        if version <= current:
-            continue
-        logger.info("company database {}: migrating to schema version {}", path.name, version)
-        try:
-            await conn.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;")
-        except BaseException:
-            if conn.in_transaction:
-                await conn.execute("ROLLBACK")
-            raise
+def _migrations() -> tuple[tuple[int, list[str]], ...]:
+    return tuple((version, sqlite_base.statements(script)) for version, script in MIGRATIONS)

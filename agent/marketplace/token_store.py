@@ -14,13 +14,13 @@ import os
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal, Protocol
-from urllib.parse import quote
 
 from loguru import logger
 
 from agent.errors import ConfigError, StorageError
 from agent.logs import register_secret
 from agent.marketplace.models import TokenPair
+from agent.paths import company_file_name
 
 KEYRING_SERVICE = "marketsync"
 TokenStoreKind = Literal["auto", "keyring", "file"]
@@ -46,8 +46,8 @@ class TokenStore(Protocol):
 
 
 def company_slug(company: str) -> str:
-    """A file-name-safe, case-insensitive key for a company name."""
-    return quote(company.casefold(), safe="")
+    """A company's part of a file name (`agent.paths.company_file_name`, the one rule)."""
+    return company_file_name(company)
 
 
 def encode(pair: TokenPair) -> str:

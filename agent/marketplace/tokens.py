@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -30,17 +29,13 @@ from authlib.integrations.httpx_client import AsyncOAuth2Client, OAuthError
 from loguru import logger
 
 from agent.errors import MalformedAnswer, MarketplaceUnavailable, RateLimited, RelinkAccount
+from agent.file_lock import FileLock
 from agent.logs import quiet_http_loggers, register_secret
 from agent.marketplace import parsing
 from agent.marketplace.connection import ConnectionRegistry
 from agent.marketplace.limits import parse_retry_after
 from agent.marketplace.models import TokenPair
 from agent.marketplace.token_store import TokenStore
-
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows: the in-process lock still holds
-    fcntl = None  # type: ignore[assignment]
 
 REFRESH_AHEAD = 60.0
 """Refresh an access token this many seconds before it expires."""
@@ -125,31 +120,14 @@ def pair_from_oauth(token: dict[str, Any], previous: TokenPair | None, now: date
 
 @contextlib.asynccontextmanager
 async def file_lock(path: Path, wait: float = LOCK_WAIT) -> AsyncIterator[None]:
-    """An exclusive advisory lock on `path` held across processes (polled, so cancellation is safe)."""
-    if fcntl is None:  # pragma: no cover
-        yield
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    """The account's token lock (`agent.file_lock`), held across processes for one refresh."""
+    lock = FileLock(path)
+    if not await lock.acquire_within(wait):
+        raise MarketplaceUnavailable("another process has been refreshing this account's tokens for too long")
     try:
-        loop = asyncio.get_running_loop()
-        give_up = loop.time() + wait
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if loop.time() >= give_up:
-                    raise MarketplaceUnavailable(
-                        "another process has been refreshing this account's tokens for too long"
-                    ) from None
-                await asyncio.sleep(0.02)
-        try:
-            yield
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
+        yield
     finally:
-        os.close(fd)
+        lock.release()
 
 
 class TokenKeeper:

@@ -29,7 +29,8 @@ from typing import Any, Final
 from loguru import logger
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from agent.errors import StorageError
+from agent import sqlite_base
+from agent.errors import MarketsyncError
 from agent.simulator.model import (
     AccessToken,
     Account,
@@ -59,6 +60,10 @@ CREATE TABLE IF NOT EXISTS files (
     content_type TEXT NOT NULL, content BLOB NOT NULL
 );
 """
+SIMULATOR_FILE = sqlite_base.SqliteFile(
+    name="the simulator's saved state",
+    damaged_hint="move it aside to start the simulator afresh (its accounts, offers and orders are then new)",
+)
 Key = tuple[str, str]
 Snapshot = tuple[list[tuple[Key, object, str]], set[Key], dict[str, str], list["StoredFile"]]
 """(changed rows with their fingerprints, every key present, meta, new files)"""
@@ -116,19 +121,25 @@ def _meta(platform: Platform) -> dict[str, str]:
             "rng": json.dumps(platform.rng.getstate())}
 
 
+def _error(path: Path, exc: sqlite3.Error) -> MarketsyncError:
+    return sqlite_base.error_for(path, SIMULATOR_FILE, exc)
+
+
 class Store:
     """One state file; `load` once at start, then `save` (or `snapshot` + `write`) as often as wanted."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        sqlite_base.check_header(path, SIMULATOR_FILE)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            self._db.execute(f"PRAGMA busy_timeout = {int(sqlite_base.BUSY_TIMEOUT_S * 1000)}")
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
             self._db.executescript(_SCHEMA)
         except sqlite3.Error as exc:
-            raise StorageError(f"simulator state {path}: {exc}") from exc
+            raise _error(path, exc) from exc
         self._lock = threading.Lock()
         self._saved: dict[Key, str] = {}
         self._prints: dict[Key, object] = {}
@@ -235,7 +246,7 @@ class Store:
             except sqlite3.Error as exc:
                 if self._db.in_transaction:
                     self._db.execute("ROLLBACK")
-                raise StorageError(f"simulator state {self.path}: {exc}") from exc
+                raise _error(self.path, exc) from exc
             for key, fingerprint, body in candidates:
                 self._saved[key] = body
                 self._prints[key] = fingerprint
@@ -267,7 +278,7 @@ class Saver:
             self._dirty.clear()
             try:
                 await asyncio.to_thread(self.store.write, self.store.snapshot(self.platform))
-            except StorageError as exc:
+            except MarketsyncError as exc:
                 logger.error("simulator: saving the state failed: {}", exc)
 
     def final(self) -> None:

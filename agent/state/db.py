@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -25,20 +25,18 @@ from typing import Any
 import aiosqlite
 from loguru import logger
 
+from agent import sqlite_base
 from agent.errors import Bug, MarketsyncError, StorageError
 from agent.state.schema import MIGRATIONS, SCHEMA_VERSION
 
-SQLITE_HEADER = b"SQLite format 3\x00"
-_OPEN: dict[Path, int] = {}
-"""State database files this process has open (resolved path -> handles). Closing any descriptor
-of a file drops all of this process's POSIX locks on it, SQLite's too, and another process may
-then checkpoint and remove the WAL under our connections: an open file is never read again by
-plain `open()`."""
 Params = Sequence[Any] | Mapping[str, Any]
 
-_DAMAGED_HINT = (
-    "restore it from a backup, or move it aside and start again (run history and last-sent data are then lost; "
-    "offers are found again by their externalId)"
+STATE_FILE = sqlite_base.SqliteFile(
+    name="the state database",
+    damaged_hint=(
+        "restore it from a backup, or move it aside and start again (run history and last-sent data are then "
+        "lost; offers are found again by their externalId)"
+    ),
 )
 
 
@@ -60,9 +58,11 @@ class Database:
         """Open (creating if absent) and migrate the file. Raises StorageError (damaged, newer, unusable)."""
         if self._writer is not None:
             return
-        existed = self._check_header()
+        existed = sqlite_base.check_header(self.path, STATE_FILE)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+        except PermissionError as exc:
+            raise sqlite_base.permission_error(self.path, STATE_FILE, exc.strerror or exc) from exc
         except OSError as exc:
             raise StorageError(f"Cannot create the folder of the state database {self.path}: {exc}") from exc
         writer = await self._connect()
@@ -79,8 +79,7 @@ class Database:
             await self.close()
             await writer.close()  # a no-op if close() already closed it
             raise
-        key = self.path.expanduser().resolve()
-        _OPEN[key] = _OPEN.get(key, 0) + 1
+        sqlite_base.mark_open(self.path)
         self._registered = True
         logger.debug("state database {} open (schema {})", self.path, SCHEMA_VERSION)
 
@@ -92,12 +91,7 @@ class Database:
                 await conn.close()
         if self._registered:
             self._registered = False
-            key = self.path.expanduser().resolve()
-            left = _OPEN.get(key, 0) - 1
-            if left > 0:
-                _OPEN[key] = left
-            else:
-                _OPEN.pop(key, None)
+            sqlite_base.mark_closed(self.path)
         self._reader = self._writer = None
 
     # --- transactions and queries -------------------------------------------------------------
@@ -186,50 +180,10 @@ class Database:
         return int(row[0]) if row else 0
 
     def translate(self, exc: sqlite3.Error) -> MarketsyncError:
-        """The agent's error for an sqlite3 error on this file."""
-        text = str(exc)
-        lowered = text.lower()
-        if "disk is full" in lowered:
-            return StorageError(
-                f"The state database {self.path} could not be written: the disk is full (SQLite: {text}); "
-                "nothing of that change was saved",
-                hint="free disk space on that drive, then run again",
-            )
-        if "locked" in lowered or "busy" in lowered:
-            return StorageError(
-                f"The state database {self.path} stayed locked by another process past "
-                f"{self._busy_timeout_ms / 1000:g} s (SQLite: {text})",
-                hint="check that no stuck marketsync process holds it, then run again",
-            )
-        if "not a database" in lowered or "malformed" in lowered or "corrupt" in lowered:
-            return self._damaged(text)
-        if isinstance(exc, sqlite3.IntegrityError):
-            return Bug(f"A write to the state database {self.path} broke a constraint: {text}")
-        return StorageError(f"The state database {self.path} failed: {text}")
+        """The agent's error for an sqlite3 error on this file (one mapping for every SQLite file)."""
+        return sqlite_base.error_for(self.path, STATE_FILE, exc)
 
     # --- opening steps ------------------------------------------------------------------------
-
-    def _damaged(self, detail: str) -> StorageError:
-        return StorageError(
-            f"The state database {self.path} is damaged ({detail}); it was left untouched", hint=_DAMAGED_HINT
-        )
-
-    def _check_header(self) -> bool:
-        """Whether a non-empty file is there; refuse one that is not SQLite before SQLite touches it."""
-        if _OPEN.get(self.path.expanduser().resolve()):
-            return True  # checked when this process first opened it; reading it again drops our locks
-        try:
-            with self.path.open("rb") as handle:
-                head = handle.read(len(SQLITE_HEADER))
-        except FileNotFoundError:
-            return False
-        except OSError as exc:
-            raise StorageError(f"Cannot read the state database {self.path}: {exc}") from exc
-        if not head:
-            return False
-        if head != SQLITE_HEADER:
-            raise self._damaged("not an SQLite database")
-        return True
 
     async def _connect(self) -> aiosqlite.Connection:
         try:
@@ -247,11 +201,7 @@ class Database:
     async def _refuse_newer(self, conn: aiosqlite.Connection) -> None:
         version = await self._user_version(conn)
         if version > SCHEMA_VERSION:
-            raise StorageError(
-                f"The state database {self.path} was written by a newer marketsync (schema version {version}; "
-                f"this one knows up to {SCHEMA_VERSION}); it was left untouched",
-                hint="upgrade marketsync, or point it at another home folder",
-            )
+            raise sqlite_base.newer_error(self.path, STATE_FILE, version, SCHEMA_VERSION)
 
     async def _check_integrity(self, conn: aiosqlite.Connection) -> None:
         try:
@@ -260,41 +210,20 @@ class Database:
         except sqlite3.Error as exc:
             raise self.translate(exc) from exc
         if findings != ["ok"]:
-            raise self._damaged(" ".join(" ".join(findings[:3]).split()))
+            raise sqlite_base.damaged_error(self.path, STATE_FILE, " ".join(" ".join(findings[:3]).split()))
 
     async def _configure_writer(self, conn: aiosqlite.Connection) -> None:
         try:
-            row = await self._switch_to_wal(conn)
+            mode = await sqlite_base.switch_to_wal(conn, timeout_s=self._busy_timeout_ms / 1000)
             for pragma in ("PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON"):
                 await conn.execute(pragma)
         except sqlite3.Error as exc:
             raise self.translate(exc) from exc
-        mode = str(row[0]).lower() if row else ""
         if mode != "wal":
             raise StorageError(
                 f"The state database {self.path} cannot use WAL journaling (got {mode!r})",
                 hint="keep the agent's home on a local disk, not a network share",
             )
-
-    async def _switch_to_wal(self, conn: aiosqlite.Connection) -> sqlite3.Row | None:
-        """`PRAGMA journal_mode = WAL`, tried again while another connection holds the file.
-
-        SQLite answers "database is locked" at once, without its busy handler, when connections
-        opening a new file at the same moment would otherwise deadlock over the journal switch (it
-        happened with three handles opening one new file together). The switch is harmless to
-        repeat, so it is tried again for up to the busy timeout.
-        """
-        loop = asyncio.get_running_loop()
-        give_up = loop.time() + self._busy_timeout_ms / 1000
-        while True:
-            try:
-                async with conn.execute("PRAGMA journal_mode = WAL") as cursor:
-                    row: sqlite3.Row | None = await cursor.fetchone()
-                return row
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) or loop.time() >= give_up:
-                    raise
-            await asyncio.sleep(0.02)
 
     async def _user_version(self, conn: aiosqlite.Connection) -> int:
         try:
@@ -305,18 +234,14 @@ class Database:
         return int(row[0]) if row else 0
 
     async def _migrate(self) -> None:
-        async with self.write() as conn:
-            # Read inside the transaction: another process may have migrated since we looked.
-            version = await self._user_version(conn)
-            if version > SCHEMA_VERSION:
-                await self._refuse_newer(conn)
-            for number, statements in _pending(version):
-                for statement in statements:
-                    await conn.execute(statement)
-                await conn.execute(f"PRAGMA user_version = {number}")
-                logger.info("state database {} migrated to schema {}", self.path, number)
+        conn = self._writer
+        if conn is None:
+            raise Bug(f"state database {self.path} migrated before open()")
+        async with self._write_lock:
+            try:
+                await sqlite_base.migrate(conn, self.path, STATE_FILE, _MIGRATIONS)
+            except sqlite3.Error as exc:
+                raise self.translate(exc) from exc
 
 
-def _pending(version: int) -> Iterable[tuple[int, tuple[str, ...]]]:
-    for index in range(version, len(MIGRATIONS)):
-        yield index + 1, MIGRATIONS[index]
+_MIGRATIONS = tuple((index + 1, statements) for index, statements in enumerate(MIGRATIONS))

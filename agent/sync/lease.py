@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import fcntl
 import os
-import re
 import socket
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -30,6 +28,8 @@ from loguru import logger
 
 from agent.erp.port import ErpPort, LeaseHolder, RunKind
 from agent.errors import LeaseHeld, LeaseInterrupted, LeaseLost
+from agent.file_lock import FileLock
+from agent.paths import company_file_name
 from agent.sync.crash import crash_point
 
 LeaseState = Literal["free", "running", "interrupted"]
@@ -60,56 +60,13 @@ class LeaseStatus:
 
 
 def lock_path(locks_dir: Path, company: str) -> Path:
-    """The lock file of a company (its name made safe for a file name)."""
-    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", company.strip()) or "company"
-    return locks_dir / f"company-{safe}.lock"
-
-
-class _FileLock:
-    """A non-blocking exclusive `flock` on one file, held through one open file description."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._fd: int | None = None
-
-    @property
-    def held(self) -> bool:
-        return self._fd is not None
-
-    def try_acquire(self) -> bool:
-        if self._fd is not None:
-            return True
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            return False
-        self._fd = fd
-        return True
-
-    async def acquire_within(self, seconds: float) -> bool:
-        """`try_acquire`, tried again every 10 ms for up to `seconds` (a brief holder lets go)."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + seconds
-        while not self.try_acquire():
-            if loop.time() >= deadline:
-                return False
-            await asyncio.sleep(0.01)
-        return True
-
-    def release(self) -> None:
-        if self._fd is not None:
-            fd, self._fd = self._fd, None
-            with contextlib.suppress(OSError):
-                fcntl.flock(fd, fcntl.LOCK_UN)
-            os.close(fd)
+    """The lock file of a company."""
+    return locks_dir / f"company-{company_file_name(company)}.lock"
 
 
 async def lease_status(erp: ErpPort, lock_file: Path) -> LeaseStatus:
     """The lease's state now, without taking it (a probe of the file lock, released at once)."""
-    probe = _FileLock(lock_file)
+    probe = FileLock(lock_file)
     alive = not await probe.acquire_within(LOCK_GRACE)
     probe.release()
     lease = await erp.read_lease()
@@ -135,7 +92,7 @@ class CompanyLease:
         takeover_wait: float = 10.0,
     ) -> None:
         self._erp = erp
-        self._lock = _FileLock(lock_file)
+        self._lock = FileLock(lock_file)
         self._kind: RunKind = kind
         self._operator = operator
         self._heartbeat_every = heartbeat_every

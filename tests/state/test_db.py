@@ -175,9 +175,11 @@ async def test_a_write_waits_for_the_other_process_then_lands(db_path: Path) -> 
         assert {c for c in await second.all_connections()} == {"a", "b"}
 
 
-async def test_locked_past_the_busy_timeout_is_a_storage_error(db_path: Path) -> None:
+async def test_locked_past_the_busy_timeout_is_retry_later(db_path: Path) -> None:
+    from agent.errors import RetryLater
+
     async with StateDB(db_path) as first, StateDB(db_path, busy_timeout_s=0.1) as second, first.database.write():
-        with pytest.raises(StorageError) as caught:
+        with pytest.raises(RetryLater) as caught:
             await second.set_connection("b", "connected")
     assert "locked" in str(caught.value)
     assert str(db_path) in str(caught.value)
