@@ -17,7 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from loguru import logger
-from textual import work
+from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.css.query import NoMatches
 from textual.screen import Screen
@@ -42,7 +42,7 @@ from tui.screens.logs import LogsScreen
 from tui.screens.quit import QuitScreen
 from tui.screens.schedules import SchedulesScreen
 from tui.screens.schedules_edit import SchedulesEditScreen
-from tui.screens.sync import SyncChoice, SyncScreen
+from tui.screens.sync import SyncChoice, SyncScreen, sync_screen
 from tui.warm import compose_offstage, freeze, thaw
 from tui.widgets.dashboard import CompanyTable
 from tui.widgets.footer import SteadyFooter
@@ -95,6 +95,8 @@ class MarketsyncApp(App[None]):
                                                          if isinstance(runtime, Runtime) else None)
         self._sink_id: int | None = None
         self._frozen: tuple[int, ...] | None = None
+        self._held: list[events.InputEvent] | None = None
+        """Keys and clicks that came while a screen was composed offstage (tui.warm), to replay after."""
         """The collector's thresholds before the app froze its startup objects (tui.warm)."""
         self._subscription = runtime.bus.subscribe()
         t = self.texts
@@ -132,8 +134,21 @@ class MarketsyncApp(App[None]):
         for name in self._makers():
             if not self.is_running:
                 return
-            await compose_offstage(self, self._installed(name))
+            self._held = []
+            try:
+                await compose_offstage(self, self._installed(name))
+            finally:
+                held, self._held = self._held, None
+            for event in held:
+                self.post_message(event)
         self._frozen = freeze()
+
+    async def on_event(self, event: events.Event) -> None:
+        # While a screen is pushed to be composed offstage, input would land on it: hold it until it is popped.
+        if self._held is not None and isinstance(event, events.InputEvent) and not event.is_forwarded:
+            self._held.append(event)
+            return
+        await super().on_event(event)
 
     async def _refresh_when_watching(self) -> None:
         if not self.runtime.holds_scheduler and not self._quitting:
@@ -271,7 +286,7 @@ class MarketsyncApp(App[None]):
     def _makers(self) -> dict[str, Callable[[], Screen[Any]]]:
         """The screens made once and kept (installed under these names): reopening one costs no compose."""
         makers: dict[str, Callable[[], Screen[Any]]] = {
-            "sync": lambda: SyncScreen(self.texts, self.tz, self.dashboard.rows if self.dashboard else {}, None),
+            "sync": lambda: sync_screen(self.texts, self.tz, self.dashboard.rows if self.dashboard else {}, None),
         }
         if (manage := self.manage) is not None:
             makers |= {
