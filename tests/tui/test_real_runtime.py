@@ -13,6 +13,7 @@ from agent.commands.demo_home import populate, prepare_files
 from agent.runtime.service import Runtime
 from agent.simulator import RunningSimulator, SimulatorSettings, run_simulator_in_thread
 from tests.tui.conftest import SIZE
+from tests.tui.manage_world import notices
 from tui.app import MarketsyncApp
 from tui.widgets.dashboard import CompanyTable
 
@@ -80,7 +81,7 @@ async def test_a_refused_account_turns_the_row_to_connection_error(tmp_path: Pat
     await runtime.start()
     try:
         app = MarketsyncApp(runtime, language="pl", timezone=config.agent.timezone, log_level=None)
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
             await until(pilot, lambda: app.dashboard is not None)
             table = app.query_one(CompanyTable)
             assert str(table.get_cell("Ogrodnik", "connection")) == "Połączono"
@@ -93,8 +94,7 @@ async def test_a_refused_account_turns_the_row_to_connection_error(tmp_path: Pat
             await until(pilot, lambda: app.dashboard is not None and not app.dashboard.running)
             await pilot.press("s")
             await pilot.click("#sync-start")
-            await until(pilot, lambda: any("marketsync connect Ogrodnik" in str(n.message)
-                                           for n in app._notifications))
+            await until(pilot, lambda: any("marketsync connect Ogrodnik" in text for text in notices(app)))
     finally:
         await runtime.stop()
 
