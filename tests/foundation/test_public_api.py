@@ -8,7 +8,8 @@ and fails, naming file:line, on:
   `import httpx2._models`, `from textual import _compositor`);
 - `obj._name` (not a dunder) where no project source defines `_name` (as a function, class,
   parameter, variable, dataclass field, `self._name = ...`, import alias...): it can only be someone
-  else's internals; `super()._name` likewise;
+  else's internals; `super()._name` likewise, where one of our classes the caller derives from must
+  define it (an override of a library's private method defines the name in the overriding class);
 - `getattr(obj, "_name")` (and setattr / hasattr / delattr) with such a name, the same access spelled
   as a string.
 """
@@ -31,25 +32,73 @@ def private(name: str) -> bool:
     return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
 
 
-def defined_names(tree: ast.AST) -> set[str]:
-    """Every name the module defines: functions, classes, parameters, variables, fields, aliases,
-    and attributes set on `self` / `cls`."""
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(node.name)
-        elif isinstance(node, ast.arg):
-            names.add(node.arg)
-        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            names.add(node.id)
-        elif (isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store)
-              and isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")):
-            names.add(node.attr)
-        elif isinstance(node, ast.alias):
-            names.add(node.asname or node.name.split(".")[0])
-        elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
-            names.add(node.name)
-    return names
+Owners = dict[str, set[str]]
+"""Name -> where the project defines it: "file" (module level or a function) or "file:Class.Inner"."""
+
+
+def defined_name(node: ast.AST) -> str | None:
+    """The name `node` defines, if it defines one: a function, class, parameter, variable, field,
+    import alias, or an attribute set on `self` / `cls`."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return node.name
+    if isinstance(node, ast.arg):
+        return node.arg
+    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+        return node.id
+    if (isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store)
+            and isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")):
+        return node.attr
+    if isinstance(node, ast.alias):
+        return node.asname or node.name.split(".")[0]
+    if isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)):
+        return node.name
+    return None
+
+
+def inside(owner: str, node: ast.AST) -> str:
+    """Where what `node` holds is defined: in a class, the class; else where `node` is."""
+    if isinstance(node, ast.ClassDef):
+        return f"{owner}.{node.name}" if ":" in owner else f"{owner}:{node.name}"
+    return owner
+
+
+Bases = dict[str, set[str]]
+"""A class of ours ("file:Class") -> the names of its bases."""
+
+
+def base_name(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Subscript):
+        node = node.value
+    if isinstance(node, ast.Name):
+        return node.id
+    return node.attr if isinstance(node, ast.Attribute) else None
+
+
+def definitions(file: str, tree: ast.AST, owners: Owners, bases: Bases) -> None:
+    """Add what `tree` defines to `owners`, and its classes' bases to `bases`."""
+
+    def visit(node: ast.AST, owner: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if (name := defined_name(child)) is not None:
+                owners.setdefault(name, set()).add(owner)
+            if isinstance(child, ast.ClassDef):
+                bases[inside(owner, child)] = {name for base in child.bases if (name := base_name(base))}
+            visit(child, inside(owner, child))
+
+    visit(tree, file)
+
+
+def ancestors(cls: str, bases: Bases) -> set[str]:
+    """The classes of ours `cls` derives from (matched by name), not `cls` itself."""
+    found: set[str] = set()
+    names = set(bases.get(cls, set()))
+    while names:
+        name = names.pop()
+        for other, its_bases in bases.items():
+            if other not in found and other.rsplit(".", 1)[-1].rsplit(":", 1)[-1] == name:
+                found.add(other)
+                names |= its_bases
+    return found
 
 
 def foreign_private_module(module: str) -> bool:
@@ -64,37 +113,55 @@ def is_super_call(node: ast.expr) -> bool:
     return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "super"
 
 
-def module_problems(name: str, tree: ast.AST, ours: set[str]) -> Iterable[str]:
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
+def node_problems(file: str, node: ast.AST, owner: str, owners: Owners, bases: Bases) -> Iterable[str]:
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            if foreign_private_module(alias.name):
+                yield f"{file}:{node.lineno}: imports the private module {alias.name}"
+    elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+        if foreign_private_module(node.module):
+            yield f"{file}:{node.lineno}: imports from the private module {node.module}"
+        elif node.module.split(".")[0] not in OURS:
             for alias in node.names:
-                if foreign_private_module(alias.name):
-                    yield f"{name}:{node.lineno}: imports the private module {alias.name}"
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            if foreign_private_module(node.module):
-                yield f"{name}:{node.lineno}: imports from the private module {node.module}"
-            elif node.module.split(".")[0] not in OURS:
-                for alias in node.names:
-                    if private(alias.name):
-                        yield f"{name}:{node.lineno}: imports the private {alias.name} from {node.module}"
-        elif isinstance(node, ast.Attribute) and private(node.attr) and node.attr not in ours:
-            whose = "super()" if is_super_call(node.value) else "an object"
-            yield f"{name}:{node.lineno}: reads {whose}.{node.attr}, private to another library"
-        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in STRING_ACCESS
-              and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant)
-              and isinstance(node.args[1].value, str) and private(node.args[1].value)
-              and node.args[1].value not in ours):
-            yield f"{name}:{node.lineno}: {node.func.id}(..., {node.args[1].value!r}), private to another library"
+                if private(alias.name):
+                    yield f"{file}:{node.lineno}: imports the private {alias.name} from {node.module}"
+    elif isinstance(node, ast.Attribute) and private(node.attr):
+        if is_super_call(node.value):
+            # Overriding a library's private method defines the name in the overriding class: one of
+            # our classes it derives from must define it.
+            if not owners.get(node.attr, set()) & ancestors(owner, bases):
+                yield f"{file}:{node.lineno}: reads super().{node.attr}, private to another library"
+        elif node.attr not in owners:
+            yield f"{file}:{node.lineno}: reads an object.{node.attr}, private to another library"
+    elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in STRING_ACCESS
+          and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant)
+          and isinstance(node.args[1].value, str) and private(node.args[1].value)
+          and node.args[1].value not in owners):
+        yield f"{file}:{node.lineno}: {node.func.id}(..., {node.args[1].value!r}), private to another library"
+
+
+def module_problems(file: str, tree: ast.AST, owners: Owners, bases: Bases) -> Iterable[str]:
+    def visit(node: ast.AST, owner: str) -> Iterable[str]:
+        for child in ast.iter_child_nodes(node):
+            yield from node_problems(file, child, owner, owners, bases)
+            yield from visit(child, inside(owner, child))
+
+    return visit(tree, file)
 
 
 def problems(sources: Mapping[str, str]) -> list[str]:
     """Every private access to another library in `sources` (file name -> Python source)."""
     trees = {name: ast.parse(text, filename=name) for name, text in sources.items()}
-    ours: set[str] = set()
-    for tree in trees.values():
-        ours |= defined_names(tree)
-    return [problem for name, tree in trees.items()
-            for problem in sorted(module_problems(name, tree, ours), key=lambda found: int(found.split(":")[1]))]
+    owners: Owners = {}
+    bases: Bases = {}
+    for file, tree in trees.items():
+        definitions(file, tree, owners, bases)
+    return [problem for file, tree in trees.items()
+            for problem in sorted(module_problems(file, tree, owners, bases), key=line_of)]
+
+
+def line_of(problem: str) -> int:
+    return int(problem.split(":")[1])
 
 
 def project_sources() -> dict[str, str]:
@@ -121,17 +188,22 @@ def test_the_scan_leaves_our_own_private_names_alone() -> None:
     assert problems({"ours.py": source}) == []
     # A name defined in one of our files is ours in every other.
     assert problems({"ours.py": source, "other.py": "def f(box: object) -> object:\n    return box._x\n"}) == []
+    # An override of our own base class's private method may call it.
+    base = ("class Base:\n    def _hook(self) -> int:\n        return 1\n\n\n"
+            "class Child(Base):\n    def _hook(self) -> int:\n        return super()._hook() + 1\n")
+    assert problems({"base.py": base}) == []
 
 
 def test_the_scan_finds_private_modules_super_and_string_access() -> None:
     source = ("import httpx2._models\nfrom textual._compositor import CompositorUpdate\n"
               "from textual import _compositor\nfrom agent._inner import thing\nfrom _thread import get_ident\n\n\n"
-              "class Tick(Checkbox):\n    def render(self) -> object:\n        return super()._button\n\n\n"
+              "class Tick(Checkbox):\n    @property\n    def _button(self) -> object:\n"
+              "        return super()._button\n\n"
               "x = getattr(app, '_driver')\n")
     assert problems({"snippet.py": source}) == [
         "snippet.py:1: imports the private module httpx2._models",
         "snippet.py:2: imports from the private module textual._compositor",
         "snippet.py:3: imports the private _compositor from textual",
-        "snippet.py:10: reads super()._button, private to another library",
+        "snippet.py:11: reads super()._button, private to another library",
         "snippet.py:13: getattr(..., '_driver'), private to another library",
     ]
