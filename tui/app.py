@@ -27,7 +27,6 @@ from agent.errors import ConfigError, LeaseHeld, LeaseInterrupted, MarketsyncErr
 from agent.runtime.api import LeaseState, LeaseView, RuntimeApi
 from agent.runtime.events import NextRunPlanned, ScheduleChanged
 from agent.runtime.manage import Manage
-from agent.runtime.service import Runtime
 from agent.state.codec import utc_now
 from agent.state.models import RunOptions
 from tui.i18n import Language, Texts
@@ -89,10 +88,9 @@ class MarketsyncApp(App[None]):
         self.dashboard: Dashboard | None = None
         self._log_level = log_level
         self._watch_refresh = watch_refresh
-        # The management screens (schedules editor, connections, history, logs) need the manage layer;
-        # a real runtime gives one, a test's fake runtime may not (the read-only schedules stay then).
-        self.manage = manage if manage is not None else (Manage.of_runtime(runtime)
-                                                         if isinstance(runtime, Runtime) else None)
+        # The management screens (schedules editor, connections, history, logs) need the manage layer
+        # (`marketsync tui` gives the runtime's); without one the schedules are shown read-only.
+        self.manage = manage
         self._sink_id: int | None = None
         self._frozen: tuple[int, ...] | None = None
         self._held: list[events.InputEvent] | None = None
