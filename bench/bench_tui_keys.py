@@ -1,7 +1,8 @@
 """Benchmark of the terminal UI's keys: with twenty companies syncing, is a key press answered within 100 ms?
 
 `python bench/bench_tui_keys.py [--quick]` prints one JSON object per measurement (see bench/run.py).
-The app runs headless (Textual's test driver, 160x50) in three settings:
+The app runs under Textual's test pilot at 160x50 with a terminal driver of the bench's that counts
+the bytes of each frame instead of writing them (see `Frames`), in three settings:
 
 - "busy": over the in-memory runtime of the TUI tests, with twenty companies whose runs publish
   progress all the time (about 2,000 events a second), and a real manage layer over a real
@@ -33,18 +34,18 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from rich.console import RenderableType  # noqa: E402
 from textual import events  # noqa: E402
-from textual._compositor import CompositorUpdate  # noqa: E402
 from textual.app import App  # noqa: E402
+from textual.driver import Driver  # noqa: E402
+from textual.drivers.headless_driver import HeadlessDriver  # noqa: E402
 from textual.pilot import Pilot  # noqa: E402
 from textual.screen import Screen  # noqa: E402
-from textual.widget import Widget  # noqa: E402
 from textual.widgets import DataTable  # noqa: E402
 
 from agent.config import Config, load_config  # noqa: E402
@@ -124,44 +125,63 @@ async def publish_forever(fake: FakeRuntime, stop: asyncio.Event) -> int:
 
 class Frames:
     """Watches the frames the app sends to the terminal; notes when the first one drawn while each
-    check held was sent. The headless driver writes nothing, so the hook turns each frame into the
-    terminal's bytes itself: a real terminal's frame costs that too."""
+    check held went out.
 
-    def __init__(self, app: App[None]) -> None:
-        self._app = app
+    The app runs with a terminal driver of the bench's (`driver_class`), not headless: Textual turns
+    each frame into the terminal's bytes as for a real terminal (that costs a real frame too) and
+    hands them to the driver, which counts them instead of writing them; `flush` ends each frame.
+    """
+
+    def __init__(self) -> None:
+        self.driver: Driver | None = None
         self.checks: list[Callable[[], bool]] = []
         self.seen: list[float | None] = []
-        original = app._display
+        self.watching = 0
+        """Bumped by each `watch`: a wait for the screen to settle answers only the watch that asked."""
+        self.sent = 0
+        self.bytes = 0
 
-        def display(screen: Screen[object], renderable: RenderableType | None) -> None:
-            original(screen, renderable)
-            if renderable is None or screen is not app.screen:
-                return
-            if isinstance(renderable, CompositorUpdate):
-                renderable.render_segments(app.console)
-            now = time.perf_counter()
-            for index, check in enumerate(self.checks):
-                if self.seen[index] is None and check():
-                    self.seen[index] = now
+    def driver_class(self) -> type[Driver]:
+        """The driver to give the app (`App.driver_class`) before it runs."""
+        frames = self
 
-        app._display = display  # type: ignore[method-assign]
+        class FrameDriver(HeadlessDriver):
+            def __init__(self, app: App[Any], *, debug: bool = False, mouse: bool = True,
+                         size: tuple[int, int] | None = None) -> None:
+                super().__init__(app, debug=debug, mouse=mouse, size=size)
+                frames.driver = self
+
+            @property
+            def is_headless(self) -> bool:
+                return False  # so the app renders each frame to the terminal's bytes
+
+            def write(self, data: str) -> None:
+                frames.bytes += len(data)
+
+            def flush(self) -> None:
+                frames.frame()
+
+        return FrameDriver
+
+    def frame(self) -> None:
+        self.sent += 1
+        now = time.perf_counter()
+        for index, check in enumerate(self.checks):
+            if self.seen[index] is None and check():
+                self.seen[index] = now
 
     def watch(self, checks: tuple[Callable[[], bool], ...]) -> None:
+        self.watching += 1
         self.checks = list(checks)
         self.seen = [None] * len(checks)
 
+    def settled(self, watching: int, index: int) -> None:
+        """The app drew all it had to draw after check `index` held (Textual's `call_after_refresh`)."""
+        if watching == self.watching and self.seen[index] is None and self.checks[index]():
+            self.seen[index] = time.perf_counter()
+
 
 TIMEOUT_S = 10.0
-
-
-def settled(app: App[None]) -> bool:
-    """Nothing of the top screen waits to be drawn: the terminal shows what its widgets hold."""
-    screen = app.screen
-    if (screen._layout_required or screen._scroll_required or screen._repaint_required
-            or screen._recompose_required or screen._dirty_widgets):
-        return False
-    return not any(widget._repaint_required or widget._layout_required
-                   for widget in screen.walk_children(Widget))
 
 
 async def answered(pilot: Pilot[None], frames: Frames, key: str, *checks: Callable[[], bool]) -> list[float]:
@@ -172,23 +192,24 @@ async def answered(pilot: Pilot[None], frames: Frames, key: str, *checks: Callab
     busy runtime never lets happen, so it would measure the test driver rather than the app.
     """
     app = pilot.app
-    driver = app._driver
+    driver = frames.driver
     assert driver is not None
     event = events.Key(key, key if len(key) == 1 else None)
     event.set_sender(app)
     frames.watch(checks)
+    asked = [False] * len(checks)
     began = time.perf_counter()
     driver.send_message(event)
     # Busy-polling on purpose: the measurement is the gap between the key and its frames.
     while any(seen is None for seen in frames.seen):
-        now = time.perf_counter()
-        if now - began > TIMEOUT_S:
+        if time.perf_counter() - began > TIMEOUT_S:
             raise TimeoutError(f"key {key!r}: no frame showed the answer within {TIMEOUT_S:.0f} s")
         # Content read again that changed nothing on the screen sends no frame: once the screen is
-        # shown, a check that holds with nothing left to draw is answered now.
+        # shown, a check that holds is answered when the app has drawn all it had to.
         for index, check in enumerate(checks):
-            if index and frames.seen[index] is None and frames.seen[0] is not None and check() and settled(app):
-                frames.seen[index] = now
+            if index and not asked[index] and frames.seen[index] is None and frames.seen[0] is not None and check():
+                asked[index] = True
+                app.call_after_refresh(frames.settled, frames.watching, index)
         await asyncio.sleep(0)
     times = [((seen or began) - began) * 1000 for seen in frames.seen]
     frames.watch(())
@@ -197,7 +218,6 @@ async def answered(pilot: Pilot[None], frames: Frames, key: str, *checks: Callab
 
 def laid_out(screen: object, kind: type, selector: str) -> bool:
     """The screen is on top, mounted, and its main widget has been given a size (it is on the terminal)."""
-    from textual.screen import Screen
 
     if not isinstance(screen, kind) or not isinstance(screen, Screen):
         return False
@@ -208,7 +228,6 @@ def laid_out(screen: object, kind: type, selector: str) -> bool:
 
 
 def rows(screen: object, selector: str) -> int:
-    from textual.screen import Screen
 
     if not isinstance(screen, Screen):
         return 0
@@ -236,15 +255,17 @@ async def measure(rounds: int, *, busy: bool = True) -> dict[str, list[float]]:
             manage = Manage(lambda: config, state, reload)
             fake = FakeRuntime([company(name) for name in names()])
             app = MarketsyncApp(fake, log_level=None, manage=manage)
+            frames = Frames()
+            app.driver_class = frames.driver_class()
             stop = asyncio.Event()
             if not busy:
                 stop.set()
-            async with app.run_test(size=SIZE) as pilot:
+            async with app.run_test(headless=False, size=SIZE) as pilot:
                 await pilot.pause()
                 publisher = asyncio.create_task(publish_forever(fake, stop))
                 await pilot.pause(0.5)
                 try:
-                    return await press_keys(pilot, rounds)
+                    return await press_keys(pilot, frames, rounds)
                 finally:
                     stop.set()
                     publisher.cancel()
@@ -253,13 +274,12 @@ async def measure(rounds: int, *, busy: bool = True) -> dict[str, list[float]]:
     raise AssertionError("unreachable")
 
 
-async def press_keys(pilot: Pilot[None], rounds: int) -> dict[str, list[float]]:
+async def press_keys(pilot: Pilot[None], frames: Frames, rounds: int) -> dict[str, list[float]]:
     """Each key of the bar `rounds` times (each screen closed with Escape), and the dashboard's cursor."""
     app = pilot.app
     assert isinstance(app, MarketsyncApp)
     times: dict[str, list[float]] = {}
     table = app.query_one(CompanyTable)
-    frames = Frames(app)
 
     def read_again(name: str) -> Callable[[], bool]:
         """A kept screen has finished one more read of its data than when the key was pressed."""
@@ -364,13 +384,15 @@ async def measure_real(rounds: int) -> tuple[dict[str, list[float]], dict[str, i
             counts = {"asked": 0, "finished": 0, "events": 0}
             try:
                 app = MarketsyncApp(runtime, manage=Manage.of_runtime(runtime))
-                async with app.run_test(size=SIZE) as pilot:
+                frames = Frames()
+                app.driver_class = frames.driver_class()
+                async with app.run_test(headless=False, size=SIZE) as pilot:
                     await pilot.pause()
                     keeper = asyncio.create_task(keep_syncing(runtime, list(companies), counts))
                     await pilot.pause(2.0)  # the runs under way
                     try:
                         started = dict(counts)
-                        times = await press_keys(pilot, rounds)
+                        times = await press_keys(pilot, frames, rounds)
                         return times, {key: counts[key] - started[key] for key in counts}
                     finally:
                         keeper.cancel()

@@ -17,7 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from loguru import logger
-from textual import work
+from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.css.query import NoMatches
 from textual.screen import Screen
@@ -27,7 +27,6 @@ from agent.errors import ConfigError, LeaseHeld, LeaseInterrupted, MarketsyncErr
 from agent.runtime.api import LeaseState, LeaseView, RunOptions, RuntimeApi, utc_now
 from agent.runtime.events import NextRunPlanned, ScheduleChanged
 from agent.runtime.manage import Manage
-from agent.runtime.service import Runtime
 from tui.i18n import Language, Texts
 from tui.logentry import LogEntry, event_entry, loguru_sink
 from tui.messages import EventsDropped, LogLine, RuntimeEvents
@@ -40,7 +39,7 @@ from tui.screens.logs import LogsScreen
 from tui.screens.quit import QuitScreen
 from tui.screens.schedules import SchedulesScreen
 from tui.screens.schedules_edit import SchedulesEditScreen
-from tui.screens.sync import SyncChoice, SyncScreen
+from tui.screens.sync import SyncChoice, SyncScreen, sync_screen
 from tui.warm import compose_offstage, freeze, thaw
 from tui.widgets.dashboard import CompanyTable
 from tui.widgets.footer import SteadyFooter
@@ -87,12 +86,13 @@ class MarketsyncApp(App[None]):
         self.dashboard: Dashboard | None = None
         self._log_level = log_level
         self._watch_refresh = watch_refresh
-        # The management screens (schedules editor, connections, history, logs) need the manage layer;
-        # a real runtime gives one, a test's fake runtime may not (the read-only schedules stay then).
-        self.manage = manage if manage is not None else (Manage.of_runtime(runtime)
-                                                         if isinstance(runtime, Runtime) else None)
+        # The management screens (schedules editor, connections, history, logs) need the manage layer
+        # (`marketsync tui` gives the runtime's); without one the schedules are shown read-only.
+        self.manage = manage
         self._sink_id: int | None = None
         self._frozen: tuple[int, ...] | None = None
+        self._held: list[events.InputEvent] | None = None
+        """Keys and clicks that came while a screen was composed offstage (tui.warm), to replay after."""
         """The collector's thresholds before the app froze its startup objects (tui.warm)."""
         self._subscription = runtime.bus.subscribe()
         t = self.texts
@@ -130,8 +130,21 @@ class MarketsyncApp(App[None]):
         for name in self._makers():
             if not self.is_running:
                 return
-            await compose_offstage(self, self._installed(name))
+            self._held = []
+            try:
+                await compose_offstage(self, self._installed(name))
+            finally:
+                held, self._held = self._held, None
+            for event in held:
+                self.post_message(event)
         self._frozen = freeze()
+
+    async def on_event(self, event: events.Event) -> None:
+        # While a screen is pushed to be composed offstage, input would land on it: hold it until it is popped.
+        if self._held is not None and isinstance(event, events.InputEvent) and not event.is_forwarded:
+            self._held.append(event)
+            return
+        await super().on_event(event)
 
     async def _refresh_when_watching(self) -> None:
         if not self.runtime.holds_scheduler and not self._quitting:
@@ -269,7 +282,7 @@ class MarketsyncApp(App[None]):
     def _makers(self) -> dict[str, Callable[[], Screen[Any]]]:
         """The screens made once and kept (installed under these names): reopening one costs no compose."""
         makers: dict[str, Callable[[], Screen[Any]]] = {
-            "sync": lambda: SyncScreen(self.texts, self.tz, self.dashboard.rows if self.dashboard else {}, None),
+            "sync": lambda: sync_screen(self.texts, self.tz, self.dashboard.rows if self.dashboard else {}, None),
         }
         if (manage := self.manage) is not None:
             makers |= {

@@ -15,6 +15,7 @@ from loguru import logger
 
 from agent.config import Config
 from agent.errors import StorageError
+from agent.runtime.manage import Manage
 from agent.runtime.service import Runtime
 from tui.app import MarketsyncApp
 
@@ -47,7 +48,7 @@ async def run_tui(config: Config, *, runtime: Runtime | None = None) -> int:
         # Quitting stops the runtime while the app still shows it; stopping here again (a no-op then)
         # covers an app that ended any other way.
         app = MarketsyncApp(runtime, language=config.agent.language, timezone=config.agent.timezone,
-                            operator=operator_name(), stop=stop)
+                            operator=operator_name(), manage=Manage.of_runtime(runtime), stop=stop)
         await app.run_async()
     finally:
         await stop()

@@ -33,13 +33,17 @@ from textual.screen import Screen
 
 
 async def compose_offstage(app: App[None], screen: Screen[Any]) -> None:
-    """Compose an installed screen without showing it (nothing when it is composed already)."""
+    """Compose an installed screen without showing it (nothing when it is composed already).
+
+    Textual composes an installed screen when it is first pushed, so it is pushed and popped again
+    inside `batch_update` (no frame goes to the terminal meanwhile); the app holds the keys pressed
+    meanwhile (see `holding_keys`) so none lands on the screen nobody sees.
+    """
     if screen.is_running:
         return
-    # Textual composes an installed screen only when it is first pushed; `_get_screen` is the step
-    # of push_screen that does it (Textual 8), without putting the screen on the stack.
-    _, mounted = app._get_screen(screen)
-    await mounted
+    with app.batch_update():
+        await app.push_screen(screen)
+        await app.pop_screen()
     await asyncio.sleep(0)  # one screen per turn: a key pressed meanwhile waits for one at most
 
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from textual.app import App
+from textual.content import Content
 from textual.pilot import Pilot
 
 from agent.config import Config, load_config
@@ -108,3 +110,9 @@ async def until(pilot: Pilot[None], condition: Callable[[], bool], *, at_most: f
         await pilot.pause(0.05)
     shown = [str(label.render()) for label in pilot.app.screen.query("Label")]
     raise AssertionError(f"the condition never held; the screen's labels: {shown}")
+
+
+def notices(app: App[None]) -> list[str]:
+    """The texts of the notifications (Textual's toasts) the current screen shows: the app must run
+    with notifications on (`run_test(notifications=True)`)."""
+    return [shown.plain for toast in app.screen.query("Toast") if isinstance(shown := toast.render(), Content)]

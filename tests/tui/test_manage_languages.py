@@ -44,7 +44,7 @@ async def test_every_management_screen_renders_in_each_language(world: ManageWor
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: app.dashboard is not None)
         list(app.get_system_commands(app.screen))
-        seen += [str(binding.description) for binding in app._bindings.key_to_bindings.get("c", [])]
+        seen += [str(active.binding.description) for key, active in app.active_bindings.items() if key == "c"]
 
         await pilot.press("h")
         assert isinstance(app.screen, SchedulesEditScreen)

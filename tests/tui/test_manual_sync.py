@@ -12,6 +12,7 @@ from agent.runtime.api import LeaseView
 from agent.runtime.events import Totals
 from tests.tui.conftest import SIZE
 from tests.tui.fake_runtime import T0, FakeRuntime, Requested
+from tests.tui.manage_world import notices, until
 from tui.app import MarketsyncApp
 from tui.screens.lease import LeaseScreen
 from tui.screens.quit import QuitScreen
@@ -176,13 +177,13 @@ async def test_a_broken_account_is_reported_not_run(app: MarketsyncApp, fake: Fa
     from agent.runtime.events import ConnectionChanged
 
     fake.publish(ConnectionChanged("Ogrodnik", "connection_error", T0))
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
         await pilot.press("s")
         await pilot.click("#sync-start")
         await pilot.pause()
         assert fake.requested == []
-        assert any("marketsync connect Ogrodnik" in str(n.message) for n in app._notifications)
+        await until(pilot, lambda: any("marketsync connect Ogrodnik" in text for text in notices(app)))
 
 
 async def test_quitting_during_a_run_asks(app: MarketsyncApp, fake: FakeRuntime) -> None:

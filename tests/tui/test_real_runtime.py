@@ -10,9 +10,11 @@ import pytest
 from textual.pilot import Pilot
 
 from agent.commands.demo_home import populate, prepare_files
+from agent.runtime.manage import Manage
 from agent.runtime.service import Runtime
 from agent.simulator import RunningSimulator, SimulatorSettings, run_simulator_in_thread
 from tests.tui.conftest import SIZE
+from tests.tui.manage_world import notices
 from tui.app import MarketsyncApp
 from tui.widgets.dashboard import CompanyTable
 
@@ -41,7 +43,8 @@ async def test_a_manual_sync_through_the_real_runtime(tmp_path: Path, simulator:
     runtime = Runtime(config, role="tui", schedules=False, stop_grace=2.0)
     await runtime.start()
     try:
-        app = MarketsyncApp(runtime, language="en", timezone=config.agent.timezone, log_level=None)
+        app = MarketsyncApp(runtime, language="en", timezone=config.agent.timezone, log_level=None,
+                            manage=Manage.of_runtime(runtime))
         async with app.run_test(size=SIZE) as pilot:
             await until(pilot, lambda: app.dashboard is not None)
             assert app.dashboard is not None
@@ -79,8 +82,9 @@ async def test_a_refused_account_turns_the_row_to_connection_error(tmp_path: Pat
     runtime = Runtime(config, role="tui", schedules=False, stop_grace=2.0)
     await runtime.start()
     try:
-        app = MarketsyncApp(runtime, language="pl", timezone=config.agent.timezone, log_level=None)
-        async with app.run_test(size=SIZE) as pilot:
+        app = MarketsyncApp(runtime, language="pl", timezone=config.agent.timezone, log_level=None,
+                            manage=Manage.of_runtime(runtime))
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
             await until(pilot, lambda: app.dashboard is not None)
             table = app.query_one(CompanyTable)
             assert str(table.get_cell("Ogrodnik", "connection")) == "Połączono"
@@ -93,8 +97,7 @@ async def test_a_refused_account_turns_the_row_to_connection_error(tmp_path: Pat
             await until(pilot, lambda: app.dashboard is not None and not app.dashboard.running)
             await pilot.press("s")
             await pilot.click("#sync-start")
-            await until(pilot, lambda: any("marketsync connect Ogrodnik" in str(n.message)
-                                           for n in app._notifications))
+            await until(pilot, lambda: any("marketsync connect Ogrodnik" in text for text in notices(app)))
     finally:
         await runtime.stop()
 
@@ -122,7 +125,8 @@ async def test_a_live_lease_asks_and_run_after_it_runs_once_it_is_released(tmp_p
     runtime = Runtime(config, role="tui", schedules=False, stop_grace=2.0)
     await runtime.start()
     try:
-        app = MarketsyncApp(runtime, language="pl", timezone=config.agent.timezone, log_level=None)
+        app = MarketsyncApp(runtime, language="pl", timezone=config.agent.timezone, log_level=None,
+                            manage=Manage.of_runtime(runtime))
         async with app.run_test(size=SIZE) as pilot:
             await until(pilot, lambda: app.dashboard is not None)
             assert app.dashboard is not None

@@ -45,10 +45,9 @@ PREVIEW_FIRES = 3
 class Choice(RadioButton):
     """A radio button whose mark reads without colour (as `Tick`): a dot when chosen, blank when not."""
 
-    @property
-    def _button(self) -> Content:
+    def render(self) -> Content:
         self.BUTTON_INNER = "●" if self.value else " "
-        return super()._button
+        return super().render()
 
 
 def cron_message(t: Texts, problem: CronProblem) -> str:

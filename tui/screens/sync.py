@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Select
 
 from agent.runtime.api import SyncOptions
-from tui.i18n import Texts
+from tui.i18n import Language, Texts
 from tui.model import Row, local_time
 from tui.widgets.tick import Tick
 
@@ -39,10 +40,6 @@ class SyncScreen(ModalScreen[SyncChoice | None]):
 
     def __init__(self, texts: Texts, tz: ZoneInfo, rows: Mapping[str, Row], company: str | None) -> None:
         super().__init__()
-        # Bound here, not in BINDINGS: a class attribute has one language, and Textual's key panel
-        # shows these descriptions. Each node owns a copy of its bindings (as `App.bind` adds to the app's).
-        self._bindings.bind("escape", "cancel", texts("sync.cancel"), show=False)
-        self._bindings.bind("ctrl+s", "start", texts("sync.start"), show=False)
         self._texts = texts
         self._tz = tz
         self._rows = rows
@@ -142,3 +139,22 @@ class SyncScreen(ModalScreen[SyncChoice | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+_SPOKEN: dict[Language, type[SyncScreen]] = {}
+"""Language -> the SyncScreen whose key bindings are described in it (made once)."""
+
+
+def sync_screen(texts: Texts, tz: ZoneInfo, rows: Mapping[str, Row], company: str | None) -> SyncScreen:
+    """A SyncScreen whose keys are described in `texts`' language.
+
+    Textual's key panel shows the bindings' descriptions and reads them from the class's `BINDINGS`,
+    which has one language: each language gets a subclass of its own.
+    """
+    kind = _SPOKEN.get(texts.language)
+    if kind is None:
+        bindings = [Binding("escape", "cancel", texts("sync.cancel"), show=False),
+                    Binding("ctrl+s", "start", texts("sync.start"), show=False)]
+        kind = type(SyncScreen.__name__, (SyncScreen,), {"BINDINGS": bindings, "__module__": __name__})
+        _SPOKEN[texts.language] = kind
+    return kind(texts, tz, rows, company)

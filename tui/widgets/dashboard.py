@@ -63,22 +63,18 @@ class CompanyTable(DataTable[object]):
         for column in COLUMNS:
             self.add_column(self._texts("col." + column), key=column)
 
-    def _size_caches(self, rows: int) -> None:
+    def _drop_drawings(self) -> None:
         # DataTable keys its render caches by a counter that every cell update moves, so on a table
         # updated many times a second each cache fills to its default size (up to 10,000 cells)
         # with drawings of old counts: tens of thousands of objects nobody reads again that every
-        # full garbage collection walks. Room for two drawings of the whole table is enough.
-        lines = 2 * (rows + 1)
-        self._cell_render_cache.maxsize = max(64, lines * len(COLUMNS))
-        self._row_render_cache.maxsize = max(16, lines)
-        self._row_renderable_cache.maxsize = max(16, lines)
-        self._line_cache.maxsize = max(16, lines)
+        # full garbage collection walks. After an update no cached drawing can be read again, so
+        # dropping them costs nothing; `notify_style_update` is the public way to drop them.
+        self.notify_style_update()
 
     def show(self, rows: list[Row]) -> None:
         """Show a fresh snapshot: cells updated in place when the companies are the same (the cursor
         stays where the operator left it), else every row replaced."""
         self._pending.clear()
-        self._size_caches(len(rows))
         if [key.value for key in self.rows] == [row.name for row in rows]:
             for row in rows:
                 self._draw(row)
@@ -122,6 +118,7 @@ class CompanyTable(DataTable[object]):
         if row.name not in self.rows:
             self.add_row(*cells, key=row.name)
             return
+        changed = False
         for index, (column, cell) in enumerate(zip(COLUMNS, cells, strict=True)):
             if shown is not None and _same(shown[index], cell):
                 continue
@@ -130,6 +127,9 @@ class CompanyTable(DataTable[object]):
             width = cell.cell_len if isinstance(cell, Text) else cell_len(cell)
             grow = width > self.columns[ColumnKey(column)].content_width
             self.update_cell(row.name, column, cell, update_width=grow or not row.running)
+            changed = True
+        if changed:
+            self._drop_drawings()
 
     @property
     def selected_company(self) -> str | None:

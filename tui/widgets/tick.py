@@ -11,8 +11,8 @@ from textual.widgets import Checkbox
 
 
 class Tick(Checkbox):
-    @property
-    def _button(self) -> Content:
-        # An instance attribute shadows the class's, so each box shows its own state.
+    def render(self) -> Content:
+        # An instance attribute shadows the class's, so each box shows its own state; the button's
+        # drawing reads BUTTON_INNER when the widget renders.
         self.BUTTON_INNER = "X" if self.value else " "
-        return super()._button
+        return super().render()
