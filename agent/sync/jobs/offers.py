@@ -27,13 +27,15 @@ from dataclasses import replace
 from loguru import logger
 
 from agent.domain import TermsOverride
-from agent.errors import ConfigError
+from agent.errors import ConfigError, TooManyEnds
 from agent.sync.context import RunContext
 from agent.sync.jobs.offers_plan import (
     RETRY,
     PlanInputs,
+    ends_need_consent,
     leftover_ids,
     plan_page,
+    planned_ends,
     retry_ids,
 )
 from agent.sync.jobs.offers_pool import settled
@@ -70,6 +72,7 @@ async def offers_job(ctx: RunContext) -> None:
     sender = Sender(ctx, inputs)
     shared = set(await ctx.erp.shared_product_ids())
     sent = await ctx.state.sent_values(name)
+    await _guard_ends(ctx, *planned_ends(sent, shared))
     seen: set[int] = set()
     # Last run's failures first (they are below the mark): whatever of them changed since is read
     # again with the changes, and sent once only.
@@ -114,6 +117,26 @@ async def offers_job(ctx: RunContext) -> None:
     elif retry or full:
         await ctx.state.clear_checkpoint(name, "offers")
     await ctx.state.set_high_water(name, "offers", cursor, ctx.run.id)
+
+
+async def _guard_ends(ctx: RunContext, ending: int, active: int) -> None:
+    """Stop before anything is sent when the run would end more offers than allowed and nobody agreed.
+
+    A misspelt database path or an ERP that lost its products looks to the job like every product
+    was unshared: without this, one run ends every live offer.
+    """
+    limit = ctx.max_end_percent
+    if not ends_need_consent(ending, active, limit):
+        return
+    share = f"{ending} of {active} active offers ({ending * 100 // active} %), more than the {limit} % allowed"
+    agreed = ctx.confirm_ends is not None and await ctx.confirm_ends(ending, active, limit)
+    log = logger.bind(company=ctx.company_name)
+    if not agreed:
+        log.warning(f"offers: this run would end {share}; refused, nothing was sent")
+        raise TooManyEnds(f"this run would end {share} ([agent] max_end_percent); nothing was sent")
+    note = f"{ctx.run.operator} agreed to end {share}"
+    log.warning(f"offers: {note}")
+    ctx.notes.append(note)
 
 
 async def _by_ids(ctx: RunContext, sender: Sender, inputs: PlanInputs, ids: Sequence[int]) -> set[int]:
