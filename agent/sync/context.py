@@ -18,7 +18,7 @@ from agent.domain import JobName
 from agent.erp.port import ErpPort
 from agent.errors import RunStopped
 from agent.marketplace.port import Marketplace
-from agent.state.models import ItemOutcome, JobTotals, Run, RunOptions
+from agent.state.models import ItemOutcome, JobTotals, Run, RunOptions, counted
 from agent.state.store import StateDB
 from agent.sync.crash import crash_point
 from agent.sync.lease import CompanyLease
@@ -119,7 +119,7 @@ class RunContext:
         """Remember one item's outcome; written to the state database in batches."""
         tally = self._tallies.setdefault(outcome.job, _Tally())
         if outcome.outcome == "ok":
-            tally.ok += 1
+            tally.ok += counted(outcome.item, outcome.outcome)
         elif outcome.outcome == "skipped":
             tally.skipped += 1
         else:

@@ -78,6 +78,9 @@ async def offers_job(ctx: RunContext) -> None:
     # again with the changes, and sent once only.
     seen.update(await _by_ids(ctx, sender, inputs, retry))
     cursor, total = since, len(shared)
+    # Progress counts the products shared for sale whose page has been sent: an unshared product
+    # read among the changes is not an offer done, and a page still sending is not done yet.
+    done = len(seen & shared)
     # One page is sent while the next is read and priced, so the marketplace is not left idle
     # between pages; a page is sent only once the one before it is done.
     sending: asyncio.Task[None] | None = None
@@ -85,19 +88,21 @@ async def offers_job(ctx: RunContext) -> None:
         while True:
             changes = await ctx.erp.content_changes(cursor, limit=PAGE)
             if changes.complete and not seen:
-                total = len(changes.products)
+                total = sum(1 for p in changes.products if p.id in shared)
             fresh = [p for p in changes.products if p.id not in seen]
             seen.update(p.id for p in fresh)
             links = await ctx.state.get_links(name, [p.id for p in fresh])
             page = await sender.prepare(plan_page(fresh, links, inputs))
             if sending is not None:
                 await sending
+                await ctx.progress("offers", done, max(total, done))
             sending = asyncio.create_task(sender.send(page))
+            done = len(seen & shared)
             cursor = changes.high_water
-            await ctx.progress("offers", len(seen), max(total, len(seen)))
             if changes.complete:
                 break
         await sending
+        await ctx.progress("offers", done, max(total, done))
     except BaseException as exc:
         if sending is not None:
             # What the page under way sent must still be recorded; a cancelled job cancels it too.
