@@ -177,7 +177,8 @@ def load_config(path: Path) -> Config:
     problems = Problems(path, SourceIndex(text.splitlines()))
     config = _build(path, data, problems)
     if problems.items:
-        raise ConfigError(problems.items[0], problems=tuple(problems.items))
+        found = problems.sorted_items()
+        raise ConfigError(found[0], problems=tuple(found))
     return config
 
 
