@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from agent.errors import ConfigError, MarketsyncError
+from agent.errors import ConfigError, LeaseHeld, MarketsyncError
 
 # Every subcommand, in the order `--help` lists them, with its one-line help.
 SUBCOMMANDS: dict[str, str] = {
@@ -32,6 +32,9 @@ SUBCOMMANDS: dict[str, str] = {
 
 EXIT_OK = 0
 EXIT_USAGE = 2
+EXIT_REFUSED = 3
+EXIT_BROKEN_PIPE = 141
+"""What a shell reports for a command whose reader went away (128 + SIGPIPE), as `cat | head` does."""
 
 
 def command_module(name: str) -> ModuleType | None:
@@ -90,8 +93,48 @@ def _setup_logging(args: argparse.Namespace, *, to_file: bool) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the process exit code."""
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # The reader (`| head`) has gone: stop quietly. Whatever is still buffered for stdout goes
+        # to /dev/null, so the interpreter's final flush does not print a traceback either.
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+
+
+def config_first(argv: Sequence[str]) -> list[str]:
+    """`argv` with `--config PATH` moved before the subcommand, wherever it was given (the last one wins).
+
+    So `marketsync sync A --config x.toml` works as `marketsync --config x.toml sync A`, for every
+    subcommand and sub-subcommand alike; nothing after `--` is touched.
+    """
+    rest: list[str] = []
+    chosen: list[str] = []
+    tokens = list(argv)
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token == "--":
+            rest.extend(tokens[i:])
+            break
+        if token == "--config" and i + 1 < len(tokens):
+            chosen = [token, tokens[i + 1]]
+            i += 2
+            continue
+        if token.startswith("--config="):
+            chosen = [token]
+        else:
+            rest.append(token)
+        i += 1
+    return chosen + rest
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(config_first(sys.argv[1:] if argv is None else argv))
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
@@ -107,6 +150,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
         return EXIT_USAGE
+    except LeaseHeld as exc:
+        # Another process holds what this one needs (a second `marketsync run`): refused, not failed.
+        print(f"error: {exc}", file=sys.stderr)
+        if exc.hint:
+            print(f"hint: {exc.hint}", file=sys.stderr)
+        return EXIT_REFUSED
     except MarketsyncError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

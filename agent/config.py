@@ -68,6 +68,8 @@ class AgentConfig:
     log_retention_days: int = 30
     log_json: bool = False
     """Also write JSON lines (one object per log record) next to the text log."""
+    max_end_percent: int = 20
+    """A run that would end more than this share (%) of a company's active offers stops and asks."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,7 +178,8 @@ def load_config(path: Path) -> Config:
     problems = Problems(path, SourceIndex(text.splitlines()))
     config = _build(path, data, problems)
     if problems.items:
-        raise ConfigError(problems.items[0], problems=tuple(problems.items))
+        found = problems.sorted_items()
+        raise ConfigError(found[0], problems=tuple(found))
     return config
 
 
@@ -228,6 +231,7 @@ def _agent(path: Path, data: Mapping[str, Any], problems: Problems) -> AgentConf
         token_store=cast(TokenStore, r.string("token_store", "auto", choices=("auto", "keyring", "file"))),
         log_retention_days=r.integer("log_retention_days", 30, low=1, high=3650),
         log_json=r.boolean("log_json", False),
+        max_end_percent=r.integer("max_end_percent", 20, low=0, high=100),
     )
     r.unknown_keys()
     return config
@@ -423,6 +427,7 @@ def describe(config: Config) -> str:
         f'token_store = "{a.token_store}"',
         f"log_retention_days = {a.log_retention_days}",
         f"log_json = {str(a.log_json).lower()}",
+        f"max_end_percent = {a.max_end_percent}",
         "",
         "[marketplace]",
         f'base_url = "{_mask_url(m.base_url)}"',

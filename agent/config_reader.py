@@ -74,6 +74,12 @@ class Problems:
     file: Path
     source: SourceIndex
     items: list[str] = field(default_factory=list)
+    _lines: list[int] = field(default_factory=list)
+
+    def sorted_items(self) -> list[str]:
+        """The findings in the order of the file's lines (those without a line first), as an editor walks them."""
+        order = sorted(range(len(self.items)), key=lambda i: self._lines[i])
+        return [self.items[i] for i in order]
 
     def add(self, table: str, key: str | None, message: str, occurrence: int = 0) -> None:
         line = self.source.line_of(table, key, occurrence) or self.source.line_of(table, None, occurrence)
@@ -82,6 +88,7 @@ class Problems:
         if key is not None:
             label = f"{table}.{key}" if table else key
         self.items.append(f"{where}: {label}: {message}")
+        self._lines.append(line or 0)
 
 
 class TableReader:

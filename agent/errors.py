@@ -149,3 +149,13 @@ class RunStopped(MarketsyncError):
     """The process is shutting down: the run stopped at a checkpoint between items (it resumes next time)."""
 
     hint = "the agent was stopping; the next run goes on from where this one stopped"
+
+
+class TooManyEnds(MarketsyncError):
+    """A run would end more of the active offers than `[agent] max_end_percent` allows, and nobody
+    agreed: nothing was ended and the run stopped (a wrong database path looks exactly like this)."""
+
+    hint = (
+        "check the company's database path and which products are shared for sale; to end them anyway "
+        "run `marketsync sync COMPANY --offers --allow-ends`"
+    )

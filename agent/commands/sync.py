@@ -3,7 +3,9 @@
 With no job flag it sends offers (with their stock and prices) and fetches orders, as the window's
 defaults do. When another run holds the company it says who and asks: wait for it, take it over,
 or cancel (`--wait`, `--force`); when the last run was interrupted it says so and asks whether to
-run (`--yes`). With no terminal and no flag it refuses.
+run (`--yes`). With no terminal and no flag it refuses. A run that would end more than
+`[agent] max_end_percent` of the active offers says what it would end and asks (`--allow-ends`
+agrees beforehand); with no terminal and no flag it refuses, ends nothing and the run says why.
 
 Exit codes: 0 success, 1 partial, 2 usage error, 3 refused, 4 failed.
 """
@@ -19,10 +21,37 @@ if TYPE_CHECKING:
     from agent.domain import JobName
     from agent.state.models import ItemOutcome, Run, RunOptions
     from agent.state.store import StateDB
+    from agent.sync.context import EndsConsent
 
 HELP = "run a sync of one company now"
 
 EXIT_SUCCESS, EXIT_PARTIAL, EXIT_USAGE, EXIT_REFUSED, EXIT_FAILED = 0, 1, 2, 3, 4
+
+# This command's texts about ending many offers, in both languages.
+ENDS_TEXTS = {
+    "pl": {
+        "warning": (
+            "Ten przebieg zakończyłby {ending} z {active} aktywnych ofert ({share} %), więcej niż "
+            "dozwolone {limit} % ([agent] max_end_percent).\n"
+            "Zakończone oferty znikną z wszystko.pl. Jeśli ścieżka do bazy firmy jest błędna albo "
+            "produkty zniknęły z ERP przez pomyłkę, odpowiedz n i sprawdź konfigurację."
+        ),
+        "question": "Zakończyć te oferty?",
+        "refused": "Odmowa: nic nie zakończono. Aby mimo to zakończyć te oferty, dodaj --allow-ends.",
+        "yes": "t",
+    },
+    "en": {
+        "warning": (
+            "This run would end {ending} of {active} active offers ({share} %), more than the "
+            "{limit} % allowed ([agent] max_end_percent).\n"
+            "Ended offers disappear from wszystko.pl. If the company's database path is wrong or "
+            "the products left the ERP by mistake, answer n and check the configuration."
+        ),
+        "question": "End these offers?",
+        "refused": "Refused: nothing was ended. To end these offers anyway, pass --allow-ends.",
+        "yes": "y",
+    },
+}
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -41,6 +70,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     held.add_argument("--yes", action="store_true", help="run even though the last run was interrupted")
     held.add_argument("--wait", action="store_true", help="wait for a running run to end, then run")
     held.add_argument("--force", action="store_true", help="take over from a running run (it stops at its next write)")
+    parser.add_argument(
+        "--allow-ends",
+        action="store_true",
+        help="end offers even when more than [agent] max_end_percent of them would end (otherwise asks)",
+    )
     parser.add_argument("--operator", default="ADMIN", help="the operator recorded for this run (default ADMIN)")
 
 
@@ -75,6 +109,27 @@ def _ask(question: str, choices: dict[str, str]) -> str:
     except EOFError:
         return ""
     return answer[:1] if answer[:1] in choices else ""
+
+
+def ends_consent(language: str, *, allowed: bool, interactive: bool) -> EndsConsent:
+    """Whether to end more offers than allowed: agreed by --allow-ends, asked on a terminal, else refused."""
+    texts = ENDS_TEXTS["en" if language == "en" else "pl"]
+
+    async def consent(ending: int, active: int, limit: int) -> bool:
+        import asyncio
+
+        print(texts["warning"].format(ending=ending, active=active, share=ending * 100 // active, limit=limit))
+        if allowed:
+            return True
+        if interactive:
+            yes = texts["yes"]
+            answer = await asyncio.to_thread(_ask, texts["question"], {yes: "yes", "n": "no"})
+            if answer == yes:
+                return True
+        print(texts["refused"], file=sys.stderr)
+        return False
+
+    return consent
 
 
 def _options(args: argparse.Namespace) -> RunOptions:
@@ -153,6 +208,10 @@ async def _run(args: argparse.Namespace) -> int:
                         operator=args.operator,
                         take_over=take_over,
                         resume_interrupted=resume,
+                        max_end_percent=config.agent.max_end_percent,
+                        confirm_ends=ends_consent(
+                            config.agent.language, allowed=args.allow_ends, interactive=interactive
+                        ),
                     )
                     try:
                         finished = await execute_run(
@@ -207,4 +266,6 @@ async def _summary(state: StateDB, finished: Run) -> int:
         print(f"  ... and {len(failures) - 20} more: marketsync runs show {finished.id}")
     if finished.error_summary:
         print(f"  {finished.error_summary}")
+    if any(outcome.error_class == "TooManyEnds" for outcome in failures):
+        return EXIT_REFUSED  # nobody agreed to end that many offers: nothing was ended
     return {"success": EXIT_SUCCESS, "partial": EXIT_PARTIAL}.get(finished.result, EXIT_FAILED)

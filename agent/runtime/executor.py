@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import ssl
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -83,6 +84,8 @@ class CompanyExecutor:
         from agent.sync.run import execute_run
 
         name = request.company.name
+        # The share is read when the run starts, so a reloaded config file applies to the next run.
+        request = replace(request, max_end_percent=self._config().agent.max_end_percent)
         market = self._client(name)
         erp = await open_erp(request.company, check=False)
         try:

@@ -41,6 +41,16 @@ class RunOptions:
     """Re-upload every image, not only those whose content hash changed."""
 
 
+REPORT_ITEMS = frozenset({"reconciliation"})
+"""Items that are a job's report, not something it handled: recorded (the history shows them) but,
+when ok, not counted, so a job with nothing to do does not read "1 ok"."""
+
+
+def counted(item: str, outcome: str) -> bool:
+    """Whether an outcome counts in its job's totals (a report that found nothing wrong does not)."""
+    return not (outcome == "ok" and item in REPORT_ITEMS)
+
+
 @dataclass(frozen=True, slots=True)
 class JobTotals:
     """Item counts of one job in one run."""

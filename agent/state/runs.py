@@ -17,7 +17,17 @@ from agent.domain import Clock, JobName
 from agent.errors import Bug
 from agent.state.codec import json_from_text, json_to_text, optional_time_from_text, time_from_text, time_to_text
 from agent.state.db import Database
-from agent.state.models import ItemOutcome, JobProgress, JobTotals, Outcome, Run, RunOptions, RunResult, RunTrigger
+from agent.state.models import (
+    REPORT_ITEMS,
+    ItemOutcome,
+    JobProgress,
+    JobTotals,
+    Outcome,
+    Run,
+    RunOptions,
+    RunResult,
+    RunTrigger,
+)
 from agent.state.throttle import ProgressReport, ProgressThrottle
 
 _RUN_COLUMNS = (
@@ -266,7 +276,12 @@ class RunsStore:
         return run
 
 
-_COUNT_SQL = "SELECT job, outcome, count(*) AS n FROM outcomes WHERE run_id = ? GROUP BY job, outcome"
+# Reports that found nothing wrong are not counted (see `REPORT_ITEMS`).
+_COUNT_SQL = (
+    "SELECT job, outcome, count(*) AS n FROM outcomes WHERE run_id = ? "
+    f"AND NOT (outcome = 'ok' AND item IN ({', '.join(repr(i) for i in sorted(REPORT_ITEMS))})) "
+    "GROUP BY job, outcome"
+)
 
 
 async def _count_outcomes(conn: aiosqlite.Connection, run_id: int) -> dict[str, JobTotals]:

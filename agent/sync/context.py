@@ -9,7 +9,7 @@ marketplace write is preceded by `await ctx.before_market_write()`, which stops 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -18,12 +18,15 @@ from agent.domain import JobName
 from agent.erp.port import ErpPort
 from agent.errors import RunStopped
 from agent.marketplace.port import Marketplace
-from agent.state.models import ItemOutcome, JobTotals, Run, RunOptions
+from agent.state.models import ItemOutcome, JobTotals, Run, RunOptions, counted
 from agent.state.store import StateDB
 from agent.sync.crash import crash_point
 from agent.sync.lease import CompanyLease
 
 OUTCOME_BATCH = 500
+
+EndsConsent = Callable[[int, int, int], Awaitable[bool]]
+"""Asked before a run ends more offers than allowed: (ending, active, max percent) -> go ahead?"""
 
 
 class RunObserver(Protocol):
@@ -78,6 +81,12 @@ class RunContext:
     observer: RunObserver = field(default_factory=NullObserver)
     stopping: asyncio.Event | None = None
     """Set by the runtime when the process shuts down: the job stops at its next checkpoint."""
+    max_end_percent: int = 20
+    """The share of the active offers this run may end without asking (`[agent] max_end_percent`)."""
+    confirm_ends: EndsConsent | None = None
+    """Who to ask before ending more offers than `max_end_percent` allows; None: nobody, refuse."""
+    notes: list[str] = field(default_factory=list)
+    """What the run's record should say besides its outcomes (such as an agreement to end offers)."""
     _pending: list[ItemOutcome] = field(default_factory=list)
     _tallies: dict[str, _Tally] = field(default_factory=dict)
 
@@ -110,7 +119,7 @@ class RunContext:
         """Remember one item's outcome; written to the state database in batches."""
         tally = self._tallies.setdefault(outcome.job, _Tally())
         if outcome.outcome == "ok":
-            tally.ok += 1
+            tally.ok += counted(outcome.item, outcome.outcome)
         elif outcome.outcome == "skipped":
             tally.skipped += 1
         else:

@@ -26,17 +26,18 @@ from loguru import logger
 from agent.config import CompanyConfig
 from agent.domain import JobName
 from agent.erp.port import ErpPort
-from agent.errors import LeaseLost, MarketsyncError, RelinkAccount, RunStopped, StorageError
+from agent.errors import LeaseLost, MarketsyncError, RelinkAccount, RunStopped, StorageError, TooManyEnds
 from agent.marketplace.port import Marketplace
 from agent.state.models import ItemOutcome, Run, RunOptions, RunResult, RunTrigger
 from agent.state.store import StateDB
-from agent.sync.context import NullObserver, RunContext, RunObserver
+from agent.sync.context import EndsConsent, NullObserver, RunContext, RunObserver
 from agent.sync.lease import CompanyLease, lock_path
 
 Job = Callable[[RunContext], Awaitable[None]]
 
-# Errors after which no further job of the run can do any good.
-_FATAL = (LeaseLost, RelinkAccount, StorageError)
+# Errors after which no further job of the run can do any good (or should be tried: a run that
+# would end too many offers is probably looking at the wrong database).
+_FATAL = (LeaseLost, RelinkAccount, StorageError, TooManyEnds)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,10 @@ class RunRequest:
     """Take the lease from a live run (it is fenced out and stops at its next write)."""
     resume_interrupted: bool = False
     """Go on although the last run died holding the lease."""
+    max_end_percent: int = 20
+    """`[agent] max_end_percent`: the share of active offers a run may end without asking."""
+    confirm_ends: EndsConsent | None = None
+    """Asked before the run ends more offers than `[agent] max_end_percent` allows; None refuses."""
 
 
 def default_jobs() -> Mapping[JobName, Job]:
@@ -113,8 +118,11 @@ async def execute_run(
             lease=lease,
             observer=watcher,
             stopping=stopping,
+            confirm_ends=request.confirm_ends,
+            max_end_percent=request.max_end_percent,
         )
         result, summary = await _run_jobs(ctx, known)
+        summary = "; ".join(part for part in (summary, *ctx.notes) if part)
         await ctx.flush()
         finished = await state.finish_run(run.id, result, error_summary=summary)
         logger.bind(company=company.name).info(

@@ -19,7 +19,9 @@ def test_example_config_loads(project_root: Path) -> None:
     config = load_config(project_root / "config.example.toml")
     assert [c.name for c in config.companies] == ["Ogrodnik", "Sklep Rowerowy"]
     ogrodnik = config.company("ogrodnik")
-    assert ogrodnik.database == (project_root / "ogrodnik.sqlite")
+    # Under the (git-ignored) home, never loose in the repository root.
+    assert ogrodnik.database == (project_root / "marketsync-home" / "erp" / "ogrodnik.sqlite")
+    assert all(c.database is not None and c.database.parent != project_root for c in config.companies)
     assert ogrodnik.warehouses == ("MAGAZYN", "SKLEP")
     assert ogrodnik.schedule.enabled and ogrodnik.schedule.every_minutes == 30
     assert ogrodnik.offer_defaults.lead_time == "Dzień"

@@ -58,14 +58,15 @@ def test_a_second_service_refuses_and_says_where_the_first_runs(
     service: subprocess.Popen[str], config_path: Path
 ) -> None:
     second = subprocess.run(
-        [sys.executable, "-m", "agent", "--config", str(config_path), "run"],
+        # --config after the subcommand works as well as before it
+        [sys.executable, "-m", "agent", "run", "--config", str(config_path)],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
     )
-    assert second.returncode == 1
+    assert second.returncode == 3  # refused, as the README's exit codes say
     assert "the service already runs on host" in second.stderr
     assert f"pid {service.pid}" in second.stderr
     service.send_signal(signal.SIGTERM)

@@ -27,13 +27,15 @@ from dataclasses import replace
 from loguru import logger
 
 from agent.domain import TermsOverride
-from agent.errors import ConfigError
+from agent.errors import ConfigError, TooManyEnds
 from agent.sync.context import RunContext
 from agent.sync.jobs.offers_plan import (
     RETRY,
     PlanInputs,
+    ends_need_consent,
     leftover_ids,
     plan_page,
+    planned_ends,
     retry_ids,
 )
 from agent.sync.jobs.offers_pool import settled
@@ -70,11 +72,15 @@ async def offers_job(ctx: RunContext) -> None:
     sender = Sender(ctx, inputs)
     shared = set(await ctx.erp.shared_product_ids())
     sent = await ctx.state.sent_values(name)
+    await _guard_ends(ctx, *planned_ends(sent, shared))
     seen: set[int] = set()
     # Last run's failures first (they are below the mark): whatever of them changed since is read
     # again with the changes, and sent once only.
     seen.update(await _by_ids(ctx, sender, inputs, retry))
     cursor, total = since, len(shared)
+    # Progress counts the products shared for sale whose page has been sent: an unshared product
+    # read among the changes is not an offer done, and a page still sending is not done yet.
+    done = len(seen & shared)
     # One page is sent while the next is read and priced, so the marketplace is not left idle
     # between pages; a page is sent only once the one before it is done.
     sending: asyncio.Task[None] | None = None
@@ -82,19 +88,21 @@ async def offers_job(ctx: RunContext) -> None:
         while True:
             changes = await ctx.erp.content_changes(cursor, limit=PAGE)
             if changes.complete and not seen:
-                total = len(changes.products)
+                total = sum(1 for p in changes.products if p.id in shared)
             fresh = [p for p in changes.products if p.id not in seen]
             seen.update(p.id for p in fresh)
             links = await ctx.state.get_links(name, [p.id for p in fresh])
             page = await sender.prepare(plan_page(fresh, links, inputs))
             if sending is not None:
                 await sending
+                await ctx.progress("offers", done, max(total, done))
             sending = asyncio.create_task(sender.send(page))
+            done = len(seen & shared)
             cursor = changes.high_water
-            await ctx.progress("offers", len(seen), max(total, len(seen)))
             if changes.complete:
                 break
         await sending
+        await ctx.progress("offers", done, max(total, done))
     except BaseException as exc:
         if sending is not None:
             # What the page under way sent must still be recorded; a cancelled job cancels it too.
@@ -114,6 +122,26 @@ async def offers_job(ctx: RunContext) -> None:
     elif retry or full:
         await ctx.state.clear_checkpoint(name, "offers")
     await ctx.state.set_high_water(name, "offers", cursor, ctx.run.id)
+
+
+async def _guard_ends(ctx: RunContext, ending: int, active: int) -> None:
+    """Stop before anything is sent when the run would end more offers than allowed and nobody agreed.
+
+    A misspelt database path or an ERP that lost its products looks to the job like every product
+    was unshared: without this, one run ends every live offer.
+    """
+    limit = ctx.max_end_percent
+    if not ends_need_consent(ending, active, limit):
+        return
+    share = f"{ending} of {active} active offers ({ending * 100 // active} %), more than the {limit} % allowed"
+    agreed = ctx.confirm_ends is not None and await ctx.confirm_ends(ending, active, limit)
+    log = logger.bind(company=ctx.company_name)
+    if not agreed:
+        log.warning(f"offers: this run would end {share}; refused, nothing was sent")
+        raise TooManyEnds(f"this run would end {share} ([agent] max_end_percent); nothing was sent")
+    note = f"{ctx.run.operator} agreed to end {share}"
+    log.warning(f"offers: {note}")
+    ctx.notes.append(note)
 
 
 async def _by_ids(ctx: RunContext, sender: Sender, inputs: PlanInputs, ids: Sequence[int]) -> set[int]:

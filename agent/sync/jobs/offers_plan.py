@@ -193,6 +193,18 @@ def offer_draft(
     )
 
 
+def planned_ends(sent: Mapping[int, SentValues], shared: set[int]) -> tuple[int, int]:
+    """(offers this run would end, active offers now): active links whose product is no longer
+    active and shared for sale (or no longer exists), out of every active link with an offer."""
+    active = [pid for pid, values in sent.items() if values.status == "active" and values.offer_id is not None]
+    return sum(1 for pid in active if pid not in shared), len(active)
+
+
+def ends_need_consent(ending: int, active: int, max_percent: int) -> bool:
+    """True when ending `ending` of `active` offers is more than `max_percent` % of them."""
+    return active > 0 and ending * 100 > max_percent * active
+
+
 def retry_ids(checkpoint: Checkpoint | None) -> list[int]:
     """The product ids the last run of the job failed (its checkpoint), in order; [] if none or unreadable."""
     value = checkpoint.value if checkpoint is not None else None

@@ -15,7 +15,7 @@ from decimal import Decimal
 from loguru import logger
 
 from agent.domain import Product, StockPrice
-from agent.errors import InvalidItem, LeaseLost, MarketsyncError, RelinkAccount, StorageError
+from agent.errors import InvalidItem, LeaseLost, MarketsyncError, RelinkAccount, RunStopped, StorageError
 from agent.state.models import ItemOutcome, OfferLink
 from agent.sync.context import RunContext
 from agent.sync.crash import crash_point
@@ -23,7 +23,8 @@ from agent.sync.jobs.offers_plan import OfferPlan, OfferTask, PlanInputs, extern
 from agent.sync.jobs.offers_pool import WriteGate, in_pool
 
 # After these nothing more of the run can succeed: stop at once (the run records why).
-_FATAL = (LeaseLost, RelinkAccount, StorageError)
+# RunStopped too: an item the stopping run never reached did not fail, it is simply left for the next run.
+_FATAL = (LeaseLost, RelinkAccount, StorageError, RunStopped)
 
 
 @dataclass(frozen=True, slots=True)
