@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections.abc import Awaitable
 
 import pytest
 
@@ -94,14 +95,21 @@ async def test_a_share_within_the_limit_is_not_asked(sync_world: SyncWorld) -> N
     assert len([o for o in await sync_world.sim_offers() if o["status"] == "ended"]) == len(half)
 
 
+def _answer(question: Awaitable[bool]) -> bool:
+    async def wait() -> bool:
+        return await question
+
+    return asyncio.run(wait())
+
+
 def test_the_cli_refuses_without_a_terminal_and_says_how_to_agree(capsys: pytest.CaptureFixture[str]) -> None:
     consent = ends_consent("en", allowed=False, interactive=False)
-    assert asyncio.run(consent(30, 44, 20)) is False
+    assert _answer(consent(30, 44, 20)) is False
     out, err = capsys.readouterr()
     assert "30 of 44" in out and "68 %" in out
     assert "--allow-ends" in err
 
 
 def test_the_cli_flag_agrees_beforehand_and_polish_is_the_default(capsys: pytest.CaptureFixture[str]) -> None:
-    assert asyncio.run(ends_consent("pl", allowed=True, interactive=False)(30, 44, 20)) is True
+    assert _answer(ends_consent("pl", allowed=True, interactive=False)(30, 44, 20)) is True
     assert "zakończyłby 30 z 44" in capsys.readouterr().out
