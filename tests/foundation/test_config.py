@@ -104,8 +104,12 @@ def _check(config: Path) -> subprocess.CompletedProcess[str]:
 def test_config_check_accepts_the_example(project_root: Path, tmp_path: Path) -> None:
     example = tmp_path / "config.toml"
     example.write_text((project_root / "config.example.toml").read_text())
-    for name in ("ogrodnik.sqlite", "rowery.sqlite"):
-        (tmp_path / name).write_bytes(b"")
+    import tomllib
+
+    for company in tomllib.loads(example.read_text())["company"]:  # the example's databases, where it puts them
+        database = tmp_path / company["database"]
+        database.parent.mkdir(parents=True, exist_ok=True)
+        database.write_bytes(b"")
     result = _check(example)
     assert result.returncode == 0, result.stderr
     assert 'name = "Ogrodnik"' in result.stdout
