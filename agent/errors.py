@@ -127,6 +127,16 @@ def strip_query(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
 
 
+def mask_url(url: str) -> str:
+    """A URL fit to print: no user info, no query (either may carry a secret)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    masked = f"{parts.scheme}://{host}{parts.path}" if parts.scheme else url.split("?", maxsplit=1)[0]
+    return masked + ("?***" if parts.query else "")
+
+
 class LeaseLost(StorageError):
     """A write carried a fencing token that is no longer the company's: another run took the lease over.
 

@@ -19,7 +19,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from agent.commands.common import config_from_args
-    from agent.config import describe
+    from agent.config_describe import describe
     from agent.erp.existing import missing_database_problem
     from agent.errors import ConfigError
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from agent.config import DEFAULT_PAYMENT_FORMS, describe, load_config
+from agent.config import DEFAULT_PAYMENT_FORMS, load_config
+from agent.config_describe import describe
 from agent.errors import ConfigError
 
 BAD = Path(__file__).parent / "bad_configs"
