@@ -180,9 +180,7 @@ async def _check_fence(path: Path, conn: aiosqlite.Connection, fence: int) -> No
 async def _verify(path: Path, conn: aiosqlite.Connection, *, check: bool) -> None:
     """Read-only checks: integrity and version. Nothing is written before they pass."""
     try:
-        async with conn.execute("PRAGMA user_version") as cursor:
-            row = await cursor.fetchone()
-        version = int(row[0]) if row else 0
+        version = await sqlite_base.user_version(conn)
         if check and version > 0:
             async with conn.execute("PRAGMA quick_check") as cursor:
                 found = [str(r[0]) for r in await cursor.fetchall()]

@@ -199,7 +199,10 @@ class Database:
         return conn
 
     async def _refuse_newer(self, conn: aiosqlite.Connection) -> None:
-        version = await self._user_version(conn)
+        try:
+            version = await sqlite_base.user_version(conn)
+        except sqlite3.Error as exc:
+            raise self.translate(exc) from exc
         if version > SCHEMA_VERSION:
             raise sqlite_base.newer_error(self.path, STATE_FILE, version, SCHEMA_VERSION)
 
@@ -224,14 +227,6 @@ class Database:
                 f"The state database {self.path} cannot use WAL journaling (got {mode!r})",
                 hint="keep the agent's home on a local disk, not a network share",
             )
-
-    async def _user_version(self, conn: aiosqlite.Connection) -> int:
-        try:
-            async with conn.execute("PRAGMA user_version") as cursor:
-                row = await cursor.fetchone()
-        except sqlite3.Error as exc:
-            raise self.translate(exc) from exc
-        return int(row[0]) if row else 0
 
     async def _migrate(self) -> None:
         conn = self._writer
