@@ -22,7 +22,6 @@ if TYPE_CHECKING:
 HELP = "run history and per-item outcomes"
 
 
-
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "what", nargs="*", metavar="COMPANY | show ID", help="a company's history, or `show ID` for one run's items"
@@ -52,10 +51,12 @@ def run(args: argparse.Namespace) -> int:
 
 async def _list(config: Config, company: str | None, limit: int) -> int:
     from agent.commands.status import render
+    from agent.paths import Paths
     from agent.state.store import StateDB
+    from agent.sync.lease import as_seen_now
 
     async with StateDB.for_config(config) as state:
-        runs = await state.list_runs(company, limit=limit)
+        runs = await as_seen_now(await state.list_runs(company, limit=limit), Paths.from_config(config).locks_dir)
     if not runs:
         print("No runs yet." if config.agent.language == "en" else "Brak przebiegów.")
         return 0
@@ -107,13 +108,16 @@ def history_table(runs: Sequence[Run], timezone: str, language: str) -> tuple[tu
 
 
 async def _show(config: Config, run_id: int, *, everything: bool) -> int:
+    from agent.paths import Paths
     from agent.state.store import StateDB
+    from agent.sync.lease import as_seen_now
 
     async with StateDB.for_config(config) as state:
         found = await state.get_run(run_id)
         if found is None:
             print(f"No run {run_id}.")
             return 1
+        found = (await as_seen_now([found], Paths.from_config(config).locks_dir))[0]
         outcomes = await state.outcomes(run_id)
     print(describe_run(found, outcomes, config.agent.timezone, config.agent.language, everything=everything))
     return 0

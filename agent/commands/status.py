@@ -140,11 +140,13 @@ async def read_runtime_facts(config: Config, now: datetime | None = None) -> Run
     from agent.core.schedule import describe_schedule, next_fire
     from agent.paths import Paths
     from agent.state.store import StateDB
+    from agent.sync.lease import as_seen_now
 
     now = now or datetime.now(UTC)
     tz = config.agent.timezone
     language = config.agent.language
-    path = Paths.from_config(config).state_db
+    paths = Paths.from_config(config)
+    path = paths.state_db
     holder = None
     schedules = {}
     last: dict[str, Run | None] = {}
@@ -153,7 +155,7 @@ async def read_runtime_facts(config: Config, now: datetime | None = None) -> Run
             holder = await state.scheduler_holder()
             schedules = await state.all_schedule_states()
             for company in config.companies:
-                recent = await state.list_runs(company.name, limit=1)
+                recent = await as_seen_now(await state.list_runs(company.name, limit=1), paths.locks_dir)
                 last[company.name] = recent[0] if recent else None
     live = holder is not None and not holder.is_stale(now)
     facts: dict[str, CompanyFacts] = {}

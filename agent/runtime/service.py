@@ -109,7 +109,12 @@ class Runtime:
             current=self._current,
         )
         self._watcher = RunWatcher(
-            self._state, self._bus, clock, current=self._current, own=(socket.gethostname(), os.getpid())
+            self._state,
+            self._bus,
+            clock,
+            current=self._current,
+            own=(socket.gethostname(), os.getpid()),
+            locks_dir=self._paths.locks_dir,
         )
         self._fires = FireHandler(
             state=self._state,
@@ -170,6 +175,7 @@ class Runtime:
             current=dict(self._current),
             planned=planned,
             scheduler=service_view(self._holder, self._host, self._pid),
+            locks_dir=self._paths.locks_dir,
         )
 
     async def lease(self, company: str) -> LeaseView:
@@ -254,8 +260,12 @@ class Runtime:
         self._spawn(self._watch_loop(), "run-watcher")
         self._spawn(self._reload_loop(), "config-watcher")
         await prune_history(self._state, self._config.agent.log_retention_days, self._clock)
-        self._spawn(prune_history_daily(self._state, lambda: self._config.agent.log_retention_days, self._clock,
-                                        self._prune_every), "history-pruner")
+        self._spawn(
+            prune_history_daily(
+                self._state, lambda: self._config.agent.log_retention_days, self._clock, self._prune_every
+            ),
+            "history-pruner",
+        )
 
     def request_stop(self) -> None:
         """Begin stopping (from a signal handler): no new runs; running jobs stop at their next checkpoint."""

@@ -13,6 +13,7 @@ from agent.runtime.connections import ConnectionMirror
 from agent.runtime.events import Totals
 from agent.state.models import Run
 from agent.state.store import StateDB
+from agent.sync.lease import as_seen_now
 
 
 def last_run_view(run: Run) -> LastRunView:
@@ -32,6 +33,7 @@ async def build_snapshot(
     current: Mapping[str, JobView],
     planned: Mapping[str, datetime | None] | None,
     scheduler: ServiceView | None,
+    locks_dir: Path,
 ) -> RuntimeSnapshot:
     """One row per configured company. `planned`: this process's next fires (None when it only
     watches: the holder's, as stored in the state database, are shown instead)."""
@@ -45,7 +47,7 @@ async def build_snapshot(
         else:
             stored = schedules.get(company.name)
             next_run = stored.next_fire if stored is not None and company.schedule.enabled else None
-        recent = await state.list_runs(company.name, limit=5)
+        recent = await as_seen_now(await state.list_runs(company.name, limit=5), locks_dir)
         finished = next((run for run in recent if run.result != "running"), None)
         rows.append(
             CompanyView(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from agent.domain import Clock, JobName
 from agent.runtime.api import JobView
@@ -19,6 +20,7 @@ from agent.runtime.events import JobProgress, LeaseChanged, RunFinished, RunStar
 from agent.runtime.observer import holder_name, run_totals
 from agent.state.models import Run
 from agent.state.store import StateDB
+from agent.sync.lease import as_seen_now
 
 
 class RunWatcher:
@@ -32,6 +34,7 @@ class RunWatcher:
         *,
         current: dict[str, JobView],
         own: tuple[str, int],
+        locks_dir: Path,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._state = state
@@ -39,6 +42,7 @@ class RunWatcher:
         self._clock = clock
         self._current = current
         self._own = own
+        self._locks_dir = locks_dir
         self._monotonic = monotonic
         self._seen: dict[int, Run] = {}
         self._progress: dict[tuple[int, str], tuple[int, int]] = {}
@@ -51,15 +55,17 @@ class RunWatcher:
 
     async def poll(self) -> None:
         """Read the running runs and their progress once; publish what changed."""
-        running = {run.id: run for run in await self._state.running_runs() if (run.host, run.pid) != self._own}
+        others = [run for run in await self._state.running_runs() if (run.host, run.pid) != self._own]
+        # A row still `running` whose company lock is free belongs to a process that died (SIGKILL):
+        # it is left out here, so it ends as interrupted instead of showing as running for ever.
+        seen_now = await as_seen_now(others, self._locks_dir, grace=0)
+        running = {run.id: run for run in seen_now if run.result == "running"}
         now = self._clock()
         for run_id, run in running.items():
             if run_id not in self._seen:
                 self._seen[run_id] = run
                 self._bus.publish(LeaseChanged(run.company, holder_name(run.host, run.pid), run.id, now))
-                self._bus.publish(
-                    RunStarted(run.company, run.id, run.trigger, run.options.jobs, run.operator, now)
-                )
+                self._bus.publish(RunStarted(run.company, run.id, run.trigger, run.options.jobs, run.operator, now))
         if running:
             progress = await self._state.running_progress()
             for run_id, run in running.items():

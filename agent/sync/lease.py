@@ -19,7 +19,8 @@ import asyncio
 import contextlib
 import os
 import socket
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
@@ -30,6 +31,7 @@ from agent.erp.port import ErpPort, LeaseHolder, RunKind
 from agent.errors import LeaseHeld, LeaseInterrupted, LeaseLost
 from agent.file_lock import FileLock
 from agent.paths import company_file_name
+from agent.state.models import Run
 from agent.sync.crash import crash_point
 
 LeaseState = Literal["free", "running", "interrupted"]
@@ -64,11 +66,37 @@ def lock_path(locks_dir: Path, company: str) -> Path:
     return locks_dir / f"company-{company_file_name(company)}.lock"
 
 
+async def holder_alive(lock_file: Path, grace: float = LOCK_GRACE) -> bool:
+    """Whether a live process holds the company's file lock now (a probe, released at once).
+
+    `grace`: how long a busy lock is tried again; 0 for a poller that asks again soon anyway (a
+    brief probe by another process then reads as alive until the next poll, never as dead)."""
+    probe = FileLock(lock_file)
+    alive = not await probe.acquire_within(grace)
+    probe.release()
+    return alive
+
+
+async def as_seen_now(runs: Sequence[Run], locks_dir: Path, grace: float = LOCK_GRACE) -> list[Run]:
+    """`runs` with each one still recorded `running` whose company nobody holds shown as `interrupted`.
+
+    A run's row is written after its process took the company's file lock and finished before it
+    lets go, so a `running` row with a free lock belongs to a process that died (SIGKILL, power
+    loss) without saying so. Read-only views use this; the next run of the company writes it.
+    """
+    alive: dict[str, bool] = {}
+    seen: list[Run] = []
+    for run in runs:
+        if run.result == "running" and run.company not in alive:
+            alive[run.company] = await holder_alive(lock_path(locks_dir, run.company), grace)
+        dead = run.result == "running" and not alive[run.company]
+        seen.append(replace(run, result="interrupted") if dead else run)
+    return seen
+
+
 async def lease_status(erp: ErpPort, lock_file: Path) -> LeaseStatus:
     """The lease's state now, without taking it (a probe of the file lock, released at once)."""
-    probe = FileLock(lock_file)
-    alive = not await probe.acquire_within(LOCK_GRACE)
-    probe.release()
+    alive = await holder_alive(lock_file)
     lease = await erp.read_lease()
     if lease.holder is None:
         return LeaseStatus("running" if alive else "free", None, lease.fencing_token)

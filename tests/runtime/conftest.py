@@ -13,11 +13,13 @@ from pathlib import Path
 import pytest
 
 from agent.config import Config, load_config
+from agent.file_lock import FileLock
 from agent.marketplace.connection import ConnectionRegistry, connections_dir
 from agent.paths import Paths
 from agent.runtime.observer import EventObserver
 from agent.state.models import Run
 from agent.state.store import StateDB
+from agent.sync.lease import lock_path
 from agent.sync.run import RunRequest
 
 T0 = datetime(2026, 6, 10, 10, 0, 5, tzinfo=UTC)
@@ -126,6 +128,10 @@ class FakeExecutor:
         self.calls.append(request)
         self.active += 1
         self.most_active = max(self.most_active, self.active)
+        # Like a real run, hold the company's file lock while the row says `running`: a `running`
+        # row whose lock is free reads as a dead process (the state database sits in the home).
+        lock = FileLock(lock_path(self.state.path.parent / "locks", name))
+        assert await lock.acquire_within(10.0)
         try:
             run = await self.state.start_run(
                 name, trigger=request.trigger, operator=request.operator, options=request.options
@@ -144,6 +150,7 @@ class FakeExecutor:
             observer.run_finished(finished)
             return finished
         finally:
+            lock.release()
             self.active -= 1
 
 
