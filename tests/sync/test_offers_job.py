@@ -284,12 +284,21 @@ async def test_a_product_deleted_from_the_erp_has_its_offer_ended(sync_world: Sy
     assert offer["status"] == "ended"
 
 
-async def test_offers_without_a_catalogue_copy_say_to_fetch_it_first(sync_world: SyncWorld) -> None:
-    run = await sync_world.run("offers")
-    assert run.result == "failed"
-    (outcome,) = [o for o in await sync_world.state.outcomes(run.id) if o.outcome == "failed"]
-    assert "categories" in outcome.message and "--catalogue" in outcome.hint
-    assert sync_world.requests.counts["POST /me/offers"] == 0
+async def test_a_first_run_without_a_catalogue_copy_fetches_it_first_once(sync_world: SyncWorld) -> None:
+    # The company's ERP never got the catalogue (an automatic run's jobs do not include it).
+    run = await sync_world.run("offers", "stock", "prices")
+    assert run.result == "success", await sync_world.state.outcomes(run.id)
+    assert "catalogue was fetched first" in run.error_summary
+    categories, _ = await sync_world.erp.catalogue()
+    assert categories
+    fetched = sync_world.requests.counts["GET /categories"]
+    assert fetched > 0
+    assert _on_market(await sync_world.sim_offers()) == await _expected(sync_world)
+    # The next run finds the copy and does not fetch it again.
+    again = await sync_world.run("offers", "stock", "prices")
+    assert again.result == "success"
+    assert sync_world.requests.counts["GET /categories"] == fetched
+    assert "catalogue" not in again.error_summary
 
 
 async def test_a_crash_after_create_then_a_rerun_makes_no_duplicate(sync_world: SyncWorld, tmp_path: Path) -> None:

@@ -29,6 +29,7 @@ from loguru import logger
 from agent.domain import TermsOverride
 from agent.errors import ConfigError, TooManyEnds
 from agent.sync.context import RunContext
+from agent.sync.jobs.catalogue import catalogue_job
 from agent.sync.jobs.offers_plan import (
     RETRY,
     PlanInputs,
@@ -48,6 +49,13 @@ async def offers_job(ctx: RunContext) -> None:
     """Create, replace and end offers so the marketplace shows what the ERP shares for sale."""
     name = ctx.company_name
     categories, terms = await ctx.erp.catalogue()
+    if not categories and "catalogue" not in ctx.options.jobs:
+        # A company whose ERP never got the catalogue (its first run, often an automatic one) gets
+        # it first, once, in this run; the next runs find it there.
+        logger.bind(company=name).info("offers: the ERP has no copy of the categories; fetching the catalogue first")
+        await catalogue_job(ctx)
+        ctx.notes.append("the catalogue was fetched first (the ERP had no copy yet)")
+        categories, terms = await ctx.erp.catalogue()
     if not categories:
         raise ConfigError(
             "the ERP has no copy of the marketplace categories yet",
