@@ -164,3 +164,42 @@ def test_separate_processes_share_one_budget(tmp_path: Path) -> None:
     assert run(3) == (3, 0)
     started, wait = run(3)
     assert started == 1 and 55 <= wait <= 60  # one start left of 4; the next one waits for the minute
+
+
+async def test_a_file_written_before_the_tally_still_counts_its_starts(tmp_path: Path) -> None:
+    """A rate file from an earlier version (starts, no tally) keeps its minute's starts counted."""
+    import sqlite3
+
+    clock = Clock()
+    path = tmp_path / "rate.sqlite"
+    old = sqlite3.connect(path)
+    old.executescript("CREATE TABLE starts (at REAL NOT NULL);"
+                      "CREATE TABLE block (id INTEGER PRIMARY KEY CHECK (id = 1), until REAL NOT NULL);")
+    old.executemany("INSERT INTO starts (at) VALUES (?)", [(clock() - 10,)] * 3)
+    old.commit()
+    old.close()
+    limiter = SharedRateLimiter(4, path, clock=clock, sleep=clock.sleep)
+    await limiter.acquire()  # the fourth start of the minute
+    before = clock()
+    await limiter.acquire()  # the fifth waits until the three old ones are a minute old
+    assert clock() - before == pytest.approx(WINDOW - 10)
+
+
+async def test_a_take_waits_for_another_process_holding_the_file(tmp_path: Path) -> None:
+    """While another process is counting its start (the file's write lock held), a take neither
+    fails nor falls back to counting alone: it waits off the loop and counts in the shared file."""
+    import sqlite3
+
+    path = tmp_path / "rate.sqlite"
+    limiter = SharedRateLimiter(100, path)
+    await limiter.acquire()  # opens the file
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    taking = asyncio.ensure_future(limiter.acquire())
+    await asyncio.sleep(0.2)
+    assert not taking.done()  # waiting for the other process, and the loop is free meanwhile
+    other.execute("COMMIT")
+    await asyncio.wait_for(taking, 10)
+    (count,) = other.execute("SELECT count(*) FROM starts").fetchone()
+    other.close()
+    assert count == 2
