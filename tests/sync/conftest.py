@@ -48,7 +48,8 @@ def route(request: httpx2.Request) -> str:
 
 
 class CountingTransport(httpx2.AsyncBaseTransport):
-    """The real transport, counting requests by route; `lose` picks requests whose answer is lost.
+    """The real transport, counting requests by route; `lose` picks requests whose answer is lost,
+    `answer` may change an answer's body (as the live service would have answered).
 
     A lost answer is one the simulator applied and then never got back to us: the request is
     forwarded, the response read and dropped, and `httpx2.ReadError` raised instead.
@@ -61,6 +62,7 @@ class CountingTransport(httpx2.AsyncBaseTransport):
         self.counts: Counter[str] = Counter()
         self.lose: Callable[[httpx2.Request], bool] | None = None
         self.lost = 0
+        self.answer: Callable[[httpx2.Request, bytes], bytes] | None = None
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         self.counts[route(request)] += 1
@@ -70,6 +72,11 @@ class CountingTransport(httpx2.AsyncBaseTransport):
             await response.aclose()
             self.lost += 1
             raise httpx2.ReadError("connection reset after the request was sent", request=request)
+        if self.answer is not None:
+            body = await response.aread()
+            await response.aclose()
+            headers = [(k, v) for k, v in response.headers.items() if k.lower() not in ("content-length",)]
+            return httpx2.Response(response.status_code, headers=headers, content=self.answer(request, body))
         return response
 
     async def aclose(self) -> None:

@@ -4,6 +4,7 @@ what it replaces and ends, and that no product ever gets two offers."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import sqlite3
@@ -21,7 +22,7 @@ from agent.config import OfferDefaults
 from agent.core.offers import TITLE_MIN
 from agent.erp.port import ContentChanges
 from agent.erp.touch import touch_company
-from agent.state.models import RunOptions
+from agent.state.models import OfferLink, RunOptions
 from agent.sync.context import RunContext
 from agent.sync.jobs.offers import offers_job
 from agent.sync.jobs.offers_plan import RETRY
@@ -251,6 +252,44 @@ async def test_a_lost_answer_on_create_makes_no_duplicate(sync_world: SyncWorld)
     links = await sync_world.state.get_links(COMPANY, [int(v) for v in victims])
     by_external = {str(o["externalId"]): o["id"] for o in offers}
     assert {str(pid): link.offer_id for pid, link in links.items()} == {v: by_external[v] for v in victims}
+
+
+async def test_an_offer_in_flight_found_archived_or_in_an_unknown_state(sync_world: SyncWorld) -> None:
+    """A run that died after a create leaves the link in flight; the next run looks the offer up by
+    externalId. Found archived, it is brought back (PUT with status active), never created twice;
+    found in a state the agent does not know, it is left as it is: no PUT, no second offer, the
+    item failed with what to do."""
+    await _first_export(sync_world)
+    ids = await sync_world.erp.shared_product_ids()
+    archived, strange = ids[0], ids[1]
+    await sync_world.state.upsert_links(
+        COMPANY, [OfferLink(product_id=pid, external_id=str(pid)) for pid in (archived, strange)]
+    )
+    puts: dict[str, dict[str, object]] = {}
+
+    def answer(request: httpx2.Request, body: bytes) -> bytes:
+        external = request.url.params.get("externalId")
+        if request.method == "GET" and external in (str(archived), str(strange)):
+            page = json.loads(body)
+            for offer in page["offers"]:
+                offer["status"] = "archived" if external == str(archived) else "suspendedByModerator"
+            return json.dumps(page).encode()
+        if request.method == "PUT":
+            sent = json.loads(request.content)
+            puts[str(sent["externalId"])] = sent
+        return body
+
+    sync_world.requests.answer = answer
+    run = await sync_world.run("offers")
+    assert run.result == "partial"
+    failed = [o for o in await sync_world.state.outcomes(run.id) if o.outcome == "failed"]
+    assert [o.item for o in failed] == [f"product:{strange}"]
+    assert "suspendedByModerator" in failed[0].message and "seller panel" in failed[0].hint
+    assert str(strange) not in puts
+    assert puts[str(archived)]["status"] == "active"
+    assert sync_world.requests.counts["POST /me/offers"] == len(ids)  # the first export's, no more
+    per_external = Counter(str(o["externalId"]) for o in await sync_world.sim_offers())
+    assert per_external[str(archived)] == 1 and per_external[str(strange)] == 1
 
 
 async def test_an_unshared_product_is_ended_and_comes_back_when_shared_again(sync_world: SyncWorld) -> None:

@@ -15,7 +15,7 @@ from decimal import Decimal
 from loguru import logger
 
 from agent.domain import Product, StockPrice
-from agent.errors import InvalidItem, LeaseLost, MarketsyncError, RelinkAccount, RunStopped, StorageError
+from agent.errors import InvalidItem, LeaseLost, MarketsyncError, RelinkAccount, RunStopped, SkipItem, StorageError
 from agent.state.models import ItemOutcome, OfferLink
 from agent.sync.context import RunContext
 from agent.sync.crash import crash_point
@@ -169,8 +169,16 @@ class Sender:
         offer_id = task.link.offer_id if task.link is not None else None
         if task.action == "resolve":
             found = await ctx.market.find_offer(draft.external_id)
+            if found is not None and found.status == "unknown":
+                # Not ours to guess: replacing it could undo what the marketplace did to it, and a
+                # new offer beside it would be a second one. It waits for a person or a newer agent.
+                raise SkipItem(
+                    f"offer {found.id} is in a state this agent does not know ({found.raw_status}); left as it is",
+                    hint="look at the offer in the wszystko.pl seller panel; the next run tries again",
+                )
             offer_id = found.id if found is not None else None
-            if found is not None and found.status == "ended":
+            if found is not None and found.status in ("ended", "archived"):
+                # Brought back as it would be after an end: the offer keeps its id and its history.
                 draft = replace(draft, status="active")
         if offer_id is None:
             await self.before_write("offers.before_create")
