@@ -66,7 +66,7 @@ class MarketsyncApp(App[None]):
         *,
         language: Language = "pl",
         timezone: str = "Europe/Warsaw",
-        operator: str = "ADMIN",
+        operator: str | None = None,
         log_level: str | None = "WARNING",
         watch_refresh: float = WATCH_REFRESH_S,
         manage: Manage | None = None,

@@ -8,8 +8,6 @@ meanwhile, its header saying the runtime is stopping.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import getpass
 
 from loguru import logger
 
@@ -24,15 +22,11 @@ STOP_GRACE_S = 3.0
 """What running jobs get to reach a checkpoint when the TUI quits (the rest of EXIT_WITHIN_S is cleanup)."""
 
 
-def operator_name() -> str:
-    """Who runs manual syncs from this terminal: the OS user, in capitals as Optima shows operators."""
-    with contextlib.suppress(Exception):
-        return getpass.getuser().upper()
-    return "ADMIN"
+async def run_tui(config: Config, *, runtime: Runtime | None = None, headless: bool = False) -> int:
+    """Start `runtime` (a TUI-role one unless given), run the app until it quits, stop the runtime.
 
-
-async def run_tui(config: Config, *, runtime: Runtime | None = None) -> int:
-    """Start `runtime` (a TUI-role one unless given), run the app until it quits, stop the runtime."""
+    Returns the process's exit code: 0 after a quit, non-zero when the app ended on an error.
+    `headless` runs it without a terminal (tests)."""
     runtime = runtime or Runtime(config, role="tui", stop_grace=STOP_GRACE_S)
     await runtime.start()
 
@@ -46,10 +40,12 @@ async def run_tui(config: Config, *, runtime: Runtime | None = None) -> int:
 
     try:
         # Quitting stops the runtime while the app still shows it; stopping here again (a no-op then)
-        # covers an app that ended any other way.
+        # covers an app that ended any other way. Manual runs record each company's configured
+        # operator (the runtime's default), as Optima does, not the OS user.
         app = MarketsyncApp(runtime, language=config.agent.language, timezone=config.agent.timezone,
-                            operator=operator_name(), manage=Manage.of_runtime(runtime), stop=stop)
-        await app.run_async()
+                            manage=Manage.of_runtime(runtime), stop=stop)
+        await app.run_async(headless=headless)
     finally:
         await stop()
-    return 0
+    # Textual sets a non-zero return code when the app ended on an unhandled error: not a clean exit.
+    return app.return_code or 0

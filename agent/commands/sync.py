@@ -75,7 +75,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="end offers even when more than [agent] max_end_percent of them would end (otherwise asks)",
     )
-    parser.add_argument("--operator", default="ADMIN", help="the operator recorded for this run (default ADMIN)")
+    parser.add_argument(
+        "--operator", help="the operator recorded for this run (default: the company's [company.schedule] operator)"
+    )
 
 
 class ConsoleObserver:
@@ -205,7 +207,7 @@ async def _run(args: argparse.Namespace) -> int:
                         company=company,
                         options=run_options,
                         trigger="manual",
-                        operator=args.operator,
+                        operator=args.operator or company.schedule.operator,
                         take_over=take_over,
                         resume_interrupted=resume,
                         max_end_percent=config.agent.max_end_percent,

@@ -126,12 +126,15 @@ class RuntimeApi(Protocol):
         company: str,
         options: RunOptions,
         *,
-        operator: str = "ADMIN",
+        operator: str | None = None,
         take_over: bool = False,
         resume_interrupted: bool = False,
         after_current: bool = False,
     ) -> None:
         """Queue a manual run (manual runs go one at a time, in order); returns once queued.
+
+        `operator` is recorded as who ran it; None: the company's configured operator
+        (`[company.schedule] operator`), not whoever is logged in to the OS.
 
         Raises LeaseHeld (with `.status`) when a live run holds the company and neither
         `take_over` nor `after_current` was given, LeaseInterrupted when the last run died and

@@ -186,18 +186,19 @@ class Runtime:
         company: str,
         options: RunOptions,
         *,
-        operator: str = "ADMIN",
+        operator: str | None = None,
         take_over: bool = False,
         resume_interrupted: bool = False,
         after_current: bool = False,
     ) -> None:
+        configured = self._config.company(company)
         item = await prepare_manual_run(
-            self._config.company(company),
+            configured,
             options,
             connections=self._connections,
             locks_dir=self._paths.locks_dir,
             stopping=self._queue.stopping,
-            operator=operator,
+            operator=operator or configured.schedule.operator,
             take_over=take_over,
             resume_interrupted=resume_interrupted,
             after_current=after_current,

@@ -26,7 +26,9 @@ T0 = datetime(2026, 6, 10, 10, 0, 5, tzinfo=UTC)
 NAMES = ("Alfa", "Beta", "Gamma")
 
 
-def installation_text(*, every: dict[str, int] | None = None, max_parallel: int = 8, broken: bool = False) -> str:
+def installation_text(
+    *, every: dict[str, int] | None = None, max_parallel: int = 8, broken: bool = False, operator: str = "ADMIN"
+) -> str:
     every = every or {}
     parts = [
         f"""
@@ -54,6 +56,7 @@ from_hour = 0
 to_hour = 24
 every_minutes = {minutes or 30}
 jobs = ["orders"]
+operator = "{operator}"
 """
         )
     if broken:

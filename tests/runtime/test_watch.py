@@ -94,3 +94,4 @@ async def test_a_run_whose_process_died_ends_as_interrupted(config: Config) -> N
     finally:
         lock.release()
         await runtime.stop()
+

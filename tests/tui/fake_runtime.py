@@ -106,7 +106,7 @@ class FakeRuntime:
         self.lease_calls += 1
         return self.leases.get(company, LeaseView("free"))
 
-    async def request_run(self, company: str, options: RunOptions, *, operator: str = "ADMIN",
+    async def request_run(self, company: str, options: RunOptions, *, operator: str | None = None,
                           take_over: bool = False, resume_interrupted: bool = False,
                           after_current: bool = False) -> None:
         self._known(company)
@@ -119,7 +119,9 @@ class FakeRuntime:
             raise LeaseHeld(f"{company}: {lease.description}", status=lease)
         if lease.state == "interrupted" and not resume_interrupted:
             raise LeaseInterrupted(f"{company}: {lease.description}", status=lease)
-        self.requested.append(Requested(company, options, operator, take_over, resume_interrupted, after_current))
+        # None: the company's configured operator, ADMIN in these fakes.
+        self.requested.append(Requested(company, options, operator or "ADMIN", take_over, resume_interrupted,
+                                        after_current))
         self._bus.publish(RunQueued(company, next(self._run_ids), "manual", options.jobs, T0))
 
     async def cancel_queued(self, company: str) -> bool:
