@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from agent import paths
 from agent.config_reader import Problems, SourceIndex, TableReader
-from agent.domain import DEFAULT_JOBS, JOB_ORDER, LEAD_TIMES, JobName, LeadTime, ScheduleConfig
+from agent.domain import DEFAULT_JOBS, DEFAULT_TIMEZONE, JOB_ORDER, LEAD_TIMES, JobName, LeadTime, ScheduleConfig
 from agent.errors import ConfigError, mask_url
 
 Language = Literal["pl", "en"]
@@ -58,7 +58,7 @@ class AgentConfig:
     """State database, tokens and lock files."""
     log_dir: Path
     """Daily rotating log files."""
-    timezone: str = "Europe/Warsaw"
+    timezone: str = DEFAULT_TIMEZONE
     """Time zone of schedules and of times shown to operators."""
     language: Language = "pl"
     max_parallel_runs: int = 8
@@ -216,12 +216,12 @@ def _agent(path: Path, data: Mapping[str, Any], problems: Problems) -> AgentConf
     env_home = paths.default_home() if os.environ.get(paths.ENV_HOME) else None
     home = env_home or (_relative(path, home_text) if home_text else paths.default_home())
     log_dir = _relative(path, log_text) if log_text else paths.default_log_dir()
-    timezone = r.string("timezone", "Europe/Warsaw")
+    timezone = r.string("timezone", DEFAULT_TIMEZONE)
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
         r.problem("timezone", f'found "{timezone}", allowed: an IANA time zone such as "Europe/Warsaw"')
-        timezone = "Europe/Warsaw"
+        timezone = DEFAULT_TIMEZONE
     config = AgentConfig(
         home=home,
         log_dir=log_dir,

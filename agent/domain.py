@@ -62,6 +62,8 @@ ParameterType = Literal["dictionary", "float", "integer", "string", "color"]
 ShippingType = Literal["courier", "pickupPoint", "postal", "digital"]
 
 Clock = Callable[[], datetime]
+DEFAULT_TIMEZONE = "Europe/Warsaw"
+"""The zone of schedules and of every time shown to a person unless `[agent] timezone` says otherwise."""
 """Where a part reads "now" from (aware, UTC); tests inject a fake one."""
 
 

@@ -16,10 +16,14 @@ import logging
 import re
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from loguru import logger
+
+from agent.domain import DEFAULT_TIMEZONE
 
 if TYPE_CHECKING:
     from loguru import Record
@@ -107,8 +111,24 @@ class _InterceptHandler(logging.Handler):
         logger.opt(depth=6, exception=record.exc_info).log(level, record.getMessage())
 
 
-_FILE_FORMAT = "{time:YYYY-MM-DD HH:mm:ss.SSS} | {level: <8} | {extra[company]} | {name}:{line} | {message}"
-_CONSOLE_FORMAT = "<green>{time:HH:mm:ss}</green> <level>{level: <7}</level> {extra[company]} {message}"
+# The times a person reads are in the configured zone (one clock with the TUI and the CLI), not the
+# machine's: a server often runs on UTC while its operators read Polish time. The file lines carry
+# the offset; the console shows the clock only, as the TUI does.
+_FILE_FORMAT = "{extra[stamp]} | {level: <8} | {extra[company]} | {name}:{line} | {message}"
+_CONSOLE_FORMAT = "<green>{extra[clock]}</green> <level>{level: <7}</level> {extra[company]} {message}"
+
+
+def _patcher(zone: ZoneInfo) -> Callable[[Record], None]:
+    """Redacts the record (`_patch`) and gives it its time in `zone`, for the formats."""
+
+    def patch(record: Record) -> None:
+        _patch(record)
+        moment = record["time"].astimezone(zone)
+        record["extra"]["clock"] = moment.strftime("%H:%M:%S")
+        millis = f"{moment.microsecond // 1000:03d}"
+        record["extra"]["stamp"] = moment.strftime("%Y-%m-%d %H:%M:%S.") + millis + moment.strftime(" %z")
+
+    return patch
 
 
 def quiet_http_loggers() -> None:
@@ -125,10 +145,12 @@ def setup_logging(
     json_lines: bool = False,
     console: bool = True,
     console_stream: Any = None,
+    timezone: str = DEFAULT_TIMEZONE,
 ) -> None:
-    """Configure every sink. Call once, from the entry point only."""
+    """Configure every sink. Call once, from the entry point only. `timezone`: the configured zone,
+    in which console and file lines show their times (JSON lines keep the record's own time)."""
     logger.remove()
-    logger.configure(patcher=_patch, extra={"company": "-"})
+    logger.configure(patcher=_patcher(ZoneInfo(timezone)), extra={"company": "-"})
     if console:
         logger.add(
             console_stream or sys.stderr,
