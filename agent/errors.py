@@ -169,3 +169,10 @@ class TooManyEnds(MarketsyncError):
         "check the company's database path and which products are shared for sale; to end them anyway "
         "run `marketsync sync COMPANY --offers --allow-ends`"
     )
+
+
+class AccountChangeRefused(MarketsyncError):
+    """Linking would move the company to a different seller account, and that was not agreed (or a
+    run of the company is going): the old link, its tokens and its offer links stay as they were."""
+
+    hint = "to move the company to the other account, run `marketsync connect COMPANY --new-account`"

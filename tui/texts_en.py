@@ -227,6 +227,27 @@ EN: Mapping[str, str] = {
     "conn.device_waiting": "Waiting for consent...",
     "conn.copy": "Copy address",
     "conn.copied": "Copied",
+    "conn.relink_title": "{company}: link again?",
+    "conn.relink_body": (
+        "{company} is already linked to the account {account}. Linking the same account again changes "
+        "nothing in the offers; if you log in to a DIFFERENT account, you are asked again before "
+        "anything changes."
+    ),
+    "conn.relink_yes": "Link again",
+    "conn.move_title": "{company}: move to another account?",
+    "conn.move_body": (
+        "The new link is to a DIFFERENT account: {new} (until now {old}).\nThe offers the agent made on "
+        "{old} ({active}) stay live there and are no longer updated; end them on {old} if they should "
+        "go.\nThe next sync creates the company's offers on {new}."
+    ),
+    "conn.move_yes": "Move to {new}",
+    "conn.unlink_title": "{company}: unlink?",
+    "conn.unlink_body": (
+        "Syncing {company} stops: without the link the agent sends no offers and fetches no orders. The "
+        "offers stay on wszystko.pl as they are (their stock and prices are no longer updated)."
+    ),
+    "conn.unlink_yes": "Unlink",
+    "conn.no": "Cancel",
     "conn.cancel": "Cancel",
     "history.title": "Run history",
     "history.col_run": "Run",

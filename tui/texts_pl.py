@@ -237,6 +237,29 @@ PL: Mapping[str, str] = {
     "conn.device_waiting": "Czekam na zgodę...",
     "conn.copy": "Kopiuj adres",
     "conn.copied": "Skopiowano",
+    "conn.relink_title": "{company}: połączyć ponownie?",
+    "conn.relink_body": (
+        "{company} jest już połączona z kontem {account}. Ponowne połączenie z tym samym kontem niczego "
+        "nie zmienia w ofertach; jeśli zalogujesz się na INNE konto, zapytam jeszcze raz, zanim "
+        "cokolwiek zmienię."
+    ),
+    "conn.relink_yes": "Połącz ponownie",
+    "conn.move_title": "{company}: przenieść na inne konto?",
+    "conn.move_body": (
+        "Nowe połączenie prowadzi do INNEGO konta: {new} (dotąd {old}).\nOferty wystawione przez agenta "
+        "na koncie {old} ({active}) zostaną tam aktywne i nie będą już aktualizowane; jeśli mają "
+        "zniknąć, zakończ je na koncie {old}.\nNastępna synchronizacja wystawi oferty firmy na koncie "
+        "{new}."
+    ),
+    "conn.move_yes": "Przenieś na {new}",
+    "conn.unlink_title": "{company}: rozłączyć?",
+    "conn.unlink_body": (
+        "Synchronizacja firmy {company} zatrzyma się: bez połączenia agent nie wyśle ofert ani nie "
+        "pobierze zamówień. Oferty zostaną na wszystko.pl bez zmian (nie będą aktualizowane stany ani "
+        "ceny)."
+    ),
+    "conn.unlink_yes": "Rozłącz",
+    "conn.no": "Anuluj",
     "conn.cancel": "Przerwij",
     "history.title": "Historia synchronizacji",
     "history.col_run": "Nr",

@@ -10,11 +10,52 @@ if TYPE_CHECKING:
     from agent.marketplace.models import DeviceRegistration
 
 HELP = "link a company to its wszystko.pl account"
+EXIT_REFUSED = 3
+
+# This command's texts about linking again, in both languages.
+RELINK_TEXTS = {
+    "pl": {
+        "linked": "{company} jest już połączona z kontem {account}.",
+        "relink_question": "Połączyć ponownie?",
+        "relink_refused": "Nic nie zmieniono. Aby połączyć ponownie bez pytania, dodaj --relink.",
+        "move": (
+            "Nowe połączenie prowadzi do INNEGO konta: {new} (dotąd {old}).\n"
+            "Oferty wystawione przez agenta na koncie {old} ({active}) zostaną tam aktywne i nie będą już "
+            "aktualizowane; jeśli mają zniknąć, zakończ je na koncie {old}.\n"
+            "Następna synchronizacja wystawi oferty firmy na koncie {new}."
+        ),
+        "move_question": "Aby przenieść firmę na konto {new}, wpisz jej nazwę ({company}):",
+        "move_refused": "Nie przeniesiono: firma zostaje połączona z kontem {old}. Aby przenieść bez pytania, "
+        "dodaj --new-account.",
+        "yes": "t",
+    },
+    "en": {
+        "linked": "{company} is already linked to the account {account}.",
+        "relink_question": "Link it again?",
+        "relink_refused": "Nothing changed. To link again without being asked, pass --relink.",
+        "move": (
+            "The new link is to a DIFFERENT account: {new} (until now {old}).\n"
+            "The offers the agent made on {old} ({active}) stay live there and are no longer updated; "
+            "end them on {old} if they should go.\n"
+            "The next sync creates the company's offers on {new}."
+        ),
+        "move_question": "To move the company to {new}, type its name ({company}):",
+        "move_refused": "Not moved: the company stays linked to {old}. To move without being asked, "
+        "pass --new-account.",
+        "yes": "y",
+    },
+}
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("company", metavar="COMPANY", help="the company's name as in the configuration")
     parser.add_argument("--no-browser", action="store_true", help="only print the page to open, never open a browser")
+    parser.add_argument("--relink", action="store_true", help="link again a company that is linked already")
+    parser.add_argument(
+        "--new-account",
+        action="store_true",
+        help="agree beforehand to move the company to a different seller account (its offers stay on the old one)",
+    )
 
 
 def _can_open_browser() -> bool:
@@ -30,12 +71,36 @@ def run(args: argparse.Namespace) -> int:
     import asyncio
 
     from agent.commands.common import config_from_args
-    from agent.errors import MarketplaceUnavailable, MarketsyncError
+    from agent.errors import AccountChangeRefused, MarketplaceUnavailable, MarketsyncError
     from agent.marketplace.accounts import link_company
+    from agent.marketplace.connection import ConnectionRegistry, connections_dir
     from agent.marketplace.device_flow import LinkFailed
+    from agent.runtime.relink import AccountMove, AccountMoveGuard
 
     config = config_from_args(args)
     company = config.company(args.company).name
+    texts = RELINK_TEXTS["en" if config.agent.language == "en" else "pl"]
+    interactive = sys.stdin.isatty()
+
+    before = ConnectionRegistry(connections_dir(config.agent.home)).get(company)
+    if before.state != "not_linked" and not args.relink:
+        print(texts["linked"].format(company=company, account=before.account or "?"))
+        yes = texts["yes"]
+        if not (interactive and _ask(texts["relink_question"], (yes, "n")) == yes):
+            print(texts["relink_refused"], file=sys.stderr)
+            return EXIT_REFUSED
+
+    async def ask_move(move: AccountMove) -> bool:
+        print(texts["move"].format(old=move.old_account, new=move.new_account, active=move.active_offers))
+        if args.new_account:
+            return True
+        if interactive:
+            answer = await asyncio.to_thread(_answer, texts["move_question"].format(new=move.new_account,
+                                                                                   company=company))
+            if answer == company:
+                return True
+        print(texts["move_refused"].format(old=move.old_account), file=sys.stderr)
+        return False
 
     def show(registration: DeviceRegistration) -> None:
         minutes = max(1, registration.expires_in // 60)
@@ -50,8 +115,12 @@ def run(args: argparse.Namespace) -> int:
                 webbrowser.open(registration.verification_uri_pretty)
         print("Czekam na zgodę... (Ctrl+C przerywa)", flush=True)
 
+    guard = AccountMoveGuard(config, company, ask_move)
     try:
-        session = asyncio.run(link_company(config, company, show=show))
+        session = asyncio.run(link_company(config, company, show=show, confirm_new_account=guard))
+    except AccountChangeRefused as exc:
+        print(f"{company}: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
     except LinkFailed as exc:
         reason = {"denied": "odmowa dostępu", "expired": "kod wygasł", "refused": "odrzucone"}[exc.reason]
         print(f"{company}: nie połączono ({reason}): {exc}", file=sys.stderr)
@@ -62,6 +131,22 @@ def run(args: argparse.Namespace) -> int:
     except MarketsyncError as exc:
         print(f"{company}: nie połączono: {exc}", file=sys.stderr)
         return 1
+    finally:
+        guard.release()
     print(f"{company}: konto {session.user_name}")
     print("Połączono")
     return 0
+
+
+def _answer(question: str) -> str:
+    """A line typed on the terminal ("" when stdin is closed)."""
+    try:
+        return input(f"{question} ").strip()
+    except EOFError:
+        return ""
+
+
+def _ask(question: str, keys: tuple[str, ...]) -> str:
+    """The first letter of the answer when it is one of `keys`, else ""."""
+    answer = _answer(f"{question} [{'/'.join(keys)}]").lower()[:1]
+    return answer if answer in keys else ""

@@ -6,6 +6,7 @@ runtime call `open_client`, `link_company`, `forget_company` and `describe_token
 
 from __future__ import annotations
 
+import contextlib
 import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -16,13 +17,14 @@ import httpx2
 from loguru import logger
 
 from agent.config import Config
-from agent.logs import quiet_http_loggers
-from agent.marketplace import device_flow
+from agent.errors import AccountChangeRefused, MalformedAnswer, MarketplaceUnavailable
+from agent.logs import quiet_http_loggers, register_secret
+from agent.marketplace import device_flow, parsing
 from agent.marketplace.calls import CallEngine, CallSettings
 from agent.marketplace.client import WszystkoClient
 from agent.marketplace.connection import ConnectionInfo, ConnectionRegistry, connections_dir
 from agent.marketplace.limits import RateLimiter
-from agent.marketplace.models import DeviceRegistration, IntegrationSession
+from agent.marketplace.models import DeviceRegistration, IntegrationSession, TokenPair
 from agent.marketplace.retry import BREAKERS, BreakerBoard
 from agent.marketplace.shared_limit import SharedRateLimiter
 from agent.marketplace.token_store import TokenStore, company_slug, open_token_store
@@ -121,21 +123,31 @@ def open_client(
     )
 
 
+NewAccountConsent = Callable[[str, str], Awaitable[bool]]
+"""Asked when a link would move a company to a different seller account: (old account, new account)
+-> go ahead. It does what moving needs before the new tokens are stored (see agent/runtime/relink.py)."""
+
+
 async def link_company(
     config: Config,
     company: str,
     *,
     show: Callable[[DeviceRegistration], Awaitable[None] | None],
+    confirm_new_account: NewAccountConsent | None = None,
     transport: httpx2.AsyncBaseTransport | None = None,
     sleep: Callable[[float], Awaitable[None]] | None = None,
 ) -> IntegrationSession:
     """Run the device flow for `company`, store its tokens, and return the linked account's session.
 
-    `show` receives the registration (to print the page, open a browser). Raises LinkFailed,
-    MarketplaceUnavailable, MalformedAnswer, StorageError, ConfigError.
+    `show` receives the registration (to print the page, open a browser). When the company was
+    linked to a different seller account before, the new tokens are stored only once
+    `confirm_new_account` agrees (None: never); otherwise the new link is ended and the old link and
+    tokens stay exactly as they were. Raises AccountChangeRefused, LinkFailed, MarketplaceUnavailable,
+    MalformedAnswer, StorageError, ConfigError.
     """
     name = config.company(company).name
     places = AccountPlaces.from_config(config)
+    before = places.connections.get(name)
     quiet_http_loggers()
     async with httpx2.AsyncClient(
         base_url=config.marketplace.base_url.rstrip("/") + "/", timeout=30.0, transport=transport
@@ -148,9 +160,20 @@ async def link_company(
             pair = await device_flow.wait_for_tokens(http, registration)
         else:
             pair = await device_flow.wait_for_tokens(http, registration, sleep=sleep)
+        account = await _account_of(http, pair)
+        old = before.account if before.state != "not_linked" else None
+        if old is not None and account != old:
+            try:
+                agreed = confirm_new_account is not None and await confirm_new_account(old, account)
+            except BaseException:
+                await _end_integration(http, pair)
+                raise
+            if not agreed:
+                await _end_integration(http, pair)
+                raise AccountChangeRefused(f"{name}: not moved from account {old} to {account}; nothing changed")
     async with file_lock(places.lock_path(name)):
         places.store.save(name, pair)
-    places.connections.set_connected(name)
+    places.connections.set_connected(name, account)
     async with open_client(config, name, transport=transport, places=places) as client:
         session = await client.check_connection()
     logger.bind(company=name).info(
@@ -158,6 +181,34 @@ async def link_company(
         f"{pair.refresh_expires_at.isoformat(timespec='seconds')}"
     )
     return session
+
+
+async def _account_of(http: httpx2.AsyncClient, pair: TokenPair) -> str:
+    """The seller account a fresh pair belongs to, asked with the pair itself before it is stored
+    (a running process must never pick up tokens of an account nobody agreed to)."""
+    register_secret(pair.access_token)
+    register_secret(pair.refresh_token)
+    try:
+        response = await http.get("me/integrations", headers={"Authorization": f"Bearer {pair.access_token}"})
+    except httpx2.TransportError as exc:
+        raise MarketplaceUnavailable(f"linking: the marketplace cannot be reached ({exc.__class__.__name__})") from None
+    if response.status_code != 200:
+        raise MarketplaceUnavailable(f"linking: the connection check answered {response.status_code}")
+    sessions = parsing.parse(response.content, "connection check", parsing.integration_sessions)
+    own = next((s for s in sessions if s.id == pair.integration_id), sessions[0] if sessions else None)
+    if own is None:
+        raise MalformedAnswer("connection check: the marketplace lists no connection", payload="[]")
+    return own.user_name
+
+
+async def _end_integration(http: httpx2.AsyncClient, pair: TokenPair) -> None:
+    """End a link that was not kept (best effort: a token never stored is useless anyway)."""
+    if pair.integration_id is None:
+        return
+    with contextlib.suppress(httpx2.HTTPError):
+        await http.delete(
+            f"me/integrations/{pair.integration_id}", headers={"Authorization": f"Bearer {pair.access_token}"}
+        )
 
 
 async def forget_company(

@@ -9,6 +9,7 @@ state; an error stays until the account is linked again.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -58,6 +59,15 @@ class ConnectionRegistry:
 
     def _path(self, company: str) -> Path:
         return self.folder / f"{company_slug(company)}.json"
+
+    def stamp(self, company: str) -> tuple[int, int] | None:
+        """Changes whenever the company's state file is written or removed (a link, relink, unlink or
+        error, by any process); None when there is none. A stat, cheap enough to ask per request."""
+        try:
+            found = os.stat(self._path(company))
+        except OSError:
+            return None
+        return found.st_ino, found.st_mtime_ns
 
     def get(self, company: str) -> ConnectionInfo:
         """The company's state; `not_linked` when nothing was ever recorded."""

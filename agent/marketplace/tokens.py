@@ -152,6 +152,8 @@ class TokenKeeper:
         self.refresh_ahead = refresh_ahead
         self.refresh_timeout = refresh_timeout
         self._pair: TokenPair | None = None
+        self._stamp: tuple[int, int] | None = None
+        """The connection state file's stamp when `_pair` was read from the store."""
         self._broken: str | None = None
         self._lock = asyncio.Lock()
         self.refresh_count = 0
@@ -178,8 +180,15 @@ class TokenKeeper:
         return RelinkAccount(f"{self.company}: {reason}")
 
     def _check_linked(self) -> TokenPair:
-        """The current pair; RelinkAccount while the company is in "Błąd połączenia" or unlinked."""
+        """The current pair; RelinkAccount while the company is in "Błąd połączenia" or unlinked.
+
+        A link, relink or unlink by any process rewrites the company's connection file: the pair is
+        then read again (or refused), so no request goes out with a token the operator replaced."""
+        stamp = self.connections.stamp(self.company)
+        if self._pair is not None and stamp != self._stamp:
+            self._pair = None
         if self._broken is not None or self._pair is None:
+            self._stamp = stamp
             info = self.connections.get(self.company)
             if info.state == "error":
                 self._broken = info.reason or "the account must be linked again"

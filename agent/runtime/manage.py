@@ -29,6 +29,7 @@ from agent.config_edit import ScheduleEdit, save_schedule
 from agent.errors import StorageError
 from agent.marketplace.accounts import AccountStatus, describe_accounts, forget_company, link_company
 from agent.marketplace.models import DeviceRegistration, IntegrationSession
+from agent.runtime.relink import AccountMove, AccountMoveGuard, AskMove
 from agent.state.models import ItemOutcome, Run
 from agent.state.store import StateDB
 
@@ -168,14 +169,30 @@ class Manage:
         return await asyncio.to_thread(describe_accounts, self.config)
 
     async def connect(
-        self, company: str, show: Callable[[DeviceRegistration], Awaitable[None] | None]
+        self,
+        company: str,
+        show: Callable[[DeviceRegistration], Awaitable[None] | None],
+        ask_move: AskMove | None = None,
     ) -> IntegrationSession:
         """Link the company's account by the device flow; `show` gets the page for the user.
 
-        Cancel the awaiting task to give up. Raises LinkFailed (denied, expired, refused),
-        MarketplaceUnavailable, MalformedAnswer, StorageError, ConfigError.
+        When the new link is to a different seller account than before, `ask_move` is asked (with
+        what it means for the offers) and, agreed, the old account's offer links are set aside
+        (agent/runtime/relink.py); without `ask_move`, or refused, nothing changes.
+        Cancel the awaiting task to give up. Raises AccountChangeRefused, LinkFailed (denied,
+        expired, refused), MarketplaceUnavailable, MalformedAnswer, StorageError, ConfigError.
         """
-        return await link_company(self.config, company, show=show, transport=self._transport)
+        async def never(move: AccountMove) -> bool:
+            del move
+            return False
+
+        guard = AccountMoveGuard(self.config, company, ask_move or never)
+        try:
+            return await link_company(
+                self.config, company, show=show, confirm_new_account=guard, transport=self._transport
+            )
+        finally:
+            guard.release()
 
     async def disconnect(self, company: str) -> str | None:
         """End the link and forget the tokens; the marketplace's complaint about ending it, if any."""

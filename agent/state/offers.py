@@ -157,6 +157,43 @@ class OffersStore:
             [(company, product_id) for product_id in product_ids],
         )
 
+    async def set_aside_links(self, company: str, account: str) -> int:
+        """Set the company's offer links aside as the old `account`'s; returns how many were active.
+
+        After this the company has no links and no marks for its offer, stock and price jobs, so its
+        next run reads every product and creates its offers on the account linked now. The links
+        set aside are kept (with the account they belong to) and never touched again by a run.
+        """
+        now = time_to_text(self._clock())
+        async with self._db.write() as conn:
+            cursor = await conn.execute(
+                "SELECT count(*) FROM offer_links WHERE company = ? AND status = 'active' AND offer_id IS NOT NULL",
+                (company,),
+            )
+            row = await cursor.fetchone()
+            active = int(row[0]) if row is not None else 0
+            await conn.execute(
+                "INSERT OR REPLACE INTO offer_links_set_aside "
+                "(company, account, product_id, external_id, offer_id, status, set_aside) "
+                "SELECT company, ?, product_id, external_id, offer_id, status, ? FROM offer_links WHERE company = ?",
+                (account, now, company),
+            )
+            await conn.execute("DELETE FROM offer_links WHERE company = ?", (company,))
+            for table in ("high_water", "checkpoints"):
+                await conn.execute(
+                    f"DELETE FROM {table} WHERE company = ? AND job IN ('offers', 'stock', 'prices')", (company,)
+                )
+        return active
+
+    async def links_set_aside(self, company: str) -> dict[str, int]:
+        """Per old account, how many of its offers were active when its links were set aside."""
+        rows = await self._db.fetchall(
+            "SELECT account, count(*) AS n FROM offer_links_set_aside WHERE company = ? AND status = 'active' "
+            "AND offer_id IS NOT NULL GROUP BY account",
+            (company,),
+        )
+        return {row["account"]: int(row["n"]) for row in rows}
+
     async def _execute_many(self, sql: str, rows: Sequence[tuple[object, ...]]) -> int:
         if not rows:
             return 0

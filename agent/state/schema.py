@@ -131,6 +131,24 @@ _V1: tuple[str, ...] = (
     """,
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1,)
+# Linking a company to a different seller account sets the old account's offer links aside (kept,
+# never deleted: they say which offers stay live on the old account), so the next run creates the
+# offers on the new account.
+_V2: tuple[str, ...] = (
+    """
+    CREATE TABLE offer_links_set_aside (
+        company TEXT NOT NULL,
+        account TEXT NOT NULL,
+        product_id INTEGER NOT NULL,
+        external_id TEXT NOT NULL,
+        offer_id INTEGER,
+        status TEXT NOT NULL,
+        set_aside TEXT NOT NULL,
+        PRIMARY KEY (company, account, product_id)
+    )
+    """,
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
 SCHEMA_VERSION = len(MIGRATIONS)
 """The `PRAGMA user_version` this code writes; a file with a higher one is refused."""

@@ -12,6 +12,7 @@ from agent.marketplace.accounts import AccountPlaces, describe_accounts
 from agent.simulator import RunningSimulator, SimulatorSettings, run_simulator_in_thread
 from tests.tui.conftest import SIZE
 from tests.tui.manage_world import open_world, until
+from tui.screens.confirm import ConfirmScreen
 from tui.screens.connections import ConnectionsScreen, DeviceFlowScreen
 
 
@@ -58,8 +59,32 @@ async def test_connect_then_disconnect(tmp_path: Path, consenting: RunningSimula
             table = screen.query_one("#conn-table", DataTable)
             assert str(table.get_cell("Ogrodnik", "refresh")) != "-"
 
+            account = linked["Ogrodnik"].connection.account
+            # Linking again asks first; the simulator then links another (new) account, so the move
+            # to it is asked too, with what it means for the offers: refused, nothing changes.
+            screen.query_one("#conn-connect", Button).press()
+            await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+            assert "jest już połączona" in str(app.screen.query_one("#confirm-body", Label).render())
+            app.screen.query_one("#confirm-yes", Button).press()
+            await until(pilot, lambda: isinstance(app.screen, ConfirmScreen)
+                        and "INNEGO konta" in str(app.screen.query_one("#confirm-body", Label).render())
+                        and bool(app.screen.query("#confirm-no")))
+            app.screen.query_one("#confirm-no", Button).press()
+            await until(pilot, lambda: "nie połączono" in str(screen.query_one("#conn-status", Label).render()))
+            again = {a.company: a for a in describe_accounts(world.config)}
+            assert again["Ogrodnik"].connection.account == account
+
+            # "Rozłącz" asks: cancelled, still linked; agreed, unlinked.
             # Pressed rather than clicked: just after the device page closed, a simulated click can miss.
             screen.query_one("#conn-disconnect", Button).press()
+            await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+            app.screen.query_one("#confirm-no", Button).press()
+            await until(pilot, lambda: app.screen is screen)
+            assert AccountPlaces.from_config(world.config).store.load("Ogrodnik") is not None
+            screen.query_one("#conn-disconnect", Button).press()
+            await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+            assert "zatrzyma się" in str(app.screen.query_one("#confirm-body", Label).render())
+            app.screen.query_one("#confirm-yes", Button).press()
             await until(pilot, lambda: "rozłączono" in str(screen.query_one("#conn-status", Label).render()))
             await until(pilot, lambda: state_cell(screen, "Ogrodnik") == "Nie połączono")
             assert AccountPlaces.from_config(world.config).store.load("Ogrodnik") is None

@@ -2,7 +2,9 @@
 
 "Połącz z wszystko.pl" runs the device flow in a worker: the page to open is shown large, with a
 copy button, a browser opens where there is one, and the wait can be cancelled (the worker is
-cancelled, nothing is stored). "Rozłącz" ends the link and forgets the tokens.
+cancelled, nothing is stored). Linking a company that is linked asks first, and a link that turns
+out to be a different seller account asks again with what happens to the offers (agent/runtime/
+relink.py). "Rozłącz" asks, then ends the link and forgets the tokens.
 """
 
 from __future__ import annotations
@@ -22,8 +24,10 @@ from textual.worker import Worker
 from agent.errors import MarketsyncError
 from agent.runtime.api import AccountStatus, DeviceRegistration
 from agent.runtime.manage import Manage, open_browser
+from agent.runtime.relink import AccountMove
 from tui.i18n import Texts
 from tui.model import local_time
+from tui.screens.confirm import ConfirmScreen
 from tui.screens.kept import KeptScreen
 
 
@@ -176,18 +180,41 @@ class ConnectionsScreen(KeptScreen):
         elif event.button.id == "conn-disconnect":
             self.disconnect(company)
 
+    def _linked_to(self, company: str) -> str | None:
+        """The account the company is linked to as last read ("?" when linked to an unknown one)."""
+        found = next((a for a in self.accounts if a.company == company), None)
+        if found is None or found.connection.state == "not_linked":
+            return None
+        return found.connection.account or "?"
+
     @work(exclusive=True, group="conn-flow")
     async def connect(self, company: str) -> None:
         """The device flow for `company`; the device screen's cancel cancels this worker."""
         t = self._texts
+        linked = self._linked_to(company)
+        if linked is not None:
+            body = t("conn.relink_body", company=company, account=linked)
+            question = ConfirmScreen(t("conn.relink_title", company=company), body, t("conn.relink_yes"), t("conn.no"))
+            if not await self.app.push_screen_wait(question):
+                self._status(t("conn.cancelled"))
+                return
         self._status(t("conn.connecting", company=company))
 
         def show(registration: DeviceRegistration) -> None:
             browser = open_browser(registration.verification_uri_pretty)
             self.app.push_screen(DeviceFlowScreen(t, company, registration, browser), self._device_closed)
 
+        async def ask_move(move: AccountMove) -> bool:
+            self._close_device()
+            body = t("conn.move_body", old=move.old_account, new=move.new_account, active=move.active_offers)
+            question = ConfirmScreen(
+                t("conn.move_title", company=company), body, t("conn.move_yes", new=move.new_account), t("conn.no")
+            )
+            agreed: bool = await self.app.push_screen_wait(question)
+            return agreed
+
         try:
-            session = await self._manage.connect(company, show)
+            session = await self._manage.connect(company, show, ask_move)
         except MarketsyncError as exc:
             self._close_device()
             self._status(t("conn.link_failed", company=company, message=str(exc)))
@@ -209,6 +236,10 @@ class ConnectionsScreen(KeptScreen):
     @work(exclusive=True, group="conn-flow")
     async def disconnect(self, company: str) -> None:
         t = self._texts
+        body = t("conn.unlink_body", company=company)
+        question = ConfirmScreen(t("conn.unlink_title", company=company), body, t("conn.unlink_yes"), t("conn.no"))
+        if not await self.app.push_screen_wait(question):
+            return
         try:
             problem = await self._manage.disconnect(company)
         except MarketsyncError as exc:
