@@ -46,9 +46,11 @@ def command_module(name: str) -> ModuleType | None:
         raise
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The whole argument parser, with every subcommand."""
-    parser = argparse.ArgumentParser(
+def build_parser(language: str = "pl") -> argparse.ArgumentParser:
+    """The whole argument parser, with every subcommand, its help in `language`."""
+    from agent.localised_parser import parser_class
+
+    parser = parser_class(language)(
         prog="marketsync",
         description="Keeps an ERP and the wszystko.pl marketplace in step.",
     )
@@ -133,8 +135,11 @@ def config_first(argv: Sequence[str]) -> list[str]:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(config_first(sys.argv[1:] if argv is None else argv))
+    from agent.localised_parser import language_for_help
+
+    arguments = config_first(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(language_for_help(arguments))
+    args = parser.parse_args(arguments)
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
