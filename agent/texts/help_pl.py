@@ -77,9 +77,7 @@ HELP_PL: dict[str, str] = {
     "only print the page to open, never open a browser": "tylko wypisz stronę do otwarcia, nie otwieraj przeglądarki",
     # demo
     "run the service and print events, no TUI": "uruchom usługę i wypisuj zdarzenia, bez interfejsu",
-    "the demo's home folder (default: demo under the data dir)": (
-        "katalog pokazu (domyślnie: demo w katalogu danych)"
-    ),
+    "the demo's home folder (default: demo under the data dir)": ("katalog pokazu (domyślnie: demo w katalogu danych)"),
     "products seeded per company (default 300)": "liczba produktów na firmę (domyślnie 300)",
     "orders the simulator's buyers place a minute (default 3)": (
         "zamówienia kupujących symulatora na minutę (domyślnie 3)"

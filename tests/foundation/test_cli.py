@@ -31,7 +31,7 @@ def test_an_unbuilt_subcommand_says_so_and_exits_2(
     # Every command of the product is built now; the mechanism stays for the next one announced.
     monkeypatch.setitem(SUBCOMMANDS, "later", "a command announced before it is built")
     assert main(["later"]) == 2
-    assert capsys.readouterr().err.strip() == "marketsync later: not built yet."
+    assert capsys.readouterr().err.strip() == "marketsync later: jeszcze niedostępne."
 
 
 def test_no_subcommand_prints_help_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
