@@ -91,6 +91,7 @@ def _setup_logging(args: argparse.Namespace, *, to_file: bool) -> None:
         verbose=args.verbose,
         retention_days=config.agent.log_retention_days,
         json_lines=config.agent.log_json,
+        timezone=config.agent.timezone,
     )
 
 

@@ -107,8 +107,9 @@ class _InterceptHandler(logging.Handler):
         logger.opt(depth=6, exception=record.exc_info).log(level, record.getMessage())
 
 
-_FILE_FORMAT = "{time:YYYY-MM-DD HH:mm:ss.SSS} | {level: <8} | {extra[company]} | {name}:{line} | {message}"
-_CONSOLE_FORMAT = "<green>{time:HH:mm:ss}</green> <level>{level: <7}</level> {extra[company]} {message}"
+# The time fields come from `_clock_patcher`, in the configured zone with the offset written.
+_FILE_FORMAT = "{extra[local_time]} | {level: <8} | {extra[company]} | {name}:{line} | {message}"
+_CONSOLE_FORMAT = "<green>{extra[local_clock]}</green> <level>{level: <7}</level> {extra[company]} {message}"
 
 
 def quiet_http_loggers() -> None:
@@ -125,10 +126,24 @@ def setup_logging(
     json_lines: bool = False,
     console: bool = True,
     console_stream: Any = None,
+    timezone: str = "Europe/Warsaw",
 ) -> None:
-    """Configure every sink. Call once, from the entry point only."""
+    """Configure every sink. Call once, from the entry point only.
+
+    Console and file lines show the time in `timezone` with its offset; JSON lines keep loguru's own
+    timestamp (UTC-aware, offset written) for machines.
+    """
+    from agent.texts.clock import local_time
+
+    def patch(record: Record) -> None:
+        _patch(record)
+        moment = record["time"]
+        millis = f"{moment.microsecond // 1000:03d}"
+        record["extra"]["local_time"] = local_time(moment, timezone, pattern=f"%Y-%m-%d %H:%M:%S.{millis}")
+        record["extra"]["local_clock"] = local_time(moment, timezone, pattern="%H:%M:%S")
+
     logger.remove()
-    logger.configure(patcher=_patch, extra={"company": "-"})
+    logger.configure(patcher=patch, extra={"company": "-"})
     if console:
         logger.add(
             console_stream or sys.stderr,

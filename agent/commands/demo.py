@@ -70,7 +70,7 @@ def _log_to_files(config: Config, *, verbose: bool) -> None:
     from agent.logs import setup_logging
 
     setup_logging(config.agent.log_dir, verbose=verbose, retention_days=config.agent.log_retention_days,
-                  console=False)
+                  console=False, timezone=config.agent.timezone)
 
 
 async def _headless(config: Config) -> int:

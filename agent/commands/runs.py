@@ -171,9 +171,9 @@ def _default_hint(outcome: ItemOutcome, language: str) -> str:
 
 
 def _local(moment: datetime, timezone: str) -> str:
-    from zoneinfo import ZoneInfo
+    from agent.texts.clock import local_time
 
-    return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M:%S")
+    return local_time(moment, timezone)
 
 
 def _duration(run: Run) -> str:

@@ -47,4 +47,5 @@ def quiet_console(config: Config, *, verbose: bool) -> None:
         retention_days=config.agent.log_retention_days,
         json_lines=config.agent.log_json,
         console=False,
+        timezone=config.agent.timezone,
     )
