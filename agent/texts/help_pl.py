@@ -33,6 +33,7 @@ HELP_PL: dict[str, str] = {
     "PATH": "ŚCIEŻKA",
     "PRODUCTS": "LICZBA",
     "PERCENT": "PROCENT",
+    "LIMIT": "LICZBA",
     "SEED": "ZIARNO",
     "HOST": "ADRES",
     "OPERATOR": "OPERATOR",
