@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from agent.errors import ConfigError, LeaseHeld, MarketsyncError
+from agent.texts import text
 
 # Every subcommand, in the order `--help` lists them, with its one-line help.
 SUBCOMMANDS: dict[str, str] = {
@@ -46,9 +47,11 @@ def command_module(name: str) -> ModuleType | None:
         raise
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The whole argument parser, with every subcommand."""
-    parser = argparse.ArgumentParser(
+def build_parser(language: str = "pl") -> argparse.ArgumentParser:
+    """The whole argument parser, with every subcommand, its help in `language`."""
+    from agent.localised_parser import parser_class
+
+    parser = parser_class(language)(
         prog="marketsync",
         description="Keeps an ERP and the wszystko.pl marketplace in step.",
     )
@@ -133,9 +136,24 @@ def config_first(argv: Sequence[str]) -> list[str]:
     return chosen + rest
 
 
+def _print_error(language: str, error: MarketsyncError, company: str | None) -> None:
+    """The error's message, then what to do about it, in the language, naming the company."""
+    from agent.texts.hints import hint_for
+
+    print(text(language, "cli.error", message=error.message), file=sys.stderr)
+    hint = hint_for(language, error, company)
+    if hint:
+        print(text(language, "cli.hint", hint=hint), file=sys.stderr)
+
+
 def _main(argv: Sequence[str] | None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(config_first(sys.argv[1:] if argv is None else argv))
+    from agent.localised_parser import language_for_help
+
+    arguments = config_first(sys.argv[1:] if argv is None else argv)
+    language = language_for_help(arguments)
+    parser = build_parser(language)
+    args = parser.parse_args(arguments)
+    args.language = language
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
@@ -143,22 +161,21 @@ def _main(argv: Sequence[str] | None) -> int:
     # A read-only command (config check) leaves no log files behind.
     _setup_logging(args, to_file=getattr(module, "LOGS_TO_FILE", True))
     if module is None:
-        print(f"marketsync {args.command}: not built yet.", file=sys.stderr)
+        print(text(language, "cli.not_built", command=args.command), file=sys.stderr)
         return EXIT_USAGE
+    company: str | None = getattr(args, "company", None)
     try:
         code: int = module.run(args)
     except ConfigError as exc:
         for problem in exc.problems:
-            print(f"error: {problem}", file=sys.stderr)
+            print(text(language, "cli.error", message=problem), file=sys.stderr)
         return EXIT_USAGE
     except LeaseHeld as exc:
         # Another process holds what this one needs (a second `marketsync run`): refused, not failed.
-        print(f"error: {exc}", file=sys.stderr)
-        if exc.hint:
-            print(f"hint: {exc.hint}", file=sys.stderr)
+        _print_error(language, exc, company)
         return EXIT_REFUSED
     except MarketsyncError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _print_error(language, exc, company)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -16,10 +16,8 @@ import logging
 import re
 import sys
 import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from loguru import logger
 
@@ -111,24 +109,9 @@ class _InterceptHandler(logging.Handler):
         logger.opt(depth=6, exception=record.exc_info).log(level, record.getMessage())
 
 
-# The times a person reads are in the configured zone (one clock with the TUI and the CLI), not the
-# machine's: a server often runs on UTC while its operators read Polish time. The file lines carry
-# the offset; the console shows the clock only, as the TUI does.
-_FILE_FORMAT = "{extra[stamp]} | {level: <8} | {extra[company]} | {name}:{line} | {message}"
-_CONSOLE_FORMAT = "<green>{extra[clock]}</green> <level>{level: <7}</level> {extra[company]} {message}"
-
-
-def _patcher(zone: ZoneInfo) -> Callable[[Record], None]:
-    """Redacts the record (`_patch`) and gives it its time in `zone`, for the formats."""
-
-    def patch(record: Record) -> None:
-        _patch(record)
-        moment = record["time"].astimezone(zone)
-        record["extra"]["clock"] = moment.strftime("%H:%M:%S")
-        millis = f"{moment.microsecond // 1000:03d}"
-        record["extra"]["stamp"] = moment.strftime("%Y-%m-%d %H:%M:%S.") + millis + moment.strftime(" %z")
-
-    return patch
+# The time fields come from the patcher `setup_logging` installs: the configured zone, offset written.
+_FILE_FORMAT = "{extra[local_time]} | {level: <8} | {extra[company]} | {name}:{line} | {message}"
+_CONSOLE_FORMAT = "<green>{extra[local_clock]}</green> <level>{level: <7}</level> {extra[company]} {message}"
 
 
 def quiet_http_loggers() -> None:
@@ -147,10 +130,22 @@ def setup_logging(
     console_stream: Any = None,
     timezone: str = DEFAULT_TIMEZONE,
 ) -> None:
-    """Configure every sink. Call once, from the entry point only. `timezone`: the configured zone,
-    in which console and file lines show their times (JSON lines keep the record's own time)."""
+    """Configure every sink. Call once, from the entry point only.
+
+    Console and file lines show the time in `timezone` with its offset; JSON lines keep loguru's own
+    timestamp (UTC-aware, offset written) for machines.
+    """
+    from agent.texts.clock import local_time
+
+    def patch(record: Record) -> None:
+        _patch(record)
+        moment = record["time"]
+        millis = f"{moment.microsecond // 1000:03d}"
+        record["extra"]["local_time"] = local_time(moment, timezone, pattern=f"%Y-%m-%d %H:%M:%S.{millis}")
+        record["extra"]["local_clock"] = local_time(moment, timezone, pattern="%H:%M:%S")
+
     logger.remove()
-    logger.configure(patcher=_patcher(ZoneInfo(timezone)), extra={"company": "-"})
+    logger.configure(patcher=patch, extra={"company": "-"})
     if console:
         logger.add(
             console_stream or sys.stderr,

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from loguru import logger
 from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
+from textual.command import CommandPalette
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Header, RichLog, Static
@@ -244,6 +245,11 @@ class MarketsyncApp(App[None]):
             self.query_one(LogPane).add(message.entry)
 
     # --- commands --------------------------------------------------------------------------
+
+    def action_command_palette(self) -> None:
+        """Textual's command palette, its search prompt in the configured language."""
+        if self.use_command_palette and not any(isinstance(s, CommandPalette) for s in self.screen_stack):
+            self.push_screen(CommandPalette(placeholder=self.texts("palette.placeholder"), id="--command-palette"))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         t = self.texts

@@ -83,6 +83,7 @@ EN: Mapping[str, str] = {
     "cmd.schedules_help": "Shows the sync schedules",
     "cmd.refresh": "Refresh",
     "cmd.refresh_help": "Reads the state again",
+    "palette.placeholder": "Search for commands…",
     "cmd.quit": "Quit",
     "cmd.quit_help": "Closes the program",
     "sync.title": "Data exchange",

@@ -87,6 +87,7 @@ PL: Mapping[str, str] = {
     "cmd.schedules_help": "Pokazuje harmonogramy synchronizacji",
     "cmd.refresh": "Odśwież",
     "cmd.refresh_help": "Wczytuje stan od nowa",
+    "palette.placeholder": "Szukaj polecenia…",
     "cmd.quit": "Zakończ",
     "cmd.quit_help": "Zamyka program",
     # the "Wymiana danych" window

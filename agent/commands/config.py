@@ -22,16 +22,21 @@ def run(args: argparse.Namespace) -> int:
     from agent.config_describe import describe
     from agent.erp.existing import missing_database_problem
     from agent.errors import ConfigError
+    from agent.texts import plural, text
+    from agent.texts.hints import hint_for
 
+    # A broken file has no language of its own: use what --help used (read from the same file).
+    language: str = getattr(args, "language", "pl")
     try:
         config = config_from_args(args)
     except ConfigError as exc:
         for problem in exc.problems:
-            print(f"error: {problem}", file=sys.stderr)
+            print(text(language, "cli.error", message=problem), file=sys.stderr)
         if exc.hint:
-            print(f"hint: {exc.hint}", file=sys.stderr)
-        print(f"{len(exc.problems)} problem(s) found.", file=sys.stderr)
+            print(text(language, "cli.hint", hint=hint_for(language, exc)), file=sys.stderr)
+        print(text(language, "config.found", problems=plural(language, len(exc.problems), "problems")), file=sys.stderr)
         return 2
+    language = config.agent.language
     missing = [
         found
         for company in config.companies
@@ -39,9 +44,12 @@ def run(args: argparse.Namespace) -> int:
     ]
     if missing:
         for found in missing:
-            print(f"error: {found}", file=sys.stderr)
-        print(f"{len(missing)} problem(s) found.", file=sys.stderr)
+            print(text(language, "cli.error", message=found), file=sys.stderr)
+        print(text(language, "config.found", problems=plural(language, len(missing), "problems")), file=sys.stderr)
         return 2
     print(describe(config))
-    print(f"\nOK: {len(config.companies)} company(ies) configured.", file=sys.stderr)
+    print(
+        "\n" + text(language, "config.ok", companies=plural(language, len(config.companies), "companies")),
+        file=sys.stderr,
+    )
     return 0

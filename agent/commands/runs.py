@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from agent.commands.result_labels import RESULT_LABELS
+from agent.texts import language_of, text
 
 if TYPE_CHECKING:
     from agent.config import Config
@@ -39,11 +40,11 @@ def run(args: argparse.Namespace) -> int:
     what: list[str] = list(args.what)
     if what[:1] == ["show"]:
         if len(what) != 2 or not what[1].isdigit():
-            print("usage: marketsync runs show ID", flush=True)
+            print(text(config.agent.language, "runs.usage_show"), flush=True)
             return 2
         return asyncio.run(_show(config, int(what[1]), everything=args.all))
     if len(what) > 1:
-        print("usage: marketsync runs [COMPANY] | marketsync runs show ID", flush=True)
+        print(text(config.agent.language, "runs.usage"), flush=True)
         return 2
     company = config.company(what[0]).name if what else None
     return asyncio.run(_list(config, company, args.limit))
@@ -58,7 +59,7 @@ async def _list(config: Config, company: str | None, limit: int) -> int:
     async with StateDB.for_config(config) as state:
         runs = await as_seen_now(await state.list_runs(company, limit=limit), Paths.from_config(config).locks_dir)
     if not runs:
-        print("No runs yet." if config.agent.language == "en" else "Brak przebiegów.")
+        print(text(config.agent.language, "runs.none"))
         return 0
     print(render(*history_table(runs, config.agent.timezone, config.agent.language)))
     return 0
@@ -115,7 +116,7 @@ async def _show(config: Config, run_id: int, *, everything: bool) -> int:
     async with StateDB.for_config(config) as state:
         found = await state.get_run(run_id)
         if found is None:
-            print(f"No run {run_id}.")
+            print(text(config.agent.language, "runs.no_such", id=run_id))
             return 1
         found = (await as_seen_now([found], Paths.from_config(config).locks_dir))[0]
         outcomes = await state.outcomes(run_id)
@@ -125,42 +126,59 @@ async def _show(config: Config, run_id: int, *, everything: bool) -> int:
 
 def describe_run(run: Run, outcomes: Sequence[ItemOutcome], timezone: str, language: str, *, everything: bool) -> str:
     """A run's header, its per-job counts, and its items with what to do about each failure."""
-    labels = RESULT_LABELS["pl" if language == "pl" else "en"]
+    labels = RESULT_LABELS[language_of(language)]
+    trigger = text(language, f"runs.trigger.{run.trigger}")
     lines = [
-        f"Run {run.id}: {run.company}, {run.trigger} by {run.operator} on {run.host} (pid {run.pid})",
-        f"  started {_local(run.started, timezone)}, took {_duration(run)}: {labels.get(run.result, run.result)}",
+        text(
+            language,
+            "runs.header",
+            id=run.id,
+            company=run.company,
+            trigger=trigger,
+            operator=run.operator,
+            host=run.host,
+            pid=run.pid,
+        ),
+        text(
+            language,
+            "runs.started",
+            started=_local(run.started, timezone),
+            took=_duration(run),
+            result=labels.get(run.result, run.result),
+        ),
     ]
     if run.error_summary:
         lines.append(f"  {run.error_summary}")
     for job in run.options.jobs:
         t = run.totals.get(job)
         if t is not None:
-            lines.append(f"  {job:<10} ok {t.ok:>6}  skipped {t.skipped:>6}  failed {t.failed:>6}")
+            lines.append(text(language, "runs.job_line", job=job, ok=t.ok, skipped=t.skipped, failed=t.failed))
     shown = [o for o in outcomes if everything or o.outcome != "ok"]
     if not shown:
-        lines.append("  No item failed." if language == "en" else "  Żadna pozycja nie zakończyła się błędem.")
+        lines.append(text(language, "runs.no_failures"))
     for outcome in shown:
         mark = {"ok": " ", "skipped": "-", "failed": "!"}[outcome.outcome]
         kind = f" [{outcome.error_class}]" if outcome.error_class else ""
-        lines.append(f"  {mark} {outcome.job} {outcome.item}: {outcome.message or outcome.outcome}{kind}")
+        said = outcome.message or text(language, f"outcome.{outcome.outcome}")
+        lines.append(f"  {mark} {outcome.job} {outcome.item}: {said}{kind}")
         if outcome.outcome != "ok":
-            lines.append(f"      -> {outcome.hint or _default_hint(outcome)}")
+            lines.append(f"      -> {outcome.hint or _default_hint(outcome, language)}")
     return "\n".join(lines)
 
 
-def _default_hint(outcome: ItemOutcome) -> str:
+def _default_hint(outcome: ItemOutcome, language: str) -> str:
     """What to do when the job gave no hint of its own."""
     if outcome.outcome == "skipped":
-        return "nothing to do: the item was left out on purpose"
+        return text(language, "hint.skipped")
     if outcome.error_class in ("RetryLater", "MarketplaceUnavailable", "RateLimited"):
-        return "nothing to do: the next run retries it"
-    return "check the item's data in the ERP; the next run tries it again"
+        return text(language, "hint.retry")
+    return text(language, "hint.check_erp")
 
 
 def _local(moment: datetime, timezone: str) -> str:
-    from zoneinfo import ZoneInfo
+    from agent.texts.clock import local_time
 
-    return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M:%S")
+    return local_time(moment, timezone)
 
 
 def _duration(run: Run) -> str:

@@ -17,7 +17,8 @@ def test_help_lists_every_subcommand() -> None:
     for name in ("config", "erp", "simulator", "connect", "disconnect", "status", "sync", "run", "runs", "tui", "demo"):
         assert name in SUBCOMMANDS
         assert f"    {name} " in result.stdout
-    assert "--config PATH" in result.stdout and "--verbose" in result.stdout
+    # No configuration file here: the help falls back to Polish.
+    assert "--config ŚCIEŻKA" in result.stdout and "--verbose" in result.stdout
 
 
 def test_every_listed_subcommand_is_built() -> None:
@@ -30,12 +31,12 @@ def test_an_unbuilt_subcommand_says_so_and_exits_2(
     # Every command of the product is built now; the mechanism stays for the next one announced.
     monkeypatch.setitem(SUBCOMMANDS, "later", "a command announced before it is built")
     assert main(["later"]) == 2
-    assert capsys.readouterr().err.strip() == "marketsync later: not built yet."
+    assert capsys.readouterr().err.strip() == "marketsync later: jeszcze niedostępne."
 
 
 def test_no_subcommand_prints_help_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([]) == 2
-    assert "usage: marketsync" in capsys.readouterr().out
+    assert "użycie: marketsync" in capsys.readouterr().out
 
 
 def test_console_script_is_installed() -> None:

@@ -64,7 +64,7 @@ def test_config_check_lists_problems_in_the_order_of_the_file(
         "[agent]\nmax_parallel_runs = 0\n"
     )
     assert main(["--config", str(path), "config", "check"]) == 2
-    errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith("error: ")]
+    errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith("błąd: ")]
     assert len(errors) == 2
     assert f"{path}:5: company.schedule.jobs" in errors[0]
     assert f"{path}:7: agent.max_parallel_runs" in errors[1]

@@ -124,7 +124,7 @@ def test_config_check_lists_every_error_and_exits_2(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert 'did you mean "language"' in result.stderr
     assert "marketplace.base_url" in result.stderr
-    assert "2 problem(s) found" in result.stderr
+    assert "Znaleziono 2 problemy." in result.stderr
     assert "SECRETSECRET" not in result.stderr + result.stdout
 
 

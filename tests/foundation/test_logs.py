@@ -76,29 +76,3 @@ def test_redact_and_strip_query() -> None:
         "https://wszystko.pl/api/integration/token"
     )
 
-
-@pytest.mark.parametrize("zone", ["Asia/Tokyo", "America/Sao_Paulo"])
-def test_console_and_file_lines_show_the_configured_zone(tmp_path: Path, zone: str) -> None:
-    """One clock: whatever the machine's zone, the lines a person reads are in the configured one
-    (the file line with its offset); the JSON lines keep the record's own time with its offset."""
-    from datetime import UTC, datetime, timedelta
-    from zoneinfo import ZoneInfo
-
-    console = io.StringIO()
-    setup_logging(tmp_path / "logs", json_lines=True, console_stream=console, timezone=zone)
-    try:
-        before = datetime.now(UTC)
-        logger.info("one clock")
-        after = datetime.now(UTC)
-        logger.complete()
-    finally:
-        logger.remove()
-    seconds = range(int((after - before).total_seconds()) + 2)
-    local = [(before + timedelta(seconds=s)).astimezone(ZoneInfo(zone)) for s in seconds]
-    line = console.getvalue().strip()
-    assert any(line.startswith(moment.strftime("%H:%M:%S")) for moment in local), line
-    (file,) = (tmp_path / "logs").glob("marketsync-*.log")
-    text = file.read_text(encoding="utf-8")
-    offset = local[0].strftime("%z")
-    assert any(text.startswith(moment.strftime("%Y-%m-%d %H:%M:%S")) for moment in local), text
-    assert f" {offset} | INFO" in text

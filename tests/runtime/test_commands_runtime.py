@@ -160,14 +160,15 @@ def test_runs_show_lists_failures_with_what_to_do(config_path: Path, capsys: pyt
     _good, bad = asyncio.run(record_history(config_path))
     assert main(["--config", str(config_path), "runs", "show", str(bad)]) == 0
     out = capsys.readouterr().out
-    assert f"Run {bad}: Beta, manual by JAN" in out
-    assert "offers     ok      1  skipped      0  failed      2" in out
+    assert f"Przebieg {bad}: Beta, ręczny, uruchomił JAN" in out
+    assert "offers     ok      1  pominięte      0  z błędem      2" in out
     assert "! offers product:8: the title is empty [InvalidItem]\n      -> give the product a name" in out
-    assert "! offers product:9: 503 from the marketplace [MarketplaceUnavailable]\n      -> nothing to do" in out
+    assert "! offers product:9: 503 from the marketplace [MarketplaceUnavailable]\n      -> nic do zrobienia" in out
     assert "product:7" not in out
     assert main(["--config", str(config_path), "runs", "show", str(bad), "--all"]) == 0
     assert "product:7" in capsys.readouterr().out
     assert main(["--config", str(config_path), "runs", "show", "999"]) == 1
+    assert "Nie ma przebiegu 999." in capsys.readouterr().out
 
 
 def test_status_shows_the_service_and_each_company(config_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

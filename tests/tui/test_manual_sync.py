@@ -262,3 +262,16 @@ async def test_the_command_palette_opens_the_sync_window(app: MarketsyncApp) -> 
                 break
             await pilot.pause(0.05)
         assert isinstance(app.screen, SyncScreen)
+
+
+async def test_the_palette_asks_in_polish(app: MarketsyncApp) -> None:
+    from textual.command import CommandInput, CommandPalette
+
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        for _ in range(600):  # a bound on waiting, not a timing assertion
+            await pilot.pause(0.05)
+            if isinstance(app.screen, CommandPalette):
+                break
+        assert app.screen.query_one(CommandInput).placeholder == "Szukaj polecenia…"

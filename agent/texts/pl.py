@@ -1,0 +1,58 @@
+"""Polish texts of the agent side (the default language)."""
+
+from __future__ import annotations
+
+TEXTS: dict[str, str] = {
+    # counted words: one / few / many
+    "errors.one": "błąd",
+    "errors.few": "błędy",
+    "errors.many": "błędów",
+    "items.one": "pozycja",
+    "items.few": "pozycje",
+    "items.many": "pozycji",
+    # runs
+    "runs.none": "Brak przebiegów.",
+    "runs.no_such": "Nie ma przebiegu {id}.",
+    "runs.usage_show": "użycie: marketsync runs show ID",
+    "runs.usage": "użycie: marketsync runs [FIRMA] | marketsync runs show ID",
+    "runs.header": "Przebieg {id}: {company}, {trigger}, uruchomił {operator} na {host} (pid {pid})",
+    "runs.started": "  start {started}, czas {took}: {result}",
+    "runs.job_line": "  {job:<10} ok {ok:>6}  pominięte {skipped:>6}  z błędem {failed:>6}",
+    "runs.no_failures": "  Żadna pozycja nie zakończyła się błędem.",
+    "runs.trigger.automatic": "automatyczny",
+    "runs.trigger.manual": "ręczny",
+    "outcome.ok": "ok",
+    "outcome.skipped": "pominięta",
+    "outcome.failed": "błąd",
+    "hint.skipped": "nic do zrobienia: pozycję celowo pominięto",
+    "hint.retry": "nic do zrobienia: następny przebieg ponowi próbę",
+    "hint.check_erp": "sprawdź dane pozycji w ERP; następny przebieg spróbuje ponownie",
+    # what a person reads around errors
+    "cli.error": "błąd: {message}",
+    "cli.hint": "wskazówka: {hint}",
+    "cli.not_built": "marketsync {command}: jeszcze niedostępne.",
+    "problems.one": "problem",
+    "problems.few": "problemy",
+    "problems.many": "problemów",
+    "companies.one": "firma",
+    "companies.few": "firmy",
+    "companies.many": "firm",
+    "config.found": "Znaleziono {problems}.",
+    "config.ok": "OK: {companies} w konfiguracji.",
+    "hint.ConfigError": "popraw plik konfiguracji i uruchom `marketsync config check`",
+    "hint.RetryLater": "nastąpi ponowna próba; jeśli błąd się powtarza, sprawdź sieć i stan serwisu",
+    "hint.LeaseHeld": "poczekaj na koniec trwającego przebiegu albo przejmij firmę jawnie",
+    "hint.RelinkAccount": "połącz konto ponownie: `marketsync connect {company}`",
+    "hint.MalformedAnswer": "pozycję odłożono; zgłoś to, jeśli się powtarza",
+    "hint.StorageError": "sprawdź plik wskazany w komunikacie; jeśli jest uszkodzony, odtwórz go z kopii",
+    "hint.Bug": "zgłoś to, załączając plik dziennika",
+    "hint.LeaseLost": "inny przebieg przejął synchronizację tej firmy; ten przebieg zatrzymał się bez zapisu",
+    "hint.LeaseInterrupted": (
+        "poprzedni przebieg został przerwany; uruchom ponownie, by go wznowić (potwierdź albo dodaj --yes)"
+    ),
+    "hint.RunStopped": "agent się zatrzymywał; następny przebieg zacznie tam, gdzie ten skończył",
+    "hint.TooManyEnds": (
+        "sprawdź ścieżkę do bazy firmy i produkty udostępnione do sprzedaży; aby mimo to zakończyć oferty, "
+        "uruchom `marketsync sync {company} --offers --allow-ends`"
+    ),
+}
