@@ -112,6 +112,9 @@ EN: Mapping[str, str] = {
     "process {pid}, since {since}; last heartbeat {heartbeat}.",
     "lease.interrupted": "Company {company}: a {kind} run by operator {operator} on workstation {host} "
     "(process {pid}), started {since}, was interrupted; last heartbeat {heartbeat}. Nothing runs now.",
+    "lease.title_running_here": "A sync is running in this process",
+    "lease.running_here": "Company {company}: a {kind} run by operator {operator} is running in this process "
+    "(workstation {host}, pid {pid}), since {since}; last heartbeat {heartbeat}.",
     "lease.question_running": "Take it over? The run taken over will write nothing more.",
     "lease.question_interrupted": "Run the sync? It resumes the interrupted work.",
     "lease.take_over": "Take over",

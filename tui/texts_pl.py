@@ -119,6 +119,9 @@ PL: Mapping[str, str] = {
     "lease.interrupted": "Firma {company}: synchronizacja ({kind}) operatora {operator} na stanowisku {host} "
     "(proces {pid}), rozpoczęta {since}, została przerwana; ostatni sygnał życia {heartbeat}. "
     "Nic teraz nie działa.",
+    "lease.title_running_here": "Synchronizacja trwa w tym procesie",
+    "lease.running_here": "Firma {company}: trwa synchronizacja ({kind}), operator {operator}, "
+    "ten proces (stanowisko {host}, nr {pid}), od {since}; ostatni sygnał życia {heartbeat}.",
     "lease.question_running": "Czy przejąć synchronizację? Przejęta nie zapisze już niczego.",
     "lease.question_interrupted": "Czy wykonać synchronizację? Wznowi przerwaną pracę.",
     "lease.take_over": "Przejmij",

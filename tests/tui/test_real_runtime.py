@@ -144,7 +144,10 @@ async def test_a_live_lease_asks_and_run_after_it_runs_once_it_is_released(tmp_p
             )
             facts = str(app.screen.query_one("#lease-facts", Label).render())
             assert "trwa synchronizacja (automat), operator KASIA" in facts
-            assert f"stanowisko {socket.gethostname()}, proces {os.getpid()}" in facts
+            # The holder is this very process: the dialog says so rather than "another workstation".
+            assert f"ten proces (stanowisko {socket.gethostname()}, nr {os.getpid()})" in facts
+            title = app.screen.query_one("#lease-dialog .dialog-title", Label).render()
+            assert str(title) == "Synchronizacja trwa w tym procesie"
             await pilot.click("#lease-after")
             await until(pilot, lambda: not isinstance(app.screen, LeaseScreen))
 

@@ -3,6 +3,8 @@ interrupted one (run, cancel), saying who held it, where, how, since when and th
 
 from __future__ import annotations
 
+import os
+import socket
 from typing import ClassVar, Literal
 from zoneinfo import ZoneInfo
 
@@ -32,7 +34,14 @@ def lease_text(company: str, lease: LeaseView, texts: Texts, tz: ZoneInfo) -> st
         "since": local_time(lease.since, tz) if lease.since else unknown,
         "heartbeat": local_time(lease.heartbeat, tz, with_date=False) if lease.heartbeat else unknown,
     }
-    return texts("lease.running" if lease.state == "running" else "lease.interrupted", **values)
+    if lease.state != "running":
+        return texts("lease.interrupted", **values)
+    return texts("lease.running_here" if held_here(lease) else "lease.running", **values)
+
+
+def held_here(lease: LeaseView) -> bool:
+    """Whether the holder is this very process (a run the TUI itself started or fires), not another one."""
+    return lease.pid == os.getpid() and lease.host == socket.gethostname()
 
 
 class LeaseScreen(ModalScreen[LeaseChoice]):
@@ -51,7 +60,9 @@ class LeaseScreen(ModalScreen[LeaseChoice]):
         t = self._texts
         running = self._lease.state == "running"
         with Vertical(id="lease-dialog", classes="dialog"):
-            yield Label(t("lease.title_running" if running else "lease.title_interrupted"), classes="dialog-title")
+            title = ("lease.title_running_here" if held_here(self._lease) else "lease.title_running") if running \
+                else "lease.title_interrupted"
+            yield Label(t(title), classes="dialog-title")
             yield Label(lease_text(self._company, self._lease, t, self._tz), id="lease-facts")
             yield Label(t("lease.question_running" if running else "lease.question_interrupted"))
             with Horizontal(classes="dialog-buttons"):
