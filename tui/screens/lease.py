@@ -36,7 +36,9 @@ def lease_text(company: str, lease: LeaseView, texts: Texts, tz: ZoneInfo) -> st
     }
     if lease.state != "running":
         return texts("lease.interrupted", **values)
-    return texts("lease.running_here" if held_here(lease) else "lease.running", **values)
+    if held_here(lease):
+        return texts("lease.running_here", **values)
+    return texts("lease.running", **values)
 
 
 def held_here(lease: LeaseView) -> bool:
@@ -60,9 +62,13 @@ class LeaseScreen(ModalScreen[LeaseChoice]):
         t = self._texts
         running = self._lease.state == "running"
         with Vertical(id="lease-dialog", classes="dialog"):
-            title = ("lease.title_running_here" if held_here(self._lease) else "lease.title_running") if running \
-                else "lease.title_interrupted"
-            yield Label(t(title), classes="dialog-title")
+            if not running:
+                title = t("lease.title_interrupted")
+            elif held_here(self._lease):
+                title = t("lease.title_running_here")
+            else:
+                title = t("lease.title_running")
+            yield Label(title, classes="dialog-title")
             yield Label(lease_text(self._company, self._lease, t, self._tz), id="lease-facts")
             yield Label(t("lease.question_running" if running else "lease.question_interrupted"))
             with Horizontal(classes="dialog-buttons"):
