@@ -18,6 +18,8 @@ from agent.runtime.service import Runtime
 from tui.app import MarketsyncApp
 
 EXIT_WITHIN_S = 5.0
+CRASHED_EXIT = 4
+"""The exit code of a TUI that ended on an error (the CLI's "failed")."""
 STOP_GRACE_S = 3.0
 """What running jobs get to reach a checkpoint when the TUI quits (the rest of EXIT_WITHIN_S is cleanup)."""
 
@@ -47,5 +49,6 @@ async def run_tui(config: Config, *, runtime: Runtime | None = None, headless: b
         await app.run_async(headless=headless)
     finally:
         await stop()
-    # Textual sets a non-zero return code when the app ended on an unhandled error: not a clean exit.
-    return app.return_code or 0
+    # Textual sets a non-zero return code when the app ended on an unhandled error: not a clean exit,
+    # and said as the CLI says a failed run (1 is "partial" in the README's table of exit codes).
+    return CRASHED_EXIT if app.return_code else 0

@@ -29,4 +29,4 @@ def config(tmp_path: Path) -> Config:
 
 async def test_a_crashed_tui_exits_non_zero(config: Config) -> None:
     runtime = BrokenRuntime(config, role="tui", schedules=False)
-    assert await run_tui(config, runtime=runtime, headless=True) != 0
+    assert await run_tui(config, runtime=runtime, headless=True) == 4
