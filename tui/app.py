@@ -98,6 +98,8 @@ class MarketsyncApp(App[None]):
         self._subscription = runtime.bus.subscribe()
         t = self.texts
         self.sub_title = t("app.subtitle")
+        # `q` first: on a narrow terminal the footer cuts its right end, and quitting must stay in sight.
+        self.bind("q", "quit", description=t("key.quit"))
         self.bind("s", "sync", description=t("key.sync"))
         self.bind("h", "schedules", description=t("key.schedules"))
         if self.manage is not None:
@@ -106,7 +108,6 @@ class MarketsyncApp(App[None]):
             self.bind("l", "logs", description=t("key.logs"))
         else:
             self.bind("l", "focus_log", description=t("key.log"))
-        self.bind("q", "quit", description=t("key.quit"))
 
     # --- layout ----------------------------------------------------------------------------
 

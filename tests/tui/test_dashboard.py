@@ -162,3 +162,22 @@ async def test_holding_the_scheduler_follows_events_only(fake: FakeRuntime) -> N
         for _ in range(10):
             await pilot.pause(0.02)
     assert fake.snapshots == 1
+
+
+async def test_at_80x24_columns_drop_by_priority_and_the_footer_keeps_q(app: MarketsyncApp) -> None:
+    from tui.widgets.footer import shown_keys
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        table = app.query_one(CompanyTable)
+        assert [str(key.value) for key in table.columns] == ["company", "current", "last"]
+        assert cell(app, "Ogrodnik", "last") == "Sukces: 312 ok · 02.03 09:35"
+        # A usual result is read whole without scrolling (only a long partial one may run past the edge).
+        before_last = sum(table.columns[key].get_render_width(table) for key in table.columns if key.value != "last")
+        assert before_last + len("Sukces: 312 ok · 02.03 09:35") + 2 <= 80
+        assert shown_keys(app.screen)[0][:2] == ("q", "quit")
+        await pilot.resize_terminal(200, 50)
+        await pilot.pause()
+        assert [str(key.value) for key in table.columns] == ["company", "connection", "schedule", "current",
+                                                              "last", "next"]
+        assert cell(app, "Ogrodnik", "next") == "02.03 10:30"

@@ -24,6 +24,16 @@ from tui.i18n import Texts
 from tui.model import Row, row_cells
 
 COLUMNS: tuple[str, ...] = ("company", "connection", "schedule", "current", "last", "next")
+NARROW: tuple[tuple[str, int], ...] = (("next", 120), ("schedule", 110), ("connection", 100))
+"""Which column goes first on a narrow screen: (column, shown only from this many cells wide up).
+By the table's width, not its contents, so a progress bar growing never makes columns come and go;
+the company, what runs now and the last result stay at any width."""
+
+
+def visible_columns(width: int) -> tuple[str, ...]:
+    """The columns shown in a table `width` cells wide, in `COLUMNS` order."""
+    hidden = {column for column, needs in NARROW if width < needs}
+    return tuple(column for column in COLUMNS if column not in hidden)
 PROGRESS_EVERY_S = 0.1
 """How often a running job's progress is drawn at most (ten times a second reads as live)."""
 
@@ -58,10 +68,31 @@ class CompanyTable(DataTable[object]):
         """Company -> when its row was last drawn for progress only (absent: last drawn for anything else)."""
         self._pending: dict[str, Row] = {}
         self._tick: Timer | None = None
+        self.shown_columns: tuple[str, ...] = COLUMNS
+        """The columns shown now (fewer on a narrow screen, see `NARROW`)."""
 
     def on_mount(self) -> None:
-        for column in COLUMNS:
+        for column in self.shown_columns:
             self.add_column(self._texts("col." + column), key=column)
+
+    def on_resize(self) -> None:
+        wanted = visible_columns(self.size.width)
+        if wanted == self.shown_columns:
+            return
+        # Rebuilt with the columns that fit; the rows are drawn again from what was last shown.
+        cursor = self.cursor_row
+        self.shown_columns = wanted
+        self.clear(columns=True)
+        for column in wanted:
+            self.add_column(self._texts("col." + column), key=column)
+        rows = list(self._drawn.values())
+        self._drawn.clear()
+        self._cells.clear()
+        self._progressed.clear()
+        for row in rows:
+            self._draw(row)
+        if self.row_count:
+            self.move_cursor(row=min(cursor, self.row_count - 1))
 
     def _drop_drawings(self) -> None:
         # DataTable keys its render caches by a counter that every cell update moves, so on a table
@@ -116,11 +147,11 @@ class CompanyTable(DataTable[object]):
         shown = self._cells.get(row.name)
         self._cells[row.name] = cells
         if row.name not in self.rows:
-            self.add_row(*cells, key=row.name)
+            self.add_row(*(cells[COLUMNS.index(column)] for column in self.shown_columns), key=row.name)
             return
         changed = False
         for index, (column, cell) in enumerate(zip(COLUMNS, cells, strict=True)):
-            if shown is not None and _same(shown[index], cell):
+            if column not in self.shown_columns or (shown is not None and _same(shown[index], cell)):
                 continue
             # Re-measuring a column walks every row: do it when this cell needs more room, or when
             # the row is at rest (a run just ended: rare), so a column a progress bar widened narrows.
