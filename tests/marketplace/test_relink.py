@@ -5,7 +5,6 @@ End to end: `marketsync connect` against the simulator on loopback, the real sta
 from __future__ import annotations
 
 import asyncio
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -25,19 +24,10 @@ from agent.simulator import RunningSimulator, SimulatorSettings, run_simulator_i
 from agent.state.models import OfferLink
 from agent.state.store import StateDB
 from agent.sync.lease import lock_path
-from tests.marketplace.test_commands import _config
+from tests.marketplace.test_commands import _config, _loguru_back_to_default  # noqa: F401 (autouse fixture)
 
 COMPANY = "Ogrodnik"
 OFFERS = 4
-
-
-@pytest.fixture(autouse=True)
-def _loguru_back_to_default() -> Iterator[None]:
-    yield
-    from loguru import logger
-
-    logger.remove()
-    logger.add(sys.stderr)
 
 
 @pytest.fixture

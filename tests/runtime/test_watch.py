@@ -3,6 +3,7 @@ watches) through the state database and publishes them as events and in its snap
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TypeVar
 
 from agent.config import Config
@@ -18,7 +19,8 @@ from tests.runtime.conftest import FakeExecutor, eventually
 E = TypeVar("E")
 
 
-async def test_another_process_run_is_published_as_events(config: Config) -> None:
+def _watching(config: Config) -> tuple[Runtime, Callable[[type[E]], list[E]]]:
+    """A TUI-role runtime and `of(kind)`: the events of that kind it published so far."""
     runtime = Runtime(config, role="tui", executor=FakeExecutor(), poll_interval=0.02)
     events = runtime.bus.subscribe()
     seen: list[ev.Event] = []
@@ -27,9 +29,20 @@ async def test_another_process_run_is_published_as_events(config: Config) -> Non
         seen.extend(events.drain())
         return [e for e in seen if isinstance(e, kind)]
 
-    # The other process holds the company's file lock for the whole run, as a real run does.
+    return runtime, of
+
+
+def _beta_lock(config: Config) -> FileLock:
+    """Beta's run lock, held as the other process's run holds it."""
     lock = FileLock(lock_path(Paths.from_config(config).locks_dir, "Beta"))
     assert lock.try_acquire()
+    return lock
+
+
+async def test_another_process_run_is_published_as_events(config: Config) -> None:
+    runtime, of = _watching(config)
+    # The other process holds the company's file lock for the whole run, as a real run does.
+    lock = _beta_lock(config)
     await runtime.start()
     try:
         async with StateDB(runtime.state.path) as other:
@@ -65,16 +78,8 @@ async def test_another_process_run_is_published_as_events(config: Config) -> Non
 async def test_a_run_whose_process_died_ends_as_interrupted(config: Config) -> None:
     """A SIGKILLed run leaves its row `running` but drops its file lock: the dashboard shows it
     interrupted, not running for ever (and `status` / `runs` say the same)."""
-    runtime = Runtime(config, role="tui", executor=FakeExecutor(), poll_interval=0.02)
-    events = runtime.bus.subscribe()
-    seen: list[ev.Event] = []
-
-    def of(kind: type[E]) -> list[E]:
-        seen.extend(events.drain())
-        return [e for e in seen if isinstance(e, kind)]
-
-    lock = FileLock(lock_path(Paths.from_config(config).locks_dir, "Beta"))
-    assert lock.try_acquire()
+    runtime, of = _watching(config)
+    lock = _beta_lock(config)
     await runtime.start()
     try:
         async with StateDB(runtime.state.path) as other:
