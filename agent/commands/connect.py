@@ -27,6 +27,8 @@ RELINK_TEXTS = {
         "move_question": "Aby przenieść firmę na konto {new}, wpisz jej nazwę ({company}):",
         "move_refused": "Nie przeniesiono: firma zostaje połączona z kontem {old}. Aby przenieść bez pytania, "
         "dodaj --new-account.",
+        "busy": "{company}: trwa synchronizacja tej firmy; zostaje połączona z kontem {old}. Poczekaj na jej "
+        "koniec (albo ją zatrzymaj) i połącz ponownie.",
         "yes": "t",
     },
     "en": {
@@ -42,6 +44,8 @@ RELINK_TEXTS = {
         "move_question": "To move the company to {new}, type its name ({company}):",
         "move_refused": "Not moved: the company stays linked to {old}. To move without being asked, "
         "pass --new-account.",
+        "busy": "{company}: a sync of this company is going; it stays linked to {old}. Wait for it to end "
+        "(or stop it) and link again.",
         "yes": "y",
     },
 }
@@ -90,7 +94,10 @@ def run(args: argparse.Namespace) -> int:
             print(texts["relink_refused"], file=sys.stderr)
             return EXIT_REFUSED
 
+    refused: list[str] = []
+
     async def ask_move(move: AccountMove) -> bool:
+        refused.append(move.old_account)
         print(texts["move"].format(old=move.old_account, new=move.new_account, active=move.active_offers))
         if args.new_account:
             return True
@@ -118,8 +125,10 @@ def run(args: argparse.Namespace) -> int:
     guard = AccountMoveGuard(config, company, ask_move)
     try:
         session = asyncio.run(link_company(config, company, show=show, confirm_new_account=guard))
-    except AccountChangeRefused as exc:
-        print(f"{company}: {exc}", file=sys.stderr)
+    except AccountChangeRefused:
+        # Refused by the person: `ask_move` said so in the language. Otherwise a run was going.
+        if not refused:
+            print(texts["busy"].format(company=company, old=before.account or "?"), file=sys.stderr)
         return EXIT_REFUSED
     except LinkFailed as exc:
         reason = {"denied": "odmowa dostępu", "expired": "kod wygasł", "refused": "odrzucone"}[exc.reason]

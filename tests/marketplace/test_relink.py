@@ -144,7 +144,7 @@ def test_no_move_while_a_run_of_the_company_goes(
         assert _connect(sim, config, _account(sim), "--relink", "--new-account") == 3
     finally:
         run_lock.release()
-    assert "run of this company is going" in capsys.readouterr().err
+    assert "trwa synchronizacja tej firmy" in capsys.readouterr().err
     assert _files(tmp_path) == before
     assert _state(config) == (OFFERS, {}, 42)
 
