@@ -306,5 +306,6 @@ EN: Mapping[str, str] = {
     "logs.failed": "The logs cannot be read: {message}",
     "logs.copy": "Copy",
     "logs.copied": "{count} lines copied",
+    "logs.show_simulator": "Show the simulator's lines too",
     "logs.close": "Close",
 }

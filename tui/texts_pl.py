@@ -319,5 +319,6 @@ PL: Mapping[str, str] = {
     "logs.failed": "Błąd odczytu logów: {message}",
     "logs.copy": "Kopiuj",
     "logs.copied": "Skopiowano {count} wierszy",
+    "logs.show_simulator": "Pokaż też wiersze symulatora",
     "logs.close": "Zamknij",
 }

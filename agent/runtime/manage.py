@@ -77,8 +77,16 @@ def log_pattern(kind: LogKind, value: str) -> re.Pattern[str]:
     return re.compile(rf"(?i){text}")
 
 
-def search_log_files(folder: Path, pattern: re.Pattern[str], *, limit: int = MAX_HITS) -> list[LogHit]:
-    """Lines matching `pattern` in the daily log files of `folder`, newest first, at most `limit`."""
+SIMULATOR_LINES = " | agent.simulator."
+"""What marks a log-file line written by the simulator (its access lines, in the demo's logs)."""
+
+
+def search_log_files(
+    folder: Path, pattern: re.Pattern[str], *, limit: int = MAX_HITS, include_simulator: bool = False
+) -> list[LogHit]:
+    """Lines matching `pattern` in the daily log files of `folder`, newest first, at most `limit`.
+
+    The simulator's lines (one per request in the demo: most of its log) are left out unless asked."""
     hits: list[LogHit] = []
     try:
         files = sorted(folder.glob(LOG_FILES), reverse=True)  # the date in the name sorts them
@@ -86,6 +94,8 @@ def search_log_files(folder: Path, pattern: re.Pattern[str], *, limit: int = MAX
         raise StorageError(f"{folder}: the log folder cannot be read: {exc}") from None
     for file in files:
         for line in _lines_backwards(file):
+            if not include_simulator and SIMULATOR_LINES in line:
+                continue
             if pattern.search(line):
                 hits.append(LogHit(file.name, line))
                 if len(hits) >= limit:
@@ -231,7 +241,12 @@ class Manage:
 
     # --- logs ------------------------------------------------------------------------------
 
-    async def search_logs(self, kind: LogKind, value: str, *, limit: int = MAX_HITS) -> list[LogHit]:
-        """Log lines naming an offer, product code, order or run (or any text), newest first. Raises StorageError."""
+    async def search_logs(
+        self, kind: LogKind, value: str, *, limit: int = MAX_HITS, include_simulator: bool = False
+    ) -> list[LogHit]:
+        """Log lines naming an offer, product code, order or run (or any text), newest first; the
+        simulator's lines only with `include_simulator`. Raises StorageError."""
         pattern = log_pattern(kind, value)
-        return await asyncio.to_thread(search_log_files, self.config.agent.log_dir, pattern, limit=limit)
+        return await asyncio.to_thread(
+            search_log_files, self.config.agent.log_dir, pattern, limit=limit, include_simulator=include_simulator
+        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from textual.widgets import DataTable, Input, Log, Select, Static
+from textual.widgets import Checkbox, DataTable, Input, Log, Select, Static
 
 from agent.state.models import ItemOutcome
 from tests.tui.conftest import SIZE
@@ -73,14 +73,17 @@ async def test_the_log_search_finds_offers_orders_runs_and_codes_newest_first(wo
     (folder / "marketsync-2026-11-27.log").write_text(
         "2026-11-27 09:00:00.000 | INFO | Ogrodnik | x:1 | run 42 started; product DONICZKA-30 has no image\n"
         "2026-11-27 09:00:01.000 | INFO | Ogrodnik | x:1 | offers: offer 555 price 12.50 sent\n"
-        "2026-11-27 09:00:02.000 | INFO | Ogrodnik | x:1 | run 420 finished; DONICZKA-300 too\n", encoding="utf-8")
+        "2026-11-27 09:00:02.000 | INFO | Ogrodnik | x:1 | run 420 finished; DONICZKA-300 too\n"
+        "2026-11-27 09:00:03.000 | DEBUG | - | agent.simulator.app:__call__:81 | simulator GET /api/me/offers 200\n",
+        encoding="utf-8")
     app = world.app("en")
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: app.dashboard is not None)
         await pilot.press("l")
         screen = app.screen
         assert isinstance(screen, LogsScreen)
-        await until(pilot, lambda: len(screen.hits) == 6)  # the newest lines, with no query
+        # The newest lines, with no query; the simulator's line is not among them.
+        await until(pilot, lambda: len(screen.hits) == 6)
         assert "run 420 finished" in screen.hits[0].line
         assert screen.query_one("#logs-lines", Log).lines
 
@@ -100,6 +103,12 @@ async def test_the_log_search_finds_offers_orders_runs_and_codes_newest_first(wo
             "run 42 started; product DONICZKA-30 has no image"]
         assert len(await search("product", "DONICZKA-30")) == 1
         assert len(await search("text", "doniczka")) == 2
+        # The simulator's lines (the demo's access log) only when the box asks for them.
+        screen.hits = []
+        screen.query_one("#logs-query", Input).value = ""
+        screen.query_one("#logs-simulator", Checkbox).value = True
+        await until(pilot, lambda: len(screen.hits) == 7)
+        assert "simulator GET /api/me/offers" in screen.hits[0].line
 
 
 async def test_the_history_reopened_reads_the_runs_again(world: ManageWorld) -> None:

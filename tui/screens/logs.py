@@ -1,6 +1,7 @@
 """The full log view ("Dziennik"): the daily log files, newest line first, searchable by offer,
 product code, order id, run, or any text. The files are read by the manage layer in a worker.
 
+The simulator's own lines (one per request in the demo) are hidden unless the box asks for them.
 The lines go to a `Log` (plain strings, drawn as they scroll into view) rather than a `RichLog`
 (every line styled and measured at once): 500 found lines cost a RichLog ~70 ms of the event loop
 and ~20,000 objects the garbage collector walks for as long as they are kept.
@@ -14,7 +15,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Label, Log, Select
+from textual.widgets import Button, Checkbox, Input, Label, Log, Select
 
 from agent.errors import MarketsyncError
 from agent.runtime.manage import LOG_KINDS, LogHit, LogKind, Manage
@@ -52,6 +53,7 @@ class LogsScreen(KeptScreen):
                              allow_blank=False, id="logs-kind")
                 yield Input(placeholder=t("logs.placeholder"), id="logs-query")
                 yield Button(t("logs.search"), variant="primary", id="logs-go")
+            yield Checkbox(t("logs.show_simulator"), value=False, id="logs-simulator")
             yield Label("", id="logs-count")
             yield Log(id="logs-lines", highlight=False, auto_scroll=False)
             with Horizontal(classes="dialog-buttons"):
@@ -64,11 +66,11 @@ class LogsScreen(KeptScreen):
         self._run_search()
 
     @work(exclusive=True, group="logs-search")
-    async def search(self, kind: LogKind, value: str) -> None:
+    async def search(self, kind: LogKind, value: str, simulator: bool = False) -> None:
         t = self._texts
         self.query_one("#logs-count", Label).update(t("logs.searching"))
         try:
-            hits = await self._manage.search_logs(kind, value)
+            hits = await self._manage.search_logs(kind, value, include_simulator=simulator)
         except MarketsyncError as exc:
             self.query_one("#logs-count", Label).update(t("logs.failed", message=str(exc)))
             return
@@ -85,7 +87,11 @@ class LogsScreen(KeptScreen):
     def _run_search(self) -> None:
         kind = self.query_one("#logs-kind", Select).value
         value = self.query_one("#logs-query", Input).value
-        self.search(kind if isinstance(kind, str) and kind in LOG_KINDS else "text", value)
+        simulator = self.query_one("#logs-simulator", Checkbox).value
+        self.search(kind if isinstance(kind, str) and kind in LOG_KINDS else "text", value, simulator)
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        self._run_search()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self._run_search()
