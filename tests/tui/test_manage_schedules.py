@@ -68,11 +68,31 @@ async def test_an_invalid_value_is_refused_with_its_message_in_the_field(
         screen = app.screen
         assert isinstance(screen, SchedulesEditScreen)
         screen.query_one(field, Input).value = value
-        await pilot.click("#sched-save")
+        # Ctrl+S: the message shown as typed may push the Save button below the fold.
+        await pilot.press("ctrl+s")
         await pilot.pause()
         assert message in str(screen.query_one(f"{field}-error", Label).render())
         assert "nic nie zapisano" in str(screen.query_one("#sched-status", Label).render())
     assert world.path.read_text(encoding="utf-8") == before
+
+
+@pytest.mark.parametrize(("field", "value", "message", "fixed"), [
+    ("#sched-from", "24", "Dozwolone od 0 do 23", "6"),
+    ("#sched-to", "25", "Dozwolone od 0 do 24", "22"),
+    ("#sched-every", "1441", "Dozwolone od 1 do 1440", "30"),
+])
+async def test_a_field_is_checked_as_typed_and_its_message_goes_when_fixed(
+        world: ManageWorld, field: str, value: str, message: str, fixed: str) -> None:
+    app = world.app("pl")
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.dashboard is not None)
+        await pilot.press("h")
+        screen = app.screen
+        assert isinstance(screen, SchedulesEditScreen)
+        screen.query_one(field, Input).value = value
+        await until(pilot, lambda: message in str(screen.query_one(f"{field}-error", Label).render()))
+        screen.query_one(field, Input).value = fixed
+        await until(pilot, lambda: str(screen.query_one(f"{field}-error", Label).render()) == "")
 
 
 async def test_no_job_ticked_is_refused(world: ManageWorld) -> None:

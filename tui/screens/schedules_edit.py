@@ -257,7 +257,7 @@ class SchedulesEditScreen(KeptScreen):
             self._fill_form()
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id in ("sched-cron", "sched-from", "sched-to", "sched-every"):
+        if event.input.id in ("sched-cron", "sched-from", "sched-to", "sched-every", "sched-operator"):
             self.refresh_preview()
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
@@ -265,11 +265,11 @@ class SchedulesEditScreen(KeptScreen):
             self.refresh_preview()
 
     def refresh_preview(self) -> None:
-        """The next fires of what the form holds, and (for a cron) what is wrong with it, as it is typed."""
+        """The next fires of what the form holds, and what is wrong with each field, as it is typed
+        (a message goes as soon as its field is right again)."""
         t = self._texts
         edit, problems = self.form()
-        if self._kind == "cron":
-            self.query_one("#sched-cron-error", Label).update(problems.get("cron", ""))
+        self._show_problems(problems)
         preview = self.query_one("#sched-preview", Label)
         if problems.keys() & {"cron", *dict(NUMBER_FIELDS)}:
             preview.update("")
