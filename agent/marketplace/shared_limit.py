@@ -33,8 +33,14 @@ INSERT OR IGNORE INTO tally (id, n) SELECT 1, count(*) FROM starts;
 """
 # `tally` keeps the number of rows in `starts`, so a take costs the same with a busy minute behind it
 # as with an empty one (counting the rows cost a walk of the whole minute on every request).
+# A start is counted when it leaves; the marketplace counts it when it arrives, a moment later (more
+# on a loaded machine or a slow link). Keeping each start a second longer than the marketplace's
+# minute means a start counted late by the marketplace never makes the next minute's first one a 429.
+TRANSIT_MARGIN = 1.0
+SPAN = WINDOW + TRANSIT_MARGIN
+"""How long a start counts against the budget here."""
 # A clock set back must not park the account for longer than one window.
-_MAX_WAIT = WINDOW
+_MAX_WAIT = SPAN
 # How long a take off the loop waits for another process's take to end (each holds the file for
 # well under a millisecond; ten seconds means the file is stuck, and the limiter falls back).
 _BUSY_MS = 10_000
@@ -127,7 +133,7 @@ class SharedRateLimiter(RateLimiter):
             db.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")
             try:
                 db.execute("BEGIN IMMEDIATE")
-                expired = db.execute("DELETE FROM starts WHERE at <= ?", (now - WINDOW,)).rowcount
+                expired = db.execute("DELETE FROM starts WHERE at <= ?", (now - SPAN,)).rowcount
                 if expired:
                     db.execute("UPDATE tally SET n = n - ? WHERE id = 1", (expired,))
                 row = db.execute("SELECT until FROM block WHERE id = 1").fetchone()
@@ -136,7 +142,7 @@ class SharedRateLimiter(RateLimiter):
                     (count,) = db.execute("SELECT n FROM tally WHERE id = 1").fetchone()
                     if count >= self.requests_per_minute:
                         (oldest,) = db.execute("SELECT min(at) FROM starts").fetchone()
-                        wait = max(0.001, float(oldest) + WINDOW - now)
+                        wait = max(0.001, float(oldest) + SPAN - now)
                 if wait <= 0:
                     db.execute("INSERT INTO starts (at) VALUES (?)", (now,))
                     db.execute("UPDATE tally SET n = n + 1 WHERE id = 1")
