@@ -46,6 +46,23 @@ _MAX_WAIT = SPAN
 _BUSY_MS = 10_000
 
 
+def _switch_to_wal(db: sqlite3.Connection) -> None:
+    """`PRAGMA journal_mode=WAL`, tried again while another connection is opening the file too.
+
+    SQLite answers "database is locked" at once, without its busy handler, to connections switching
+    a new file's journal at the same moment (see agent/sqlite_base.py): two processes starting
+    together must not make one of them count alone for good."""
+    give_up = time.monotonic() + _BUSY_MS / 1000
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if not _busy(exc) or time.monotonic() >= give_up:
+                raise
+        time.sleep(0.02)
+
+
 def _busy(exc: sqlite3.OperationalError) -> bool:
     """Another connection holds the file's write lock (SQLITE_BUSY / SQLITE_LOCKED)."""
     return "locked" in str(exc) or "busy" in str(exc)
@@ -114,7 +131,7 @@ class SharedRateLimiter(RateLimiter):
         db = sqlite3.connect(self.path, timeout=10.0, isolation_level=None, check_same_thread=False)
         # WAL without a sync per commit: a start lost in a power cut costs nothing, a sync costs a
         # millisecond on every request.
-        db.execute("PRAGMA journal_mode=WAL")
+        _switch_to_wal(db)
         db.execute("PRAGMA synchronous=NORMAL")
         db.executescript(_SCHEMA)
         return db

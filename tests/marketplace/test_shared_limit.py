@@ -203,3 +203,18 @@ async def test_a_take_waits_for_another_process_holding_the_file(tmp_path: Path)
     (count,) = other.execute("SELECT count(*) FROM starts").fetchone()
     other.close()
     assert count == 2
+
+
+async def test_limiters_opening_a_new_file_at_once_all_count_in_it(tmp_path: Path) -> None:
+    """Two processes starting together (both opening the new rate file, both switching its journal)
+    must both count in the shared file: SQLite refuses one of two simultaneous journal switches at
+    once, and a limiter that took that for a broken file counted alone for good (10 429s in CI)."""
+    import sqlite3
+
+    for attempt in range(50):
+        path = tmp_path / f"rate-{attempt}.sqlite"
+        limiters = [SharedRateLimiter(100, path) for _ in range(6)]
+        await asyncio.gather(*(limiter.acquire() for limiter in limiters))
+        with sqlite3.connect(path) as db:
+            (count,) = db.execute("SELECT count(*) FROM starts").fetchone()
+        assert count == len(limiters), f"attempt {attempt}: {count} of {len(limiters)} starts in the shared file"
