@@ -103,16 +103,6 @@ class ConsoleObserver:
         pass
 
 
-def _ask(question: str, choices: dict[str, str]) -> str:
-    """Ask on the terminal; returns the chosen key ("" when the answer is empty or stdin closed)."""
-    keys = "/".join(choices)
-    try:
-        answer = input(f"{question} [{keys}] ").strip().lower()
-    except EOFError:
-        return ""
-    return answer[:1] if answer[:1] in choices else ""
-
-
 def ends_consent(language: str, *, allowed: bool, interactive: bool) -> EndsConsent:
     """Whether to end more offers than allowed: agreed by --allow-ends, asked on a terminal, else refused."""
     texts = ENDS_TEXTS["en" if language == "en" else "pl"]
@@ -120,12 +110,14 @@ def ends_consent(language: str, *, allowed: bool, interactive: bool) -> EndsCons
     async def consent(ending: int, active: int, limit: int) -> bool:
         import asyncio
 
+        from agent.commands.common import typed_choice
+
         print(texts["warning"].format(ending=ending, active=active, share=ending * 100 // active, limit=limit))
         if allowed:
             return True
         if interactive:
             yes = texts["yes"]
-            answer = await asyncio.to_thread(_ask, texts["question"], {yes: "yes", "n": "no"})
+            answer = await asyncio.to_thread(typed_choice, texts["question"], (yes, "n"))
             if answer == yes:
                 return True
         print(texts["refused"], file=sys.stderr)
@@ -234,6 +226,8 @@ async def _run(args: argparse.Namespace) -> int:
 
 def _decide(state: str, who: str, args: argparse.Namespace, *, interactive: bool, take_over: bool, resume: bool) -> str:
     """What to do about the lease: run, resume, take_over, wait or refuse."""
+    from agent.commands.common import typed_choice
+
     if state == "free":
         return "run"
     if state == "interrupted":
@@ -243,7 +237,7 @@ def _decide(state: str, who: str, args: argparse.Namespace, *, interactive: bool
         if not interactive:
             print("Refused: pass --yes to run anyway (it resumes what was left).", file=sys.stderr)
             return "refuse"
-        return "resume" if _ask("Run now?", {"y": "yes", "n": "no"}) == "y" else "refuse"
+        return "resume" if typed_choice("Run now?", ("y", "n")) == "y" else "refuse"
     print(f"Another run holds this company: {who}.")
     if take_over:
         return "take_over"
@@ -252,7 +246,7 @@ def _decide(state: str, who: str, args: argparse.Namespace, *, interactive: bool
     if not interactive:
         print("Refused: pass --wait to run after it, or --force to take it over.", file=sys.stderr)
         return "refuse"
-    answer = _ask("Wait for it, take it over, or cancel?", {"w": "wait", "t": "take over", "c": "cancel"})
+    answer = typed_choice("Wait for it, take it over, or cancel?", ("w", "t", "c"))
     return {"w": "wait", "t": "take_over"}.get(answer, "refuse")
 
 
