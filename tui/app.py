@@ -24,18 +24,17 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Header, RichLog, Static
 
-from agent.errors import ConfigError, LeaseHeld, LeaseInterrupted, MarketsyncError, RelinkAccount
-from agent.runtime.api import LeaseState, LeaseView, RunOptions, RuntimeApi, utc_now
+from agent.runtime.api import RunOptions, RuntimeApi, utc_now
 from agent.runtime.events import NextRunPlanned, ScheduleChanged
 from agent.runtime.manage import Manage
 from tui.i18n import Language, Texts
 from tui.logentry import LogEntry, event_entry, loguru_sink
+from tui.manual_run import ManualRuns
 from tui.messages import EventsDropped, LogLine, RuntimeEvents
 from tui.model import HEADER, Dashboard, header_line
 from tui.screens.connections import ConnectionsScreen
 from tui.screens.history import HistoryScreen
 from tui.screens.kept import KeptScreen
-from tui.screens.lease import LeaseChoice, LeaseScreen
 from tui.screens.logs import LogsScreen
 from tui.screens.quit import QuitScreen
 from tui.screens.schedules import SchedulesScreen
@@ -49,11 +48,6 @@ from tui.widgets.log_pane import LogPane
 WATCH_REFRESH_S = 10.0
 """While another process holds the scheduler, the whole picture is read again this often: its runs
 reach us through the state database, and one shorter than the runtime's poll can pass unseen."""
-
-# A lease can change between the confirmation and the request (the live run ends, another starts):
-# ask again, but not forever.
-_MAX_ASKS = 3
-
 
 class MarketsyncApp(App[None]):
     """The dashboard application; `runtime` must be started by the caller."""
@@ -84,6 +78,7 @@ class MarketsyncApp(App[None]):
         self.texts = Texts(language)
         self.tz = ZoneInfo(timezone)
         self.operator = operator
+        self._manual = ManualRuns(self, runtime, self.texts, self.tz, operator)
         self.dashboard: Dashboard | None = None
         self._log_level = log_level
         self._watch_refresh = watch_refresh
@@ -364,49 +359,4 @@ class MarketsyncApp(App[None]):
     @work(group="manual")
     async def start_manual_run(self, company: str, options: RunOptions) -> None:
         """Ask for a manual run, confirming first when the company's lease is held or was left behind."""
-        t = self.texts
-        flags: dict[str, bool] = {}
-        try:
-            lease = await self.runtime.lease(company)
-            for _ in range(_MAX_ASKS):
-                if lease.state != "free" and not flags:
-                    choice = await self.push_screen_wait(LeaseScreen(company, lease, t, self.tz))
-                    flags = _flags(choice)
-                    if not flags:
-                        return
-                try:
-                    await self.runtime.request_run(company, options, operator=self.operator, **flags)
-                except LeaseHeld as exc:
-                    lease = await self._lease_of(company, exc)
-                    flags = {}
-                    continue
-                key = "sync.after_current" if flags.get("after_current") else "sync.queued"
-                self.notify(t(key, company=company))
-                return
-        except RelinkAccount:
-            self.notify(t("sync.relink", company=company), severity="error", timeout=10)
-        except (ConfigError, MarketsyncError) as exc:
-            self.notify(t("sync.failed", company=company, message=str(exc)), severity="error", timeout=10)
-
-    async def _lease_of(self, company: str, exc: LeaseHeld) -> LeaseView:
-        """The lease a LeaseHeld speaks of: its own status when it carries one, else the runtime's view."""
-        status = exc.status
-        if isinstance(status, LeaseView):
-            return status
-        holder = getattr(status, "holder", None)
-        state: LeaseState = "interrupted" if isinstance(exc, LeaseInterrupted) else "running"
-        if holder is not None:
-            return LeaseView(state, getattr(holder, "host", None), getattr(holder, "pid", None),
-                             getattr(holder, "kind", None), getattr(holder, "operator", None),
-                             getattr(holder, "started_at", None), getattr(holder, "heartbeat_at", None))
-        view = await self.runtime.lease(company)
-        return view if view.state != "free" else LeaseView(state)
-
-
-def _flags(choice: LeaseChoice) -> dict[str, bool]:
-    """request_run's keyword flags for a confirmation choice ({} for cancel)."""
-    return {
-        "take_over": {"take_over": True},
-        "after": {"after_current": True},
-        "run": {"resume_interrupted": True},
-    }.get(choice, {})
+        await self._manual.start(company, options)

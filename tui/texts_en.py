@@ -106,6 +106,16 @@ EN: Mapping[str, str] = {
     "sync.after_current": "{company}: the run starts once the current one ends",
     "sync.relink": "{company}: connection error; link the account again (marketsync connect {company})",
     "sync.failed": "{company}: cannot start: {message}",
+    "ends.title": "{company}: end offers?",
+    "ends.body": (
+        "This sync would end {ending} of {active} active offers ({share} %), more than the {limit} % "
+        "allowed ([agent] max_end_percent). Nothing has been sent yet.\n"
+        "Ended offers disappear from wszystko.pl. If the company's database path is wrong or the products "
+        "left the ERP by mistake, choose Cancel and check the configuration: the sync stops and ends "
+        "nothing."
+    ),
+    "ends.yes": "End the offers",
+    "ends.no": "Cancel",
     "lease.title_running": "A sync is running elsewhere",
     "lease.title_interrupted": "The previous sync was interrupted",
     "lease.running": "Company {company}: a {kind} run by operator {operator} is running on workstation {host}, "

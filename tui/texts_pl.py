@@ -112,6 +112,16 @@ PL: Mapping[str, str] = {
     "sync.relink": "{company}: błąd połączenia z kontem; połącz je ponownie (marketsync connect {company})",
     "sync.failed": "{company}: nie można uruchomić: {message}",
     # the lease confirmation
+    "ends.title": "{company}: zakończyć oferty?",
+    "ends.body": (
+        "Ta synchronizacja zakończyłaby {ending} z {active} aktywnych ofert ({share} %), więcej niż "
+        "dozwolone {limit} % ([agent] max_end_percent). Nic jeszcze nie wysłano.\n"
+        "Zakończone oferty znikną z wszystko.pl. Jeśli ścieżka do bazy firmy jest błędna albo produkty "
+        "zniknęły z ERP przez pomyłkę, wybierz Anuluj i sprawdź konfigurację: synchronizacja zatrzyma się "
+        "i niczego nie zakończy."
+    ),
+    "ends.yes": "Zakończ oferty",
+    "ends.no": "Anuluj",
     "lease.title_running": "Synchronizacja trwa na innym stanowisku",
     "lease.title_interrupted": "Poprzednia synchronizacja została niepoprawnie przerwana",
     "lease.running": "Firma {company}: trwa synchronizacja ({kind}), operator {operator}, "

@@ -25,6 +25,7 @@ from agent.marketplace.models import DeviceRegistration
 from agent.runtime.bus import EventBus
 from agent.runtime.events import ConnectionStatus, RunResult, SchedulerRole, Totals
 from agent.state.models import ItemOutcome, Run, RunOptions
+from agent.sync.context import EndsConsent
 from agent.sync.options import SyncOptions
 
 LeaseState = Literal["free", "running", "interrupted"]
@@ -130,6 +131,7 @@ class RuntimeApi(Protocol):
         take_over: bool = False,
         resume_interrupted: bool = False,
         after_current: bool = False,
+        confirm_ends: EndsConsent | None = None,
     ) -> None:
         """Queue a manual run (manual runs go one at a time, in order); returns once queued.
 
@@ -141,6 +143,10 @@ class RuntimeApi(Protocol):
         `resume_interrupted` was not given, RelinkAccount when the account is in "Connection
         error", ConfigError for an unknown company. `after_current` waits for the live run to
         end, then runs. The run's progress and end come as events.
+
+        `confirm_ends` is asked, while the run goes and before it sends anything, when the run would
+        end more than `[agent] max_end_percent` of the company's active offers: (ending, active,
+        percent) -> agreed? Without it such a run stops, failed, and ends nothing.
         """
         ...
 
@@ -161,6 +167,7 @@ __all__ = [
     "CompanyView",
     "ConnectionStatus",
     "DeviceRegistration",
+    "EndsConsent",
     "EventBus",
     "ItemOutcome",
     "JobName",

@@ -18,6 +18,7 @@ from agent.errors import LeaseHeld, LeaseInterrupted, RelinkAccount
 from agent.runtime.connections import ConnectionMirror
 from agent.runtime.queue import ManualRun
 from agent.state.models import RunOptions
+from agent.sync.context import EndsConsent
 from agent.sync.run import RunRequest
 
 
@@ -32,6 +33,7 @@ async def prepare_manual_run(
     take_over: bool,
     resume_interrupted: bool,
     after_current: bool,
+    confirm_ends: EndsConsent | None = None,
 ) -> ManualRun:
     """The queue entry for a manual run, or the exception the operator must answer first."""
     from agent.erp.choose import open_erp, require_erp
@@ -59,6 +61,7 @@ async def prepare_manual_run(
         take_over=take_over,
         # After a live run ends, what it left is ours to go on with; a take-over resumes by definition.
         resume_interrupted=resume_interrupted or after_current or take_over,
+        confirm_ends=confirm_ends,
     )
     return ManualRun(request, wait)
 

@@ -32,7 +32,7 @@ from agent.domain import Clock, utc_now
 from agent.errors import ConfigError, LeaseHeld
 from agent.marketplace.connection import ConnectionRegistry, connections_dir
 from agent.paths import Paths
-from agent.runtime.api import JobView, LeaseView, RuntimeSnapshot
+from agent.runtime.api import EndsConsent, JobView, LeaseView, RuntimeSnapshot
 from agent.runtime.bus import EventBus
 from agent.runtime.connections import ConnectionMirror
 from agent.runtime.events import SchedulerRole, ServiceState
@@ -190,6 +190,7 @@ class Runtime:
         take_over: bool = False,
         resume_interrupted: bool = False,
         after_current: bool = False,
+        confirm_ends: EndsConsent | None = None,
     ) -> None:
         configured = self._config.company(company)
         item = await prepare_manual_run(
@@ -202,6 +203,7 @@ class Runtime:
             take_over=take_over,
             resume_interrupted=resume_interrupted,
             after_current=after_current,
+            confirm_ends=confirm_ends,
         )
         self._queue.enqueue_manual(item)
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from agent.domain import JobName
 from agent.errors import ConfigError, LeaseHeld, LeaseInterrupted, MarketsyncError, RelinkAccount
-from agent.runtime.api import CompanyView, LastRunView, LeaseView, RuntimeSnapshot, ServiceView
+from agent.runtime.api import CompanyView, EndsConsent, LastRunView, LeaseView, RuntimeSnapshot, ServiceView
 from agent.runtime.bus import EventBus
 from agent.runtime.events import (
     ConnectionChanged,
@@ -108,7 +108,7 @@ class FakeRuntime:
 
     async def request_run(self, company: str, options: RunOptions, *, operator: str | None = None,
                           take_over: bool = False, resume_interrupted: bool = False,
-                          after_current: bool = False) -> None:
+                          after_current: bool = False, confirm_ends: EndsConsent | None = None) -> None:
         self._known(company)
         if self.fail_next:
             raise self.fail_next.pop(0)
