@@ -25,7 +25,7 @@ from textual.screen import Screen
 from textual.widgets import Header, RichLog, Static
 
 from agent.runtime.api import RunOptions, RuntimeApi, utc_now
-from agent.runtime.events import NextRunPlanned, ScheduleChanged
+from agent.runtime.events import LeaseChanged, NextRunPlanned, ScheduleChanged
 from agent.runtime.manage import Manage
 from tui.i18n import Language, Texts
 from tui.logentry import LogEntry, event_entry, loguru_sink
@@ -35,6 +35,7 @@ from tui.model import HEADER, Dashboard, header_line
 from tui.screens.connections import ConnectionsScreen
 from tui.screens.history import HistoryScreen
 from tui.screens.kept import KeptScreen
+from tui.screens.lease import LeaseScreen
 from tui.screens.logs import LogsScreen
 from tui.screens.quit import QuitScreen
 from tui.screens.schedules import SchedulesScreen
@@ -215,6 +216,11 @@ class MarketsyncApp(App[None]):
                     self._show_header()
                 else:
                     table.update_row(self.dashboard.rows[key])
+            for event in message.events:
+                if isinstance(event, LeaseChanged) and event.holder is None:
+                    for screen in self.screen_stack:
+                        if isinstance(screen, LeaseScreen) and screen.company == event.company:
+                            screen.lease_released()
             if any(isinstance(event, (NextRunPlanned, ScheduleChanged)) for event in message.events):
                 for screen in self.screen_stack:
                     if isinstance(screen, SyncScreen):

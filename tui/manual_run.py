@@ -46,6 +46,11 @@ class ManualRuns:
             for _ in range(_MAX_ASKS):
                 if lease.state != "free" and not flags:
                     choice = await self._app.push_screen_wait(LeaseScreen(company, lease, t, self._tz))
+                    if choice == "released":
+                        # The run in the way ended before the operator answered: go on as if it never was.
+                        self._app.notify(t("sync.released", company=company))
+                        lease = await self._runtime.lease(company)
+                        continue
                     flags = _flags(choice)
                     if not flags:
                         return

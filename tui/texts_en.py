@@ -105,6 +105,7 @@ EN: Mapping[str, str] = {
     "sync.queued": "{company}: run queued",
     "sync.after_current": "{company}: the run starts once the current one ends",
     "sync.relink": "{company}: connection error; link the account again (marketsync connect {company})",
+    "sync.released": "{company}: the other sync ended; starting this one",
     "sync.failed": "{company}: cannot start: {message}",
     "ends.title": "{company}: end offers?",
     "ends.body": (

@@ -110,6 +110,7 @@ PL: Mapping[str, str] = {
     "sync.queued": "{company}: synchronizacja w kolejce",
     "sync.after_current": "{company}: synchronizacja ruszy po zakończeniu bieżącej",
     "sync.relink": "{company}: błąd połączenia z kontem; połącz je ponownie (marketsync connect {company})",
+    "sync.released": "{company}: poprzednia synchronizacja zakończyła się; uruchamiam tę",
     "sync.failed": "{company}: nie można uruchomić: {message}",
     # the lease confirmation
     "ends.title": "{company}: zakończyć oferty?",

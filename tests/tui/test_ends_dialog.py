@@ -17,7 +17,7 @@ from agent.runtime.manage import Manage
 from agent.runtime.service import Runtime
 from agent.simulator import RunningSimulator, SimulatorSettings, run_simulator_in_thread
 from tests.tui.conftest import SIZE
-from tests.tui.test_real_runtime import until
+from tests.tui.manage_world import until
 from tui.app import MarketsyncApp
 from tui.screens.confirm import ConfirmScreen
 

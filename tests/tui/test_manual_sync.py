@@ -136,6 +136,60 @@ async def test_a_live_run_holds_the_lease(app: MarketsyncApp, fake: FakeRuntime,
                 flags["take_over"], flags["after_current"], flags["resume_interrupted"])
 
 
+@pytest.mark.parametrize("lease", [LIVE, DEAD], ids=["live", "interrupted"])
+async def test_the_whole_lease_text_is_inside_the_dialog_at_80x24(app: MarketsyncApp, fake: FakeRuntime,
+                                                                  lease: LeaseView) -> None:
+    fake.leases["Ogrodnik"] = lease
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.click("#sync-start")
+        await until(pilot, lambda: isinstance(app.screen, LeaseScreen))
+        await pilot.pause()
+        dialog = app.screen.query_one("#lease-dialog").content_region
+        for label in app.screen.query(Label):
+            text = str(label.render())
+            # Wrapped within the dialog's width, on as many lines as the words need: none cut at the edge.
+            assert label.region.right <= dialog.right
+            assert label.region.width * label.region.height >= len(text)
+        facts = str(app.screen.query_one("#lease-facts", Label).render())
+        assert "ostatni sygnał życia" in facts
+
+
+async def test_the_question_closes_when_the_live_run_ends_and_the_sync_goes_ahead(
+    app: MarketsyncApp, fake: FakeRuntime
+) -> None:
+    from agent.runtime.events import LeaseChanged
+
+    fake.leases["Ogrodnik"] = LIVE
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.click("#sync-start")
+        await until(pilot, lambda: isinstance(app.screen, LeaseScreen))
+        # The other run ends before the operator answers.
+        del fake.leases["Ogrodnik"]
+        fake.publish(LeaseChanged("Ogrodnik", None, None, T0))
+        await until(pilot, lambda: not isinstance(app.screen, LeaseScreen))
+        await until(pilot, lambda: len(fake.requested) == 1)
+        assert fake.requested == [Requested("Ogrodnik", fake.requested[0].options, "ADMIN", False, False, False)]
+        assert any("poprzednia synchronizacja zakończyła się" in text for text in notices(app))
+
+
+async def test_another_company_ending_leaves_the_question_open(app: MarketsyncApp, fake: FakeRuntime) -> None:
+    from agent.runtime.events import LeaseChanged
+
+    fake.leases["Ogrodnik"] = LIVE
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.click("#sync-start")
+        await until(pilot, lambda: isinstance(app.screen, LeaseScreen))
+        fake.publish(LeaseChanged("Sklep Rowerowy", None, None, T0))
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, LeaseScreen) and fake.requested == []
+
+
 @pytest.mark.parametrize(("button", "resumed"), [("#lease-run", True), ("#lease-cancel", False)])
 async def test_an_interrupted_run(app: MarketsyncApp, fake: FakeRuntime, button: str, resumed: bool) -> None:
     fake.leases["Ogrodnik"] = DEAD

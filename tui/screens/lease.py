@@ -1,5 +1,8 @@
 """The confirmation when a company's lease is held: a live run (take over, run after it, cancel) or an
-interrupted one (run, cancel), saying who held it, where, how, since when and the last heartbeat."""
+interrupted one (run, cancel), saying who held it, where, how, since when and the last heartbeat.
+
+A live run that ends while the question is open takes the question with it: the dialog closes
+with "released" (nothing to take over or wait for any more)."""
 
 from __future__ import annotations
 
@@ -18,7 +21,7 @@ from agent.runtime.api import LeaseView
 from tui.i18n import Texts
 from tui.model import local_time
 
-LeaseChoice = Literal["take_over", "after", "run", "cancel"]
+LeaseChoice = Literal["take_over", "after", "run", "cancel", "released"]
 
 
 def lease_text(company: str, lease: LeaseView, texts: Texts, tz: ZoneInfo) -> str:
@@ -70,7 +73,7 @@ class LeaseScreen(ModalScreen[LeaseChoice]):
                 title = t("lease.title_running")
             yield Label(title, classes="dialog-title")
             yield Label(lease_text(self._company, self._lease, t, self._tz), id="lease-facts")
-            yield Label(t("lease.question_running" if running else "lease.question_interrupted"))
+            yield Label(t("lease.question_running" if running else "lease.question_interrupted"), id="lease-question")
             with Horizontal(classes="dialog-buttons"):
                 if running:
                     yield Button(t("lease.take_over"), variant="warning", id="lease-take_over")
@@ -78,6 +81,16 @@ class LeaseScreen(ModalScreen[LeaseChoice]):
                 else:
                     yield Button(t("lease.run"), variant="primary", id="lease-run")
                 yield Button(t("lease.cancel"), id="lease-cancel")
+
+    @property
+    def company(self) -> str:
+        """The company whose lease this asks about."""
+        return self._company
+
+    def lease_released(self) -> None:
+        """The live run this asks about ended (its lease was released): the question no longer stands."""
+        if self._lease.state == "running" and self.is_current:
+            self.dismiss("released")
 
     def on_mount(self) -> None:
         self.query_one("#lease-cancel", Button).focus()
