@@ -55,6 +55,9 @@ class MarketsyncApp(App[None]):
 
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "marketsync"
+    # Off only so that Textual adds neither its English "palette" key nor that key's footer entry;
+    # the palette itself is on (`use_command_palette`) and bound in __init__.
+    ENABLE_COMMAND_PALETTE = False
 
     def __init__(
         self,
@@ -73,6 +76,7 @@ class MarketsyncApp(App[None]):
         `stop`: stops the runtime (given by whoever made it): quitting awaits it before the app closes,
         so the operator sees the runtime stopping and its runs ending instead of a blank terminal."""
         super().__init__()
+        self.use_command_palette = True
         self.runtime = runtime
         self._stop = stop
         self._quitting = False
@@ -104,6 +108,8 @@ class MarketsyncApp(App[None]):
             self.bind("l", "logs", description=t("key.logs"))
         else:
             self.bind("l", "focus_log", description=t("key.log"))
+        # The palette's key, described in the language (Textual's own says "palette" in English).
+        self.bind("ctrl+p", "command_palette", description=t("key.palette"))
 
     # --- layout ----------------------------------------------------------------------------
 

@@ -76,6 +76,7 @@ EN: Mapping[str, str] = {
     "key.sync": "Sync",
     "key.schedules": "Schedules",
     "key.log": "Log",
+    "key.palette": "Commands",
     "key.quit": "Quit",
     "cmd.sync": "Sync: manual run",
     "cmd.sync_help": "Opens the data exchange window",

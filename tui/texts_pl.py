@@ -80,6 +80,7 @@ PL: Mapping[str, str] = {
     "key.sync": "Wymiana danych",
     "key.schedules": "Harmonogramy",
     "key.log": "Dziennik",
+    "key.palette": "Polecenia",
     "key.quit": "Zakończ",
     "cmd.sync": "Wymiana danych: ręczna synchronizacja",
     "cmd.sync_help": "Otwiera okno wymiany danych",

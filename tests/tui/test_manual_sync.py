@@ -329,3 +329,19 @@ async def test_the_palette_asks_in_polish(app: MarketsyncApp) -> None:
             if isinstance(app.screen, CommandPalette):
                 break
         assert app.screen.query_one(CommandInput).placeholder == "Szukaj polecenia…"
+
+
+@pytest.mark.parametrize(("language", "word"), [("pl", "Polecenia"), ("en", "Commands")])
+async def test_the_footer_names_the_palette_key_in_the_language(fake: FakeRuntime, language: str, word: str) -> None:
+    from textual.command import CommandPalette
+
+    from tui.widgets.footer import shown_keys
+
+    app = MarketsyncApp(fake, language=language, timezone="Europe/Warsaw", log_level=None)  # type: ignore[arg-type]
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        shown = [(key, action, description) for key, action, description, _, _ in shown_keys(app.screen)]
+        assert ("ctrl+p", "command_palette", word) in shown
+        assert shown[0][0] == "q"
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette))
