@@ -4,11 +4,9 @@
     await runtime.start()            # LeaseHeld if another service already schedules here
     await runtime.run_until_stopped()  # SIGTERM / SIGINT: stop taking runs, checkpoint, release, exit
 
-Who schedules: one process per installation holds the scheduler lease in the state database. A
-service takes it (also from a TUI, which then only watches); a TUI takes it only when nobody
-holds it. The holder heartbeats every few seconds; a watcher retries every heartbeat, so when the
-service stops a TUI takes over within one beat. Every runtime watches the other processes' runs
-through the state database and publishes them as its own events.
+Who schedules: one process per installation holds the scheduler seat (agent.runtime.seat). Every
+runtime watches the other processes' runs through the state database and publishes them as its
+own events.
 
 The config file is watched (mtime); a good new file replaces schedules at once, a bad one is
 logged and the old one kept (`config_error` says why).
@@ -35,18 +33,19 @@ from agent.paths import Paths
 from agent.runtime.api import EndsConsent, JobView, LeaseView, RuntimeSnapshot
 from agent.runtime.bus import EventBus
 from agent.runtime.connections import ConnectionMirror
-from agent.runtime.events import SchedulerRole, ServiceState
+from agent.runtime.events import SchedulerRole
 from agent.runtime.executor import CompanyExecutor
 from agent.runtime.fires import FireHandler
 from agent.runtime.history import PRUNE_EVERY_S, prune_history, prune_history_daily
 from agent.runtime.manual import prepare_manual_run
 from agent.runtime.queue import Executor, RunQueue
 from agent.runtime.reload import FileWatch, changed_schedules, refusal, schedule_events
-from agent.runtime.scheduler import Fire, Scheduler, Sleep
-from agent.runtime.service_status import describe_holder, service_status, service_view
+from agent.runtime.scheduler import Fire, Sleep
+from agent.runtime.seat import SchedulerSeat
+from agent.runtime.service_status import describe_holder, service_view
 from agent.runtime.snapshot import build_snapshot, lease_view
 from agent.runtime.watch import RunWatcher
-from agent.state.models import Run, RunOptions, SchedulerHolder
+from agent.state.models import Run, RunOptions
 from agent.state.store import StateDB
 
 STOP_GRACE_S = 7.0
@@ -84,8 +83,6 @@ class Runtime:
         self._bus = bus or EventBus()
         self._host = host or socket.gethostname()
         self._pid = pid if pid is not None else os.getpid()
-        self._heartbeat_interval = heartbeat_interval
-        self._stale_after = max(3 * heartbeat_interval, 15.0)
         self._poll_interval = poll_interval
         self._reload_interval = reload_interval
         self._stop_grace = stop_grace
@@ -124,11 +121,19 @@ class Runtime:
             clock=clock,
             spawn=self._spawn,
         )
-        self._scheduler: Scheduler | None = None
-        self._scheduler_task: asyncio.Task[None] | None = None
+        self._seat = SchedulerSeat(
+            config=lambda: self._config,
+            state=self._state,
+            bus=self._bus,
+            fires=self._fires,
+            role=role,
+            host=self._host,
+            pid=self._pid,
+            clock=clock,
+            sleep=sleep,
+            heartbeat_interval=heartbeat_interval,
+        )
         self._tasks: set[asyncio.Task[None]] = set()
-        self._holder: SchedulerHolder | None = None
-        self._holds = False
         self._started = False
         self._stopped = False
         self._stop_requested = asyncio.Event()
@@ -144,7 +149,7 @@ class Runtime:
 
     @property
     def holds_scheduler(self) -> bool:
-        return self._holds
+        return self._seat.holds
 
     @property
     def config(self) -> Config:
@@ -161,12 +166,12 @@ class Runtime:
 
     def next_run(self, company: str) -> datetime | None:
         """When the company's next automatic run fires, as this process plans it (None when not scheduling)."""
-        return None if self._scheduler is None else self._scheduler.next_fire(company)
+        scheduler = self._seat.scheduler
+        return None if scheduler is None else scheduler.next_fire(company)
 
     async def snapshot(self) -> RuntimeSnapshot:
         planned = None
-        if self._scheduler is not None:
-            scheduler = self._scheduler
+        if (scheduler := self._seat.scheduler) is not None:
             planned = {name: scheduler.next_fire(name) for name in scheduler.companies}
         return await build_snapshot(
             self._config,
@@ -174,7 +179,7 @@ class Runtime:
             self._connections,
             current=dict(self._current),
             planned=planned,
-            scheduler=service_view(self._holder, self._host, self._pid),
+            scheduler=service_view(self._seat.holder, self._host, self._pid),
             locks_dir=self._paths.locks_dir,
         )
 
@@ -220,8 +225,8 @@ class Runtime:
         self.config_error = None
         changed = changed_schedules(self._config, fresh)
         self._config = fresh
-        if self._scheduler is not None:
-            self._scheduler.replace(fresh.companies, fresh.agent.timezone)
+        if (scheduler := self._seat.scheduler) is not None:
+            scheduler.replace(fresh.companies, fresh.agent.timezone)
         for event in schedule_events(changed, fresh.agent.language, self._clock()):
             self._bus.publish(event)
         await self._connections.refresh(c.name for c in fresh.companies)
@@ -242,10 +247,9 @@ class Runtime:
         self._started = True
         try:
             await self._connections.refresh(c.name for c in self._config.companies)
-            self._holds = await self._acquire() if self._schedules else False
-            self._holder = await self._state.scheduler_holder()
-            if not self._holds and self._role == "service" and self._schedules:
-                where = describe_holder(self._holder)
+            holds = await self._seat.take(allowed=self._schedules)
+            if not holds and self._role == "service" and self._schedules:
+                where = describe_holder(self._seat.holder)
                 raise LeaseHeld(
                     f"the service already runs {where}",
                     hint="stop that one first; one service per installation schedules the runs",
@@ -254,12 +258,12 @@ class Runtime:
             self._stopped = True
             await self._state.close()
             raise
-        self._publish_service("running")
-        if self._holds:
-            await self._start_scheduling()
+        self._seat.publish("running")
+        if self._seat.holds:
+            await self._seat.start_scheduling()
         else:
-            logger.info(f"watching: the scheduler is held {describe_holder(self._holder)}")
-        self._spawn(self._heartbeat_loop(), "scheduler-heartbeat")
+            logger.info(f"watching: the scheduler is held {describe_holder(self._seat.holder)}")
+        self._spawn(self._seat.heartbeat_loop(self._may_take_seat), "scheduler-heartbeat")
         self._spawn(self._watch_loop(), "run-watcher")
         self._spawn(self._reload_loop(), "config-watcher")
         await prune_history(self._state, self._config.agent.log_retention_days, self._clock)
@@ -308,8 +312,8 @@ class Runtime:
             return
         self._stopped = True
         self._stop_requested.set()
-        self._publish_service("stopping")
-        await self._stop_scheduling()
+        self._seat.publish("stopping")
+        await self._seat.stop_scheduling()
         tasks = list(self._tasks)
         for task in tasks:
             task.cancel()
@@ -318,43 +322,13 @@ class Runtime:
         if self._own_executor is not None:
             await self._own_executor.aclose()
         try:
-            if self._holds:
-                await self._state.release_scheduler(self._host, self._pid)
-                self._holds = False
+            await self._seat.release()
         finally:
-            self._publish_service("stopped")
+            self._seat.publish("stopped")
             await self._state.close()
             # The bus stays open: closing it would discard what watchers have not read yet (the
             # last RunFinished events); they end on ServiceStatus "stopped" of this process.
             logger.info("stopped")
-
-    # --- scheduling ------------------------------------------------------------------------
-
-    async def _acquire(self) -> bool:
-        return await self._state.acquire_scheduler(self._role, self._host, self._pid, self._stale_after)
-
-    async def _start_scheduling(self) -> None:
-        states = await self._state.all_schedule_states()
-        cursors = {name: s.last_fire for name, s in states.items() if s.last_fire is not None}
-        self._scheduler = Scheduler(
-            self._config.companies,
-            self._config.agent.timezone,
-            on_fire=self._fires.fire,
-            on_plan=self._fires.planned,
-            clock=self._clock,
-            sleep=self._sleep,
-            cursors=cursors,
-        )
-        self._scheduler_task = asyncio.create_task(self._scheduler.run(), name="scheduler")
-        logger.info(f"scheduling {len(self._config.companies)} companies ({self._role}, {self._host} pid {self._pid})")
-
-    async def _stop_scheduling(self) -> None:
-        if self._scheduler_task is not None:
-            self._scheduler_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._scheduler_task
-        self._scheduler_task = None
-        self._scheduler = None
 
     # --- background loops ------------------------------------------------------------------
 
@@ -363,37 +337,9 @@ class Runtime:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _heartbeat_loop(self) -> None:
-        while True:
-            await asyncio.sleep(self._heartbeat_interval)
-            try:
-                await self._beat()
-            except Exception as exc:  # a busy database must not end the service; the next beat retries
-                logger.warning(f"scheduler heartbeat failed: {exc}")
-
-    async def _beat(self) -> None:
-        if self._holds:
-            if await self._state.heartbeat_scheduler(self._host, self._pid):
-                return
-            self._holds = False
-            await self._stop_scheduling()
-            self._holder = await self._state.scheduler_holder()
-            logger.info(f"the scheduler was taken {describe_holder(self._holder)}; this process only watches now")
-            self._publish_service("running")
-            return
-        if self._queue.stopping.is_set() or not self._schedules:
-            return
-        if await self._acquire():
-            self._holds = True
-            self._holder = await self._state.scheduler_holder()
-            logger.info("the scheduler was free; this process schedules now")
-            self._publish_service("running")
-            await self._start_scheduling()
-            return
-        holder = await self._state.scheduler_holder()
-        if holder != self._holder and (holder is None or self._holder is None or holder.pid != self._holder.pid):
-            self._holder = holder
-            self._publish_service("running")
+    def _may_take_seat(self) -> bool:
+        # Not while stopping, and never for `run --once` (schedules=False).
+        return self._schedules and not self._queue.stopping.is_set()
 
     async def _watch_loop(self) -> None:
         beats = 0
@@ -414,17 +360,3 @@ class Runtime:
                 continue
             with contextlib.suppress(ConfigError):
                 await self.reload_config()
-
-    # --- reporting -------------------------------------------------------------------------
-
-    def _publish_service(self, state: ServiceState) -> None:
-        status = service_status(
-            state,
-            holds=self._holds,
-            holder=self._holder,
-            role=self._role,
-            host=self._host,
-            pid=self._pid,
-            now=self._clock(),
-        )
-        self._bus.publish(status)
