@@ -1,6 +1,6 @@
 # Two commands on a fresh machine (Python 3.11+, bash, make):
 #   make demo   install the locked runtime into .venv and start the demo
-#   make test   install the locked runtime and dev tools and run the whole suite (ruff, layering, mypy --strict, pytest)
+#   make test   install the locked runtime and dev tools and run the quick suite (ruff, layering, mypy --strict, pytest)
 # `make test-latest` runs the same suite on the newest versions the registry serves (no lock),
 # `make lock` bumps the lock, and `make bench` runs every benchmark in bench/ and prints a table.
 #
@@ -17,7 +17,7 @@ SHELL  := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install dev demo test lint typecheck pytest bench reliability lock test-latest clean
+.PHONY: install dev demo test lint typecheck pytest test-reliability bench reliability lock test-latest clean
 
 $(UV):
 	$(PYTHON) -m venv .uv
@@ -49,9 +49,12 @@ lint: $(NEEDS)
 typecheck: $(NEEDS)
 	$(BIN)/mypy --strict agent tui tests
 
+# The quick tier on $(WORKERS) processes (pytest-xdist), each test file kept on one worker. The
+# reliability suite (tests/reliability) is the next tier: `make test-reliability`, run by CI after this.
 # pytest exits 5 when it collected no test; make treats every non-zero exit as failure.
+WORKERS ?= 2
 pytest: $(NEEDS)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(WORKERS) --dist loadfile --ignore=tests/reliability
 
 test: lint typecheck pytest
 
@@ -69,8 +72,13 @@ test-latest: | $(UV)
 bench: dev
 	$(BIN)/python bench/run.py
 
-# The reliability suite's long part (300 kills, 1,000 lease races, 100,000 mutated answers, ...);
-# its quick part runs in `make test`. Figures: docs/reliability.md.
+# The reliability suite's quick part (kills at every named point, network faults, races, a shop's
+# life): one process at a time, as its subprocesses and timings are sized for; CI runs it after `make test`.
+test-reliability: $(NEEDS)
+	$(BIN)/pytest -q tests/reliability
+
+# The reliability suite's long part (300 kills, 1,000 lease races, 100,000 mutated answers, ...).
+# Figures: docs/reliability.md.
 reliability: dev
 	$(BIN)/pytest -q -s tests/reliability -m long
 
