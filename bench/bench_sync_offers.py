@@ -1,5 +1,6 @@
 """Benchmark of the offers, stock and prices jobs (bars: under 1 s of agent CPU for the delta of
-100,000 products, an offer export at >= 0.8 of the simulator's raw capacity).
+100,000 products; an export at the marketplace's rate limit uses >= 0.9 of what the limit allows,
+with no 429; the export with the limit off against the simulator's raw capacity is information).
 
 `python bench/bench_sync_offers.py [--quick]` prints one JSON object per measurement (see bench/run.py):
 
@@ -17,6 +18,11 @@
     externalIds) to POST /me/offers - with as many requests in flight as the agent uses. The offers
     job makes no stock or price bulk call for new offers (both travel in the create), so neither
     does the loop. Also printed: the agent's CPU per offer (every thread of the process).
+(d) The same export at the live rate limit (600 requests a minute, the simulator enforcing it and
+    the agent configured with it), 700 products: the requests of a sync cross one minute, so the
+    limit, not the agent, sets the pace. The share of the limit used: the least time the limit
+    allows for the run's requests (a full minute per 600 after the first) over the time from the
+    run's first request to its last; and the 429 answers the agent met (must be none).
 """
 
 from __future__ import annotations
@@ -323,13 +329,66 @@ async def bench_export(folder: Path, products: int) -> None:
             "information",
             True,
         )
-        emit(
-            "offer export rate / raw capacity",
-            agent / raw,
-            "ratio",
-            ">= 0.8 of the simulator's raw capacity",
-            ok and agent / raw >= 0.8,
-        )
+        # Information since 2026-12-05: at the live rate limit the marketplace, not this ratio, sets an
+        # export's pace ((d) measures that); this row shows a regression of the agent's own cost.
+        emit("offer export rate / raw capacity (limit off)", agent / raw, "ratio", "information", ok)
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+LIVE_LIMIT = 600
+"""Requests a minute the live marketplace allows an account (config.example.toml's default)."""
+
+
+class CountingTransport(httpx2.AsyncHTTPTransport):
+    """httpx2's own transport, noting when each request went out and how many answers were 429."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sent: list[float] = []
+        self.refused = 0
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        self.sent.append(time.perf_counter())
+        response = await super().handle_async_request(request)
+        if response.status_code == 429:
+            self.refused += 1
+        return response
+
+
+async def bench_export_at_limit(folder: Path, products: int) -> None:
+    process, base_url = common.start_simulator("--requests-per-minute", str(LIVE_LIMIT))
+    try:
+        config = common.write_config(folder, base_url, (COMPANY,), requests_per_minute=LIVE_LIMIT)
+        await seeded_erp(config, products)
+        await link_company(config, COMPANY, show=lambda registration: None, sleep=lambda s: asyncio.sleep(0.5))
+        company = config.company(COMPANY)
+        transport = CountingTransport()
+        async with (
+            await SqliteErp.open(company.database) as erp,
+            StateDB.for_config(config) as state,
+            open_client(config, COMPANY, transport=transport) as market,
+        ):
+            # The offers job fetches the catalogue first (no copy yet): a real first sync.
+            finished = await execute_run(
+                RunRequest(company=company, options=RunOptions(jobs=("offers",))),
+                erp=erp,
+                market=market,
+                state=state,
+                locks_dir=Paths.from_config(config).locks_dir,
+            )
+            created = sum(1 for link in (await state.all_links(COMPANY)).values() if link.offer_id is not None)
+        requests = len(transport.sent)
+        took = transport.sent[-1] - transport.sent[0]
+        least = (requests - 1) // LIVE_LIMIT * 60.0
+        ok = finished.result == "success" and created > 0 and requests > LIVE_LIMIT
+        emit(f"export at the live limit ({LIVE_LIMIT}/min), {created:,} offers, {requests:,} requests: time taken",
+             took, "s", "information", ok)
+        emit(f"export at the live limit: share of the limit used (least time {least:.0f} s / time taken)",
+             least / took if took else 0.0, "ratio", ">= 0.9 of what the limit allows", ok and least / took >= 0.9)
+        emit("export at the live limit: 429 answers met", transport.refused, "answers", "none",
+             ok and transport.refused == 0)
     finally:
         process.terminate()
         process.wait(timeout=20)
@@ -339,7 +398,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small sizes (each part well under a minute)")
     parser.add_argument("--stock-run", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--only", choices=("stock", "export"), help="run one part only")
+    parser.add_argument("--only", choices=("stock", "export", "limit"), help="run one part only")
     args = parser.parse_args()
     if args.stock_run is not None:
         print(json.dumps(asyncio.run(stock_prices_run(args.stock_run))), flush=True)
@@ -357,6 +416,10 @@ def main() -> int:
         if args.only in (None, "export"):
             (Path(folder) / "b").mkdir()
             asyncio.run(bench_export(Path(folder) / "b", 500 if args.quick else 10_000))
+        if args.only in (None, "limit"):
+            (Path(folder) / "d").mkdir()
+            # Enough requests to cross one minute of the limit even with --quick.
+            asyncio.run(bench_export_at_limit(Path(folder) / "d", 700))
     return 0
 
 

@@ -50,8 +50,10 @@ def start_simulator(*extra: str) -> tuple[subprocess.Popen[str], str]:
     return process, process.stdout.readline().split()[2]
 
 
-def write_config(folder: Path, base_url: str, companies: tuple[str, ...] = ("Bench",)) -> Config:
-    """A config in `folder` with one company per name (database NAME.sqlite), tokens in files."""
+def write_config(folder: Path, base_url: str, companies: tuple[str, ...] = ("Bench",), *,
+                 requests_per_minute: int = 100_000) -> Config:
+    """A config in `folder` with one company per name (database NAME.sqlite), tokens in files; the
+    agent's request budget as given (by default high enough never to hold a request back)."""
     body = [
         "[agent]",
         'home = "home"',
@@ -60,7 +62,7 @@ def write_config(folder: Path, base_url: str, companies: tuple[str, ...] = ("Ben
         "",
         "[marketplace]",
         f'base_url = "{base_url}"',
-        "requests_per_minute = 100000",
+        f"requests_per_minute = {requests_per_minute}",
     ]
     for name in companies:
         body += ["", "[[company]]", f'name = "{name}"', f'database = "{name.lower()}.sqlite"']
