@@ -22,7 +22,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.command import CommandPalette
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Header, RichLog, Static
+from textual.widgets import Header, Static
 
 from agent.runtime.api import RunOptions, RuntimeApi, utc_now
 from agent.runtime.events import LeaseChanged, NextRunPlanned, ScheduleChanged
@@ -38,7 +38,6 @@ from tui.screens.kept import KeptScreen
 from tui.screens.lease import LeaseScreen
 from tui.screens.logs import LogsScreen
 from tui.screens.quit import QuitScreen
-from tui.screens.schedules import SchedulesScreen
 from tui.screens.schedules_edit import SchedulesEditScreen
 from tui.screens.sync import SyncChoice, SyncScreen, sync_screen
 from tui.warm import compose_offstage, freeze, thaw
@@ -68,7 +67,7 @@ class MarketsyncApp(App[None]):
         operator: str | None = None,
         log_level: str | None = "WARNING",
         watch_refresh: float = WATCH_REFRESH_S,
-        manage: Manage | None = None,
+        manage: Manage,
         stop: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         """`log_level`: the lowest loguru level shown in the log pane (None: no loguru sink, events only);
@@ -87,8 +86,7 @@ class MarketsyncApp(App[None]):
         self.dashboard: Dashboard | None = None
         self._log_level = log_level
         self._watch_refresh = watch_refresh
-        # The management screens (schedules editor, connections, history, logs) need the manage layer
-        # (`marketsync tui` gives the runtime's); without one the schedules are shown read-only.
+        # The management screens (schedules editor, connections, history, logs) work through it.
         self.manage = manage
         self._sink_id: int | None = None
         self._frozen: tuple[int, ...] | None = None
@@ -102,12 +100,9 @@ class MarketsyncApp(App[None]):
         self.bind("q", "quit", description=t("key.quit"))
         self.bind("s", "sync", description=t("key.sync"))
         self.bind("h", "schedules", description=t("key.schedules"))
-        if self.manage is not None:
-            self.bind("c", "connections", description=t("key.connections"))
-            self.bind("r", "history", description=t("key.history"))
-            self.bind("l", "logs", description=t("key.logs"))
-        else:
-            self.bind("l", "focus_log", description=t("key.log"))
+        self.bind("c", "connections", description=t("key.connections"))
+        self.bind("r", "history", description=t("key.history"))
+        self.bind("l", "logs", description=t("key.logs"))
         # The palette's key, described in the language (Textual's own says "palette" in English).
         self.bind("ctrl+p", "command_palette", description=t("key.palette"))
 
@@ -240,9 +235,7 @@ class MarketsyncApp(App[None]):
         # Said in the log pane, which misses those events' lines: the dashboard is read again, the
         # lines are not, but the log files have the runtime's own record of what happened.
         t = self.texts
-        folder = self.manage.config.agent.log_dir if self.manage is not None else None
-        text = (t("log.dropped", count=message.count, folder=str(folder)) if folder is not None
-                else t("log.dropped_no_file", count=message.count))
+        text = t("log.dropped", count=message.count, folder=str(self.manage.config.agent.log_dir))
         with contextlib.suppress(NoMatches):
             self.query_one(LogPane).add(LogEntry(utc_now(), "WARNING", "", text))
         if not self._quitting:  # a stopping runtime closes its state database: the events tell the rest
@@ -263,10 +256,9 @@ class MarketsyncApp(App[None]):
         t = self.texts
         yield SystemCommand(t("cmd.sync"), t("cmd.sync_help"), self.action_sync)
         yield SystemCommand(t("cmd.schedules"), t("cmd.schedules_help"), self.action_schedules)
-        if self.manage is not None:
-            yield SystemCommand(t("cmd.connections"), t("cmd.connections_help"), self.action_connections)
-            yield SystemCommand(t("cmd.history"), t("cmd.history_help"), self.action_history)
-            yield SystemCommand(t("cmd.logs"), t("cmd.logs_help"), self.action_logs)
+        yield SystemCommand(t("cmd.connections"), t("cmd.connections_help"), self.action_connections)
+        yield SystemCommand(t("cmd.history"), t("cmd.history_help"), self.action_history)
+        yield SystemCommand(t("cmd.logs"), t("cmd.logs_help"), self.action_logs)
         yield SystemCommand(t("cmd.refresh"), t("cmd.refresh_help"), self.refresh_snapshot)
         yield SystemCommand(t("cmd.quit"), t("cmd.quit_help"), self.action_quit)
 
@@ -280,32 +272,23 @@ class MarketsyncApp(App[None]):
         self.push_screen(screen, self._sync_chosen)
 
     def action_schedules(self) -> None:
-        if self.dashboard is None or isinstance(self.screen, (SchedulesScreen, SchedulesEditScreen)):
+        if self.dashboard is None or isinstance(self.screen, SchedulesEditScreen):
             return
-        if self.manage is not None:
-            self._open_kept("schedules")
-            return
-        self.push_screen(SchedulesScreen(self.texts, self.tz, self.dashboard.rows))
-
-    def action_focus_log(self) -> None:
-        self.query_one(RichLog).focus()
+        self._open_kept("schedules")
 
     def _selected(self) -> str | None:
         return self.query_one(CompanyTable).selected_company
 
     def _makers(self) -> dict[str, Callable[[], Screen[Any]]]:
         """The screens made once and kept (installed under these names): reopening one costs no compose."""
-        makers: dict[str, Callable[[], Screen[Any]]] = {
+        manage = self.manage
+        return {
             "sync": lambda: sync_screen(self.texts, self.tz, self.dashboard.rows if self.dashboard else {}, None),
+            "schedules": lambda: SchedulesEditScreen(self.texts, manage, self._selected()),
+            "connections": lambda: ConnectionsScreen(self.texts, self.tz, manage, self._selected()),
+            "history": lambda: HistoryScreen(self.texts, self.tz, manage, self._selected()),
+            "logs": lambda: LogsScreen(self.texts, manage),
         }
-        if (manage := self.manage) is not None:
-            makers |= {
-                "schedules": lambda: SchedulesEditScreen(self.texts, manage, self._selected()),
-                "connections": lambda: ConnectionsScreen(self.texts, self.tz, manage, self._selected()),
-                "history": lambda: HistoryScreen(self.texts, self.tz, manage, self._selected()),
-                "logs": lambda: LogsScreen(self.texts, manage),
-            }
-        return makers
 
     def _installed(self, name: str) -> Screen[Any]:
         """The kept screen `name`, made and installed on first use (by the warm-up or a key)."""
@@ -323,16 +306,13 @@ class MarketsyncApp(App[None]):
 
     def action_connections(self) -> None:
         # From the dashboard's selected row, so a company in "Błąd połączenia" is one key away from relinking.
-        if self.manage is not None:
-            self._open_kept("connections")
+        self._open_kept("connections")
 
     def action_history(self) -> None:
-        if self.manage is not None:
-            self._open_kept("history")
+        self._open_kept("history")
 
     def action_logs(self) -> None:
-        if self.manage is not None:
-            self._open_kept("logs")
+        self._open_kept("logs")
 
     async def action_quit(self) -> None:
         running = self.dashboard.running if self.dashboard is not None else ()

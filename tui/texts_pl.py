@@ -22,7 +22,6 @@ PL: Mapping[str, str] = {
     "conn.connected": "Połączono",
     "conn.connection_error": "Błąd połączenia",
     "conn.unknown": "Nieznany",
-    "schedule.on": "włączony: {description}",
     "schedule.off": "wyłączony",
     "current.none": "-",
     "current.queued": "w kolejce",
@@ -63,7 +62,6 @@ PL: Mapping[str, str] = {
     "log.schedule": "harmonogram: {description}",
     "log.service": "harmonogram: {role} na stanowisku {host} (proces {pid}): {state}",
     "log.dropped": "(pominięto zdarzeń: {count} — pełny dziennik w plikach w {folder}; widok odczytano od nowa)",
-    "log.dropped_no_file": "(pominięto zdarzeń: {count}; widok odczytano od nowa)",
     "role.service": "usługa",
     "role.tui": "terminal",
     "state.starting": "uruchamia się",
@@ -79,7 +77,6 @@ PL: Mapping[str, str] = {
     # bindings and commands
     "key.sync": "Wymiana danych",
     "key.schedules": "Harmonogramy",
-    "key.log": "Dziennik",
     "key.palette": "Polecenia",
     "key.quit": "Zakończ",
     "cmd.sync": "Wymiana danych: ręczna synchronizacja",
@@ -150,7 +147,6 @@ PL: Mapping[str, str] = {
     "quit.no": "Wróć",
     # schedules
     "schedules.title": "Harmonogramy",
-    "schedules.note": "Tylko podgląd: harmonogram zmienisz w pliku konfiguracji ([company.schedule]).",
     "schedules.close": "Zamknij",
     "schedules.col_next": "Następne uruchomienie",
     # part 2: schedules editor, connections, run history, logs

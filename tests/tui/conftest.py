@@ -1,10 +1,15 @@
-"""Fixtures of the TUI tests: a fake runtime and the app around it, at a fixed terminal size."""
+"""Fixtures of the TUI tests: a fake runtime, the real manage layer over a throwaway installation
+holding the fake's companies, and the app around both, at a fixed terminal size."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from pathlib import Path
+
 import pytest
 
-from tests.tui.fake_runtime import FakeRuntime
+from agent.runtime.manage import Manage
+from tests.tui.fake_runtime import FakeRuntime, fake_manage
 from tui.app import MarketsyncApp
 
 SIZE = (140, 40)
@@ -16,5 +21,11 @@ def fake() -> FakeRuntime:
 
 
 @pytest.fixture
-def app(fake: FakeRuntime) -> MarketsyncApp:
-    return MarketsyncApp(fake, language="pl", timezone="Europe/Warsaw", log_level=None)
+async def manage(fake: FakeRuntime, tmp_path: Path) -> AsyncIterator[Manage]:
+    async with fake_manage(fake, tmp_path / "install") as made:
+        yield made
+
+
+@pytest.fixture
+def app(fake: FakeRuntime, manage: Manage) -> MarketsyncApp:
+    return MarketsyncApp(fake, language="pl", timezone="Europe/Warsaw", log_level=None, manage=manage)

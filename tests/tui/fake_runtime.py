@@ -3,15 +3,23 @@
 It keeps the contract's rules (unknown company -> ConfigError, broken account -> RelinkAccount, a
 held lease -> LeaseHeld / LeaseInterrupted unless the caller said what to do), records every run
 asked for, and lets the test play a run's events (`play_run`) or publish any event.
+
+`fake_manage` gives the app its real manage layer (the one `marketsync tui` gives it) over a
+throwaway installation that holds the fake's companies, so the TUI runs the production path.
 """
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+from agent.config import load_config
 from agent.domain import JobName
 from agent.errors import ConfigError, LeaseHeld, LeaseInterrupted, MarketsyncError, RelinkAccount
+from agent.paths import Paths
 from agent.runtime.api import CompanyView, EndsConsent, LastRunView, LeaseView, RuntimeSnapshot, ServiceView
 from agent.runtime.bus import EventBus
 from agent.runtime.events import (
@@ -24,7 +32,9 @@ from agent.runtime.events import (
     RunStarted,
     Totals,
 )
+from agent.runtime.manage import Manage
 from agent.state.models import RunOptions
+from agent.state.store import StateDB
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 """Every time the fake makes is T0 plus something, so screens are the same on every run."""
@@ -152,3 +162,25 @@ class FakeRuntime:
     def _known(self, company: str) -> None:
         if company not in self.views:
             raise ConfigError(f"no company {company!r}")
+
+
+def _installation(fake: FakeRuntime, folder: Path) -> Path:
+    """A config file in `folder` naming the fake's companies; its path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = ["[agent]", 'home = "home"', 'log_dir = "logs"', 'token_store = "file"', "",
+             "[marketplace]", 'base_url = "http://127.0.0.1:9/api"']
+    for index, view in enumerate(fake.views.values()):
+        lines += ["", "[[company]]", f'name = "{view.name}"', f'database = "db{index}.sqlite"']
+    path = folder / "config.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@contextlib.asynccontextmanager
+async def fake_manage(fake: FakeRuntime, folder: Path) -> AsyncIterator[Manage]:
+    """The real manage layer over an installation in `folder` whose config names the fake's companies
+    (no company database, no token: the screens show empty histories and unlinked accounts)."""
+    config = load_config(_installation(fake, folder))
+    Paths.from_config(config).ensure()
+    async with StateDB.for_config(config) as state:
+        yield Manage(lambda: config, state, fake.reload_config)

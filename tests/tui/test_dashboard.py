@@ -9,6 +9,7 @@ from textual.message import Message
 
 from agent.runtime.api import ServiceView
 from agent.runtime.events import ConnectionChanged, ServiceStatus, Totals
+from agent.runtime.manage import Manage
 from tests.tui.conftest import SIZE
 from tests.tui.fake_runtime import T0, FakeRuntime
 from tui.app import MarketsyncApp
@@ -69,9 +70,9 @@ async def test_connection_error_after_a_connection_changed_event(app: Marketsync
                    for line in app.query_one(LogPane).visible_texts())
 
 
-async def test_the_header_says_when_a_service_holds_the_scheduler() -> None:
+async def test_the_header_says_when_a_service_holds_the_scheduler(manage: Manage) -> None:
     fake = FakeRuntime(scheduler=ServiceView("service", "serwer-erp", 812, T0, False), holds_scheduler=False)
-    app = MarketsyncApp(fake, log_level=None)
+    app = MarketsyncApp(fake, log_level=None, manage=manage)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert service_line(app) == "Usługa działa na stanowisku serwer-erp (proces 812) od 2026-03-02 10:00"
@@ -101,8 +102,8 @@ async def test_the_log_pane_filters_by_company_and_level(app: MarketsyncApp, fak
         assert "Ogrodnik: koniec synchronizacji: Błąd" in only and "marketplace unavailable" in only
 
 
-async def test_log_records_reach_the_pane_through_the_sink(fake: FakeRuntime) -> None:
-    app = MarketsyncApp(fake, log_level="WARNING")
+async def test_log_records_reach_the_pane_through_the_sink(fake: FakeRuntime, manage: Manage) -> None:
+    app = MarketsyncApp(fake, log_level="WARNING", manage=manage)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         logger.bind(company="Ogrodnik").warning("a slow answer from the marketplace")
@@ -135,13 +136,13 @@ async def test_a_flood_of_progress_collapses_into_one_update(app: MarketsyncApp,
         assert cell(app, "Sklep Rowerowy", "current").endswith("5/10")
 
 
-async def test_watching_a_service_reads_the_picture_again_and_keeps_the_cursor() -> None:
+async def test_watching_a_service_reads_the_picture_again_and_keeps_the_cursor(manage: Manage) -> None:
     from dataclasses import replace
 
     from agent.runtime.api import LastRunView
 
     fake = FakeRuntime(scheduler=ServiceView("service", "serwer-erp", 812, T0, False), holds_scheduler=False)
-    app = MarketsyncApp(fake, log_level=None, watch_refresh=0.05)
+    app = MarketsyncApp(fake, log_level=None, watch_refresh=0.05, manage=manage)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         app.query_one(CompanyTable).move_cursor(row=1)
@@ -156,8 +157,8 @@ async def test_watching_a_service_reads_the_picture_again_and_keeps_the_cursor()
         assert app.query_one(CompanyTable).selected_company == "Sklep Rowerowy"
 
 
-async def test_holding_the_scheduler_follows_events_only(fake: FakeRuntime) -> None:
-    app = MarketsyncApp(fake, log_level=None, watch_refresh=0.01)
+async def test_holding_the_scheduler_follows_events_only(fake: FakeRuntime, manage: Manage) -> None:
+    app = MarketsyncApp(fake, log_level=None, watch_refresh=0.01, manage=manage)
     async with app.run_test(size=SIZE) as pilot:
         for _ in range(10):
             await pilot.pause(0.02)

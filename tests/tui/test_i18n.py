@@ -14,6 +14,7 @@ from agent.runtime.events import (
     ServiceStatus,
     Totals,
 )
+from agent.runtime.manage import Manage
 from tests.tui.conftest import SIZE
 from tests.tui.fake_runtime import T0, FakeRuntime
 from tui.app import MarketsyncApp
@@ -21,7 +22,7 @@ from tui.i18n import CATALOGUE, Language, Texts
 from tui.logentry import event_entry
 from tui.screens.lease import LeaseScreen
 from tui.screens.quit import QuitScreen
-from tui.screens.schedules import SchedulesScreen
+from tui.screens.schedules_edit import SchedulesEditScreen
 from tui.screens.sync import SyncScreen
 from tui.widgets.dashboard import CompanyTable
 
@@ -39,10 +40,11 @@ def test_both_catalogues_have_the_same_keys_and_placeholders() -> None:
     ("en", ("Connected", "Data exchange", "Send offers", "Take over", "Quit?")),
 ])
 async def test_every_screen_renders_in_each_language_with_no_missing_text(language: Language,
-                                                                          words: tuple[str, ...]) -> None:
+                                                                          words: tuple[str, ...],
+                                                                          manage: Manage) -> None:
     fake = FakeRuntime()
     fake.leases["Ogrodnik"] = LeaseView("running", "kasa-2", 1, "manual", "ADMIN", T0, T0)
-    app = MarketsyncApp(fake, language=language, log_level=None)
+    app = MarketsyncApp(fake, language=language, log_level=None, manage=manage)
     seen: list[str] = []
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -73,7 +75,7 @@ async def test_every_screen_renders_in_each_language_with_no_missing_text(langua
         seen.extend(str(label.render()) for label in app.screen.query("Label, Checkbox, Button"))
         await pilot.click("#sync-goto")
         await pilot.pause()
-        assert isinstance(app.screen, SchedulesScreen)
+        assert isinstance(app.screen, SchedulesEditScreen)
         await pilot.press("escape")
         await pilot.click("#sync-start")
         await pilot.pause()
@@ -95,9 +97,9 @@ async def test_every_screen_renders_in_each_language_with_no_missing_text(langua
 
 @pytest.mark.parametrize(("language", "cancel", "start"), [("pl", "Anuluj", "Start"), ("en", "Cancel", "Start")])
 async def test_the_sync_windows_keys_are_described_in_the_language(language: Language, cancel: str,
-                                                                    start: str) -> None:
+                                                                    start: str, manage: Manage) -> None:
     """Textual's key panel lists these descriptions: they follow `language` like every other text."""
-    app = MarketsyncApp(FakeRuntime(), language=language, log_level=None)
+    app = MarketsyncApp(FakeRuntime(), language=language, log_level=None, manage=manage)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("s")

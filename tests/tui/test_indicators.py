@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from agent.runtime.bus import DEFAULT_QUEUE_SIZE
 from agent.runtime.events import Event, ItemFailed, ServiceStatus
+from agent.runtime.manage import Manage
 from tests.tui.conftest import SIZE
 from tests.tui.fake_runtime import T0, FakeRuntime
 from tests.tui.manage_world import ManageWorld, until, world
@@ -45,9 +46,9 @@ async def test_the_header_says_stopping_while_the_runtime_stops(app: MarketsyncA
         await until(pilot, lambda: "Nikt nie obsługuje harmonogramu" in header(app))
 
 
-async def test_the_header_says_stopping_in_english() -> None:
+async def test_the_header_says_stopping_in_english(manage: Manage) -> None:
     fake = FakeRuntime()
-    app = MarketsyncApp(fake, language="en", log_level=None)
+    app = MarketsyncApp(fake, language="en", log_level=None, manage=manage)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         fake.publish(ServiceStatus("stopping", "tui", "biuro-1", 4100, T0, T0))
@@ -61,7 +62,7 @@ async def test_dropped_events_are_said_in_the_log_and_the_view_is_read_again(app
         pane = app.query_one(LogPane)
         snapshots = fake.snapshots
         flood(fake.publish, "Ogrodnik")
-        await until(pilot, lambda: any("pominięto zdarzeń: 500;" in line for line in pane.visible_texts()))
+        await until(pilot, lambda: any("pominięto zdarzeń: 500 — pełny dziennik" in line for line in pane.visible_texts()))
         await until(pilot, lambda: fake.snapshots > snapshots)
 
 
@@ -76,7 +77,7 @@ async def test_with_a_real_runtime_the_dropped_line_names_the_log_folder(world: 
                                        for line in pane.visible_texts()))
 
 
-async def test_quitting_stops_the_runtime_while_the_dashboard_still_says_so() -> None:
+async def test_quitting_stops_the_runtime_while_the_dashboard_still_says_so(manage: Manage) -> None:
     """The app awaits the stop it was given before closing: "Zatrzymywanie…" is on screen meanwhile."""
     fake = FakeRuntime()
     host, pid = socket.gethostname(), os.getpid()
@@ -89,7 +90,7 @@ async def test_quitting_stops_the_runtime_while_the_dashboard_still_says_so() ->
         await release.wait()
         fake.publish(ServiceStatus("stopped", "tui", host, pid, T0, T0))
 
-    app = MarketsyncApp(fake, language="pl", log_level=None, stop=stop)
+    app = MarketsyncApp(fake, language="pl", log_level=None, stop=stop, manage=manage)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("q")

@@ -10,13 +10,14 @@ from textual.widgets import Button, Checkbox, Label
 from agent.errors import LeaseHeld
 from agent.runtime.api import LeaseView
 from agent.runtime.events import Totals
+from agent.runtime.manage import Manage
 from tests.tui.conftest import SIZE
 from tests.tui.fake_runtime import T0, FakeRuntime, Requested
 from tests.tui.manage_world import notices, until
 from tui.app import MarketsyncApp
 from tui.screens.lease import LeaseScreen
 from tui.screens.quit import QuitScreen
-from tui.screens.schedules import SchedulesScreen
+from tui.screens.schedules_edit import SchedulesEditScreen
 from tui.screens.sync import SyncScreen
 from tui.widgets.dashboard import CompanyTable
 
@@ -97,7 +98,7 @@ async def test_go_to_schedules_shows_them_over_the_window(app: MarketsyncApp) ->
         await pilot.press("s")
         await pilot.click("#sync-goto")
         await pilot.pause()
-        assert isinstance(app.screen, SchedulesScreen)
+        assert isinstance(app.screen, SchedulesEditScreen)
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, SyncScreen)
@@ -332,12 +333,14 @@ async def test_the_palette_asks_in_polish(app: MarketsyncApp) -> None:
 
 
 @pytest.mark.parametrize(("language", "word"), [("pl", "Polecenia"), ("en", "Commands")])
-async def test_the_footer_names_the_palette_key_in_the_language(fake: FakeRuntime, language: str, word: str) -> None:
+async def test_the_footer_names_the_palette_key_in_the_language(fake: FakeRuntime, manage: Manage, language: str,
+                                                                word: str) -> None:
     from textual.command import CommandPalette
 
     from tui.widgets.footer import shown_keys
 
-    app = MarketsyncApp(fake, language=language, timezone="Europe/Warsaw", log_level=None)  # type: ignore[arg-type]
+    app = MarketsyncApp(fake, language=language, timezone="Europe/Warsaw", log_level=None,  # type: ignore[arg-type]
+                        manage=manage)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         shown = [(key, action, description) for key, action, description, _, _ in shown_keys(app.screen)]

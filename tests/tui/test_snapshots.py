@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from textual.pilot import Pilot
 
 from agent.runtime.events import ConnectionChanged, ItemFailed
+from agent.runtime.manage import Manage
 from tests.tui.fake_runtime import T0, FakeRuntime
 from tui.app import MarketsyncApp
 
@@ -18,9 +19,9 @@ SIZE = (150, 34)
 SnapCompare = Callable[..., bool]
 
 
-def busy_app() -> tuple[MarketsyncApp, Callable[[Pilot[None]], Awaitable[None]]]:
+def busy_app(manage: Manage) -> tuple[MarketsyncApp, Callable[[Pilot[None]], Awaitable[None]]]:
     fake = FakeRuntime()
-    app = MarketsyncApp(fake, log_level=None)
+    app = MarketsyncApp(fake, log_level=None, manage=manage)
 
     async def play(pilot: Pilot[None]) -> None:
         await pilot.pause()
@@ -33,13 +34,13 @@ def busy_app() -> tuple[MarketsyncApp, Callable[[Pilot[None]], Awaitable[None]]]
     return app, play
 
 
-def test_dashboard_mid_run(snap_compare: SnapCompare) -> None:
-    app, play = busy_app()
+def test_dashboard_mid_run(snap_compare: SnapCompare, manage: Manage) -> None:
+    app, play = busy_app(manage)
     assert snap_compare(app, run_before=play, terminal_size=SIZE)
 
 
-def test_the_sync_window(snap_compare: SnapCompare) -> None:
-    app, play = busy_app()
+def test_the_sync_window(snap_compare: SnapCompare, manage: Manage) -> None:
+    app, play = busy_app(manage)
 
     async def open_window(pilot: Pilot[None]) -> None:
         await play(pilot)
