@@ -102,7 +102,7 @@ async def world(tmp_path: Path) -> AsyncIterator[ManageWorld]:
         await made.runtime.stop()
 
 
-async def until(pilot: Pilot[None], condition: Callable[[], bool], *, at_most: float = 30.0) -> None:
+async def until(pilot: Pilot[None], condition: Callable[[], bool], *, at_most: float = 60.0) -> None:
     """Let the app run until `condition` holds (a bound on waiting, not a timing assertion)."""
     for _ in range(int(at_most / 0.05)):
         if condition():
@@ -110,6 +110,17 @@ async def until(pilot: Pilot[None], condition: Callable[[], bool], *, at_most: f
         await pilot.pause(0.05)
     shown = [str(label.render()) for label in pilot.app.screen.query("Label")]
     raise AssertionError(f"the condition never held; the screen's labels: {shown}")
+
+
+async def open_sync(pilot: Pilot[None]) -> None:
+    """Press `s` and wait until the sync window is up with its buttons laid out (on a loaded machine a
+    click right after the key can land before the window has composed)."""
+    from tui.screens.sync import SyncScreen
+
+    await pilot.press("s")
+    app = pilot.app
+    await until(pilot, lambda: isinstance(app.screen, SyncScreen) and bool(app.screen.query("#sync-start"))
+                and app.screen.query_one("#sync-start").region.area > 0)
 
 
 def notices(app: App[None]) -> list[str]:

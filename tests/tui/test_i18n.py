@@ -17,6 +17,7 @@ from agent.runtime.events import (
 from agent.runtime.manage import Manage
 from tests.tui.conftest import SIZE
 from tests.tui.fake_runtime import T0, FakeRuntime
+from tests.tui.manage_world import open_sync
 from tui.app import MarketsyncApp
 from tui.i18n import CATALOGUE, Language, Texts
 from tui.logentry import event_entry
@@ -70,7 +71,7 @@ async def test_every_screen_renders_in_each_language_with_no_missing_text(langua
         await pilot.pause()
         seen.append(str(app.query_one("#service-line").render()))
 
-        await pilot.press("s")
+        await open_sync(pilot)
         assert isinstance(app.screen, SyncScreen)
         seen.extend(str(label.render()) for label in app.screen.query("Label, Checkbox, Button"))
         await pilot.click("#sync-goto")
@@ -102,7 +103,7 @@ async def test_the_sync_windows_keys_are_described_in_the_language(language: Lan
     app = MarketsyncApp(FakeRuntime(), language=language, log_level=None, manage=manage)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("s")
+        await open_sync(pilot)
         assert isinstance(app.screen, SyncScreen)
         keys = app.screen.active_bindings
         assert (keys["escape"].binding.action, keys["escape"].binding.description) == ("cancel", cancel)

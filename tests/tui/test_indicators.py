@@ -62,7 +62,8 @@ async def test_dropped_events_are_said_in_the_log_and_the_view_is_read_again(app
         pane = app.query_one(LogPane)
         snapshots = fake.snapshots
         flood(fake.publish, "Ogrodnik")
-        await until(pilot, lambda: any("pominięto zdarzeń: 500 — pełny dziennik" in line for line in pane.visible_texts()))
+        await until(pilot, lambda: any("pominięto zdarzeń: 500 — pełny dziennik" in line
+                                       for line in pane.visible_texts()))
         await until(pilot, lambda: fake.snapshots > snapshots)
 
 

@@ -11,7 +11,7 @@ from textual.widgets import Checkbox, DataTable, Select
 from agent.state.models import ItemOutcome
 from tests.tui.conftest import SIZE
 from tests.tui.fake_runtime import FakeRuntime
-from tests.tui.manage_world import ManageWorld, until, world
+from tests.tui.manage_world import ManageWorld, open_sync, until, world
 from tui.app import MarketsyncApp
 from tui.screens.history import HistoryScreen
 from tui.screens.sync import SyncScreen
@@ -33,7 +33,7 @@ async def test_the_sync_window_is_built_at_start_and_each_opening_starts_fresh(a
         await pilot.pause()
         await until(pilot, lambda: app.is_screen_installed("sync") and app.get_screen("sync").is_running)
         kept = app.get_screen("sync")
-        await pilot.press("s")
+        await open_sync(pilot)
         assert app.screen is kept
         fresh = ticked(app)
         await pilot.click("#opt-send_offers")
@@ -51,7 +51,7 @@ async def test_the_sync_window_is_built_at_start_and_each_opening_starts_fresh(a
 async def test_the_sync_window_keeps_its_ticks_when_back_from_the_schedules(app: MarketsyncApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("s")
+        await open_sync(pilot)
         await pilot.click("#opt-catalogue")
         await pilot.click("#sync-goto")
         await pilot.pause()

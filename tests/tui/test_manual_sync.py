@@ -13,7 +13,7 @@ from agent.runtime.events import Totals
 from agent.runtime.manage import Manage
 from tests.tui.conftest import SIZE
 from tests.tui.fake_runtime import T0, FakeRuntime, Requested
-from tests.tui.manage_world import notices, until
+from tests.tui.manage_world import notices, open_sync, until
 from tui.app import MarketsyncApp
 from tui.screens.lease import LeaseScreen
 from tui.screens.quit import QuitScreen
@@ -33,7 +33,7 @@ async def test_a_manual_sync_started_and_finished_updates_the_dashboard(app: Mar
                                                                         fake: FakeRuntime) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("s")
+        await open_sync(pilot)
         assert isinstance(app.screen, SyncScreen)
         assert checked(app) == {"send_offers": True, "fetch_orders": True, "stock_only": False,
                                 "prices_only": False, "catalogue": False, "force_full": False,
@@ -80,7 +80,7 @@ async def test_nothing_ticked_asks_for_an_operation_and_cancel_sends_nothing(app
                                                                             fake: FakeRuntime) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("s")
+        await open_sync(pilot)
         await pilot.click("#opt-send_offers")
         await pilot.click("#opt-fetch_orders")
         await pilot.click("#sync-start")
@@ -95,7 +95,7 @@ async def test_nothing_ticked_asks_for_an_operation_and_cancel_sends_nothing(app
 async def test_go_to_schedules_shows_them_over_the_window(app: MarketsyncApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("s")
+        await open_sync(pilot)
         await pilot.click("#sync-goto")
         await pilot.pause()
         assert isinstance(app.screen, SchedulesEditScreen)
@@ -117,7 +117,7 @@ async def test_a_live_run_holds_the_lease(app: MarketsyncApp, fake: FakeRuntime,
     fake.leases["Ogrodnik"] = LIVE
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("s")
+        await open_sync(pilot)
         await pilot.click("#sync-start")
         await pilot.pause()
         assert isinstance(app.screen, LeaseScreen)
@@ -143,7 +143,7 @@ async def test_the_whole_lease_text_is_inside_the_dialog_at_80x24(app: Marketsyn
     fake.leases["Ogrodnik"] = lease
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await pilot.press("s")
+        await open_sync(pilot)
         await pilot.click("#sync-start")
         await until(pilot, lambda: isinstance(app.screen, LeaseScreen))
         await pilot.pause()
@@ -165,7 +165,7 @@ async def test_the_question_closes_when_the_live_run_ends_and_the_sync_goes_ahea
     fake.leases["Ogrodnik"] = LIVE
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
-        await pilot.press("s")
+        await open_sync(pilot)
         await pilot.click("#sync-start")
         await until(pilot, lambda: isinstance(app.screen, LeaseScreen))
         # The other run ends before the operator answers.
@@ -183,7 +183,7 @@ async def test_another_company_ending_leaves_the_question_open(app: MarketsyncAp
     fake.leases["Ogrodnik"] = LIVE
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("s")
+        await open_sync(pilot)
         await pilot.click("#sync-start")
         await until(pilot, lambda: isinstance(app.screen, LeaseScreen))
         fake.publish(LeaseChanged("Sklep Rowerowy", None, None, T0))
@@ -196,7 +196,7 @@ async def test_an_interrupted_run(app: MarketsyncApp, fake: FakeRuntime, button:
     fake.leases["Ogrodnik"] = DEAD
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("s")
+        await open_sync(pilot)
         await pilot.click("#sync-start")
         await pilot.pause()
         assert isinstance(app.screen, LeaseScreen)
@@ -218,7 +218,7 @@ async def test_a_lease_taken_between_the_check_and_the_request_still_asks(app: M
     fake.fail_next.append(LeaseHeld("taken meanwhile", status=LIVE))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("s")
+        await open_sync(pilot)
         await pilot.click("#sync-start")
         await pilot.pause()
         assert isinstance(app.screen, LeaseScreen)
@@ -234,7 +234,7 @@ async def test_a_broken_account_is_reported_not_run(app: MarketsyncApp, fake: Fa
     fake.publish(ConnectionChanged("Ogrodnik", "connection_error", T0))
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
-        await pilot.press("s")
+        await open_sync(pilot)
         await pilot.click("#sync-start")
         await pilot.pause()
         assert fake.requested == []
@@ -272,7 +272,7 @@ async def test_the_window_follows_the_plan_while_open(app: MarketsyncApp, fake: 
 
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("s")
+        await open_sync(pilot)
         fake.publish(NextRunPlanned("Ogrodnik", T0 + timedelta(hours=1), T0))
         await pilot.pause()
         assert str(app.screen.query_one("#sync-next", Label).render()) == \
@@ -289,7 +289,7 @@ async def test_the_runtime_s_own_lease_status_is_shown(app: MarketsyncApp, fake:
     fake.fail_next.append(LeaseInterrupted("interrupted", status=LeaseStatus("interrupted", holder, 5)))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("s")
+        await open_sync(pilot)
         await pilot.click("#sync-start")
         await pilot.pause()
         assert isinstance(app.screen, LeaseScreen)

@@ -3,103 +3,62 @@ runs for real and the dashboard follows it to its end. The world is made by the 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import pytest
-from textual.pilot import Pilot
-
-from agent.commands.demo_home import populate, prepare_files
-from agent.runtime.manage import Manage
-from agent.runtime.service import Runtime
-from agent.simulator import RunningSimulator, SimulatorSettings, run_simulator_in_thread
+from agent.simulator import RunningSimulator
 from tests.tui.conftest import SIZE
-from tests.tui.manage_world import notices
-from tui.app import MarketsyncApp
+from tests.tui.demo_world import demo_app, demo_config
+from tests.tui.manage_world import notices, open_sync, until
 from tui.widgets.dashboard import CompanyTable
-
-PRODUCTS = 15
-
-
-@pytest.fixture
-def simulator() -> Iterator[RunningSimulator]:
-    settings = SimulatorSettings(port=0, auto_consent=True, requests_per_minute=0, poll_interval=1)
-    with run_simulator_in_thread(settings) as sim:
-        yield sim
-
-
-async def until(pilot: Pilot[None], condition: Callable[[], bool], *, at_most: float = 60.0) -> None:
-    """Let the app run until `condition` holds (a bound on waiting, not a timing assertion)."""
-    for _ in range(int(at_most / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("the condition never held")
 
 
 async def test_a_manual_sync_through_the_real_runtime(tmp_path: Path, simulator: RunningSimulator) -> None:
-    config = prepare_files(tmp_path / "demo", simulator.base_url)
-    await populate(config, products=PRODUCTS, say=lambda line: None)
-    runtime = Runtime(config, role="tui", schedules=False, stop_grace=2.0)
-    await runtime.start()
-    try:
-        app = MarketsyncApp(runtime, language="en", timezone=config.agent.timezone, log_level=None,
-                            manage=Manage.of_runtime(runtime))
-        async with app.run_test(size=SIZE) as pilot:
-            await until(pilot, lambda: app.dashboard is not None)
+    config = await demo_config(tmp_path / "demo", simulator)
+    async with demo_app(config, "en") as app, app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.dashboard is not None)
+        assert app.dashboard is not None
+        table = app.query_one(CompanyTable)
+        assert table.row_count == 3
+        assert str(table.get_cell("Ogrodnik", "connection")) == "Connected"
+        before = app.dashboard.rows["Ogrodnik"].last_run
+        assert before is not None and before.result == "success"  # the demo's catalogue run
+
+        await open_sync(pilot)
+        await pilot.click("#sync-start")
+
+        def finished() -> bool:
             assert app.dashboard is not None
-            table = app.query_one(CompanyTable)
-            assert table.row_count == 3
-            assert str(table.get_cell("Ogrodnik", "connection")) == "Connected"
-            before = app.dashboard.rows["Ogrodnik"].last_run
-            assert before is not None and before.result == "success"  # the demo's catalogue run
-
-            await pilot.press("s")
-            await pilot.click("#sync-start")
-
-            def finished() -> bool:
-                assert app.dashboard is not None
-                last = app.dashboard.rows["Ogrodnik"].last_run
-                return last is not None and last.run_id != before.run_id and last.result != "running"
-
-            await until(pilot, finished)
             last = app.dashboard.rows["Ogrodnik"].last_run
-            assert last is not None and last.result == "success"
-            assert str(table.get_cell("Ogrodnik", "last")).startswith(f"Success: {last.totals.ok} ok")
-            assert str(table.get_cell("Ogrodnik", "current")) == "-"
-    finally:
-        await runtime.stop()
+            return last is not None and last.run_id != before.run_id and last.result != "running"
+
+        await until(pilot, finished)
+        last = app.dashboard.rows["Ogrodnik"].last_run
+        assert last is not None and last.result == "success"
+        assert str(table.get_cell("Ogrodnik", "last")).startswith(f"Success: {last.totals.ok} ok")
+        assert str(table.get_cell("Ogrodnik", "current")) == "-"
     # The run really sent offers (one per product shared for sale, up to the run's ok count).
     assert 0 < len(simulator.platform.offers) <= last.totals.ok
 
 
 async def test_a_refused_account_turns_the_row_to_connection_error(tmp_path: Path,
                                                                   simulator: RunningSimulator) -> None:
-    config = prepare_files(tmp_path / "demo", simulator.base_url)
-    await populate(config, products=PRODUCTS, say=lambda line: None)
+    config = await demo_config(tmp_path / "demo", simulator)
     # Past the refresh token's lifetime the marketplace answers invalid_grant: the account must be linked again.
     simulator.platform.clock.advance(simulator.platform.settings.refresh_ttl + 3600)
-    runtime = Runtime(config, role="tui", schedules=False, stop_grace=2.0)
-    await runtime.start()
-    try:
-        app = MarketsyncApp(runtime, language="pl", timezone=config.agent.timezone, log_level=None,
-                            manage=Manage.of_runtime(runtime))
-        async with app.run_test(size=SIZE, notifications=True) as pilot:
-            await until(pilot, lambda: app.dashboard is not None)
-            table = app.query_one(CompanyTable)
-            assert str(table.get_cell("Ogrodnik", "connection")) == "Połączono"
-            await pilot.press("s")
-            await pilot.click("#sync-start")
-            await until(pilot, lambda: str(table.get_cell("Ogrodnik", "connection")) == "Błąd połączenia")
-            assert str(table.get_cell("Sklep Rowerowy", "connection")) == "Połączono"
+    async with demo_app(config, "pl") as app, app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: app.dashboard is not None)
+        table = app.query_one(CompanyTable)
+        assert str(table.get_cell("Ogrodnik", "connection")) == "Połączono"
+        await open_sync(pilot)
+        await pilot.click("#sync-start")
+        await until(pilot, lambda: str(table.get_cell("Ogrodnik", "connection")) == "Błąd połączenia")
+        assert str(table.get_cell("Sklep Rowerowy", "connection")) == "Połączono"
 
-            # A second manual run is refused at once, with what to do about it.
-            await until(pilot, lambda: app.dashboard is not None and not app.dashboard.running)
-            await pilot.press("s")
-            await pilot.click("#sync-start")
-            await until(pilot, lambda: any("marketsync connect Ogrodnik" in text for text in notices(app)))
-    finally:
-        await runtime.stop()
+        # A second manual run is refused at once, with what to do about it.
+        await until(pilot, lambda: app.dashboard is not None and not app.dashboard.running)
+        await open_sync(pilot)
+        await pilot.click("#sync-start")
+        await until(pilot, lambda: any("marketsync connect Ogrodnik" in text for text in notices(app)))
 
 
 async def test_a_live_lease_asks_and_run_after_it_runs_once_it_is_released(tmp_path: Path,
@@ -114,25 +73,20 @@ async def test_a_live_lease_asks_and_run_after_it_runs_once_it_is_released(tmp_p
     from agent.sync.lease import CompanyLease, lock_path
     from tui.screens.lease import LeaseScreen
 
-    config = prepare_files(tmp_path / "demo", simulator.base_url)
-    await populate(config, products=PRODUCTS, say=lambda line: None)
+    config = await demo_config(tmp_path / "demo", simulator)
     company = config.company("Ogrodnik")
     erp = await SqliteErp.open(company.database)
     # Another run holds the company: an automatic one of operator KASIA (here, in this process).
     held = CompanyLease(erp, lock_path(Paths.from_config(config).locks_dir, company.name),
                         kind="automatic", operator="KASIA")
     await held.acquire()
-    runtime = Runtime(config, role="tui", schedules=False, stop_grace=2.0)
-    await runtime.start()
     try:
-        app = MarketsyncApp(runtime, language="pl", timezone=config.agent.timezone, log_level=None,
-                            manage=Manage.of_runtime(runtime))
-        async with app.run_test(size=SIZE) as pilot:
+        async with demo_app(config, "pl") as app, app.run_test(size=SIZE) as pilot:
             await until(pilot, lambda: app.dashboard is not None)
             assert app.dashboard is not None
             before = app.dashboard.rows["Ogrodnik"].last_run
             assert before is not None
-            await pilot.press("s")
+            await open_sync(pilot)
             await pilot.click("#sync-start")
             # Wait for the buttons to be laid out too: a dialog's nested containers mount their children
             # a step later, and a click on a button with no region yet lands on nothing.
@@ -162,6 +116,5 @@ async def test_a_live_lease_asks_and_run_after_it_runs_once_it_is_released(tmp_p
             last = app.dashboard.rows["Ogrodnik"].last_run
             assert last is not None and last.result == "success"
     finally:
-        await runtime.stop()
         await held.release()
         await erp.close()

@@ -13,6 +13,7 @@ from textual.pilot import Pilot
 from agent.runtime.events import ConnectionChanged, ItemFailed
 from agent.runtime.manage import Manage
 from tests.tui.fake_runtime import T0, FakeRuntime
+from tests.tui.manage_world import open_sync
 from tui.app import MarketsyncApp
 
 SIZE = (150, 34)
@@ -44,7 +45,7 @@ def test_the_sync_window(snap_compare: SnapCompare, manage: Manage) -> None:
 
     async def open_window(pilot: Pilot[None]) -> None:
         await play(pilot)
-        await pilot.press("s")
+        await open_sync(pilot)
         await pilot.pause()
 
     assert snap_compare(app, run_before=open_window, terminal_size=SIZE)
