@@ -152,7 +152,8 @@ def describe_run(run: Run, outcomes: Sequence[ItemOutcome], timezone: str, langu
     for job in run.options.jobs:
         t = run.totals.get(job)
         if t is not None:
-            lines.append(text(language, "runs.job_line", job=job, ok=t.ok, skipped=t.skipped, failed=t.failed))
+            label = text(language, f"job.{job}")
+            lines.append(text(language, "runs.job_line", job=label, ok=t.ok, skipped=t.skipped, failed=t.failed))
     shown = [o for o in outcomes if everything or o.outcome != "ok"]
     if not shown:
         lines.append(text(language, "runs.no_failures"))
@@ -160,7 +161,7 @@ def describe_run(run: Run, outcomes: Sequence[ItemOutcome], timezone: str, langu
         mark = {"ok": " ", "skipped": "-", "failed": "!"}[outcome.outcome]
         kind = f" [{outcome.error_class}]" if outcome.error_class else ""
         said = outcome.message or text(language, f"outcome.{outcome.outcome}")
-        lines.append(f"  {mark} {outcome.job} {outcome.item}: {said}{kind}")
+        lines.append(f"  {mark} {text(language, f'job.{outcome.job}')} {outcome.item}: {said}{kind}")
         if outcome.outcome != "ok":
             lines.append(f"      -> {outcome.hint or _default_hint(outcome, language)}")
     return "\n".join(lines)

@@ -49,4 +49,35 @@ TEXTS: dict[str, str] = {
         "check the company's database path and which products are shared for sale; to end them anyway "
         "run `marketsync sync {company} --offers --allow-ends`"
     ),
+    # jobs, as a person names them
+    "job.catalogue": "categories and terms",
+    "job.orders": "orders",
+    "job.offers": "offers",
+    "job.stock": "stock",
+    "job.prices": "prices",
+    # the company's lease
+    "lease.free": "free",
+    "lease.kind.automatic": "automatic",
+    "lease.kind.manual": "manual",
+    "lease.who": "{kind} run by {operator} on {host} (pid {pid})",
+    "lease.since": "since {started}, last heartbeat {beat}",
+    "lease.running": "a {who} is running, {since}",
+    "lease.interrupted": "the last {who} was interrupted ({since})",
+    # `marketsync sync`
+    "sync.started": "Run {id} of {company}: {jobs}",
+    "sync.item_failed": "  ! {job} {item}: {message}",
+    "sync.waiting": "Waiting for the running run to end: {who}",
+    "sync.interrupted": "The last run of this company was interrupted: {who}.",
+    "sync.interrupted_refused": "Refused: pass --yes to run anyway (it resumes what was left).",
+    "sync.interrupted_question": "Run now?",
+    "sync.held": "Another run holds this company: {who}.",
+    "sync.held_refused": "Refused: pass --wait to run after it, or --force to take it over.",
+    "sync.held_question": "Wait for it (w), take it over (t), or cancel (c)?",
+    "sync.key.yes": "y",
+    "sync.key.no": "n",
+    "sync.key.wait": "w",
+    "sync.key.take_over": "t",
+    "sync.key.cancel": "c",
+    "sync.finished": "Run {id} finished: {result}",
+    "sync.more": "  ... the rest: {more}, see marketsync runs show {id}",
 }

@@ -55,4 +55,35 @@ TEXTS: dict[str, str] = {
         "sprawdź ścieżkę do bazy firmy i produkty udostępnione do sprzedaży; aby mimo to zakończyć oferty, "
         "uruchom `marketsync sync {company} --offers --allow-ends`"
     ),
+    # jobs, as a person names them
+    "job.catalogue": "kategorie i warunki",
+    "job.orders": "zamówienia",
+    "job.offers": "oferty",
+    "job.stock": "zasoby",
+    "job.prices": "ceny",
+    # the company's lease
+    "lease.free": "wolna",
+    "lease.kind.automatic": "automatyczny",
+    "lease.kind.manual": "ręczny",
+    "lease.who": "{kind} przebieg (operator {operator}, stanowisko {host}, pid {pid})",
+    "lease.since": "od {started}, ostatni sygnał o {beat}",
+    "lease.running": "trwa {who}, {since}",
+    "lease.interrupted": "ostatni {who} został przerwany ({since})",
+    # `marketsync sync`
+    "sync.started": "Przebieg {id} firmy {company}: {jobs}",
+    "sync.item_failed": "  ! {job} {item}: {message}",
+    "sync.waiting": "Czekam na koniec trwającego przebiegu: {who}",
+    "sync.interrupted": "Poprzedni przebieg tej firmy został przerwany: {who}.",
+    "sync.interrupted_refused": "Odmowa: dodaj --yes, by mimo to uruchomić (przebieg wznowi to, co zostało).",
+    "sync.interrupted_question": "Uruchomić teraz?",
+    "sync.held": "Tę firmę zajmuje inny przebieg: {who}.",
+    "sync.held_refused": "Odmowa: dodaj --wait, by uruchomić po nim, albo --force, by go przejąć.",
+    "sync.held_question": "Czekać na niego (c), przejąć go (p) czy anulować (a)?",
+    "sync.key.yes": "t",
+    "sync.key.no": "n",
+    "sync.key.wait": "c",
+    "sync.key.take_over": "p",
+    "sync.key.cancel": "a",
+    "sync.finished": "Przebieg {id} zakończony: {result}",
+    "sync.more": "  ... pozostałe: {more}, zob. marketsync runs show {id}",
 }

@@ -161,9 +161,9 @@ def test_runs_show_lists_failures_with_what_to_do(config_path: Path, capsys: pyt
     assert main(["--config", str(config_path), "runs", "show", str(bad)]) == 0
     out = capsys.readouterr().out
     assert f"Przebieg {bad}: Beta, ręczny, uruchomił JAN" in out
-    assert "offers     ok      1  pominięte      0  z błędem      2" in out
-    assert "! offers product:8: the title is empty [InvalidItem]\n      -> give the product a name" in out
-    assert "! offers product:9: 503 from the marketplace [MarketplaceUnavailable]\n      -> nic do zrobienia" in out
+    assert "oferty     ok      1  pominięte      0  z błędem      2" in out
+    assert "! oferty product:8: the title is empty [InvalidItem]\n      -> give the product a name" in out
+    assert "! oferty product:9: 503 from the marketplace [MarketplaceUnavailable]\n      -> nic do zrobienia" in out
     assert "product:7" not in out
     assert main(["--config", str(config_path), "runs", "show", str(bad), "--all"]) == 0
     assert "product:7" in capsys.readouterr().out
