@@ -17,12 +17,14 @@ def run(args: argparse.Namespace) -> int:
 
     from agent.commands.common import config_from_args
     from agent.marketplace.accounts import forget_company
+    from agent.texts import text
 
     config = config_from_args(args)
+    language = config.agent.language
     company = config.company(args.company).name
     problem = asyncio.run(forget_company(config, company))
     if problem:
         # The tokens are gone either way; the marketplace may still list the connection until it expires.
-        print(f"{company}: the marketplace could not be told ({problem})", file=sys.stderr)
-    print(f"{company}: rozłączono; tokens forgotten")
+        print(text(language, "disconnect.not_told", company=company, problem=problem), file=sys.stderr)
+    print(text(language, "disconnect.done", company=company))
     return 0

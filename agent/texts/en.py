@@ -80,4 +80,52 @@ TEXTS: dict[str, str] = {
     "sync.key.cancel": "c",
     "sync.finished": "Run {id} finished: {result}",
     "sync.more": "  ... the rest: {more}, see marketsync runs show {id}",
+    # `marketsync status`
+    "status.column.company": "Company",
+    "status.column.connection": "Connection",
+    "status.column.account": "Account",
+    "status.column.access": "Access token until",
+    "status.column.refresh": "Refresh until",
+    "status.column.schedule": "Schedule",
+    "status.column.last_run": "Last run",
+    "status.column.result": "Result",
+    "status.column.next_run": "Next",
+    "status.expired": "{when} (expired)",
+    "status.counts": "ok {ok}, failed {failed}",
+    "status.no_service": "No service running: schedules do not fire.",
+    "status.no_service_note": "(no service)",
+    "status.role.service": "Service",
+    "status.role.tui": "TUI",
+    "status.service_running": "{who} running on host {host} (pid {pid}) since {since}.",
+    "status.service_silent": "{who} on host {host} (pid {pid}) has not answered since {since}.",
+    "connection.connected": "Connected",
+    "connection.error": "Connection error",
+    "connection.not_linked": "Not linked",
+    # `marketsync erp`
+    "erp.percent_range": "--percent must be between 0 and 100",
+    "erp.products_negative": "--products must be 0 or more",
+    "erp.seeded": (
+        "{database}: {products} products ({shared} shared for sale), {contractors} contractors, "
+        "{documents} RO documents; change version {version}; {elapsed} s"
+    ),
+    "erp.touched": (
+        "{database}: touched {products} products (prices {prices}, stock {stock}, content {content}); "
+        "change version {version}"
+    ),
+    "erp.no_database": "{database}: no company database yet",
+    "erp.no_database_hint": "create it with `marketsync erp seed --company {company}`",
+    "erp.stat.database": "database",
+    "erp.stat.products": "products",
+    "erp.stat.shared": "shared for sale",
+    "erp.stat.active": "active",
+    "erp.stat.images": "product images",
+    "erp.stat.documents": "documents (RO)",
+    "erp.stat.open_documents": "open RO",
+    "erp.stat.contractors": "contractors",
+    "erp.stat.change_version": "change counter",
+    "erp.stat.content_version": "content version (max)",
+    "erp.stat.stock_price_version": "stock/price version (max)",
+    # `marketsync disconnect`
+    "disconnect.not_told": "{company}: the marketplace could not be told ({problem})",
+    "disconnect.done": "{company}: disconnected; tokens forgotten",
 }

@@ -86,4 +86,52 @@ TEXTS: dict[str, str] = {
     "sync.key.cancel": "a",
     "sync.finished": "Przebieg {id} zakończony: {result}",
     "sync.more": "  ... pozostałe: {more}, zob. marketsync runs show {id}",
+    # `marketsync status`
+    "status.column.company": "Firma",
+    "status.column.connection": "Połączenie",
+    "status.column.account": "Konto",
+    "status.column.access": "Token dostępu do",
+    "status.column.refresh": "Odświeżanie do",
+    "status.column.schedule": "Harmonogram",
+    "status.column.last_run": "Ostatni przebieg",
+    "status.column.result": "Wynik",
+    "status.column.next_run": "Następny",
+    "status.expired": "{when} (wygasł)",
+    "status.counts": "ok {ok}, błędy {failed}",
+    "status.no_service": "Usługa nie działa: harmonogramy nie są uruchamiane.",
+    "status.no_service_note": "(usługa nie działa)",
+    "status.role.service": "Usługa",
+    "status.role.tui": "TUI",
+    "status.service_running": "{who} jest uruchomiona na stanowisku {host} (pid {pid}) od {since}.",
+    "status.service_silent": "{who} na stanowisku {host} (pid {pid}) nie odpowiada od {since}.",
+    "connection.connected": "Połączono",
+    "connection.error": "Błąd połączenia",
+    "connection.not_linked": "Nie połączono",
+    # `marketsync erp`
+    "erp.percent_range": "--percent musi być liczbą od 0 do 100",
+    "erp.products_negative": "--products musi być liczbą 0 lub większą",
+    "erp.seeded": (
+        "{database}: produkty: {products} (do sprzedaży: {shared}), kontrahenci: {contractors}, "
+        "dokumenty RO: {documents}; wersja zmian {version}; {elapsed} s"
+    ),
+    "erp.touched": (
+        "{database}: zmienione produkty: {products} (ceny {prices}, zasoby {stock}, treść {content}); "
+        "wersja zmian {version}"
+    ),
+    "erp.no_database": "{database}: baza firmy jeszcze nie istnieje",
+    "erp.no_database_hint": "utwórz ją poleceniem `marketsync erp seed --company {company}`",
+    "erp.stat.database": "baza",
+    "erp.stat.products": "produkty",
+    "erp.stat.shared": "udostępnione do sprzedaży",
+    "erp.stat.active": "aktywne",
+    "erp.stat.images": "zdjęcia produktów",
+    "erp.stat.documents": "dokumenty (RO)",
+    "erp.stat.open_documents": "otwarte RO",
+    "erp.stat.contractors": "kontrahenci",
+    "erp.stat.change_version": "licznik zmian",
+    "erp.stat.content_version": "wersja treści (maks.)",
+    "erp.stat.stock_price_version": "wersja zasobów i cen (maks.)",
+    # `marketsync disconnect`
+    "disconnect.not_told": "{company}: nie udało się powiadomić serwisu ({problem})",
+    "disconnect.done": "{company}: rozłączono; tokeny usunięte",
 }
