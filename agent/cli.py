@@ -167,7 +167,10 @@ def _main(argv: Sequence[str] | None) -> int:
     try:
         code: int = module.run(args)
     except ConfigError as exc:
-        for problem in exc.problems:
+        from agent.texts.phrases import problem_lines
+
+        # The configuration may be what is broken: its findings are worded in the language --help used.
+        for problem in problem_lines(language, exc.problems, exc.findings):
             print(text(language, "cli.error", message=problem), file=sys.stderr)
         return EXIT_USAGE
     except LeaseHeld as exc:

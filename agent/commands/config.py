@@ -24,13 +24,14 @@ def run(args: argparse.Namespace) -> int:
     from agent.errors import ConfigError
     from agent.texts import plural, text
     from agent.texts.hints import hint_for
+    from agent.texts.phrases import problem_lines
 
     # A broken file has no language of its own: use what --help used (read from the same file).
     language: str = getattr(args, "language", "pl")
     try:
         config = config_from_args(args)
     except ConfigError as exc:
-        for problem in exc.problems:
+        for problem in problem_lines(language, exc.problems, exc.findings):
             print(text(language, "cli.error", message=problem), file=sys.stderr)
         if exc.hint:
             print(text(language, "cli.hint", hint=hint_for(language, exc)), file=sys.stderr)
