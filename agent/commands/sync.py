@@ -18,6 +18,7 @@ import time
 from typing import TYPE_CHECKING
 
 from agent.texts import plural, text
+from agent.texts.outcomes import item_label, outcome_hint, outcome_message
 
 if TYPE_CHECKING:
     from agent.domain import JobName
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
     from agent.sync.context import EndsConsent
 
 HELP = "run a sync of one company now"
+CONSOLE_QUIET = True
+"""The console shows this command's own lines, in the operator's language; the log's go to the file."""
 
 EXIT_SUCCESS, EXIT_PARTIAL, EXIT_USAGE, EXIT_REFUSED, EXIT_FAILED = 0, 1, 2, 3, 4
 
@@ -104,10 +107,7 @@ class ConsoleObserver:
         print(f"  {self._job(job)}: {done}/{total}", flush=True)
 
     def item_failed(self, run: Run, outcome: ItemOutcome) -> None:
-        said = text(
-            self._language, "sync.item_failed", job=self._job(outcome.job), item=outcome.item, message=outcome.message
-        )
-        print(said, flush=True)
+        print(_failure_line(self._language, outcome), flush=True)
 
     def run_finished(self, run: Run) -> None:
         pass
@@ -274,6 +274,17 @@ def _decide(
     return answer if answer in ("wait", "take_over") else "refuse"
 
 
+def _failure_line(language: str, outcome: ItemOutcome) -> str:
+    """One failed item: its job, its key and what went wrong, in the language where the words are the job's."""
+    return text(
+        language,
+        "sync.item_failed",
+        job=text(language, f"job.{outcome.job}"),
+        item=item_label(language, outcome.item),
+        message=outcome_message(language, outcome.message, outcome.payload, item=outcome.item),
+    )
+
+
 async def _summary(state: StateDB, finished: Run, language: str) -> int:
     from agent.commands.result_labels import RESULT_LABELS
     from agent.texts import language_of
@@ -285,9 +296,8 @@ async def _summary(state: StateDB, finished: Run, language: str) -> int:
         print(text(language, "runs.job_line", job=label, ok=totals.ok, skipped=totals.skipped, failed=totals.failed))
     failures = await state.outcomes(finished.id, only_failed=True)
     for outcome in failures[:20]:
-        hint = f" -> {outcome.hint}" if outcome.hint else ""
-        job = text(language, f"job.{outcome.job}")
-        print(text(language, "sync.item_failed", job=job, item=outcome.item, message=outcome.message) + hint)
+        hint = f" -> {outcome_hint(language, outcome.hint, outcome.error_class)}" if outcome.hint else ""
+        print(_failure_line(language, outcome) + hint)
     if len(failures) > 20:
         print(text(language, "sync.more", more=plural(language, len(failures) - 20, "items"), id=finished.id))
     if finished.error_summary:

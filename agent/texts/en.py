@@ -128,6 +128,7 @@ TEXTS: dict[str, str] = {
     # `marketsync disconnect`
     "disconnect.not_told": "{company}: the marketplace could not be told ({problem})",
     "disconnect.done": "{company}: disconnected; tokens forgotten",
+    "config.effective": "effective configuration of {path}",
     # configuration findings (worded when shown: the file is read before its language is known)
     "config.top_level": "top level",
     "config.found_allowed": "found {found}, allowed: {allowed}",
@@ -180,4 +181,44 @@ TEXTS: dict[str, str] = {
     "config.toml.invalid_date": "Invalid date or datetime",
     "config.toml.declared_twice": "Cannot declare {key} twice",
     "config.toml.other": "syntax error",
+    # an item outcome's words (the jobs record English; shown in the language)
+    "days.one": "day",
+    "days.other": "days",
+    "item.reconciliation": "reconciliation",
+    "item.catalogue": "catalogue",
+    "outcome.offer_created": "created offer {offer}",
+    "outcome.offer_replaced": "replaced offer {offer}",
+    "outcome.offer_ended": "ended offer {offer}",
+    "outcome.link_forgotten": "no offer was created; link forgotten",
+    "outcome.order_imported": "imported",
+    "outcome.order_confirmed": "already imported; confirmed",
+    "outcome.order_handed": "handed to the ERP's import; waiting for the RO there",
+    "outcome.order_not_imported": "now {status} on the marketplace; not imported",
+    "outcome.cancel_by_hand": "cancelled on the marketplace; its RO is open in the ERP, which the agent does not write",
+    "outcome.order_cancelled_cancelled": "cancelled on the marketplace; RO cancelled",
+    "outcome.order_cancelled_already_cancelled": "cancelled on the marketplace; RO already cancelled",
+    "outcome.order_cancelled_not_found": "cancelled on the marketplace; RO not found",
+    "outcome.offer_value": "offer {offer}: {value}",
+    "outcome.catalogue_unchanged": "no changes",
+    "outcome.reconciliation": (
+        "last {days}: {orders} orders, {documents} ROs; missing {missing}, doubled {doubled}, waiting {waiting}, "
+        "cancelled but open {cancelled_open}"
+    ),
+    "hint.ReconciliationMismatch": (
+        "orders in process on the marketplace without an RO were handled elsewhere or lost: "
+        "enter them by hand or set them back to new; doubled ROs must be cancelled by hand"
+    ),
+    "order_status.new": "new",
+    "order_status.inProcess": "in process",
+    "order_status.shipped": "shipped",
+    "order_status.completed": "completed",
+    "order_status.cancelled": "cancelled",
+    "catalogue_kind.categories": "categories",
+    "catalogue_kind.parameters": "parameters",
+    "catalogue_kind.shipping_methods": "shipping methods",
+    "catalogue_kind.shipping_tariffs": "shipping tariffs",
+    "catalogue_kind.return_policies": "return policies",
+    "catalogue_kind.complaint_policies": "complaint policies",
+    "catalogue_kind.guarantees": "guarantees",
+    "catalogue_kind.payment_methods": "payment methods",
 }

@@ -134,6 +134,7 @@ TEXTS: dict[str, str] = {
     # `marketsync disconnect`
     "disconnect.not_told": "{company}: nie udało się powiadomić serwisu ({problem})",
     "disconnect.done": "{company}: rozłączono; tokeny usunięte",
+    "config.effective": "obowiązująca konfiguracja z pliku {path}",
     # configuration findings (worded when shown: the file is read before its language is known)
     "config.top_level": "najwyższy poziom",
     "config.found_allowed": "podano {found}, dozwolone: {allowed}",
@@ -190,4 +191,45 @@ TEXTS: dict[str, str] = {
     "config.toml.invalid_date": "niepoprawna data",
     "config.toml.declared_twice": "{key} podano dwa razy",
     "config.toml.other": "błąd składni",
+    # an item outcome's words (the jobs record English; shown in the language)
+    "days.one": "dzień",
+    "days.few": "dni",
+    "days.many": "dni",
+    "item.reconciliation": "uzgodnienie",
+    "item.catalogue": "katalog",
+    "outcome.offer_created": "wystawiono ofertę {offer}",
+    "outcome.offer_replaced": "zastąpiono ofertę {offer}",
+    "outcome.offer_ended": "zakończono ofertę {offer}",
+    "outcome.link_forgotten": "oferty nie wystawiono; powiązanie usunięte",
+    "outcome.order_imported": "zaimportowane",
+    "outcome.order_confirmed": "już zaimportowane; potwierdzone",
+    "outcome.order_handed": "przekazane do importu w ERP; czeka tam na RO",
+    "outcome.order_not_imported": "teraz ma w serwisie stan {status}; nie zaimportowano",
+    "outcome.cancel_by_hand": "anulowane w serwisie; jego RO jest otwarte w ERP, do którego agent nie zapisuje",
+    "outcome.order_cancelled_cancelled": "anulowane w serwisie; RO anulowano",
+    "outcome.order_cancelled_already_cancelled": "anulowane w serwisie; RO było już anulowane",
+    "outcome.order_cancelled_not_found": "anulowane w serwisie; nie ma RO",
+    "outcome.offer_value": "oferta {offer}: {value}",
+    "outcome.catalogue_unchanged": "bez zmian",
+    "outcome.reconciliation": (
+        "{days} wstecz: zamówienia {orders}, dokumenty RO {documents}; brakujące {missing}, podwójne {doubled}, "
+        "oczekujące {waiting}, anulowane, a otwarte {cancelled_open}"
+    ),
+    "hint.ReconciliationMismatch": (
+        "zamówienia w realizacji bez RO obsłużono gdzie indziej albo zginęły: wprowadź je ręcznie albo przywróć im "
+        "stan nowe; podwójne RO trzeba anulować ręcznie"
+    ),
+    "order_status.new": "nowe",
+    "order_status.inProcess": "w realizacji",
+    "order_status.shipped": "wysłane",
+    "order_status.completed": "zakończone",
+    "order_status.cancelled": "anulowane",
+    "catalogue_kind.categories": "kategorie",
+    "catalogue_kind.parameters": "parametry",
+    "catalogue_kind.shipping_methods": "metody dostawy",
+    "catalogue_kind.shipping_tariffs": "cenniki dostawy",
+    "catalogue_kind.return_policies": "warunki zwrotów",
+    "catalogue_kind.complaint_policies": "warunki reklamacji",
+    "catalogue_kind.guarantees": "gwarancje",
+    "catalogue_kind.payment_methods": "metody płatności",
 }

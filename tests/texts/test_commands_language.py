@@ -12,8 +12,22 @@ from agent.commands.status import service_line
 from agent.state.models import SchedulerHolder
 
 POLISH_LETTERS = "ąęłóśźżćń"
-ENGLISH_WORDS = (" the ", "error", "failed", " run ", "company", "offers", "orders", "since", "utc", "products",
-                 "shared", "counter", "version", "database")
+ENGLISH_WORDS = (
+    " the ",
+    "error",
+    "failed",
+    " run ",
+    "company",
+    "offers",
+    "orders",
+    "since",
+    "utc",
+    "products",
+    "shared",
+    "counter",
+    "version",
+    "database",
+)
 
 
 def _config(tmp_path: Path, language: str, timezone: str = "Europe/Warsaw") -> Path:

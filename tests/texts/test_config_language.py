@@ -17,9 +17,32 @@ from agent.texts.phrases import problem_lines
 
 BAD = Path(__file__).parents[1] / "foundation" / "bad_configs"
 # The words of the English findings; a Polish line holding one of them is half English.
-ENGLISH_WORDS = ("found", "allowed", "unknown", "missing", "did you mean", "used by", "not valid", "a table",
-                 "one of", "whole number", "true or false", "a list", "such as", "instead", "any more", "empty",
-                 "equals", "replaces", "cannot", "expected", "no such", "known keys", "top level", "error")
+ENGLISH_WORDS = (
+    "found",
+    "allowed",
+    "unknown",
+    "missing",
+    "did you mean",
+    "used by",
+    "not valid",
+    "a table",
+    "one of",
+    "whole number",
+    "true or false",
+    "a list",
+    "such as",
+    "instead",
+    "any more",
+    "empty",
+    "equals",
+    "replaces",
+    "cannot",
+    "expected",
+    "no such",
+    "known keys",
+    "top level",
+    "error",
+)
 
 
 def _words(line: str, path: Path) -> str:

@@ -12,8 +12,20 @@ from agent.erp.port import LeaseHolder
 from agent.state.models import ItemOutcome, Run, RunOptions
 from agent.sync.lease import LeaseStatus
 
-ENGLISH_WORDS = (" the ", "error", "failed", " run ", "company", "offers", "orders", "since", "utc", "running",
-                 "refused", "heartbeat")
+ENGLISH_WORDS = (
+    " the ",
+    "error",
+    "failed",
+    " run ",
+    "company",
+    "offers",
+    "orders",
+    "since",
+    "utc",
+    "running",
+    "refused",
+    "heartbeat",
+)
 POLISH_LETTERS = "ąęłóśźżćń"
 
 

@@ -1,0 +1,97 @@
+"""An item outcome's words (`runs show`, `sync`) in the operator's language.
+
+The jobs record an outcome's message once, in English (the log's language), while the run may be
+read later in Polish or English. The messages the jobs write themselves follow a few fixed forms;
+each is recognised here and worded from the catalogue. The orders reconciliation is worded from
+its facts (the outcome's JSON payload). Anything else (an answer of the marketplace, an error's
+own message) is shown as it was recorded.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from agent.texts import TABLES, language_of, plural, text
+
+# The jobs' own messages, as written in agent/sync/jobs, and the text key each becomes.
+_FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"created offer (?P<offer>\d+)"), "outcome.offer_created"),
+    (re.compile(r"replaced offer (?P<offer>\d+)"), "outcome.offer_replaced"),
+    (re.compile(r"ended offer (?P<offer>\d+)"), "outcome.offer_ended"),
+    (re.compile(r"no offer was created; link forgotten"), "outcome.link_forgotten"),
+    (re.compile(r"imported"), "outcome.order_imported"),
+    (re.compile(r"already imported; confirmed"), "outcome.order_confirmed"),
+    (re.compile(r"handed to the ERP's import; waiting for the RO there"), "outcome.order_handed"),
+    (re.compile(r"now (?P<status>\w+) on the marketplace; not imported"), "outcome.order_not_imported"),
+    (
+        re.compile(r"cancelled on the marketplace; its RO is open in the ERP, which the agent does not write"),
+        "outcome.cancel_by_hand",
+    ),
+    (re.compile(r"cancelled on the marketplace; RO (?P<what>cancelled|already cancelled|not found)"), ""),
+    (re.compile(r"offer (?P<offer>\d+): (?P<value>[\d.]+)"), "outcome.offer_value"),
+    (re.compile(r"no changes"), "outcome.catalogue_unchanged"),
+)
+_CATALOGUE_PART = re.compile(r"(?P<kind>[a-z_]+) \+(?P<added>\d+) ~(?P<changed>\d+) -(?P<removed>\d+)")
+
+
+def item_label(language: str, item: str) -> str:
+    """An item key as shown: the keys named by a word ("reconciliation", "catalogue") in the language."""
+    return TABLES[language_of(language)].get(f"item.{item}", item)
+
+
+def outcome_message(language: str, message: str, payload: str | None = None, *, item: str = "") -> str:
+    """`message` worded in `language` when it is one of the jobs' own forms; as recorded otherwise."""
+    if item == "reconciliation" and payload:
+        worded = _reconciliation(language, payload)
+        if worded is not None:
+            return worded
+    table = TABLES[language_of(language)]
+    for form, form_key in _FORMS:
+        found = form.fullmatch(message)
+        if found is not None:
+            values = found.groupdict()
+            # An empty key: the RO's own outcome names it.
+            key = form_key or "outcome.order_cancelled_" + values.pop("what").replace(" ", "_")
+            if "status" in values:
+                values["status"] = table.get(f"order_status.{values['status']}", values["status"])
+            return text(language, key, **values)
+    parts = message.split(", ")
+    if parts and all(_CATALOGUE_PART.fullmatch(part) for part in parts):
+        return ", ".join(_catalogue_part(language, part) for part in parts)
+    return message
+
+
+def _catalogue_part(language: str, part: str) -> str:
+    found = _CATALOGUE_PART.fullmatch(part)
+    assert found is not None  # checked by the caller
+    kind = TABLES[language_of(language)].get(f"catalogue_kind.{found['kind']}", found["kind"])
+    return f"{kind} +{found['added']} ~{found['changed']} -{found['removed']}"
+
+
+def _reconciliation(language: str, payload: str) -> str | None:
+    try:
+        facts = json.loads(payload)
+        values = {
+            "days": plural(language, int(facts["days"]), "days"),
+            "orders": int(facts["marketplace_orders"]),
+            "documents": int(facts["documents"]),
+            "missing": len(facts["missing"]),
+            "doubled": len(facts["doubled"]),
+            "waiting": len(facts["waiting"]),
+            "cancelled_open": len(facts["cancelled_open"]),
+        }
+    except (ValueError, KeyError, TypeError):
+        return None  # a payload of another shape: the message as recorded
+    return text(language, "outcome.reconciliation", **values)
+
+
+def outcome_hint(language: str, hint: str, error_class: str = "") -> str:
+    """A recorded hint in `language`: a class's own hint (recorded in English) is worded from the catalogue."""
+    table = TABLES[language_of(language)]
+    if error_class and f"hint.{error_class}" in table and hint == TABLES["en"].get(f"hint.{error_class}"):
+        return table[f"hint.{error_class}"]
+    for key, english in TABLES["en"].items():
+        if key.startswith("hint.") and english == hint and "{" not in english:
+            return table[key]
+    return hint
