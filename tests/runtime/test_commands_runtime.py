@@ -42,7 +42,7 @@ def service(config_path: Path) -> Iterator[subprocess.Popen[str]]:
     proc = start_service(config_path)
     assert proc.stdout is not None
     for line in proc.stdout:  # the first event line says it holds the scheduler
-        if "service running" in line:
+        if "usługa działa" in line:
             break
     else:
         pytest.fail(f"the service did not start: {proc.stderr.read() if proc.stderr else ''}")

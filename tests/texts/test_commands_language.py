@@ -9,6 +9,7 @@ import pytest
 
 from agent.cli import main
 from agent.commands.status import service_line
+from agent.runtime import events as ev
 from agent.state.models import SchedulerHolder
 
 POLISH_LETTERS = "ąęłóśźżćń"
@@ -105,3 +106,36 @@ def test_erp_touch_out_of_range_in_polish(tmp_path: Path, capsys: pytest.Capture
     args = ["--config", str(_config(tmp_path, "pl")), "erp", "touch", "--company", "Ogrodnik", "--percent", "120"]
     assert main(args) == 2
     assert capsys.readouterr().out.strip() == "błąd: --percent musi być liczbą od 0 do 100"
+
+
+def _events() -> list[ev.Event]:
+    at = datetime(2026, 7, 1, 8, 0, tzinfo=UTC)
+    return [
+        ev.ServiceStatus("running", "service", "kasa-1", 777, at, at),
+        ev.RunStarted("Ogrodnik", 5, "automatic", ("orders", "offers"), "ADMIN", at),
+        ev.RunFinished("Ogrodnik", 5, "partial", ev.Totals(ok=3, skipped=1, failed=2), at),
+        ev.RunSkipped("Ogrodnik", "lease_held", at),
+        ev.ConnectionChanged("Ogrodnik", "connection_error", at),
+    ]
+
+
+def test_the_service_event_lines_in_polish_with_summer_time() -> None:
+    from agent.commands.run import describe_event, event_time
+
+    lines = [describe_event(event, None, "pl", "Europe/Warsaw") for event in _events()]
+    assert lines[0] == "usługa działa: usługa na stanowisku kasa-1 (pid 777) od 2026-07-01 10:00:00 +02:00"
+    assert lines[1] == "Ogrodnik: przebieg 5 rozpoczęty (automatyczny, ADMIN: zamówienia, oferty)"
+    assert lines[2] == "Ogrodnik: przebieg 5 częściowo: ok 3, pominięte 1, błędy 2"
+    said = "\n".join(lines).lower()
+    assert [word for word in ENGLISH_WORDS if word in said] == [], said
+    assert event_time(datetime(2026, 7, 1, 8, 0, tzinfo=UTC), "Europe/Warsaw") == "10:00:00 +02:00"
+
+
+def test_the_service_event_lines_in_english_never_say_utc() -> None:
+    from agent.commands.run import describe_event
+
+    lines = [describe_event(event, None, "en", "America/New_York") for event in _events()]
+    assert lines[0] == "service running: service on kasa-1 (pid 777) since 2026-07-01 04:00:00 -04:00"
+    assert lines[2] == "Ogrodnik: run 5 partial: ok 3, skipped 1, failed 2"
+    said = "\n".join(lines)
+    assert "UTC" not in said and [c for c in said if c in POLISH_LETTERS] == [], said
