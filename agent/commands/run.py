@@ -21,6 +21,8 @@ from agent.commands.result_labels import RESULT_LABELS
 from agent.texts import language_of, plural, text
 
 if TYPE_CHECKING:
+    from agent.config import Config
+    from agent.errors import LeaseHeld
     from agent.runtime.bus import Subscription
     from agent.runtime.events import Event
 
@@ -45,13 +47,17 @@ async def _run(args: argparse.Namespace) -> int:
     import os
 
     from agent.commands.common import config_from_args
+    from agent.errors import LeaseHeld
     from agent.runtime.service import Runtime
 
     config = config_from_args(args)
+    language, zone = config.agent.language, config.agent.timezone
     runtime = Runtime(config, role="service", schedules=not args.once)
     subscription = runtime.bus.subscribe(queue_size=10_000)
-    await runtime.start()
-    language, zone = config.agent.language, config.agent.timezone
+    try:
+        await runtime.start()
+    except LeaseHeld:
+        raise await _already_running(config) from None
     printer = asyncio.create_task(_print_events(subscription, language, zone, quiet=args.quiet, pid=os.getpid()))
     if not args.once:
         await runtime.run_until_stopped()
@@ -68,6 +74,21 @@ async def _run(args: argparse.Namespace) -> int:
     results = ", ".join(f"{r.company} {labels.get(r.result, r.result).lower()}" for r in runs)
     print(text(language, "run.once", runs=plural(language, len(runs), "runs"), results=results), flush=True)
     return 0 if runs and all(r.result == "success" for r in runs) else 1
+
+
+async def _already_running(config: Config) -> LeaseHeld:
+    """The refusal of a second service, in the operator's language: where the first one runs, since when."""
+    from datetime import UTC
+
+    from agent.commands.status import service_line
+    from agent.errors import LeaseHeld
+    from agent.state.store import StateDB
+
+    async with StateDB.for_config(config) as state:
+        holder = await state.scheduler_holder()
+    language = config.agent.language
+    where = service_line(holder, datetime.now(UTC), config.agent.timezone, language)
+    return LeaseHeld(text(language, "run.already", where=where), hint=text(language, "run.already_hint"))
 
 
 async def _print_events(subscription: Subscription, language: str, zone: str, *, quiet: bool, pid: int) -> None:

@@ -248,6 +248,8 @@ TEXTS: dict[str, str] = {
     "event.role.service": "service",
     "event.role.tui": "TUI",
     "run.once": "{runs}: {results}",
+    "run.already": "the service already runs on this installation. {where}",
+    "run.already_hint": "stop that one first; one service per installation schedules the runs",
     # `marketsync demo`
     "demo.home": "marketsync demo in {home}",
     "demo.simulator": "Simulator: {url} (control API: {control})",

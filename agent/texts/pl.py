@@ -260,6 +260,8 @@ TEXTS: dict[str, str] = {
     "event.role.service": "usługa",
     "event.role.tui": "TUI",
     "run.once": "{runs}: {results}",
+    "run.already": "usługa już działa na tej instalacji. {where}",
+    "run.already_hint": "najpierw zatrzymaj tamtą; harmonogramy uruchamia jedna usługa na instalację",
     # `marketsync demo`
     "demo.home": "pokaz marketsync w katalogu {home}",
     "demo.simulator": "Symulator: {url} (API sterowania: {control})",

@@ -67,8 +67,9 @@ def test_a_second_service_refuses_and_says_where_the_first_runs(
         check=False,
     )
     assert second.returncode == 3  # refused, as the README's exit codes say
-    assert "the service already runs on host" in second.stderr
+    assert "usługa już działa na tej instalacji. Usługa jest uruchomiona na stanowisku" in second.stderr
     assert f"pid {service.pid}" in second.stderr
+    assert "wskazówka: najpierw zatrzymaj tamtą" in second.stderr and "already" not in second.stderr
     service.send_signal(signal.SIGTERM)
     assert service.wait(timeout=10) == 0
 
