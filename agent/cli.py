@@ -169,11 +169,14 @@ def _main(argv: Sequence[str] | None) -> int:
     try:
         code: int = module.run(args)
     except ConfigError as exc:
+        from agent.texts.hints import hint_for
         from agent.texts.phrases import problem_lines
 
         # The configuration may be what is broken: its findings are worded in the language --help used.
         for problem in problem_lines(language, exc.problems, exc.findings):
             print(text(language, "cli.error", message=problem), file=sys.stderr)
+        if exc.hint_phrase is not None:  # a hint of its own says what to do; the class's is config check
+            print(text(language, "cli.hint", hint=hint_for(language, exc, company)), file=sys.stderr)
         return EXIT_USAGE
     except LeaseHeld as exc:
         # Another process holds what this one needs (a second `marketsync run`): refused, not failed.

@@ -250,6 +250,15 @@ TEXTS: dict[str, str] = {
     "run.once": "{runs}: {results}",
     "run.already": "the service already runs on this installation. {where}",
     "run.already_hint": "stop that one first; one service per installation schedules the runs",
+    # `marketsync optima set-password`
+    "optima.not_optima": '{company}: erp is not "optima"',
+    "optima.not_optima_hint": 'set erp = "optima" and [company.optima]',
+    "optima.not_keyring": "{company}: [company.optima] password_keyring is not true",
+    "optima.not_keyring_hint": "set password_keyring = true and remove password from the file",
+    "optima.prompt": "SQL password of {user} for {company}: ",
+    "optima.empty": "nothing stored: the password was empty",
+    "optima.keyring_failed": "the OS keyring cannot be written ({error})",
+    "optima.stored": "stored in the keyring for {company}",
     # `marketsync demo`
     "demo.home": "marketsync demo in {home}",
     "demo.simulator": "Simulator: {url} (control API: {control})",

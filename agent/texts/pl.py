@@ -262,6 +262,15 @@ TEXTS: dict[str, str] = {
     "run.once": "{runs}: {results}",
     "run.already": "usługa już działa na tej instalacji. {where}",
     "run.already_hint": "najpierw zatrzymaj tamtą; harmonogramy uruchamia jedna usługa na instalację",
+    # `marketsync optima set-password`
+    "optima.not_optima": '{company}: erp nie jest "optima"',
+    "optima.not_optima_hint": 'ustaw erp = "optima" i dodaj [company.optima]',
+    "optima.not_keyring": "{company}: w [company.optima] password_keyring nie jest true",
+    "optima.not_keyring_hint": "ustaw password_keyring = true i usuń password z pliku",
+    "optima.prompt": "Hasło SQL użytkownika {user} dla firmy {company}: ",
+    "optima.empty": "nic nie zapisano: hasło było puste",
+    "optima.keyring_failed": "nie można zapisać w pęku kluczy systemu ({error})",
+    "optima.stored": "zapisano w pęku kluczy systemu dla firmy {company}",
     # `marketsync demo`
     "demo.home": "pokaz marketsync w katalogu {home}",
     "demo.simulator": "Symulator: {url} (API sterowania: {control})",

@@ -126,3 +126,14 @@ def test_an_unknown_company_in_english(tmp_path: Path, capsys: pytest.CaptureFix
     path = _write(tmp_path, '[agent]\nlanguage = "en"\n[[company]]\nname = "Ogrodnik"\ndatabase = "o.sqlite"\n')
     assert main(["--config", str(path), "erp", "stats", "--company", "Piekarnia"]) == 2
     assert 'no company "Piekarnia" (companies: Ogrodnik)' in capsys.readouterr().err
+
+
+def test_optima_set_password_on_an_embedded_company_says_what_to_do_in_polish(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _write(tmp_path, '[[company]]\nname = "Ogrodnik"\ndatabase = "o.sqlite"\n')
+    assert main(["--config", str(path), "optima", "set-password", "Ogrodnik"]) == 2
+    said = capsys.readouterr().err
+    assert 'Ogrodnik: erp nie jest "optima"' in said
+    assert 'wskazówka: ustaw erp = "optima" i dodaj [company.optima]' in said
+    assert "is not" not in said and " set " not in said
