@@ -168,6 +168,10 @@ TEXTS: dict[str, str] = {
     "config.cron_and_window": "cron replaces the window: remove {keys} or cron",
     "config.empty_window": "equals from_hour ({hour}): the window is empty; use 0 and 24 for all day",
     "config.no_jobs": "empty: name at least one of {jobs}",
+    "config.missing_database_file": (
+        "the database of company {company} does not exist (check the path; `marketsync erp seed` creates a sample one)"
+    ),
+    "config.missing_database_file_hint": "the agent never creates a company database by itself",
     "config.toml.overwrite": "Cannot overwrite a value",
     "config.toml.expected_equals": "Expected '=' after a key in a key/value pair",
     "config.toml.expected_bracket": "Expected ']' at the end of a table declaration",

@@ -178,6 +178,10 @@ TEXTS: dict[str, str] = {
     "config.cron_and_window": "cron zastępuje okno godzin: usuń {keys} albo cron",
     "config.empty_window": "równe from_hour ({hour}): okno jest puste; na całą dobę ustaw 0 i 24",
     "config.no_jobs": "pusta lista: podaj co najmniej jedno z: {jobs}",
+    "config.missing_database_file": (
+        "baza firmy {company} nie istnieje (sprawdź ścieżkę; przykładową tworzy `marketsync erp seed`)"
+    ),
+    "config.missing_database_file_hint": "agent nigdy sam nie tworzy bazy firmy",
     "config.toml.overwrite": "nie można nadpisać wartości",
     "config.toml.expected_equals": "po kluczu brakuje '='",
     "config.toml.expected_bracket": "brak ']' na końcu nagłówka tabeli",

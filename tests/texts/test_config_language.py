@@ -137,3 +137,15 @@ def test_optima_set_password_on_an_embedded_company_says_what_to_do_in_polish(
     assert 'Ogrodnik: erp nie jest "optima"' in said
     assert 'wskazówka: ustaw erp = "optima" i dodaj [company.optima]' in said
     assert "is not" not in said and " set " not in said
+
+
+def test_a_missing_company_database_in_polish(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(
+        tmp_path, f'[agent]\nhome = "{tmp_path / "home"}"\n[[company]]\nname = "A"\ndatabase = "gone.sqlite"\n'
+    )
+    assert main(["--config", str(path), "sync", "A"]) == 2
+    said = capsys.readouterr().err
+    assert f"{tmp_path / 'gone.sqlite'}: baza firmy A nie istnieje (sprawdź ścieżkę;" in said
+    assert "wskazówka: agent nigdy sam nie tworzy bazy firmy" in said
+    assert main(["--config", str(path), "config", "check"]) == 2
+    assert "baza firmy A nie istnieje" in capsys.readouterr().err
