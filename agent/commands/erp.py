@@ -61,8 +61,15 @@ async def _seed(database: Path, products: int, seed: int, *, replace: bool, lang
     if replace:
         await asyncio.to_thread(_remove, database)
     started = time.perf_counter()
-    erp = await SqliteErp.open(database)
-    await erp.close()
+    async with await SqliteErp.open(database) as erp:
+        existing = (await erp.stats()).products
+    if existing:
+        from agent.errors import StorageError
+
+        raise StorageError(
+            text(language, "erp.not_empty", database=database, products=existing),
+            hint=text(language, "erp.not_empty_hint"),
+        )
     report = await asyncio.to_thread(seed_company, database, products=products, seed=seed)
     elapsed = time.perf_counter() - started
     said = text(

@@ -112,6 +112,8 @@ TEXTS: dict[str, str] = {
         "{database}: touched {products} products (prices {prices}, stock {stock}, content {content}); "
         "change version {version}"
     ),
+    "erp.not_empty": "{database}: already has {products} products",
+    "erp.not_empty_hint": "seed an empty company database (delete the file, or use --replace)",
     "erp.no_database": "{database}: no company database yet",
     "erp.no_database_hint": "create it with `marketsync erp seed --company {company}`",
     "erp.stat.database": "database",

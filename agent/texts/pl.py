@@ -118,6 +118,8 @@ TEXTS: dict[str, str] = {
         "{database}: zmienione produkty: {products} (ceny {prices}, zasoby {stock}, treść {content}); "
         "wersja zmian {version}"
     ),
+    "erp.not_empty": "{database}: baza ma już produkty ({products})",
+    "erp.not_empty_hint": "dane przykładowe trafiają tylko do pustej bazy firmy (usuń plik albo dodaj --replace)",
     "erp.no_database": "{database}: baza firmy jeszcze nie istnieje",
     "erp.no_database_hint": "utwórz ją poleceniem `marketsync erp seed --company {company}`",
     "erp.stat.database": "baza",

@@ -57,7 +57,7 @@ def test_seeding_twice_needs_replace(config: Path, capsys: pytest.CaptureFixture
     args = ["--config", str(config), "erp", "seed", "--company", "Ogrodnik", "--products", "30"]
     assert main(args) == 0
     assert main(args) == 1
-    assert "already has" in capsys.readouterr().err
+    assert "baza ma już produkty (30)" in capsys.readouterr().err
     assert main([*args[:-1], "40", "--replace"]) == 0
     assert _stats(config, capsys)["produkty"] == "40"
 
