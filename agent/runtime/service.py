@@ -243,7 +243,7 @@ class Runtime:
             self._holds = await self._acquire() if self._schedules else False
             self._holder = await self._state.scheduler_holder()
             if not self._holds and self._role == "service" and self._schedules:
-                where = describe_holder(self._holder, self._config.agent.timezone)
+                where = describe_holder(self._holder)
                 raise LeaseHeld(
                     f"the service already runs {where}",
                     hint="stop that one first; one service per installation schedules the runs",
@@ -256,7 +256,7 @@ class Runtime:
         if self._holds:
             await self._start_scheduling()
         else:
-            logger.info(f"watching: the scheduler is held {describe_holder(self._holder, self._config.agent.timezone)}")
+            logger.info(f"watching: the scheduler is held {describe_holder(self._holder)}")
         self._spawn(self._heartbeat_loop(), "scheduler-heartbeat")
         self._spawn(self._watch_loop(), "run-watcher")
         self._spawn(self._reload_loop(), "config-watcher")
@@ -376,8 +376,7 @@ class Runtime:
             self._holds = False
             await self._stop_scheduling()
             self._holder = await self._state.scheduler_holder()
-            where = describe_holder(self._holder, self._config.agent.timezone)
-            logger.info(f"the scheduler was taken {where}; this process only watches now")
+            logger.info(f"the scheduler was taken {describe_holder(self._holder)}; this process only watches now")
             self._publish_service("running")
             return
         if self._queue.stopping.is_set() or not self._schedules:

@@ -34,8 +34,8 @@ def service_status(
     return ServiceStatus("running", holder.role, holder.host, holder.pid, holder.started, now)
 
 
-def describe_holder(holder: SchedulerHolder | None, zone: str) -> str:
-    """Where the scheduler is held, for a log line (its time in `zone`, offset written)."""
+def describe_holder(holder: SchedulerHolder | None, zone: str = "UTC") -> str:
+    """Where the scheduler is held, for a log line (its time in `zone`, the configured one, offset written)."""
     from agent.texts.clock import local_time
 
     if holder is None:
