@@ -94,7 +94,7 @@ def _can_open_browser() -> bool:
 def run(args: argparse.Namespace) -> int:
     import asyncio
 
-    from agent.commands.common import config_from_args
+    from agent.commands.common import config_from_args, typed_choice, typed_line
     from agent.errors import AccountChangeRefused, MarketplaceUnavailable, MarketsyncError
     from agent.marketplace.accounts import link_company
     from agent.marketplace.connection import ConnectionRegistry, connections_dir
@@ -110,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
     if before.state != "not_linked" and not args.relink:
         print(texts["linked"].format(company=company, account=before.account or "?"))
         yes = texts["yes"]
-        if not (interactive and _ask(texts["relink_question"], (yes, "n")) == yes):
+        if not (interactive and typed_choice(texts["relink_question"], (yes, "n")) == yes):
             print(texts["relink_refused"], file=sys.stderr)
             return EXIT_REFUSED
 
@@ -122,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
         if args.new_account:
             return True
         if interactive:
-            answer = await asyncio.to_thread(_answer, texts["move_question"].format(new=move.new_account,
+            answer = await asyncio.to_thread(typed_line, texts["move_question"].format(new=move.new_account,
                                                                                    company=company))
             if answer == company:
                 return True
@@ -166,16 +166,3 @@ def run(args: argparse.Namespace) -> int:
     print(texts["done"])
     return 0
 
-
-def _answer(question: str) -> str:
-    """A line typed on the terminal ("" when stdin is closed)."""
-    try:
-        return input(f"{question} ").strip()
-    except EOFError:
-        return ""
-
-
-def _ask(question: str, keys: tuple[str, ...]) -> str:
-    """The first letter of the answer when it is one of `keys`, else ""."""
-    answer = _answer(f"{question} [{'/'.join(keys)}]").lower()[:1]
-    return answer if answer in keys else ""

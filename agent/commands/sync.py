@@ -113,16 +113,6 @@ class ConsoleObserver:
         pass
 
 
-def _ask(question: str, choices: dict[str, str]) -> str:
-    """Ask on the terminal; returns the chosen key ("" when the answer is empty or stdin closed)."""
-    keys = "/".join(choices)
-    try:
-        answer = input(f"{question} [{keys}] ").strip().lower()
-    except EOFError:
-        return ""
-    return answer[:1] if answer[:1] in choices else ""
-
-
 def ends_consent(language: str, *, allowed: bool, interactive: bool) -> EndsConsent:
     """Whether to end more offers than allowed: agreed by --allow-ends, asked on a terminal, else refused."""
     texts = ENDS_TEXTS["en" if language == "en" else "pl"]
@@ -130,12 +120,14 @@ def ends_consent(language: str, *, allowed: bool, interactive: bool) -> EndsCons
     async def consent(ending: int, active: int, limit: int) -> bool:
         import asyncio
 
+        from agent.commands.common import typed_choice
+
         print(texts["warning"].format(ending=ending, active=active, share=ending * 100 // active, limit=limit))
         if allowed:
             return True
         if interactive:
             yes = texts["yes"]
-            answer = await asyncio.to_thread(_ask, texts["question"], {yes: "yes", "n": "no"})
+            answer = await asyncio.to_thread(typed_choice, texts["question"], (yes, "n"))
             if answer == yes:
                 return True
         print(texts["refused"], file=sys.stderr)
@@ -246,6 +238,8 @@ def _decide(
     state: str, who: str, args: argparse.Namespace, language: str, *, interactive: bool, take_over: bool, resume: bool
 ) -> str:
     """What to do about the lease: run, resume, take_over, wait or refuse."""
+    from agent.commands.common import typed_choice
+
     if state == "free":
         return "run"
 
@@ -259,7 +253,7 @@ def _decide(
         if not interactive:
             print(text(language, "sync.interrupted_refused"), file=sys.stderr)
             return "refuse"
-        asked = _ask(text(language, "sync.interrupted_question"), {key("yes"): "yes", key("no"): "no"})
+        asked = typed_choice(text(language, "sync.interrupted_question"), (key("yes"), key("no")))
         return "resume" if asked == key("yes") else "refuse"
     print(text(language, "sync.held", who=who))
     if take_over:
@@ -269,9 +263,8 @@ def _decide(
     if not interactive:
         print(text(language, "sync.held_refused"), file=sys.stderr)
         return "refuse"
-    choices = {key("wait"): "wait", key("take_over"): "take_over", key("cancel"): "cancel"}
-    answer = choices.get(_ask(text(language, "sync.held_question"), choices), "cancel")
-    return answer if answer in ("wait", "take_over") else "refuse"
+    answer = typed_choice(text(language, "sync.held_question"), (key("wait"), key("take_over"), key("cancel")))
+    return {key("wait"): "wait", key("take_over"): "take_over"}.get(answer, "refuse")
 
 
 def _failure_line(language: str, outcome: ItemOutcome) -> str:

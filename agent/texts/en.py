@@ -127,9 +127,6 @@ TEXTS: dict[str, str] = {
     "erp.stat.change_version": "change counter",
     "erp.stat.content_version": "content version (max)",
     "erp.stat.stock_price_version": "stock/price version (max)",
-    # `marketsync disconnect`
-    "disconnect.not_told": "{company}: the marketplace could not be told ({problem})",
-    "disconnect.done": "{company}: disconnected; tokens forgotten",
     "config.effective": "effective configuration of {path}",
     # configuration findings (worded when shown: the file is read before its language is known)
     "config.top_level": "top level",

@@ -80,6 +80,7 @@ HELP_PL: dict[str, str] = {
     "the company's name as in the configuration": "nazwa firmy jak w konfiguracji",
     "only print the page to open, never open a browser": "tylko wypisz stronę do otwarcia, nie otwieraj przeglądarki",
     "link again a company that is linked already": "połącz ponownie firmę, która jest już połączona",
+    "unlink without being asked (its syncs stop)": "rozłącz bez pytania (synchronizacje firmy ustaną)",
     "agree beforehand to move the company to a different seller account (its offers stay on the old one)": (
         "zgoda z góry na przeniesienie firmy na inne konto sprzedawcy (jej oferty zostają na starym)"
     ),

@@ -133,9 +133,6 @@ TEXTS: dict[str, str] = {
     "erp.stat.change_version": "licznik zmian",
     "erp.stat.content_version": "wersja treści (maks.)",
     "erp.stat.stock_price_version": "wersja zasobów i cen (maks.)",
-    # `marketsync disconnect`
-    "disconnect.not_told": "{company}: nie udało się powiadomić serwisu ({problem})",
-    "disconnect.done": "{company}: rozłączono; tokeny usunięte",
     "config.effective": "obowiązująca konfiguracja z pliku {path}",
     # configuration findings (worded when shown: the file is read before its language is known)
     "config.top_level": "najwyższy poziom",

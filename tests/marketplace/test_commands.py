@@ -86,7 +86,7 @@ def test_connect_status_disconnect(
     assert "Nie połączono" in budowlany
     assert refresh not in table
 
-    assert main(["--config", config, "disconnect", "Ogrodnik"]) == 0
+    assert main(["--config", config, "disconnect", "Ogrodnik", "--yes"]) == 0
     assert "rozłączono" in capsys.readouterr().out
     assert not list((tmp_path / "home" / "tokens").iterdir())
     # The connection is ended on the marketplace: its refresh token is refused.

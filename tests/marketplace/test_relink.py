@@ -163,10 +163,54 @@ def test_a_running_client_picks_up_a_relink_and_an_unlink(sim: RunningSimulator,
         assert _connect(sim, config, _account(sim), "--relink", "--new-account") == 0
         new = loop.run_until_complete(token())
         assert new != old  # the next request goes out with the new account's token
-        assert main(["--config", config, "disconnect", COMPANY]) == 0
+        assert main(["--config", config, "disconnect", COMPANY, "--yes"]) == 0
         with pytest.raises(RelinkAccount):
             loop.run_until_complete(token())
         loop.run_until_complete(client.aclose())
     finally:
         loop.close()
 
+
+
+class _Terminal:
+    """stdin as a terminal on which the person types `typed` (the prompt reads one line)."""
+
+    def __init__(self, typed: str) -> None:
+        self.lines = iter([typed + "\n"])
+
+    def isatty(self) -> bool:
+        return True
+
+    def readline(self) -> str:
+        return next(self.lines, "")
+
+
+@pytest.mark.parametrize("typed", ["n", "", "nie"])
+def test_disconnect_asks_and_anything_but_yes_keeps_the_link(
+    sim: RunningSimulator, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    typed: str,
+) -> None:
+    config, _ = _linked_with_offers(sim, tmp_path)
+    before = _files(tmp_path)
+    monkeypatch.setattr("sys.stdin", _Terminal(typed))
+    assert main(["--config", config, "disconnect", COMPANY]) == 3
+    out = capsys.readouterr()
+    assert "synchronizacja firmy zatrzyma się" in out.out and "--yes" in out.err
+    assert _files(tmp_path) == before
+    assert ConnectionRegistry(connections_dir(load_config(Path(config)).agent.home)).get(COMPANY).state == "connected"
+
+
+def test_disconnect_without_a_terminal_refuses_and_yes_unlinks(
+    sim: RunningSimulator, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config, _ = _linked_with_offers(sim, tmp_path)
+    before = _files(tmp_path)
+    assert main(["--config", config, "disconnect", COMPANY]) == 3  # pytest's stdin is no terminal
+    assert _files(tmp_path) == before
+    monkeypatch.setattr("sys.stdin", _Terminal("t"))
+    assert main(["--config", config, "disconnect", COMPANY]) == 0
+    assert "rozłączono" in capsys.readouterr().out
+    home = load_config(Path(config)).agent.home
+    assert ConnectionRegistry(connections_dir(home)).get(COMPANY).state == "not_linked"
+    assert main(["--config", config, "disconnect", COMPANY]) == 0  # nothing left to unlink: says so, asks nothing
+    assert "nic do rozłączenia" in capsys.readouterr().out

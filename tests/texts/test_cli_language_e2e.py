@@ -102,7 +102,8 @@ def _session(place: Installation) -> list[Said]:
         place.run("runs", "show", "999"),
         place.run("sync", "Piekarnia"),  # no such company
         place.run("erp", "touch", "--company", COMPANY, "--percent", "500"),
-        place.run("disconnect", "Hurtownia Budmax"),
+        place.run("disconnect", "Hurtownia Budmax"),  # no terminal to ask: it refuses
+        place.run("disconnect", "Hurtownia Budmax", "--yes"),
         place.run("status"),
     ]
     return said
