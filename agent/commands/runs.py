@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from agent.commands.result_labels import RESULT_LABELS
 from agent.texts import language_of, text
-from agent.texts.outcomes import item_label, outcome_hint, outcome_message
+from agent.texts.outcomes import item_label, outcome_hint, outcome_message, summary_words
 
 if TYPE_CHECKING:
     from agent.config import Config
@@ -149,7 +149,7 @@ def describe_run(run: Run, outcomes: Sequence[ItemOutcome], timezone: str, langu
         ),
     ]
     if run.error_summary:
-        lines.append(f"  {run.error_summary}")
+        lines.append(f"  {summary_words(language, run.error_summary)}")
     for job in run.options.jobs:
         t = run.totals.get(job)
         if t is not None:

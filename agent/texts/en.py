@@ -207,6 +207,15 @@ TEXTS: dict[str, str] = {
         "last {days}: {orders} orders, {documents} ROs; missing {missing}, doubled {doubled}, waiting {waiting}, "
         "cancelled but open {cancelled_open}"
     ),
+    "outcome.process_ended": "the process running it ended",
+    "outcome.catalogue_first": "the catalogue was fetched first (the ERP had no copy yet)",
+    "outcome.ends_agreed": (
+        "{operator} agreed to end {ending} of {active} active offers ({share} %), more than the {limit} % allowed"
+    ),
+    "outcome.ends_refused": (
+        "this run would end {ending} of {active} active offers ({share} %), more than the {limit} % allowed "
+        "([agent] max_end_percent); nothing was sent"
+    ),
     "hint.ReconciliationMismatch": (
         "orders in process on the marketplace without an RO were handled elsewhere or lost: "
         "enter them by hand or set them back to new; doubled ROs must be cancelled by hand"

@@ -31,7 +31,24 @@ _FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"cancelled on the marketplace; RO (?P<what>cancelled|already cancelled|not found)"), ""),
     (re.compile(r"offer (?P<offer>\d+): (?P<value>[\d.]+)"), "outcome.offer_value"),
     (re.compile(r"no changes"), "outcome.catalogue_unchanged"),
+    (re.compile(r"the process running it ended"), "outcome.process_ended"),
+    (re.compile(r"the catalogue was fetched first \(the ERP had no copy yet\)"), "outcome.catalogue_first"),
+    (
+        re.compile(
+            r"(?P<operator>.+) agreed to end (?P<ending>\d+) of (?P<active>\d+) active offers "
+            r"\((?P<share>\d+) %\), more than the (?P<limit>\d+) % allowed"
+        ),
+        "outcome.ends_agreed",
+    ),
+    (
+        re.compile(
+            r"this run would end (?P<ending>\d+) of (?P<active>\d+) active offers \((?P<share>\d+) %\), "
+            r"more than the (?P<limit>\d+) % allowed \(\[agent\] max_end_percent\); nothing was sent"
+        ),
+        "outcome.ends_refused",
+    ),
 )
+_JOB_PART = re.compile(r"(?P<job>catalogue|orders|offers|stock|prices): (?P<said>.+)")
 _CATALOGUE_PART = re.compile(r"(?P<kind>[a-z_]+) \+(?P<added>\d+) ~(?P<changed>\d+) -(?P<removed>\d+)")
 
 
@@ -60,6 +77,40 @@ def outcome_message(language: str, message: str, payload: str | None = None, *, 
     if parts and all(_CATALOGUE_PART.fullmatch(part) for part in parts):
         return ", ".join(_catalogue_part(language, part) for part in parts)
     return message
+
+
+def summary_words(language: str, summary: str) -> str:
+    """A run's recorded summary ("offers: ...; the catalogue was fetched first ...") worded in `language`.
+
+    Its parts are joined by "; ", which a message may hold itself: the longest run of parts that is
+    one known form is worded as one.
+    """
+    parts = summary.split("; ")
+    worded: list[str] = []
+    start = 0
+    while start < len(parts):
+        for end in range(len(parts), start, -1):
+            said = _known(language, "; ".join(parts[start:end]))
+            if said is not None:
+                worded.append(said)
+                start = end
+                break
+        else:  # a message of its own (an error's): the job's name is still a word of ours
+            job = _JOB_PART.fullmatch(parts[start])
+            worded.append(parts[start] if job is None else f"{text(language, 'job.' + job['job'])}: {job['said']}")
+            start += 1
+    return "; ".join(worded)
+
+
+def _known(language: str, part: str) -> str | None:
+    """`part` worded when it is one of the jobs' forms (after a job's name, perhaps); None otherwise."""
+    found = _JOB_PART.fullmatch(part)
+    if found is not None:
+        said = _known(language, found["said"])
+        return None if said is None else f"{text(language, 'job.' + found['job'])}: {said}"
+    if any(form.fullmatch(part) for form, _key in _FORMS):
+        return outcome_message(language, part)
+    return None
 
 
 def _catalogue_part(language: str, part: str) -> str:

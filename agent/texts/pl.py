@@ -218,6 +218,16 @@ TEXTS: dict[str, str] = {
         "{days} wstecz: zamówienia {orders}, dokumenty RO {documents}; brakujące {missing}, podwójne {doubled}, "
         "oczekujące {waiting}, anulowane, a otwarte {cancelled_open}"
     ),
+    "outcome.process_ended": "proces, który go wykonywał, zakończył się",
+    "outcome.catalogue_first": "najpierw pobrano katalog (ERP nie miał jeszcze jego kopii)",
+    "outcome.ends_agreed": (
+        "{operator} zgodził(a) się zakończyć {ending} z {active} aktywnych ofert ({share} %), więcej niż "
+        "dozwolone {limit} %"
+    ),
+    "outcome.ends_refused": (
+        "ten przebieg zakończyłby {ending} z {active} aktywnych ofert ({share} %), więcej niż dozwolone {limit} % "
+        "([agent] max_end_percent); nic nie wysłano"
+    ),
     "hint.ReconciliationMismatch": (
         "zamówienia w realizacji bez RO obsłużono gdzie indziej albo zginęły: wprowadź je ręcznie albo przywróć im "
         "stan nowe; podwójne RO trzeba anulować ręcznie"

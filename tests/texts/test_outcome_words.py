@@ -12,7 +12,7 @@ import pytest
 from agent.commands.runs import describe_run
 from agent.errors import RetryLater
 from agent.state.models import ItemOutcome, JobTotals, Run, RunOptions
-from agent.texts.outcomes import item_label, outcome_hint, outcome_message
+from agent.texts.outcomes import item_label, outcome_hint, outcome_message, summary_words
 
 POLISH_LETTERS = "ąęłóśźżćń"
 
@@ -92,3 +92,24 @@ def test_runs_show_all_in_polish_reads_the_reconciliation_and_the_offers_in_poli
     english = describe_run(run, outcomes, "Europe/Warsaw", "en", everything=True)
     assert [c for c in english if c in POLISH_LETTERS] == []
     assert "orders reconciliation: last 1 day: 4 orders" in english
+
+
+def test_a_run_summary_reads_polish_part_by_part() -> None:
+    recorded = (
+        "offers: this run would end 30 of 44 active offers (68 %), more than the 20 % allowed "
+        "([agent] max_end_percent); nothing was sent; the catalogue was fetched first (the ERP had no copy yet)"
+    )
+    polish = summary_words("pl", recorded)
+    assert polish == (
+        "oferty: ten przebieg zakończyłby 30 z 44 aktywnych ofert (68 %), więcej niż dozwolone 20 % "
+        "([agent] max_end_percent); nic nie wysłano; najpierw pobrano katalog (ERP nie miał jeszcze jego kopii)"
+    )
+    assert summary_words("en", recorded) == recorded
+    assert summary_words("pl", "the process running it ended") == "proces, który go wykonywał, zakończył się"
+    assert summary_words("pl", "ANNA agreed to end 30 of 44 active offers (68 %), more than the 20 % allowed") == (
+        "ANNA zgodził(a) się zakończyć 30 z 44 aktywnych ofert (68 %), więcej niż dozwolone 20 %"
+    )
+
+
+def test_an_errors_own_words_stay_but_its_job_is_named_in_polish() -> None:
+    assert summary_words("pl", "orders: 503 from the marketplace") == "zamówienia: 503 from the marketplace"
