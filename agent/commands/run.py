@@ -2,9 +2,10 @@
 
 Holds the installation's scheduler, fires every company's schedule, runs them (in parallel up to
 `max_parallel_runs`), heartbeats "service running on host X since T" into the state database,
-reloads the config file when it changes, logs to the console and the daily log file, and prints
-one line per event. SIGTERM or SIGINT: no new runs, running jobs stop at their next checkpoint,
-leases are released, the process exits within 10 s. A second `marketsync run` refuses to start
+reloads the config file when it changes, logs to the daily log file (the console shows warnings and
+errors, everything with --verbose), and prints one line per event in the operator's language.
+SIGTERM or SIGINT: no new runs, running jobs stop at their next checkpoint, leases are released,
+the process exits within 10 s. A second `marketsync run` refuses to start
 and says where the first one runs.
 
 `--once` runs every company whose schedule is enabled once, now, and exits (for cron or systemd
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
     from agent.runtime.events import Event
 
 HELP = "the headless service: run schedules until stopped"
+CONSOLE_QUIET = True
+"""The console shows the event lines, in the operator's language; the log's lines go to the file."""
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -2,7 +2,7 @@
 
 A demo installation (three seeded companies linked to the simulator on loopback) is set to Polish
 or English; then `config check`, `status`, `sync` against the simulator, `runs`, `runs show`,
-`erp stats`, `connect` without a terminal, `disconnect`, a few refusals and `--help` of every
+`erp stats`, `connect` without a terminal, `run --once`, `disconnect`, a few refusals and `--help` of every
 subcommand run as `python -m agent`. In Polish nothing they print may hold a common English word;
 in English nothing may hold a Polish letter. Data is not words: file paths, quoted values of the
 configuration and item keys are left out before looking.
@@ -99,6 +99,7 @@ def _session(place: Installation) -> list[Said]:
         place.run("erp", "stats", "--company", COMPANY),
         place.run("status"),
         place.run("connect", COMPANY),  # linked already, and no terminal to ask: it refuses
+        place.run("run", "--once"),  # every enabled company once, then the service's event lines end
         place.run("runs", "show", "999"),
         place.run("sync", "Piekarnia"),  # no such company
         place.run("erp", "touch", "--company", COMPANY, "--percent", "500"),
