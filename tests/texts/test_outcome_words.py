@@ -113,3 +113,18 @@ def test_a_run_summary_reads_polish_part_by_part() -> None:
 
 def test_an_errors_own_words_stay_but_its_job_is_named_in_polish() -> None:
     assert summary_words("pl", "orders: 503 from the marketplace") == "zamówienia: 503 from the marketplace"
+
+
+def test_the_forms_follow_the_jobs_own_words() -> None:
+    """The jobs' messages as they write them today: a change of wording there must show here."""
+    import inspect
+
+    from agent.erp.port import CatalogueDiff, KindDiff
+    from agent.state.runs import RunsStore
+    from agent.sync.jobs.catalogue import describe_diff
+
+    diff = CatalogueDiff({"categories": KindDiff(added=3), "guarantees": KindDiff(removed=1)})
+    assert outcome_message("pl", describe_diff(diff)) == "kategorie +3 ~0 -0, gwarancje +0 ~0 -1"
+    assert outcome_message("pl", describe_diff(CatalogueDiff())) == "bez zmian"
+    reason = inspect.signature(RunsStore.mark_interrupted).parameters["reason"].default
+    assert summary_words("pl", reason) == "proces, który go wykonywał, zakończył się"
