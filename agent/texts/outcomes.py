@@ -2,9 +2,10 @@
 
 The jobs record an outcome's message once, in English (the log's language), while the run may be
 read later in Polish or English. The messages the jobs write themselves follow a few fixed forms;
-each is recognised here and worded from the catalogue. The orders reconciliation is worded from
-its facts (the outcome's JSON payload). Anything else (an answer of the marketplace, an error's
-own message) is shown as it was recorded.
+each is recognised here and worded from the catalogue (the publication rules' in
+`agent.texts.rules`). The orders reconciliation is worded from its facts (the outcome's JSON
+payload). Anything else (an answer of the marketplace, an error's own message) is shown as it was
+recorded.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 import re
 
 from agent.texts import TABLES, language_of, plural, text
+from agent.texts.rules import rule_words
 
 # The jobs' own messages, as written in agent/sync/jobs, and the text key each becomes.
 _FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -58,11 +60,16 @@ def item_label(language: str, item: str) -> str:
 
 
 def outcome_message(language: str, message: str, payload: str | None = None, *, item: str = "") -> str:
-    """`message` worded in `language` when it is one of the jobs' own forms; as recorded otherwise."""
+    """`message` worded in `language` where it is the jobs' or the rules' own words; as recorded otherwise."""
     if item == "reconciliation" and payload:
         worded = _reconciliation(language, payload)
         if worded is not None:
             return worded
+    return _single(language, message) or summary_words(language, message)
+
+
+def _single(language: str, message: str) -> str | None:
+    """`message` worded when it is, whole, one of the jobs' forms; None otherwise."""
     table = TABLES[language_of(language)]
     for form, form_key in _FORMS:
         found = form.fullmatch(message)
@@ -76,7 +83,7 @@ def outcome_message(language: str, message: str, payload: str | None = None, *, 
     parts = message.split(", ")
     if parts and all(_CATALOGUE_PART.fullmatch(part) for part in parts):
         return ", ".join(_catalogue_part(language, part) for part in parts)
-    return message
+    return None
 
 
 def summary_words(language: str, summary: str) -> str:
@@ -108,9 +115,7 @@ def _known(language: str, part: str) -> str | None:
     if found is not None:
         said = _known(language, found["said"])
         return None if said is None else f"{text(language, 'job.' + found['job'])}: {said}"
-    if any(form.fullmatch(part) for form, _key in _FORMS):
-        return outcome_message(language, part)
-    return None
+    return _single(language, part) or rule_words(language, part)
 
 
 def _catalogue_part(language: str, part: str) -> str:
@@ -145,4 +150,4 @@ def outcome_hint(language: str, hint: str, error_class: str = "") -> str:
     for key, english in TABLES["en"].items():
         if key.startswith("hint.") and english == hint and "{" not in english:
             return table[key]
-    return hint
+    return summary_words(language, hint)  # the rules' hints, one by one
