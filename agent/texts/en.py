@@ -216,6 +216,10 @@ TEXTS: dict[str, str] = {
         "this run would end {ending} of {active} active offers ({share} %), more than the {limit} % allowed "
         "([agent] max_end_percent); nothing was sent"
     ),
+    "outcome.hint.unreadable_order": (
+        "the marketplace sent this order in a shape the agent cannot read; it stays new and is read again next run"
+    ),
+    "outcome.hint.quarantined": "fix the cause; the order stays new and is imported by the next run",
     "hint.ReconciliationMismatch": (
         "orders in process on the marketplace without an RO were handled elsewhere or lost: "
         "enter them by hand or set them back to new; doubled ROs must be cancelled by hand"

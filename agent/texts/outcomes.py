@@ -34,6 +34,13 @@ _FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"offer (?P<offer>\d+): (?P<value>[\d.]+)"), "outcome.offer_value"),
     (re.compile(r"no changes"), "outcome.catalogue_unchanged"),
     (re.compile(r"the process running it ended"), "outcome.process_ended"),
+    (
+        re.compile(
+            r"the marketplace sent this order in a shape the agent cannot read; it stays new and is read again next run"
+        ),
+        "outcome.hint.unreadable_order",
+    ),
+    (re.compile(r"fix the cause; the order stays new and is imported by the next run"), "outcome.hint.quarantined"),
     (re.compile(r"the catalogue was fetched first \(the ERP had no copy yet\)"), "outcome.catalogue_first"),
     (
         re.compile(

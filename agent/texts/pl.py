@@ -228,6 +228,11 @@ TEXTS: dict[str, str] = {
         "ten przebieg zakończyłby {ending} z {active} aktywnych ofert ({share} %), więcej niż dozwolone {limit} % "
         "([agent] max_end_percent); nic nie wysłano"
     ),
+    "outcome.hint.unreadable_order": (
+        "serwis przysłał zamówienie w postaci, której agent nie umie odczytać; zostaje nowe i następny przebieg "
+        "odczyta je ponownie"
+    ),
+    "outcome.hint.quarantined": "usuń przyczynę; zamówienie zostaje nowe i następny przebieg je zaimportuje",
     "hint.ReconciliationMismatch": (
         "zamówienia w realizacji bez RO obsłużono gdzie indziej albo zginęły: wprowadź je ręcznie albo przywróć im "
         "stan nowe; podwójne RO trzeba anulować ręcznie"

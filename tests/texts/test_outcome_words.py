@@ -128,3 +128,11 @@ def test_the_forms_follow_the_jobs_own_words() -> None:
     assert outcome_message("pl", describe_diff(CatalogueDiff())) == "bez zmian"
     reason = inspect.signature(RunsStore.mark_interrupted).parameters["reason"].default
     assert summary_words("pl", reason) == "proces, który go wykonywał, zakończył się"
+
+
+def test_the_quarantine_hints_read_polish() -> None:
+    recorded = "fix the cause; the order stays new and is imported by the next run"
+    assert outcome_hint("pl", recorded, "Quarantined") == (
+        "usuń przyczynę; zamówienie zostaje nowe i następny przebieg je zaimportuje"
+    )
+    assert outcome_hint("en", recorded, "Quarantined") == recorded
