@@ -72,8 +72,8 @@ def build_parser(language: str = "pl") -> argparse.ArgumentParser:
     return parser
 
 
-def _setup_logging(args: argparse.Namespace, *, to_file: bool) -> None:
-    """Console always; the daily log file too when the configuration can be read."""
+def _setup_logging(args: argparse.Namespace, *, to_file: bool, quiet: bool = False) -> None:
+    """Console always (warnings only when `quiet`); the daily log file too when the configuration can be read."""
     from agent.commands.common import config_path_from_args
     from agent.config import load_config
     from agent.logs import setup_logging
@@ -84,7 +84,7 @@ def _setup_logging(args: argparse.Namespace, *, to_file: bool) -> None:
         with contextlib.suppress(ConfigError):
             config = load_config(config_path_from_args(args))
     if config is None:
-        setup_logging(None, verbose=args.verbose)
+        setup_logging(None, verbose=args.verbose, console_quiet=quiet)
         return
     setup_logging(
         config.agent.log_dir,
@@ -92,6 +92,7 @@ def _setup_logging(args: argparse.Namespace, *, to_file: bool) -> None:
         retention_days=config.agent.log_retention_days,
         json_lines=config.agent.log_json,
         timezone=config.agent.timezone,
+        console_quiet=quiet,
     )
 
 
@@ -158,8 +159,9 @@ def _main(argv: Sequence[str] | None) -> int:
         parser.print_help()
         return EXIT_USAGE
     module = command_module(args.command)
-    # A read-only command (config check) leaves no log files behind.
-    _setup_logging(args, to_file=getattr(module, "LOGS_TO_FILE", True))
+    # A read-only command (config check) leaves no log files behind. A command that prints its own
+    # progress in the operator's language (sync) leaves the log's lines to the file.
+    _setup_logging(args, to_file=getattr(module, "LOGS_TO_FILE", True), quiet=getattr(module, "CONSOLE_QUIET", False))
     if module is None:
         print(text(language, "cli.not_built", command=args.command), file=sys.stderr)
         return EXIT_USAGE
@@ -167,8 +169,14 @@ def _main(argv: Sequence[str] | None) -> int:
     try:
         code: int = module.run(args)
     except ConfigError as exc:
-        for problem in exc.problems:
+        from agent.texts.hints import hint_for
+        from agent.texts.phrases import problem_lines
+
+        # The configuration may be what is broken: its findings are worded in the language --help used.
+        for problem in problem_lines(language, exc.problems, exc.findings):
             print(text(language, "cli.error", message=problem), file=sys.stderr)
+        if exc.hint_phrase is not None:  # a hint of its own says what to do; the class's is config check
+            print(text(language, "cli.hint", hint=hint_for(language, exc, company)), file=sys.stderr)
         return EXIT_USAGE
     except LeaseHeld as exc:
         # Another process holds what this one needs (a second `marketsync run`): refused, not failed.

@@ -19,9 +19,10 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from agent import paths
-from agent.config_reader import Problems, SourceIndex, TableReader
+from agent.config_findings import not_toml, one_problem
+from agent.config_reader import Problems, SourceIndex, TableReader, found_allowed
 from agent.domain import DEFAULT_JOBS, DEFAULT_TIMEZONE, JOB_ORDER, LEAD_TIMES, JobName, LeadTime, ScheduleConfig
-from agent.errors import ConfigError, mask_url
+from agent.errors import ConfigError, ConfigProblem, Phrase, mask_url
 
 Language = Literal["pl", "en"]
 TokenStore = Literal["auto", "keyring", "file"]
@@ -42,10 +43,10 @@ DEFAULT_PAYMENT_FORMS: Mapping[str, str] = MappingProxyType(
     }
 )
 # The keys before the live payment types were known, and what each became.
-_OLD_PAYMENT_KEYS: Mapping[str, str] = MappingProxyType(
+_OLD_PAYMENT_KEYS: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
-        "online": "fastTransfer, card, blik and installment",
-        "transfer": "traditionalTransfer and prePayment",
+        "online": ("fastTransfer", "card", "blik", "installment"),
+        "transfer": ("traditionalTransfer", "prePayment"),
     }
 )
 
@@ -154,8 +155,9 @@ class Config:
         for company in self.companies:
             if company.name.casefold() == name.casefold():
                 return company
-        known = ", ".join(c.name for c in self.companies) or "none configured"
-        raise ConfigError(f'{self.path}: no company "{name}" (companies: {known})')
+        known = ", ".join(c.name for c in self.companies)
+        what = Phrase("config.no_company", {"name": name, "known": known or Phrase("config.none_configured")})
+        raise one_problem(ConfigProblem(str(self.path), None, what))
 
 
 def load_config(path: Path) -> Config:
@@ -164,22 +166,22 @@ def load_config(path: Path) -> Config:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(
-            f"{path}: no such config file",
+        raise one_problem(
+            ConfigProblem(str(path), None, Phrase("config.no_file")),
             hint="copy config.example.toml there, or pass --config PATH",
+            hint_phrase=Phrase("config.no_file_hint"),
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot be read: {exc}") from None
+        raise one_problem(ConfigProblem(str(path), None, Phrase("config.unreadable", {"error": exc}))) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        # tomllib's message ends with "(at line L, column C)".
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        raise one_problem(not_toml(path, exc)) from None
     problems = Problems(path, SourceIndex(text.splitlines()))
     config = _build(path, data, problems)
     if problems.items:
         found = problems.sorted_items()
-        raise ConfigError(found[0], problems=tuple(found))
+        raise ConfigError(found[0], problems=tuple(found), findings=tuple(problems.sorted_findings()))
     return config
 
 
@@ -191,14 +193,18 @@ def _build(path: Path, data: Mapping[str, Any], problems: Problems) -> Config:
     top.unknown_keys(known=("company",))
     companies: list[CompanyConfig] = []
     if not isinstance(raw_companies, list) or not all(isinstance(c, dict) for c in raw_companies):
-        problems.add("", "company", "found a plain value, allowed: [[company]] tables")
+        what = Phrase(
+            "config.found_allowed",
+            {"found": Phrase("config.found.plain"), "allowed": Phrase("config.allowed.company_tables")},
+        )
+        problems.add("", "company", what)
         raw_companies = []
     for index, raw in enumerate(raw_companies):
         company = _company(path, raw, index, problems, agent.home)
         if company is None:
             continue
         if any(c.name.casefold() == company.name.casefold() for c in companies):
-            problems.add("company", "name", f'"{company.name}" is used by two companies', index)
+            problems.add("company", "name", Phrase("config.duplicate_name", {"name": company.name}), index)
         companies.append(company)
     return Config(path=path, agent=agent, marketplace=marketplace, companies=tuple(companies))
 
@@ -220,7 +226,7 @@ def _agent(path: Path, data: Mapping[str, Any], problems: Problems) -> AgentConf
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        r.problem("timezone", f'found "{timezone}", allowed: an IANA time zone such as "Europe/Warsaw"')
+        r.problem("timezone", found_allowed(timezone, Phrase("config.allowed.timezone")))
         timezone = DEFAULT_TIMEZONE
     config = AgentConfig(
         home=home,
@@ -242,11 +248,7 @@ def _marketplace(data: Mapping[str, Any], problems: Problems) -> MarketplaceConf
     base_url = r.string("base_url", DEFAULT_BASE_URL)
     parts = urlsplit(base_url)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
-        r.problem(
-            "base_url",
-            f'found "{mask_url(base_url)}", allowed: an http(s) URL without a query, '
-            'such as "https://wszystko.pl/api"',
-        )
+        r.problem("base_url", found_allowed(mask_url(base_url), Phrase("config.allowed.url")))
         base_url = DEFAULT_BASE_URL
     config = MarketplaceConfig(
         base_url=base_url.rstrip("/"),
@@ -260,16 +262,16 @@ def _company(path: Path, data: Mapping[str, Any], index: int, problems: Problems
     r = TableReader(data, "company", problems, occurrence=index)
     name = r.string("name", "")
     if not name.strip():
-        r.problem("name", "missing: every [[company]] needs a name")
+        r.problem("name", Phrase("config.missing_name"))
     erp = cast(ErpKind, r.string("erp", "embedded", choices=("embedded", "optima")))
     database = r.string("database", "")
     if not database and erp == "embedded":
-        r.problem("database", "missing: the company's ERP database file, relative to this config file")
+        r.problem("database", Phrase("config.missing_database"))
     optima_raw = r.table("optima")
     state_dir = home / "optima" / paths.company_file_name(name)
     optima = _optima(path, optima_raw, index, problems, state_dir) if erp == "optima" else None
     if optima is None and optima_raw:
-        r.problem("optima", 'found [company.optima] while erp is "embedded": add erp = "optima" or remove it')
+        r.problem("optima", Phrase("config.optima_while_embedded"))
     defaults = CompanyConfig(name="", database=Path())
     forms_raw = r.table("payment_forms")
     forms = dict(DEFAULT_PAYMENT_FORMS)
@@ -279,7 +281,8 @@ def _company(path: Path, data: Mapping[str, Any], index: int, problems: Problems
         forms[key] = fr.string(key, forms[key])
     for old, new in _OLD_PAYMENT_KEYS.items():
         if old in forms_raw:
-            fr.problem(old, f"the marketplace has no payment type {old!r} any more: set {new} instead")
+            keys = Phrase("config.and_list", {"first": ", ".join(new[:-1]), "last": new[-1]})
+            fr.problem(old, Phrase("config.old_payment_type", {"old": old, "new": keys}))
     fr.unknown_keys()
     company = CompanyConfig(
         name=name.strip(),
@@ -311,17 +314,13 @@ def _optima(path: Path, data: Mapping[str, Any], index: int, problems: Problems,
     keyring = r.boolean("password_keyring", False)
     port_value = r.integer("port", 0, low=0, high=65535)
     folder = r.string("import_folder", "")
-    for key, value, what in (
-        ("server", server, 'the SQL Server host, or host\\\\INSTANCE, such as "SKLEP-PC\\\\OPTIMA"'),
-        ("database", database, 'the Optima company database, such as "CDN_Firma"'),
-        ("user", user, "the read-only SQL login (see README, Comarch ERP Optima)"),
-    ):
+    for key, value in (("server", server), ("database", database), ("user", user)):
         if not value:
-            r.problem(key, f"missing: {what}")
+            r.problem(key, Phrase(f"config.optima_missing.{key}"))
     if password and keyring:
-        r.problem("password", "set together with password_keyring = true: keep the password in one place")
+        r.problem("password", Phrase("config.password_twice"))
     elif not password and not keyring:
-        r.problem("password", "missing: set it, or password_keyring = true and `marketsync optima set-password`")
+        r.problem("password", Phrase("config.password_missing"))
     mapping_raw = r.table("parameters")
     mr = TableReader(mapping_raw, "company.optima.parameters", problems, occurrence=index)
     parameters = {key: str(mr.string(key, "")) for key in mapping_raw}
@@ -362,10 +361,10 @@ def _schedule(data: Mapping[str, Any], index: int, problems: Problems) -> Schedu
         from croniter import croniter
 
         if not croniter.is_valid(cron):
-            r.problem("cron", f'found "{cron}", allowed: a cron expression such as "*/30 6-21 * * 1-5"')
+            r.problem("cron", found_allowed(cron, Phrase("config.allowed.cron")))
             cron = None
         elif window_keys:
-            r.problem("cron", f"cron replaces the window: remove {', '.join(window_keys)} or cron")
+            r.problem("cron", Phrase("config.cron_and_window", {"keys": ", ".join(window_keys)}))
     schedule = ScheduleConfig(
         enabled=r.boolean("enabled", False),
         from_hour=r.integer("from_hour", 6, low=0, high=23),
@@ -376,11 +375,8 @@ def _schedule(data: Mapping[str, Any], index: int, problems: Problems) -> Schedu
         cron=cron,
     )
     if cron is None and schedule.from_hour == schedule.to_hour:
-        r.problem(
-            "to_hour",
-            f"equals from_hour ({schedule.from_hour}): the window is empty; use 0 and 24 for all day",
-        )
+        r.problem("to_hour", Phrase("config.empty_window", {"hour": schedule.from_hour}))
     if not schedule.jobs:
-        r.problem("jobs", "empty: name at least one of " + ", ".join(JOB_ORDER))
+        r.problem("jobs", Phrase("config.no_jobs", {"jobs": ", ".join(JOB_ORDER)}))
     r.unknown_keys()
     return schedule

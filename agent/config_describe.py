@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from agent.config import Config, OptimaConfig
 from agent.errors import mask_url
+from agent.texts import text
 
 
 def _describe_optima(o: OptimaConfig | None) -> list[str]:
@@ -27,7 +28,7 @@ def describe(config: Config) -> str:
     """The effective configuration as TOML-like text, secrets masked (for `config check`)."""
     a, m = config.agent, config.marketplace
     lines = [
-        f"# effective configuration of {config.path}",
+        "# " + text(a.language, "config.effective", path=config.path),
         "[agent]",
         f'home = "{a.home}"',
         f'log_dir = "{a.log_dir}"',

@@ -249,7 +249,8 @@ def _replace_checked(path: Path, text: str) -> Config:
         except ConfigError as exc:
             # The loader names the temporary file; the operator knows only theirs.
             problems = tuple(p.replace(str(tmp), str(path)) for p in exc.problems)
-            raise ConfigError(problems[0] if problems else str(path), problems=problems) from None
+            findings = tuple(replace(f, where=f.where.replace(str(tmp), str(path))) for f in exc.findings)
+            raise ConfigError(problems[0] if problems else str(path), problems=problems, findings=findings) from None
         os.replace(tmp, path)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot be written: {exc}") from None

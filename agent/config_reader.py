@@ -3,6 +3,8 @@
 `TableReader` takes a parsed table and hands out typed values key by key; each wrong value adds a
 problem that names the file, the line (found in the source text), the key, what was found and what
 is allowed. Keys nobody asked for are reported as unknown, with a "did you mean" where one is close.
+A problem is kept as facts (`ConfigProblem`), worded in English for logs and in the operator's
+language when shown (`agent.texts.phrases`): the file is read before its language is known.
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
+
+from agent.errors import ConfigProblem, Phrase
+from agent.texts.phrases import problem_line
 
 T = TypeVar("T")
 
@@ -69,25 +74,34 @@ class SourceIndex:
 
 @dataclass(slots=True)
 class Problems:
-    """Every finding of one load, as complete one-line messages."""
+    """Every finding of one load, as facts and as complete one-line English messages."""
 
     file: Path
     source: SourceIndex
     items: list[str] = field(default_factory=list)
+    findings: list[ConfigProblem] = field(default_factory=list)
     _lines: list[int] = field(default_factory=list)
+
+    def _order(self) -> list[int]:
+        return sorted(range(len(self.items)), key=lambda i: self._lines[i])
 
     def sorted_items(self) -> list[str]:
         """The findings in the order of the file's lines (those without a line first), as an editor walks them."""
-        order = sorted(range(len(self.items)), key=lambda i: self._lines[i])
-        return [self.items[i] for i in order]
+        return [self.items[i] for i in self._order()]
 
-    def add(self, table: str, key: str | None, message: str, occurrence: int = 0) -> None:
+    def sorted_findings(self) -> list[ConfigProblem]:
+        """The findings as facts, in the order of `sorted_items`."""
+        return [self.findings[i] for i in self._order()]
+
+    def add(self, table: str, key: str | None, what: Phrase, occurrence: int = 0) -> None:
         line = self.source.line_of(table, key, occurrence) or self.source.line_of(table, None, occurrence)
         where = f"{self.file}:{line}" if line else f"{self.file}"
-        label = f"[{table}]" if table else "top level"
+        label: str | Phrase = f"[{table}]" if table else Phrase("config.top_level")
         if key is not None:
             label = f"{table}.{key}" if table else key
-        self.items.append(f"{where}: {label}: {message}")
+        found = ConfigProblem(where, label, what)
+        self.findings.append(found)
+        self.items.append(problem_line("en", found))
         self._lines.append(line or 0)
 
 
@@ -109,29 +123,33 @@ class TableReader:
         self._occurrence = occurrence
         self._asked: set[str] = set()
 
-    def problem(self, key: str | None, message: str) -> None:
-        self._problems.add(self._table, key, message, self._occurrence)
+    def problem(self, key: str | None, what: Phrase) -> None:
+        self._problems.add(self._table, key, what, self._occurrence)
 
     def has(self, key: str) -> bool:
         return key in self._data
 
-    def _get(self, key: str, default: T, check: Callable[[Any], bool], allowed: str) -> T:
+    def _get(self, key: str, default: T, check: Callable[[Any], bool], allowed: Phrase) -> T:
         self._asked.add(key)
         if key not in self._data:
             return default
         value = self._data[key]
         if not check(value):
-            self.problem(key, f"found {_show(value)}, allowed: {allowed}")
+            self.problem(key, found_allowed(value, allowed))
             return default
         return value  # type: ignore[no-any-return]
 
-    def string(self, key: str, default: T, *, choices: Sequence[str] = (), allowed: str = "") -> str | T:
-        text = allowed or ("one of " + ", ".join(f'"{c}"' for c in choices) if choices else "a string in quotes")
+    def string(self, key: str, default: T, *, choices: Sequence[str] = ()) -> str | T:
+        allowed = (
+            Phrase("config.allowed.one_of", {"choices": _listed(choices)})
+            if choices
+            else Phrase("config.allowed.string")
+        )
         return self._get(
             key,
             default,
             lambda v: isinstance(v, str) and (not choices or v in choices) and (bool(v) or not choices),
-            text,
+            allowed,
         )
 
     def integer(self, key: str, default: int, *, low: int, high: int) -> int:
@@ -139,14 +157,18 @@ class TableReader:
             key,
             default,
             lambda v: isinstance(v, int) and not isinstance(v, bool) and low <= v <= high,
-            f"a whole number from {low} to {high}",
+            Phrase("config.allowed.integer", {"low": low, "high": high}),
         )
 
     def boolean(self, key: str, default: bool) -> bool:
-        return self._get(key, default, lambda v: isinstance(v, bool), "true or false")
+        return self._get(key, default, lambda v: isinstance(v, bool), Phrase("config.allowed.boolean"))
 
     def strings(self, key: str, default: tuple[str, ...], *, choices: Sequence[str] = ()) -> tuple[str, ...]:
-        allowed = "a list of strings" + (" from " + ", ".join(f'"{c}"' for c in choices) if choices else "")
+        allowed = (
+            Phrase("config.allowed.strings_from", {"choices": _listed(choices)})
+            if choices
+            else Phrase("config.allowed.strings")
+        )
         value = self._get(
             key,
             list(default),
@@ -157,7 +179,7 @@ class TableReader:
 
     def table(self, key: str) -> Mapping[str, Any]:
         empty: Mapping[str, Any] = {}
-        return self._get(key, empty, lambda v: isinstance(v, dict), "a table")
+        return self._get(key, empty, lambda v: isinstance(v, dict), Phrase("config.allowed.table"))
 
     def unknown_keys(self, known: Sequence[str] = ()) -> None:
         """Report every key that was neither read nor listed in `known`."""
@@ -166,17 +188,35 @@ class TableReader:
             if key in self._asked or key in known:
                 continue
             close = difflib.get_close_matches(key, expected, n=1, cutoff=0.6)
-            hint = f'; did you mean "{close[0]}"?' if close else ""
-            self.problem(key, f"unknown key{hint} (known keys: {', '.join(expected)})")
+            known = ", ".join(expected)
+            if close:
+                self.problem(key, Phrase("config.unknown_key_close", {"close": close[0], "known": known}))
+            else:
+                self.problem(key, Phrase("config.unknown_key", {"known": known}))
 
 
-def _show(value: object) -> str:
+def found_allowed(value: object, allowed: Phrase) -> Phrase:
+    """The finding "found X, allowed: Y" for a value of the wrong kind."""
+    return Phrase("config.found_allowed", {"found": _show(value), "allowed": allowed})
+
+
+def _listed(choices: Sequence[str]) -> str:
+    return ", ".join(f'"{c}"' for c in choices)
+
+
+def _show(value: object) -> str | Phrase:
     if isinstance(value, str):
         return f'"{value}"'
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dict):
-        return "a table"
+        return Phrase("config.found.table")
     if isinstance(value, list):
-        return "[" + ", ".join(_show(item) for item in value) + "]"
+        return "[" + ", ".join(_plain(item) for item in value) + "]"
     return repr(value)
+
+
+def _plain(value: object) -> str:
+    """A list item as written in TOML (a table inside a list is shown as its braces)."""
+    shown = _show(value)
+    return "{...}" if isinstance(shown, Phrase) else shown

@@ -21,6 +21,8 @@ URL before it goes into a message.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
 
@@ -43,14 +45,51 @@ class MarketsyncError(Exception):
         return f"{text} ({self.hint})" if self.hint else text
 
 
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A sentence kept as facts: a text key and the values it names, worded only when shown.
+
+    The configuration is read before its language is known, so its findings are kept this way and
+    `agent.texts.phrases` words them in whatever language the reader has. A value may be a Phrase.
+    """
+
+    key: str
+    values: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigProblem:
+    """One finding of a configuration load: where it is, which key, and what is wrong, as facts."""
+
+    where: str
+    """The file and line ("/etc/marketsync.toml:12"), or the file alone."""
+    label: str | Phrase | None
+    """The key ("agent.timezone") or table ("[company]"), a phrase (the top level), or None (the file)."""
+    what: Phrase
+
+
 class ConfigError(MarketsyncError):
-    """The configuration is wrong; `problems` lists every finding (one line each)."""
+    """The configuration is wrong; `problems` lists every finding (one line each, in English).
+
+    `findings`, when given, holds the same findings as facts, so a front end can word them in the
+    operator's language; `hint_phrase` likewise for a hint of its own.
+    """
 
     hint = "fix the configuration file and run `marketsync config check`"
 
-    def __init__(self, message: str, *, problems: tuple[str, ...] = (), hint: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        problems: tuple[str, ...] = (),
+        hint: str | None = None,
+        findings: tuple[ConfigProblem, ...] = (),
+        hint_phrase: Phrase | None = None,
+    ) -> None:
         super().__init__(message, hint=hint)
         self.problems = problems or (message,)
+        self.findings = findings
+        self.hint_phrase = hint_phrase
 
 
 class RetryLater(MarketsyncError):

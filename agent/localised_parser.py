@@ -63,9 +63,13 @@ def _named(words: dict[str, str], names: tuple[Any, ...], kwargs: dict[str, Any]
     return kwargs
 
 
+# Whole phrases of argparse's error messages, and of the commands' own value checks, worded as they are.
+_ERROR_PHRASES = ("expected one argument", "must be 0 or more", "must be 1 or more", "must be between 0 and 1")
+
+
 def _error_message(words: dict[str, str], message: str) -> str:
     for english, local in words.items():
-        if english.endswith(": ") or english in ("expected one argument",):
+        if english.endswith(": ") or english in _ERROR_PHRASES:
             message = message.replace(english, local)
     return message
 

@@ -129,11 +129,13 @@ def setup_logging(
     console: bool = True,
     console_stream: Any = None,
     timezone: str = DEFAULT_TIMEZONE,
+    console_quiet: bool = False,
 ) -> None:
     """Configure every sink. Call once, from the entry point only.
 
     Console and file lines show the time in `timezone` with its offset; JSON lines keep loguru's own
-    timestamp (UTC-aware, offset written) for machines.
+    timestamp (UTC-aware, offset written) for machines. `console_quiet`: the console shows warnings
+    and errors only (unless `verbose`), for a command that prints its own progress to a person.
     """
     from agent.texts.clock import local_time
 
@@ -149,7 +151,7 @@ def setup_logging(
     if console:
         logger.add(
             console_stream or sys.stderr,
-            level="DEBUG" if verbose else "INFO",
+            level="DEBUG" if verbose else ("WARNING" if console_quiet else "INFO"),
             format=_CONSOLE_FORMAT,
             colorize=None,
             backtrace=False,

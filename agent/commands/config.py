@@ -20,17 +20,18 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from agent.commands.common import config_from_args
     from agent.config_describe import describe
-    from agent.erp.existing import missing_database_problem
+    from agent.erp.existing import missing_database_finding
     from agent.errors import ConfigError
     from agent.texts import plural, text
     from agent.texts.hints import hint_for
+    from agent.texts.phrases import problem_lines
 
     # A broken file has no language of its own: use what --help used (read from the same file).
     language: str = getattr(args, "language", "pl")
     try:
         config = config_from_args(args)
     except ConfigError as exc:
-        for problem in exc.problems:
+        for problem in problem_lines(language, exc.problems, exc.findings):
             print(text(language, "cli.error", message=problem), file=sys.stderr)
         if exc.hint:
             print(text(language, "cli.hint", hint=hint_for(language, exc)), file=sys.stderr)
@@ -40,11 +41,11 @@ def run(args: argparse.Namespace) -> int:
     missing = [
         found
         for company in config.companies
-        if (found := missing_database_problem(company.name, company.database)) is not None
+        if (found := missing_database_finding(company.name, company.database)) is not None
     ]
     if missing:
-        for found in missing:
-            print(text(language, "cli.error", message=found), file=sys.stderr)
+        for line in problem_lines(language, (), tuple(missing)):
+            print(text(language, "cli.error", message=line), file=sys.stderr)
         print(text(language, "config.found", problems=plural(language, len(missing), "problems")), file=sys.stderr)
         return 2
     print(describe(config))

@@ -29,6 +29,16 @@ RELINK_TEXTS = {
         "dodaj --new-account.",
         "busy": "{company}: trwa synchronizacja tej firmy; zostaje połączona z kontem {old}. Poczekaj na jej "
         "koniec (albo ją zatrzymaj) i połącz ponownie.",
+        "open_page": "{company}: otwórz tę stronę, zaloguj się i zezwól na dostęp (ważne {minutes} min):",
+        "waiting": "Czekam na zgodę... (Ctrl+C przerywa)",
+        "reason.denied": "odmowa dostępu",
+        "reason.expired": "kod wygasł",
+        "reason.refused": "odrzucone",
+        "failed_because": "{company}: nie połączono ({reason}): {error}",
+        "failed_network": "{company}: nie połączono (błąd sieci): {error}",
+        "failed": "{company}: nie połączono: {error}",
+        "account": "{company}: konto {account}",
+        "done": "Połączono",
         "yes": "t",
     },
     "en": {
@@ -46,6 +56,16 @@ RELINK_TEXTS = {
         "pass --new-account.",
         "busy": "{company}: a sync of this company is going; it stays linked to {old}. Wait for it to end "
         "(or stop it) and link again.",
+        "open_page": "{company}: open this page, log in and allow access (valid {minutes} min):",
+        "waiting": "Waiting for consent... (Ctrl+C stops)",
+        "reason.denied": "access denied",
+        "reason.expired": "the code expired",
+        "reason.refused": "refused",
+        "failed_because": "{company}: not linked ({reason}): {error}",
+        "failed_network": "{company}: not linked (network error): {error}",
+        "failed": "{company}: not linked: {error}",
+        "account": "{company}: account {account}",
+        "done": "Linked",
         "yes": "y",
     },
 }
@@ -111,7 +131,7 @@ def run(args: argparse.Namespace) -> int:
 
     def show(registration: DeviceRegistration) -> None:
         minutes = max(1, registration.expires_in // 60)
-        print(f"{company}: otwórz tę stronę, zaloguj się i zezwól na dostęp (ważne {minutes} min):")
+        print(texts["open_page"].format(company=company, minutes=minutes))
         print(f"  {registration.verification_uri_pretty}")
         if not args.no_browser and _can_open_browser():
             import contextlib
@@ -120,7 +140,7 @@ def run(args: argparse.Namespace) -> int:
             # The address is printed above; when no browser opens, the user opens it by hand.
             with contextlib.suppress(webbrowser.Error):
                 webbrowser.open(registration.verification_uri_pretty)
-        print("Czekam na zgodę... (Ctrl+C przerywa)", flush=True)
+        print(texts["waiting"], flush=True)
 
     guard = AccountMoveGuard(config, company, ask_move)
     try:
@@ -131,18 +151,18 @@ def run(args: argparse.Namespace) -> int:
             print(texts["busy"].format(company=company, old=before.account or "?"), file=sys.stderr)
         return EXIT_REFUSED
     except LinkFailed as exc:
-        reason = {"denied": "odmowa dostępu", "expired": "kod wygasł", "refused": "odrzucone"}[exc.reason]
-        print(f"{company}: nie połączono ({reason}): {exc}", file=sys.stderr)
+        reason = texts[f"reason.{exc.reason}"]
+        print(texts["failed_because"].format(company=company, reason=reason, error=exc), file=sys.stderr)
         return 1
     except MarketplaceUnavailable as exc:
-        print(f"{company}: nie połączono (błąd sieci): {exc}", file=sys.stderr)
+        print(texts["failed_network"].format(company=company, error=exc), file=sys.stderr)
         return 1
     except MarketsyncError as exc:
-        print(f"{company}: nie połączono: {exc}", file=sys.stderr)
+        print(texts["failed"].format(company=company, error=exc), file=sys.stderr)
         return 1
     finally:
         guard.release()
-    print(f"{company}: konto {session.user_name}")
-    print("Połączono")
+    print(texts["account"].format(company=company, account=session.user_name))
+    print(texts["done"])
     return 0
 

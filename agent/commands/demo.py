@@ -41,23 +41,28 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import asyncio
 
-    from agent.commands.demo_home import default_demo_home, populate, prepare_files
+    from agent.commands.demo_home import CONFIG_NAME, default_demo_home, populate, prepare_files
+    from agent.localised_parser import language_for_help
     from agent.simulator import SimulatorSettings, run_simulator_in_thread
+    from agent.texts import text
 
     home = Path(args.home).expanduser().resolve() if args.home else default_demo_home()
     # The marketplace's per-account limit is set so a first export of 300 offers takes some seconds
     # (the dashboard's progress shows) and the agent, allowing itself a little less, never meets a 429.
     settings = SimulatorSettings(port=0, auto_consent=True, poll_interval=1, requests_per_minute=SIMULATOR_RPM,
                                  orders_per_minute=max(0.0, args.orders_per_minute))
-    print(f"marketsync demo in {home}", flush=True)
+    # The demo's own config says the language; before its first start it is the demo's default, Polish.
+    language = language_for_help(["--config", str(home / CONFIG_NAME)])
+    print(text(language, "demo.home", home=home), flush=True)
     with run_simulator_in_thread(settings) as simulator:
-        print(f"Simulator: {simulator.base_url} (control API: {simulator.root_url}/_sim)", flush=True)
+        control = f"{simulator.root_url}/_sim"
+        print(text(language, "demo.simulator", url=simulator.base_url, control=control), flush=True)
         config = prepare_files(home, simulator.base_url)
         asyncio.run(populate(config, products=args.products, say=lambda line: print(line, flush=True)))
         # From here on logs go to the demo's files only: the TUI shows them in its pane, and
         # --headless prints one line per event instead.
         _log_to_files(config, verbose=bool(getattr(args, "verbose", False)))
-        print(f"Config: {config.path}\nLogs:   {config.agent.log_dir}", flush=True)
+        print(text(config.agent.language, "demo.files", config=config.path, logs=config.agent.log_dir), flush=True)
         if args.headless:
             return asyncio.run(_headless(config))
         from tui.launch import run_tui
@@ -78,30 +83,30 @@ async def _headless(config: Config) -> int:
     import asyncio
     import contextlib
     import os
-    from zoneinfo import ZoneInfo
 
-    from agent.commands.run import describe_event
+    from agent.commands.run import describe_event, event_time
     from agent.runtime.events import ServiceStatus
     from agent.runtime.service import Runtime
+    from agent.texts import text
 
     runtime = Runtime(config, role="service")
     subscription = runtime.bus.subscribe(queue_size=10_000)
     await runtime.start()
-    zone = ZoneInfo(config.agent.timezone)
+    language, zone = config.agent.language, config.agent.timezone
 
     async def printer() -> None:
         last: dict[str, float] = {}
         async with subscription:
             async for event in subscription:
-                line = describe_event(event, last)
+                line = describe_event(event, last, language, zone)
                 if line:
-                    print(f"{event.at.astimezone(zone):%H:%M:%S} {line}", flush=True)
+                    print(f"{event_time(event.at, zone)} {line}", flush=True)
                 # The runtime's bus stays open after stop; this process's "stopped" is the last word.
                 if isinstance(event, ServiceStatus) and event.state == "stopped" and event.pid == os.getpid():
                     return
 
     printing = asyncio.create_task(printer())
-    print("Service running; Ctrl-C stops it.", flush=True)
+    print(text(language, "demo.headless"), flush=True)
     await runtime.run_until_stopped()
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(printing, 2.0)

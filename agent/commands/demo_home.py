@@ -16,8 +16,10 @@ from pathlib import Path
 import platformdirs
 import tomlkit
 
+from agent.commands.result_labels import RESULT_LABELS
 from agent.config import Config, load_config
 from agent.paths import APP_NAME, Paths
+from agent.texts import language_of, text
 
 COMPANIES: tuple[tuple[str, str, int], ...] = (
     ("Ogrodnik", "ogrodnik.sqlite", 1),
@@ -127,10 +129,11 @@ async def populate(config: Config, *, products: int, say: Callable[[str], None])
     for number, company in enumerate(config.companies, start=1):
         await (await SqliteErp.open(company.database)).close()  # creates and migrates the file
         await asyncio.to_thread(seed_company, company.database, products=products, seed=number)
-        say(f"  {company.name}: {products} products in {company.database.name}")
+        database = company.database.name
+        say(text(config.agent.language, "demo.seeded", company=company.name, products=products, database=database))
         # The simulator approves at once (auto-consent), so poll quickly instead of every 5 s.
         await link_company(config, company.name, show=lambda registration: None, sleep=_quick_sleep)
-        say(f"  {company.name}: account linked")
+        say(text(config.agent.language, "demo.linked", company=company.name))
     await first_catalogue_sync(config, say)
 
 
@@ -156,4 +159,5 @@ async def first_catalogue_sync(config: Config, say: Callable[[str], None]) -> No
                     run = await execute_run(request, erp=erp, market=market, state=state, locks_dir=locks)
             finally:
                 await erp.close()
-            say(f"  {company.name}: categories and terms fetched ({run.result})")
+            result = RESULT_LABELS[language_of(config.agent.language)].get(run.result, run.result).lower()
+            say(text(config.agent.language, "demo.catalogue", company=company.name, result=result))

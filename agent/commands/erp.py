@@ -7,6 +7,8 @@ import asyncio
 import time
 from pathlib import Path
 
+from agent.texts import text
+
 HELP = "the embedded ERP: seed sample data, touch products, show counts"
 
 
@@ -30,16 +32,18 @@ def run(args: argparse.Namespace) -> int:
     from agent.commands.common import config_from_args
 
     config = config_from_args(args)
-    database = config.company(args.company).database
+    company = config.company(args.company)
+    database = company.database
+    language = config.agent.language
     action: str = args.action
     if action == "seed":
-        return asyncio.run(_seed(database, args.products, args.seed, replace=args.replace))
+        return asyncio.run(_seed(database, args.products, args.seed, replace=args.replace, language=language))
     if action == "touch":
         if not 0 <= args.percent <= 100:
-            print("error: --percent must be between 0 and 100")
+            print(text(language, "cli.error", message=text(language, "erp.percent_range")))
             return 2
-        return asyncio.run(_touch(database, args.percent, args.what, args.seed))
-    return asyncio.run(_stats(database))
+        return asyncio.run(_touch(database, args.percent, args.what, args.seed, language))
+    return asyncio.run(_stats(database, company.name, language))
 
 
 def _remove(database: Path) -> None:
@@ -47,29 +51,43 @@ def _remove(database: Path) -> None:
         Path(f"{database}{suffix}").unlink(missing_ok=True)
 
 
-async def _seed(database: Path, products: int, seed: int, *, replace: bool) -> int:
+async def _seed(database: Path, products: int, seed: int, *, replace: bool, language: str) -> int:
     from agent.erp.seed import seed_company
     from agent.erp.sqlite import SqliteErp
 
     if products < 0:
-        print("error: --products must be 0 or more")
+        print(text(language, "cli.error", message=text(language, "erp.products_negative")))
         return 2
     if replace:
         await asyncio.to_thread(_remove, database)
     started = time.perf_counter()
-    erp = await SqliteErp.open(database)
-    await erp.close()
+    async with await SqliteErp.open(database) as erp:
+        existing = (await erp.stats()).products
+    if existing:
+        from agent.errors import StorageError
+
+        raise StorageError(
+            text(language, "erp.not_empty", database=database, products=existing),
+            hint=text(language, "erp.not_empty_hint"),
+        )
     report = await asyncio.to_thread(seed_company, database, products=products, seed=seed)
     elapsed = time.perf_counter() - started
-    print(
-        f"{database}: {report.products} products ({report.shared} shared for sale), "
-        f"{report.contractors} contractors, {report.documents} RO documents; "
-        f"change version {report.change_version}; {elapsed:.1f} s"
+    said = text(
+        language,
+        "erp.seeded",
+        database=database,
+        products=report.products,
+        shared=report.shared,
+        contractors=report.contractors,
+        documents=report.documents,
+        version=report.change_version,
+        elapsed=f"{elapsed:.1f}",
     )
+    print(said)
     return 0
 
 
-async def _touch(database: Path, percent: float, what: str, seed: int | None) -> int:
+async def _touch(database: Path, percent: float, what: str, seed: int | None, language: str) -> int:
     from agent.erp.sqlite import SqliteErp
     from agent.erp.touch import TOUCH_WHAT, touch_company
 
@@ -78,35 +96,46 @@ async def _touch(database: Path, percent: float, what: str, seed: int | None) ->
     erp = await SqliteErp.open(database)
     await erp.close()
     report = await asyncio.to_thread(touch_company, database, percent=percent, what=kind, seed=seed)
-    print(
-        f"{database}: touched {report.products} products (prices {report.prices}, stock {report.stock}, "
-        f"content {report.content}); change version {report.change_version}"
+    said = text(
+        language,
+        "erp.touched",
+        database=database,
+        products=report.products,
+        prices=report.prices,
+        stock=report.stock,
+        content=report.content,
+        version=report.change_version,
     )
+    print(said)
     return 0
 
 
-async def _stats(database: Path) -> int:
+async def _stats(database: Path, company: str, language: str) -> int:
     from agent.erp.sqlite import SqliteErp
     from agent.errors import StorageError
 
     if not await asyncio.to_thread(database.exists):
-        raise StorageError(f"{database}: no company database yet", hint="create it with `marketsync erp seed`")
+        raise StorageError(
+            text(language, "erp.no_database", database=database),
+            hint=text(language, "erp.no_database_hint", company=company),
+        )
     async with await SqliteErp.open(database) as erp:
         stats = await erp.stats()
     rows = (
         ("database", str(database)),
         ("products", stats.products),
-        ("shared for sale", stats.shared),
+        ("shared", stats.shared),
         ("active", stats.active),
-        ("product images", stats.images),
-        ("documents (RO)", stats.documents),
-        ("open RO", stats.open_documents),
+        ("images", stats.images),
+        ("documents", stats.documents),
+        ("open_documents", stats.open_documents),
         ("contractors", stats.contractors),
-        ("change counter", stats.change_version),
-        ("content version (max)", stats.max_content_version),
-        ("stock/price version (max)", stats.max_stock_price_version),
+        ("change_version", stats.change_version),
+        ("content_version", stats.max_content_version),
+        ("stock_price_version", stats.max_stock_price_version),
     )
-    width = max(len(name) for name, _ in rows)
-    for name, value in rows:
+    named = [(text(language, f"erp.stat.{key}"), value) for key, value in rows]
+    width = max(len(name) for name, _ in named)
+    for name, value in named:
         print(f"{name:<{width}}  {value}")
     return 0

@@ -19,24 +19,31 @@ def run(args: argparse.Namespace) -> int:
     from keyring.errors import KeyringError
 
     from agent.commands.common import config_from_args
+    from agent.config_findings import one_problem
     from agent.erp.optima.connect import KEYRING_SERVICE, keyring_user
-    from agent.errors import ConfigError, StorageError
+    from agent.errors import ConfigProblem, Phrase, StorageError
+    from agent.texts import text
 
-    company = config_from_args(args).company(args.company)
+    config = config_from_args(args)
+    language = config.agent.language
+    company = config.company(args.company)
+
+    def refused(key: str, hint: str) -> Exception:
+        what = Phrase(f"optima.{key}", {"company": company.name})
+        problem = ConfigProblem(str(config.path), None, what)
+        return one_problem(problem, hint=text("en", f"optima.{hint}"), hint_phrase=Phrase(f"optima.{hint}"))
+
     if company.optima is None:
-        raise ConfigError(f'{company.name}: erp is not "optima"', hint='set erp = "optima" and [company.optima]')
+        raise refused("not_optima", "not_optima_hint")
     if not company.optima.password_keyring:
-        raise ConfigError(
-            f"{company.name}: [company.optima] password_keyring is not true",
-            hint="set password_keyring = true and remove password from the file",
-        )
-    password = getpass.getpass(f"SQL password of {company.optima.user} for {company.name}: ")
+        raise refused("not_keyring", "not_keyring_hint")
+    password = getpass.getpass(text(language, "optima.prompt", user=company.optima.user, company=company.name))
     if not password:
-        print("nothing stored: the password was empty")
+        print(text(language, "optima.empty"))
         return 2
     try:
         keyring.set_password(KEYRING_SERVICE, keyring_user(company.optima), password)
     except KeyringError as exc:
-        raise StorageError(f"the OS keyring cannot be written ({exc.__class__.__name__})") from None
-    print(f"stored in the keyring for {company.name}")
+        raise StorageError(text(language, "optima.keyring_failed", error=exc.__class__.__name__)) from None
+    print(text(language, "optima.stored", company=company.name))
     return 0

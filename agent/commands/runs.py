@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from agent.commands.result_labels import RESULT_LABELS
 from agent.texts import language_of, text
+from agent.texts.outcomes import item_label, outcome_hint, outcome_message, summary_words
 
 if TYPE_CHECKING:
     from agent.config import Config
@@ -148,21 +149,28 @@ def describe_run(run: Run, outcomes: Sequence[ItemOutcome], timezone: str, langu
         ),
     ]
     if run.error_summary:
-        lines.append(f"  {run.error_summary}")
+        lines.append(f"  {summary_words(language, run.error_summary)}")
     for job in run.options.jobs:
         t = run.totals.get(job)
         if t is not None:
-            lines.append(text(language, "runs.job_line", job=job, ok=t.ok, skipped=t.skipped, failed=t.failed))
+            label = text(language, f"job.{job}")
+            lines.append(text(language, "runs.job_line", job=label, ok=t.ok, skipped=t.skipped, failed=t.failed))
     shown = [o for o in outcomes if everything or o.outcome != "ok"]
     if not shown:
         lines.append(text(language, "runs.no_failures"))
     for outcome in shown:
         mark = {"ok": " ", "skipped": "-", "failed": "!"}[outcome.outcome]
         kind = f" [{outcome.error_class}]" if outcome.error_class else ""
-        said = outcome.message or text(language, f"outcome.{outcome.outcome}")
-        lines.append(f"  {mark} {outcome.job} {outcome.item}: {said}{kind}")
+        said = (
+            outcome_message(language, outcome.message, outcome.payload, item=outcome.item)
+            if outcome.message
+            else text(language, f"outcome.{outcome.outcome}")
+        )
+        item = item_label(language, outcome.item)
+        lines.append(f"  {mark} {text(language, f'job.{outcome.job}')} {item}: {said}{kind}")
         if outcome.outcome != "ok":
-            lines.append(f"      -> {outcome.hint or _default_hint(outcome, language)}")
+            hint = outcome_hint(language, outcome.hint, outcome.error_class) if outcome.hint else ""
+            lines.append(f"      -> {hint or _default_hint(outcome, language)}")
     return "\n".join(lines)
 
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from agent.texts import text
+
 if TYPE_CHECKING:
     from agent.config import Config
     from agent.state.models import Run, SchedulerHolder
@@ -26,19 +28,17 @@ def configure(parser: argparse.ArgumentParser) -> None:
     del parser  # no options yet
 
 
-def _when(moment: datetime | None, timezone: str, now: datetime) -> str:
+def _when(moment: datetime | None, timezone: str, now: datetime, language: str) -> str:
     if moment is None:
         return "-"
-    from zoneinfo import ZoneInfo
-
-    local = moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
-    return f"{local} (wygasł)" if moment <= now else local
+    local = _local(moment, timezone)
+    return text(language, "status.expired", when=local) if moment <= now else local
 
 
 def _local(moment: datetime, timezone: str) -> str:
-    from zoneinfo import ZoneInfo
+    from agent.texts.clock import local_time
 
-    return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
+    return local_time(moment, timezone, pattern="%Y-%m-%d %H:%M")
 
 
 def status_table(config: Config, now: datetime | None = None) -> Table:
@@ -48,10 +48,13 @@ def status_table(config: Config, now: datetime | None = None) -> Table:
     from agent.marketplace.accounts import describe_accounts
 
     now = now or datetime.now(UTC)
-    headers: tuple[str, ...] = ("Firma", "Połączenie", "Konto", "Token dostępu do", "Odświeżanie do")
+    language, zone = config.agent.language, config.agent.timezone
+    headers = tuple(
+        text(language, f"status.column.{name}") for name in ("company", "connection", "account", "access", "refresh")
+    )
     rows: list[tuple[str, ...]] = []
     for account in describe_accounts(config):
-        state = account.connection.label
+        state = text(language, f"connection.{account.connection.state}")
         if account.connection.state == "error" and account.connection.reason:
             state = f"{state}: {account.connection.reason}"
         rows.append(
@@ -59,8 +62,8 @@ def status_table(config: Config, now: datetime | None = None) -> Table:
                 account.company,
                 state,
                 account.connection.account or "-",
-                _when(account.access_expires_at, config.agent.timezone, now),
-                _when(account.refresh_expires_at, config.agent.timezone, now),
+                _when(account.access_expires_at, zone, now, language),
+                _when(account.refresh_expires_at, zone, now, language),
             )
         )
     return headers, rows
@@ -94,40 +97,30 @@ class RuntimeFacts:
     companies: Mapping[str, CompanyFacts]
 
 
-RUNTIME_HEADERS = ("Harmonogram", "Ostatni przebieg", "Wynik", "Następny")
+RUNTIME_COLUMNS = ("schedule", "last_run", "result", "next_run")
 
 
 def service_line(holder: SchedulerHolder | None, now: datetime, timezone: str, language: str) -> str:
     """Who fires the schedules, in the operator's language."""
-    pl = language == "pl"
     if holder is None:
-        return (
-            "Usługa nie działa: harmonogramy nie są uruchamiane."
-            if pl
-            else "No service running: schedules do not fire."
-        )
-    since = _local(holder.started, timezone)
-    who = (
-        ("usługa" if holder.role == "service" else "TUI") if pl else ("service" if holder.role == "service" else "TUI")
-    )
+        return text(language, "status.no_service")
+    who = text(language, f"status.role.{'service' if holder.role == 'service' else 'tui'}")
     if holder.is_stale(now):
         beat = _local(holder.heartbeat, timezone)
-        if pl:
-            return f"{who.capitalize()} na stanowisku {holder.host} (pid {holder.pid}) nie odpowiada od {beat}."
-        return f"The {who} on host {holder.host} (pid {holder.pid}) has not answered since {beat}."
-    if pl:
-        return f"{who.capitalize()} jest uruchomiona na stanowisku {holder.host} (pid {holder.pid}) od {since}."
-    return f"{who.capitalize()} running on host {holder.host} (pid {holder.pid}) since {since}."
+        return text(language, "status.service_silent", who=who, host=holder.host, pid=holder.pid, since=beat)
+    since = _local(holder.started, timezone)
+    return text(language, "status.service_running", who=who, host=holder.host, pid=holder.pid, since=since)
 
 
-def _last_run(run: Run | None, timezone: str, now: datetime) -> tuple[str, str]:
+def _last_run(run: Run | None, timezone: str, language: str) -> tuple[str, str]:
     if run is None:
         return "-", "-"
     from agent.commands.result_labels import RESULT_LABELS
+    from agent.texts import language_of
 
     totals = run.totals.values()
-    label = RESULT_LABELS["pl"].get(run.result, run.result)
-    counts = f"ok {sum(t.ok for t in totals)}, błędy {sum(t.failed for t in totals)}"
+    label = RESULT_LABELS[language_of(language)].get(run.result, run.result)
+    counts = text(language, "status.counts", ok=sum(t.ok for t in totals), failed=sum(t.failed for t in totals))
     when = _local(run.finished or run.started, timezone)
     return f"{when} (#{run.id})", label if run.result == "running" else f"{label} ({counts})"
 
@@ -167,9 +160,9 @@ async def read_runtime_facts(config: Config, now: datetime | None = None) -> Run
             upcoming = _local(stored.next_fire, tz)
         else:
             planned = next_fire(company.schedule, now, ZoneInfo(tz))
-            note = " (usługa nie działa)" if language == "pl" else " (no service)"
+            note = " " + text(language, "status.no_service_note")
             upcoming = "-" if planned is None else _local(planned, tz) + ("" if live else note)
-        when, result = _last_run(last.get(company.name), tz, now)
+        when, result = _last_run(last.get(company.name), tz, language)
         facts[company.name] = CompanyFacts(describe_schedule(company.schedule, language), when, result, upcoming)
     return RuntimeFacts(service_line(holder, now, tz, language), facts)
 
@@ -185,11 +178,12 @@ def run(args: argparse.Namespace) -> int:
     joined = [(*row[:3], *_facts_cells(facts.companies.get(row[0])), *row[3:]) for row in rows]
     print(facts.service)
     print()
-    print(render((*headers[:3], *RUNTIME_HEADERS, *headers[3:]), joined))
+    runtime_headers = tuple(text(config.agent.language, f"status.column.{name}") for name in RUNTIME_COLUMNS)
+    print(render((*headers[:3], *runtime_headers, *headers[3:]), joined))
     return 0
 
 
 def _facts_cells(facts: CompanyFacts | None) -> tuple[str, ...]:
     if facts is None:
-        return ("-",) * len(RUNTIME_HEADERS)
+        return ("-",) * len(RUNTIME_COLUMNS)
     return (facts.schedule, facts.last_run, facts.result, facts.next_run)

@@ -17,6 +17,9 @@ import sys
 import time
 from typing import TYPE_CHECKING
 
+from agent.texts import plural, text
+from agent.texts.outcomes import item_label, outcome_hint, outcome_message, summary_words
+
 if TYPE_CHECKING:
     from agent.domain import JobName
     from agent.state.models import ItemOutcome, Run, RunOptions
@@ -24,6 +27,8 @@ if TYPE_CHECKING:
     from agent.sync.context import EndsConsent
 
 HELP = "run a sync of one company now"
+CONSOLE_QUIET = True
+"""The console shows this command's own lines, in the operator's language; the log's go to the file."""
 
 EXIT_SUCCESS, EXIT_PARTIAL, EXIT_USAGE, EXIT_REFUSED, EXIT_FAILED = 0, 1, 2, 3, 4
 
@@ -81,23 +86,28 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 class ConsoleObserver:
-    """Prints a run's progress and failures as they happen."""
+    """Prints a run's progress and failures as they happen, in the operator's language."""
 
-    def __init__(self) -> None:
+    def __init__(self, language: str = "pl") -> None:
         self._last: dict[str, float] = {}
+        self._language = language
+
+    def _job(self, job: str) -> str:
+        return text(self._language, f"job.{job}")
 
     def run_started(self, run: Run) -> None:
-        print(f"Run {run.id} of {run.company}: {', '.join(run.options.jobs)}", flush=True)
+        jobs = ", ".join(self._job(job) for job in run.options.jobs)
+        print(text(self._language, "sync.started", id=run.id, company=run.company, jobs=jobs), flush=True)
 
     def job_progress(self, run: Run, job: JobName, done: int, total: int) -> None:
         now = time.monotonic()
         if done < total and now - self._last.get(job, 0.0) < 1.0:
             return
         self._last[job] = now
-        print(f"  {job}: {done}/{total}", flush=True)
+        print(f"  {self._job(job)}: {done}/{total}", flush=True)
 
     def item_failed(self, run: Run, outcome: ItemOutcome) -> None:
-        print(f"  ! {outcome.job} {outcome.item}: {outcome.message}", flush=True)
+        print(_failure_line(self._language, outcome), flush=True)
 
     def run_finished(self, run: Run) -> None:
         pass
@@ -167,6 +177,7 @@ async def _run(args: argparse.Namespace) -> int:
     paths.ensure()
     run_options = _options(args)
     interactive = sys.stdin.isatty()
+    language, zone = config.agent.language, config.agent.timezone
     async with StateDB.for_config(config) as state:
         erp = await open_erp(company)
         try:
@@ -178,8 +189,9 @@ async def _run(args: argparse.Namespace) -> int:
                     status = await lease_status(erp, lock)
                     decision = _decide(
                         status.state,
-                        status.describe(),
+                        status.describe(language, zone),
                         args,
+                        language,
                         interactive=interactive,
                         take_over=take_over,
                         resume=resume,
@@ -187,7 +199,7 @@ async def _run(args: argparse.Namespace) -> int:
                     if decision == "refuse":
                         return EXIT_REFUSED
                     if decision == "wait":
-                        print(f"Waiting for the running run to end: {status.describe()}", flush=True)
+                        print(text(language, "sync.waiting", who=status.describe(language, zone)), flush=True)
                         # The holder is another process: nothing here can signal us, so poll its lock.
                         while (await lease_status(erp, lock)).state == "running":  # noqa: ASYNC110
                             await asyncio.sleep(1.0)
@@ -203,9 +215,7 @@ async def _run(args: argparse.Namespace) -> int:
                         take_over=take_over,
                         resume_interrupted=resume,
                         max_end_percent=config.agent.max_end_percent,
-                        confirm_ends=ends_consent(
-                            config.agent.language, allowed=args.allow_ends, interactive=interactive
-                        ),
+                        confirm_ends=ends_consent(language, allowed=args.allow_ends, interactive=interactive),
                     )
                     try:
                         finished = await execute_run(
@@ -214,54 +224,77 @@ async def _run(args: argparse.Namespace) -> int:
                             market=market,
                             state=state,
                             locks_dir=paths.locks_dir,
-                            observer=ConsoleObserver(),
+                            observer=ConsoleObserver(language),
                         )
                     except (LeaseHeld, LeaseInterrupted):
                         # It changed between our look and our take: look again and ask again.
                         continue
-                    return await _summary(state, finished)
+                    return await _summary(state, finished, language)
         finally:
             await erp.close()
 
 
-def _decide(state: str, who: str, args: argparse.Namespace, *, interactive: bool, take_over: bool, resume: bool) -> str:
+def _decide(
+    state: str, who: str, args: argparse.Namespace, language: str, *, interactive: bool, take_over: bool, resume: bool
+) -> str:
     """What to do about the lease: run, resume, take_over, wait or refuse."""
     from agent.commands.common import typed_choice
 
     if state == "free":
         return "run"
+
+    def key(name: str) -> str:
+        return text(language, f"sync.key.{name}")
+
     if state == "interrupted":
-        print(f"The last run of this company was interrupted: {who}.")
+        print(text(language, "sync.interrupted", who=who))
         if resume:
             return "resume"
         if not interactive:
-            print("Refused: pass --yes to run anyway (it resumes what was left).", file=sys.stderr)
+            print(text(language, "sync.interrupted_refused"), file=sys.stderr)
             return "refuse"
-        return "resume" if typed_choice("Run now?", ("y", "n")) == "y" else "refuse"
-    print(f"Another run holds this company: {who}.")
+        asked = typed_choice(text(language, "sync.interrupted_question"), (key("yes"), key("no")))
+        return "resume" if asked == key("yes") else "refuse"
+    print(text(language, "sync.held", who=who))
     if take_over:
         return "take_over"
     if args.wait:
         return "wait"
     if not interactive:
-        print("Refused: pass --wait to run after it, or --force to take it over.", file=sys.stderr)
+        print(text(language, "sync.held_refused"), file=sys.stderr)
         return "refuse"
-    answer = typed_choice("Wait for it, take it over, or cancel?", ("w", "t", "c"))
-    return {"w": "wait", "t": "take_over"}.get(answer, "refuse")
+    answer = typed_choice(text(language, "sync.held_question"), (key("wait"), key("take_over"), key("cancel")))
+    return {key("wait"): "wait", key("take_over"): "take_over"}.get(answer, "refuse")
 
 
-async def _summary(state: StateDB, finished: Run) -> int:
-    print(f"Run {finished.id} finished: {finished.result}")
+def _failure_line(language: str, outcome: ItemOutcome) -> str:
+    """One failed item: its job, its key and what went wrong, in the language where the words are the job's."""
+    return text(
+        language,
+        "sync.item_failed",
+        job=text(language, f"job.{outcome.job}"),
+        item=item_label(language, outcome.item),
+        message=outcome_message(language, outcome.message, outcome.payload, item=outcome.item),
+    )
+
+
+async def _summary(state: StateDB, finished: Run, language: str) -> int:
+    from agent.commands.result_labels import RESULT_LABELS
+    from agent.texts import language_of
+
+    result = RESULT_LABELS[language_of(language)].get(finished.result, finished.result)
+    print(text(language, "sync.finished", id=finished.id, result=result))
     for job, totals in finished.totals.items():
-        print(f"  {job:<10} ok {totals.ok:>6}  skipped {totals.skipped:>6}  failed {totals.failed:>6}")
+        label = text(language, f"job.{job}")
+        print(text(language, "runs.job_line", job=label, ok=totals.ok, skipped=totals.skipped, failed=totals.failed))
     failures = await state.outcomes(finished.id, only_failed=True)
     for outcome in failures[:20]:
-        hint = f" -> {outcome.hint}" if outcome.hint else ""
-        print(f"  ! {outcome.job} {outcome.item}: {outcome.message}{hint}")
+        hint = f" -> {outcome_hint(language, outcome.hint, outcome.error_class)}" if outcome.hint else ""
+        print(_failure_line(language, outcome) + hint)
     if len(failures) > 20:
-        print(f"  ... and {len(failures) - 20} more: marketsync runs show {finished.id}")
+        print(text(language, "sync.more", more=plural(language, len(failures) - 20, "items"), id=finished.id))
     if finished.error_summary:
-        print(f"  {finished.error_summary}")
+        print(f"  {summary_words(language, finished.error_summary)}")
     if any(outcome.error_class == "TooManyEnds" for outcome in failures):
         return EXIT_REFUSED  # nobody agreed to end that many offers: nothing was ended
     return {"success": EXIT_SUCCESS, "partial": EXIT_PARTIAL}.get(finished.result, EXIT_FAILED)

@@ -10,28 +10,39 @@ from __future__ import annotations
 from pathlib import Path
 
 from agent.erp.sqlite import SqliteErp
-from agent.errors import ConfigError
+from agent.errors import ConfigError, ConfigProblem, Phrase
+from agent.texts.phrases import problem_line
 
 
 class MissingDatabase(ConfigError):
     """The configured company database file does not exist (exit 2, nothing sent)."""
 
 
-def missing_database_problem(company: str, path: Path) -> str | None:
-    """The one-line problem when `path` is not an existing file, else None."""
+def missing_database_finding(company: str, path: Path) -> ConfigProblem | None:
+    """The problem, as facts, when `path` is not an existing file, else None."""
     if path.is_file():
         return None
-    return (
-        f"company {company!r}: database {str(path)!r} does not exist "
-        "(check the path; `marketsync erp seed` creates a sample one)"
-    )
+    return ConfigProblem(str(path), None, Phrase("config.missing_database_file", {"company": company}))
+
+
+def missing_database_problem(company: str, path: Path) -> str | None:
+    """The one-line problem (in English) when `path` is not an existing file, else None."""
+    found = missing_database_finding(company, path)
+    return None if found is None else problem_line("en", found)
 
 
 def require_database(company: str, path: Path) -> None:
     """Raise MissingDatabase when the company's database file is not there."""
-    problem = missing_database_problem(company, path)
-    if problem is not None:
-        raise MissingDatabase(problem, hint="the agent never creates a company database by itself")
+    found = missing_database_finding(company, path)
+    if found is not None:
+        line = problem_line("en", found)
+        raise MissingDatabase(
+            line,
+            problems=(line,),
+            findings=(found,),
+            hint="the agent never creates a company database by itself",
+            hint_phrase=Phrase("config.missing_database_file_hint"),
+        )
 
 
 async def open_existing(company: str, path: Path, *, check: bool = True) -> SqliteErp:

@@ -69,6 +69,10 @@ class SchedulerSeat:
         """Who holds the seat, as last read (this process or another)."""
         return self._holder
 
+    def where(self) -> str:
+        """Where the seat is held, for a log line or a refusal (its time in the configured zone)."""
+        return describe_holder(self._holder, self._config().agent.timezone)
+
     async def take(self, *, allowed: bool) -> bool:
         """Try to take the seat at start (`allowed=False`: never, only read who holds it)."""
         self._holds = await self._acquire() if allowed else False
@@ -123,7 +127,7 @@ class SchedulerSeat:
             self._holds = False
             await self.stop_scheduling()
             self._holder = await self._state.scheduler_holder()
-            logger.info(f"the scheduler was taken {describe_holder(self._holder)}; this process only watches now")
+            logger.info(f"the scheduler was taken {self.where()}; this process only watches now")
             self.publish("running")
             return
         if not may_take():

@@ -42,7 +42,7 @@ from agent.runtime.queue import Executor, RunQueue
 from agent.runtime.reload import FileWatch, changed_schedules, refusal, schedule_events
 from agent.runtime.scheduler import Fire, Sleep
 from agent.runtime.seat import SchedulerSeat
-from agent.runtime.service_status import describe_holder, service_view
+from agent.runtime.service_status import service_view
 from agent.runtime.snapshot import build_snapshot, lease_view
 from agent.runtime.watch import RunWatcher
 from agent.state.models import Run, RunOptions
@@ -249,7 +249,7 @@ class Runtime:
             await self._connections.refresh(c.name for c in self._config.companies)
             holds = await self._seat.take(allowed=self._schedules)
             if not holds and self._role == "service" and self._schedules:
-                where = describe_holder(self._seat.holder)
+                where = self._seat.where()
                 raise LeaseHeld(
                     f"the service already runs {where}",
                     hint="stop that one first; one service per installation schedules the runs",
@@ -262,7 +262,7 @@ class Runtime:
         if self._seat.holds:
             await self._seat.start_scheduling()
         else:
-            logger.info(f"watching: the scheduler is held {describe_holder(self._seat.holder)}")
+            logger.info(f"watching: the scheduler is held {self._seat.where()}")
         self._spawn(self._seat.heartbeat_loop(self._may_take_seat), "scheduler-heartbeat")
         self._spawn(self._watch_loop(), "run-watcher")
         self._spawn(self._reload_loop(), "config-watcher")

@@ -34,8 +34,10 @@ def service_status(
     return ServiceStatus("running", holder.role, holder.host, holder.pid, holder.started, now)
 
 
-def describe_holder(holder: SchedulerHolder | None) -> str:
-    """Where the scheduler is held, for a log line."""
+def describe_holder(holder: SchedulerHolder | None, zone: str = "UTC") -> str:
+    """Where the scheduler is held, for a log line (its time in `zone`, the configured one, offset written)."""
+    from agent.texts.clock import local_time
+
     if holder is None:
         return "by nobody"
-    return f"on host {holder.host} (pid {holder.pid}, {holder.role}) since {holder.started:%Y-%m-%d %H:%M:%S} UTC"
+    return f"on host {holder.host} (pid {holder.pid}, {holder.role}) since {local_time(holder.started, zone)}"

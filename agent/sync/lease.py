@@ -33,6 +33,8 @@ from agent.file_lock import FileLock
 from agent.paths import company_file_name
 from agent.state.models import Run
 from agent.sync.crash import crash_point
+from agent.texts import text
+from agent.texts.clock import local_time
 
 LeaseState = Literal["free", "running", "interrupted"]
 LOCK_GRACE = 0.3
@@ -49,16 +51,29 @@ class LeaseStatus:
     holder: LeaseHolder | None
     token: int
 
-    def describe(self) -> str:
-        """One line for an operator, in the seed's terms (workstation, automatic or manual, operator)."""
+    def describe(self, language: str = "en", zone: str = "UTC") -> str:
+        """One line for an operator, in the seed's terms (workstation, automatic or manual, operator).
+
+        In `language`, its times in `zone` with the offset written; the defaults suit a log line.
+        """
         if self.holder is None:
-            return "free"
+            return text(language, "lease.free")
         h = self.holder
-        who = f"{'automatic' if h.kind == 'automatic' else 'manual'} run by {h.operator} on {h.host} (pid {h.pid})"
-        since = f"since {h.started_at:%Y-%m-%d %H:%M:%S}, last heartbeat {h.heartbeat_at:%H:%M:%S} UTC"
-        if self.state == "running":
-            return f"a {who} is running, {since}"
-        return f"the last {who} was interrupted ({since})"
+        who = text(
+            language,
+            "lease.who",
+            kind=text(language, f"lease.kind.{'automatic' if h.kind == 'automatic' else 'manual'}"),
+            operator=h.operator,
+            host=h.host,
+            pid=h.pid,
+        )
+        since = text(
+            language,
+            "lease.since",
+            started=local_time(h.started_at, zone),
+            beat=local_time(h.heartbeat_at, zone, pattern="%H:%M:%S", offset=False),
+        )
+        return text(language, "lease.running" if self.state == "running" else "lease.interrupted", who=who, since=since)
 
 
 def lock_path(locks_dir: Path, company: str) -> Path:

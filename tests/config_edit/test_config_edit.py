@@ -9,6 +9,7 @@ import pytest
 from agent.config import load_config
 from agent.config_edit import ScheduleEdit, save_schedule, schedule_problems
 from agent.errors import ConfigError
+from agent.texts.phrases import problem_line
 
 TEXT = """\
 # my installation: keep this comment
@@ -112,6 +113,10 @@ def test_what_only_the_loader_refuses_leaves_the_file_untouched(tmp_path: Path) 
     with pytest.raises(ConfigError) as caught:
         save_schedule(path, "Ogrodnik", ScheduleEdit(enabled=True))
     assert str(path.resolve()) in caught.value.problems[0] and "language" in caught.value.problems[0]
+    # kept as facts too, for a front end to word in its language, naming the real file as well
+    [finding] = caught.value.findings
+    assert problem_line("pl", finding).startswith(f"{path.resolve()}:")
+    assert 'agent.language: podano "de", dozwolone' in problem_line("pl", finding)
     assert path.read_text(encoding="utf-8") == broken
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 

@@ -39,27 +39,27 @@ def _stats(config: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, str]:
 def test_seed_then_stats_then_touch(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
     args = ["--config", str(config), "erp"]
     assert main([*args, "seed", "--company", "ogrodnik", "--products", "150", "--seed", "5"]) == 0
-    assert "150 products" in capsys.readouterr().out
+    assert "produkty: 150" in capsys.readouterr().out
     assert (config.parent / "ogrodnik.sqlite").exists()
     stats = _stats(config, capsys)
-    assert stats["products"] == "150" and int(stats["contractors"]) > 20 and int(stats["documents (RO)"]) >= 1
-    assert 120 < int(stats["shared for sale"]) < 150
-    counter = int(stats["change counter"])
+    assert stats["produkty"] == "150" and int(stats["kontrahenci"]) > 20 and int(stats["dokumenty (RO)"]) >= 1
+    assert 120 < int(stats["udostępnione do sprzedaży"]) < 150
+    counter = int(stats["licznik zmian"])
     assert main([*args, "touch", "--company", "Ogrodnik", "--percent", "10", "--what", "prices", "--seed", "1"]) == 0
-    assert "touched 15 products (prices 15" in capsys.readouterr().out
+    assert "zmienione produkty: 15 (ceny 15" in capsys.readouterr().out
     after = _stats(config, capsys)
-    assert int(after["change counter"]) > counter
-    assert after["content version (max)"] == stats["content version (max)"]
-    assert int(after["stock/price version (max)"]) > int(stats["stock/price version (max)"])
+    assert int(after["licznik zmian"]) > counter
+    assert after["wersja treści (maks.)"] == stats["wersja treści (maks.)"]
+    assert int(after["wersja zasobów i cen (maks.)"]) > int(stats["wersja zasobów i cen (maks.)"])
 
 
 def test_seeding_twice_needs_replace(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
     args = ["--config", str(config), "erp", "seed", "--company", "Ogrodnik", "--products", "30"]
     assert main(args) == 0
     assert main(args) == 1
-    assert "already has" in capsys.readouterr().err
+    assert "baza ma już produkty (30)" in capsys.readouterr().err
     assert main([*args[:-1], "40", "--replace"]) == 0
-    assert _stats(config, capsys)["products"] == "40"
+    assert _stats(config, capsys)["produkty"] == "40"
 
 
 def test_unknown_company_is_a_config_error(config: Path, capsys: pytest.CaptureFixture[str]) -> None:

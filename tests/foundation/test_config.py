@@ -122,7 +122,7 @@ def test_config_check_lists_every_error_and_exits_2(tmp_path: Path) -> None:
     path.write_text('[agent]\nlanguag = "pl"\n[marketplace]\nbase_url = "https://x.pl/api?refreshToken=SECRETSECRET"\n')
     result = _check(path)
     assert result.returncode == 2
-    assert 'did you mean "language"' in result.stderr
+    assert 'czy chodziło o "language"' in result.stderr  # no language parses: Polish
     assert "marketplace.base_url" in result.stderr
     assert "Znaleziono 2 problemy." in result.stderr
     assert "SECRETSECRET" not in result.stderr + result.stdout

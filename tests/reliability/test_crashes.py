@@ -66,10 +66,10 @@ async def test_a_kill_at_every_named_point_then_a_rerun_loses_and_doubles_nothin
             not_reached.append(f"{point} (exit {ended.code}): {ended.output[-400:]}")
             continue
         if point == "lease.before_take":  # killed before it wrote the holder: the lease is just free
-            assert "interrupted" not in (await sync_process(world.config.path, "--catalogue")).output
+            assert "został przerwany" not in (await sync_process(world.config.path, "--catalogue")).output
         if point == "lease.after_take":  # killed holding it: the next run without --yes says so and refuses
             refused = await sync_process(world.config.path)
-            assert refused.code == 3 and "interrupted" in refused.output, refused.output
+            assert refused.code == 3 and "został przerwany" in refused.output, refused.output
         if point not in CHAINED:
             await _recover(world)
     assert not_reached == []

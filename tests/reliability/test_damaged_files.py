@@ -10,9 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from agent.config import load_config
 from agent.erp.seed import seed_company
 from agent.erp.sqlite import SqliteErp
+from agent.errors import ConfigError
 from agent.state.store import StateDB
+from agent.texts.phrases import problem_line
 
 BAD_CONFIGS = Path(__file__).parents[1] / "foundation" / "bad_configs"
 
@@ -45,10 +48,21 @@ async def test_every_broken_config_is_named_and_nothing_changes(tmp_path: Path) 
         *(_marketsync(tmp_path / s.stem, "--config", "config.toml", "sync", "Ogrodnik", "--orders") for s in configs)
     )
     for source, (code, out) in zip(configs, results, strict=True):
-        expected = source.read_text(encoding="utf-8").splitlines()[0].removeprefix("# expect:").strip()
+        expected = _shown(tmp_path / source.stem / "config.toml", source)
         assert code == 2, (source.name, out)
         assert "config.toml" in out and expected in out and "Traceback" not in out, (source.name, out)
         assert _snapshot(tmp_path / source.stem) == before[source.stem], source.name
+
+
+def _shown(path: Path, source: Path) -> str:
+    """The line `source` expects (its first line names it in English), as the command shows it: in Polish,
+    as none of these files has a language line that parses."""
+    expected = source.read_text(encoding="utf-8").splitlines()[0].removeprefix("# expect:").strip()
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    found = caught.value
+    index = next(i for i, line in enumerate(found.problems) if expected in line)
+    return problem_line("pl", found.findings[index]).split(": ", 1)[1]  # without the file's absolute path
 
 
 def _config(folder: Path) -> Path:

@@ -42,7 +42,7 @@ def service(config_path: Path) -> Iterator[subprocess.Popen[str]]:
     proc = start_service(config_path)
     assert proc.stdout is not None
     for line in proc.stdout:  # the first event line says it holds the scheduler
-        if "service running" in line:
+        if "usługa działa" in line:
             break
     else:
         pytest.fail(f"the service did not start: {proc.stderr.read() if proc.stderr else ''}")
@@ -67,8 +67,9 @@ def test_a_second_service_refuses_and_says_where_the_first_runs(
         check=False,
     )
     assert second.returncode == 3  # refused, as the README's exit codes say
-    assert "the service already runs on host" in second.stderr
+    assert "usługa już działa na tej instalacji. Usługa jest uruchomiona na stanowisku" in second.stderr
     assert f"pid {service.pid}" in second.stderr
+    assert "wskazówka: najpierw zatrzymaj tamtą" in second.stderr and "already" not in second.stderr
     service.send_signal(signal.SIGTERM)
     assert service.wait(timeout=10) == 0
 
@@ -161,9 +162,9 @@ def test_runs_show_lists_failures_with_what_to_do(config_path: Path, capsys: pyt
     assert main(["--config", str(config_path), "runs", "show", str(bad)]) == 0
     out = capsys.readouterr().out
     assert f"Przebieg {bad}: Beta, ręczny, uruchomił JAN" in out
-    assert "offers     ok      1  pominięte      0  z błędem      2" in out
-    assert "! offers product:8: the title is empty [InvalidItem]\n      -> give the product a name" in out
-    assert "! offers product:9: 503 from the marketplace [MarketplaceUnavailable]\n      -> nic do zrobienia" in out
+    assert "oferty     ok      1  pominięte      0  z błędem      2" in out
+    assert "! oferty product:8: the title is empty [InvalidItem]\n      -> give the product a name" in out
+    assert "! oferty product:9: 503 from the marketplace [MarketplaceUnavailable]\n      -> nic do zrobienia" in out
     assert "product:7" not in out
     assert main(["--config", str(config_path), "runs", "show", str(bad), "--all"]) == 0
     assert "product:7" in capsys.readouterr().out

@@ -4,6 +4,7 @@ no lease held, no run recorded as running, and no partial document in any ERP.""
 from __future__ import annotations
 
 import asyncio
+import re
 import signal
 import sqlite3
 import subprocess
@@ -73,11 +74,11 @@ async def test_sigterm_while_ten_companies_sync(tmp_path: Path) -> None:
             assert proc.stdout is not None
             for line in proc.stdout:
                 lines.append(line)
-                parts = line.split()
-                if len(parts) > 4 and parts[2] == "run" and parts[4] == "started":
-                    started.add(parts[1].rstrip(":"))
-                if " offers " in line and "/" in line:
-                    progressed.add(parts[1].rstrip(":"))
+                # "12:00:00 +01:00 Firma003: przebieg 7 rozpoczęty (...)", "... Firma003: przebieg 7, oferty 5/120"
+                if found := re.search(r" (\S+): przebieg \d+ rozpoczęty", line):
+                    started.add(found[1])
+                if found := re.search(r" (\S+): przebieg \d+, oferty \d+/", line):
+                    progressed.add(found[1])
                 if len(started) == 10 and progressed:
                     ready.set()
 
@@ -93,7 +94,7 @@ async def test_sigterm_while_ten_companies_sync(tmp_path: Path) -> None:
                 proc.wait()
         reader.join(timeout=5)
         assert code == 0, "".join(lines[-30:])
-        assert any("service stopped" in line for line in lines)
+        assert any("usługa zatrzymana" in line for line in lines)
 
         locks = Paths.from_config(config).locks_dir
         async with StateDB.for_config(config) as state:
@@ -130,7 +131,7 @@ async def test_run_once_runs_every_enabled_company_once_and_exits(tmp_path: Path
         world.config_path.write_text(head + "enabled = false" + last, encoding="utf-8")
         done = await asyncio.to_thread(run_once, world.config_path)
         assert done.returncode == 0, done.stdout + done.stderr
-        assert "2 run(s): " in done.stdout
+        assert "2 przebiegi: " in done.stdout
         async with StateDB.for_config(world.config) as state:
             runs = await state.list_runs()
             assert sorted(run.company for run in runs) == world.names[:2]

@@ -159,7 +159,7 @@ async def test_a_crash_at_each_point_loses_and_doubles_nothing(world: SyncWorld,
     code, out = await _sync(world, "--orders", crash=point, after=after)
     assert code == -9, out
     code, out = await _sync(world, "--orders")
-    assert code == 3 and "interrupted" in out  # no terminal, no --yes: refused, says why
+    assert code == 3 and "został przerwany" in out  # no terminal, no --yes: refused, says why
     code, out = await _sync(world, "--orders", "--yes")
     assert code == 0, out
     docs = await _documents(world)
@@ -175,7 +175,7 @@ async def test_two_processes_racing_for_one_company_run_once(world: SyncWorld) -
     codes = sorted(code for code, _ in results)
     assert codes in ([0, 0], [0, 3]), results  # either one after the other, or one refused
     refused = [out for code, out in results if code == 3]
-    assert all("Another run holds this company" in out for out in refused)
+    assert all("Tę firmę zajmuje inny przebieg" in out for out in refused)
     assert len(await _documents(world)) == 20
 
 
@@ -188,7 +188,7 @@ async def test_sync_waits_for_or_takes_over_a_live_run(world: SyncWorld) -> None
     await holder.acquire()
     waiting = await _start_sync(world, "--orders", "--wait")
     try:
-        said = await _read_until(waiting, "Waiting for the running run to end")
+        said = await _read_until(waiting, "Czekam na koniec trwającego przebiegu")
     except BaseException:
         waiting.kill()
         await waiting.wait()
@@ -209,7 +209,7 @@ async def test_sync_waits_for_or_takes_over_a_live_run(world: SyncWorld) -> None
                 break
     await holder.release()  # as a fenced-out run does when it stops
     code, out = await forcing
-    assert code == 0 and "Another run holds this company" in out, out
+    assert code == 0 and "Tę firmę zajmuje inny przebieg" in out, out
     assert len(await _documents(world)) == 5
 
 

@@ -32,3 +32,12 @@ def test_log_file_lines_are_in_the_configured_zone(tmp_path: Path) -> None:
     shown = datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S.%f %z")
     assert abs((datetime.now(UTC) - shown).total_seconds()) < 3600
     assert '"hello"' in next(tmp_path.glob("*.jsonl")).read_text(encoding="utf-8")
+
+
+def test_the_scheduler_holder_in_a_log_line_is_in_the_zone() -> None:
+    from agent.runtime.service_status import describe_holder
+    from agent.state.models import SchedulerHolder
+
+    started = datetime(2026, 12, 5, 10, 0, tzinfo=UTC)
+    said = describe_holder(SchedulerHolder("kasa-1", 7, "service", started, started, 60.0), "Asia/Tokyo")
+    assert said == "on host kasa-1 (pid 7, service) since 2026-12-05 19:00:00 +09:00"

@@ -81,3 +81,11 @@ def test_the_language_comes_from_the_environment_or_falls_back_to_polish(
     assert language_for_help(["--config", str(tmp_path / "missing.toml")]) == "pl"
     (tmp_path / "broken.toml").write_text("[agent\n", encoding="utf-8")
     assert language_for_help([f"--config={tmp_path / 'broken.toml'}"]) == "pl"
+
+
+def test_a_value_check_of_a_command_is_in_polish(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--config", str(_config(tmp_path, "pl")), "demo", "--products", "0"])
+    said = capsys.readouterr().err
+    assert "błąd: argument --products: musi być liczbą 1 lub większą" in said
+    assert "must be" not in said

@@ -42,15 +42,20 @@ def wait_for(lines: queue.Queue[str], text: str, seen: list[str]) -> None:
             return
 
 
-def run_once(home: Path) -> list[str]:
+# What the headless demo prints when its service is up, and when it has stopped, in each language.
+STARTED = {"pl": ("Usługa działa", "usługa działa"), "en": ("Service running", "service running")}
+STOPPED = {"pl": "usługa zatrzymana", "en": "service stopped"}
+
+
+def run_once(home: Path, language: str = "pl") -> list[str]:
     process, lines = start(home)
     seen: list[str] = []
     try:
-        wait_for(lines, "Service running", seen)
-        wait_for(lines, "service running", seen)
+        for said in STARTED[language]:
+            wait_for(lines, said, seen)
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=30) == 0, "\n".join(seen)
-        wait_for(lines, "service stopped", seen)
+        wait_for(lines, STOPPED[language], seen)
     finally:
         if process.poll() is None:
             process.kill()
@@ -63,10 +68,10 @@ def test_the_headless_demo_prepares_its_home_and_a_second_start_reuses_it(tmp_pa
     printed = run_once(home)
     text = "\n".join(printed)
     for name, _, _ in COMPANIES:
-        assert f"{name}: 10 products" in text
-        assert f"{name}: account linked" in text
-        assert f"{name}: categories and terms fetched (success)" in text
-        assert f"{name}: connection connected" in text
+        assert f"{name}: produkty: 10 w " in text
+        assert f"{name}: konto połączone" in text
+        assert f"{name}: pobrano kategorie i warunki (sukces)" in text
+        assert f"{name}: połączenie: połączono" in text
     assert sorted(p.name for p in tmp_path.iterdir()) == ["demo"]  # nothing outside the home
     assert sorted(p.name for p in (home / "companies").glob("*.sqlite")) == [
         "budmax.sqlite", "ogrodnik.sqlite", "rowery.sqlite"]
@@ -79,7 +84,7 @@ def test_the_headless_demo_prepares_its_home_and_a_second_start_reuses_it(tmp_pa
     # The operator's edits survive a second start; only the simulator's address changes.
     config.write_text(config.read_text(encoding="utf-8").replace('language = "pl"', 'language = "en"'),
                       encoding="utf-8")
-    printed = run_once(home)
+    printed = run_once(home, "en")
     assert "Ogrodnik: categories and terms fetched (success)" in "\n".join(printed)
     second = tomllib.loads(config.read_text(encoding="utf-8"))
     assert second["agent"]["language"] == "en"
