@@ -131,8 +131,8 @@ class OptimaErp:
 
     async def content_changes(self, since: int, *, limit: int | None = None) -> ContentChanges:
         def read(conn: Connection) -> ContentChanges:
-            content.scan_content(conn, self._state, self._mapping)
-            return content.content_changes(conn, self._state, self._mapping, since, limit)
+            _, scanned = content.scan_content(conn, self._state, self._mapping)
+            return content.content_changes(conn, self._state, self._mapping, since, limit, scanned=scanned)
 
         return await self._run(read)
 
@@ -181,8 +181,8 @@ class OptimaErp:
 
     async def products(self, ids: Sequence[int]) -> tuple[Product, ...]:
         def read(conn: Connection) -> tuple[Product, ...]:
-            content.scan_content(conn, self._state, self._mapping)
-            return content.products_by_ids(conn, self._state, self._mapping, ids)
+            _, scanned = content.scan_content(conn, self._state, self._mapping)
+            return content.products_by_ids(conn, self._state, self._mapping, ids, scanned)
 
         return await self._run(read)
 

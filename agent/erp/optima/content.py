@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from loguru import logger
@@ -72,16 +72,33 @@ def chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
         yield ids[start : start + CHUNK]
 
 
-def scan_content(optima: Connection, state: VersionState, mapping: AttributeMapping) -> int:
-    """Version the goods whose offer content changed since the last scan; the counter after it."""
+@dataclass(frozen=True, slots=True)
+class Scanned:
+    """A product the content scan read: as an offer shows it (no images, version 0) and its image ids."""
+
+    product: Product
+    image_ids: tuple[int | None, ...]
+
+
+def scan_content(optima: Connection, state: VersionState, mapping: AttributeMapping) -> tuple[int, dict[int, Scanned]]:
+    """Version the goods whose offer content changed since the last scan.
+
+    The counter after it, and the products the scan read (those saved after the watermark), which
+    `content_changes` reuses instead of reading them from Optima a second time.
+    """
     with state.write() as conn:
         mark = state.meta(conn, "content_watermark")
         since = datetime.fromisoformat(mark) if mark else None
         candidates = optima.execute(queries.modified_since(since)).all()
         ids = [int(r[0]) for r in candidates]
         rows, attrs = _read(optima, ids)
-        digests = [(i, _digest(rows[i], attrs.get(i, {}), mapping)) for i in ids if i in rows]
-        state.bump_content(conn, digests)
+        scanned: dict[int, Scanned] = {}
+        for i in ids:
+            if i in rows:
+                values = attrs.get(i, {})
+                dabs = tuple(values.get(code, (None, None))[1] for code in mapping.image_attributes)
+                scanned[i] = Scanned(_product(rows[i], values, mapping, {}, 0), dabs)
+        state.bump_content(conn, [(i, _digest(s.product, s.image_ids)) for i, s in scanned.items()])
         stamps: list[datetime] = [r[1] for r in candidates if r[1] is not None]
         if stamps:
             # A save stamped T may commit a little after T: the watermark stays LAG behind now, so
@@ -89,26 +106,39 @@ def scan_content(optima: Connection, state: VersionState, mapping: AttributeMapp
             mark_at = min(max(stamps), datetime.now() - WATERMARK_LAG)
             if since is None or mark_at > since:
                 state.set_meta(conn, "content_watermark", mark_at.isoformat())
-        return state.counter(conn)
+        return state.counter(conn), scanned
 
 
 def content_changes(
-    optima: Connection, state: VersionState, mapping: AttributeMapping, since: int, limit: int | None
+    optima: Connection,
+    state: VersionState,
+    mapping: AttributeMapping,
+    since: int,
+    limit: int | None,
+    *,
+    scanned: Mapping[int, Scanned],
 ) -> ContentChanges:
     """Products whose content version is above `since`; the caller scanned everything just before."""
     with state.write() as conn:
         counter = state.counter(conn)
         changed = state.content_since(conn, since, limit)
-    products = products_by_ids(optima, state, mapping, [p for p, _ in changed])
+    products = products_by_ids(optima, state, mapping, [p for p, _ in changed], scanned)
     if limit is not None and len(changed) >= limit:
         return ContentChanges(products, high_water=changed[-1][1], complete=False)
     return ContentChanges(products, high_water=counter)
 
 
 def products_by_ids(
-    optima: Connection, state: VersionState, mapping: AttributeMapping, ids: Sequence[int]
+    optima: Connection,
+    state: VersionState,
+    mapping: AttributeMapping,
+    ids: Sequence[int],
+    scanned: Mapping[int, Scanned] | None = None,
 ) -> tuple[Product, ...]:
-    rows, attrs = _read(optima, ids)
+    """The products with these ids, in that order; a product the scan just read without images is not read again."""
+    read = scanned or {}
+    known = {i: s.product for i in ids if (s := read.get(i)) is not None and all(d is None for d in s.image_ids)}
+    rows, attrs = _read(optima, [i for i in ids if i not in known])
     dab_ids = [
         dab
         for values in attrs.values()
@@ -117,8 +147,14 @@ def products_by_ids(
     ]
     images = _image_metadata(optima, state, dab_ids)
     with state.write() as conn:
-        versions = state.content_versions(conn, rows)
-    return tuple(_product(rows[i], attrs.get(i, {}), mapping, images, versions.get(i, 0)) for i in ids if i in rows)
+        versions = state.content_versions(conn, [*rows, *known])
+    found: list[Product] = []
+    for i in ids:
+        if i in known:
+            found.append(replace(known[i], content_version=versions.get(i, 0)))
+        elif i in rows:
+            found.append(_product(rows[i], attrs.get(i, {}), mapping, images, versions.get(i, 0)))
+    return tuple(found)
 
 
 def _read(optima: Connection, ids: Sequence[int]) -> tuple[dict[int, Sequence[object]], dict[int, Attributes]]:
@@ -156,10 +192,8 @@ def _text(attrs: Attributes, code: str) -> str | None:
     return value.strip() if value and value.strip() else None
 
 
-def _digest(row: Sequence[object], attrs: Attributes, mapping: AttributeMapping) -> str:
+def _digest(product: Product, image_ids: Sequence[int | None]) -> str:
     """A hash of what an offer shows (not the code: offers are keyed on the id)."""
-    product = _product(row, attrs, mapping, {}, 0)
-    images = [attrs.get(code, (None, None))[1] for code in mapping.image_attributes]
     shown = (
         product.ean,
         product.name,
@@ -172,7 +206,7 @@ def _digest(row: Sequence[object], attrs: Attributes, mapping: AttributeMapping)
         product.parameters,
         product.lead_time,
         product.terms,
-        images,
+        list(image_ids),
     )
     return hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
 

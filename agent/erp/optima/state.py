@@ -87,7 +87,14 @@ class VersionState:
     @classmethod
     def bump_content(cls, conn: sqlite3.Connection, seen: Iterable[tuple[int, str]]) -> None:
         """Give a new version to each product whose content hash differs from the one stored."""
-        stored = dict(conn.execute("SELECT product_id, content_hash FROM versions").fetchall())
+        seen = list(seen)
+        # Only the products the scan read: its cost follows the change, not the catalogue.
+        stored = dict(
+            conn.execute(
+                "SELECT product_id, content_hash FROM versions WHERE product_id IN (SELECT value FROM json_each(?))",
+                (json.dumps([product_id for product_id, _ in seen]),),
+            ).fetchall()
+        )
         counter = cls.counter(conn)
         changed = []
         for product_id, mod in seen:
