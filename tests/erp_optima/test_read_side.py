@@ -27,7 +27,7 @@ STATEMENTS: dict[str, ClauseElement] = {
     "modified_since": queries.modified_since(None),
     "attributes": queries.attributes([1]),
     "binary": queries.binary([1]),
-    "goods": queries.goods([1]),
+    "goods": queries.goods([1], with_vat=True),
     "prices": queries.prices(None),
     "latest_stock": queries.latest_stock(None, date(2026, 3, 1)),
     "shared_ids": queries.shared_ids("KATEGORIA_WSZYSTKO"),
@@ -131,3 +131,21 @@ async def test_a_save_committed_late_with_an_already_seen_stamp_is_still_found(h
     with harness.engine.begin() as conn:
         conn.execute(update(towary).where(towary.c.Twr_TwrId == shop.konewka).values(Twr_Nazwa="B", Twr_TS_Mod=stamp))
     assert [p.id for p in (await harness.erp.content_changes(mark)).products] == [shop.konewka]
+
+
+async def test_a_price_set_back_after_another_process_saw_it_changed_is_still_a_change(
+    harness: OptimaHarness, tmp_path: Path
+) -> None:
+    shop = await harness.build_shop()
+    first = await harness.erp.stock_price_changes(0, price_type="detaliczna")
+    # A second process on the same agent state (the service beside a manual run).
+    other = await OptimaErp.open(harness.engine, state_dir=tmp_path / "agent-state", mapping=MAPPING)
+    try:
+        harness.set_price(shop.sekator, "detaliczna", Decimal("79.99"))
+        seen = await other.stock_price_changes(first.high_water, price_type="detaliczna")
+        assert [(i.product_id, i.gross_price) for i in seen.items] == [(shop.sekator, Decimal("79.99"))]
+    finally:
+        await other.close()
+    harness.set_price(shop.sekator, "detaliczna", Decimal("99.99"))
+    back = await harness.erp.stock_price_changes(seen.high_water, price_type="detaliczna")
+    assert [(i.product_id, i.gross_price) for i in back.items] == [(shop.sekator, Decimal("99.99"))]

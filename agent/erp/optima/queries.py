@@ -8,11 +8,11 @@ a synchronous connection: the adapter runs them in a worker thread.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, func, select
+from sqlalchemy import BigInteger, ColumnElement, Connection, Select, cast, exists, func, literal_column, select
 
 from agent.erp.optima.tables import (
     dane_binarne,
@@ -29,6 +29,8 @@ from agent.errors import ConfigError
 
 GOODS = towary.c.Twr_Typ == 1
 CENT = Decimal("0.01")
+# Prices and quantities are read as whole ten-thousandths (Optima keeps at most 4 decimals).
+SCALE = 10_000
 
 
 def version(conn: Connection) -> str | None:
@@ -105,52 +107,55 @@ def warehouse_ids(conn: Connection, codes: Sequence[str]) -> list[int]:
     return [rows[c] for c in codes]
 
 
-def goods(ids: Sequence[int] | None) -> Select[Any]:
-    """(id, VAT flag, VAT rate) of goods, by id."""
-    query = select(towary.c.Twr_TwrId, towary.c.Twr_Flaga, towary.c.Twr_Stawka).where(GOODS)
+def goods(ids: Sequence[int] | None, *, with_vat: bool) -> Select[Any]:
+    """Goods by id: (id,), or (id, VAT flag, VAT rate) `with_vat` (a net price type needs them)."""
+    columns = [towary.c.Twr_TwrId, towary.c.Twr_Flaga, towary.c.Twr_Stawka] if with_vat else [towary.c.Twr_TwrId]
+    query = select(*columns).where(GOODS)
     if ids is not None:
         query = query.where(towary.c.Twr_TwrId.in_(list(ids)))
     return query.order_by(towary.c.Twr_TwrId)
 
 
+def scaled(column: ColumnElement[Any]) -> ColumnElement[int]:
+    """A decimal column as a whole number of ten-thousandths, computed by the server.
+
+    Whole numbers come back from every driver as plain ints: exact, cheap to hash and to compare
+    (a Decimal per value would cost a pass over the catalogue more than reading it).
+    """
+    return cast(func.round(column * literal_column(str(SCALE)), literal_column("0")), BigInteger)
+
+
 def prices(ids: Sequence[int] | None) -> Select[Any]:
-    """(product, price type, value) of every price of these products (all when None)."""
-    query = select(twr_ceny.c.TwC_TwrID, twr_ceny.c.TwC_TwCNumer, twr_ceny.c.TwC_Wartosc)
+    """(product, price type, value in ten-thousandths) of every price of these products (all when None)."""
+    query = select(twr_ceny.c.TwC_TwrID, twr_ceny.c.TwC_TwCNumer, scaled(twr_ceny.c.TwC_Wartosc))
     if ids is not None:
         query = query.where(twr_ceny.c.TwC_TwrID.in_(list(ids)))
-    return query.order_by(twr_ceny.c.TwC_TwrID, twr_ceny.c.TwC_TwCNumer)
+    return query.order_by(twr_ceny.c.TwC_TwrID, twr_ceny.c.TwC_TwCNumer, twr_ceny.c.TwC_TwCId)
 
 
 def latest_stock(ids: Sequence[int] | None, today: date) -> Select[Any]:
-    """(product, warehouse, on hand, reserved): the latest TwrIlosci row on or before today per pair.
+    """(product, warehouse, on hand, reserved), quantities in ten-thousandths: per product and warehouse,
+    the TwrIlosci row with the latest date on or before today (no later row on or before today exists).
 
     Rows without a warehouse (MagId null) are Optima's company-wide totals and are skipped.
     """
-    end_of_day = datetime.combine(today, time.max)
-    latest = (
-        select(
-            twr_ilosci.c.TwI_TwrId.label("twr"),
-            twr_ilosci.c.TwI_MagId.label("mag"),
-            func.max(twr_ilosci.c.TwI_Data).label("data"),
-        )
-        .where(twr_ilosci.c.TwI_MagId.is_not(None), twr_ilosci.c.TwI_Data <= end_of_day)
-        .group_by(twr_ilosci.c.TwI_TwrId, twr_ilosci.c.TwI_MagId)
+    end = datetime.combine(today + timedelta(days=1), time.min)
+    later = twr_ilosci.alias("later")
+    newer = exists().where(
+        later.c.TwI_TwrId == twr_ilosci.c.TwI_TwrId,
+        later.c.TwI_MagId == twr_ilosci.c.TwI_MagId,
+        later.c.TwI_Data > twr_ilosci.c.TwI_Data,
+        later.c.TwI_Data < end,
     )
+    query = select(
+        twr_ilosci.c.TwI_TwrId,
+        twr_ilosci.c.TwI_MagId,
+        scaled(twr_ilosci.c.TwI_Ilosc),
+        scaled(twr_ilosci.c.TwI_Rezerwacje),
+    ).where(twr_ilosci.c.TwI_MagId.is_not(None), twr_ilosci.c.TwI_Data < end, ~newer)
     if ids is not None:
-        latest = latest.where(twr_ilosci.c.TwI_TwrId.in_(list(ids)))
-    pairs = latest.subquery("latest")
-    return (
-        select(twr_ilosci.c.TwI_TwrId, twr_ilosci.c.TwI_MagId, twr_ilosci.c.TwI_Ilosc, twr_ilosci.c.TwI_Rezerwacje)
-        .join(
-            pairs,
-            and_(
-                pairs.c.twr == twr_ilosci.c.TwI_TwrId,
-                pairs.c.mag == twr_ilosci.c.TwI_MagId,
-                pairs.c.data == twr_ilosci.c.TwI_Data,
-            ),
-        )
-        .order_by(twr_ilosci.c.TwI_TwrId, twr_ilosci.c.TwI_MagId)
-    )
+        query = query.where(twr_ilosci.c.TwI_TwrId.in_(list(ids)))
+    return query.order_by(twr_ilosci.c.TwI_TwrId, twr_ilosci.c.TwI_MagId, twr_ilosci.c.TwI_TwIId)
 
 
 def gross(value: object, flag: object, rate: object, is_net: bool) -> Decimal | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -48,6 +48,11 @@ class VersionState:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        # In-memory copy of the stock-and-price hashes (see `bump_stock_price`), valid while the
+        # file's sp_generation is the one it was read or written at.
+        self._sp_hashes: dict[int, int | str] | None = None
+        self._sp_versions: dict[int, int] | None = None
+        self._sp_generation: str | None = None
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(path, isolation_level=None, timeout=30)
         try:
@@ -66,6 +71,8 @@ class VersionState:
                 yield conn
                 conn.execute("COMMIT")
             except BaseException:
+                # What the cache took from this transaction is rolled back with it.
+                self._sp_hashes = self._sp_versions = None
                 conn.execute("ROLLBACK")
                 raise
         finally:
@@ -109,42 +116,70 @@ class VersionState:
         )
         cls.set_meta(conn, "counter", str(counter))
 
-    @classmethod
-    def bump_stock_price(cls, conn: sqlite3.Connection, hashes: Iterable[tuple[int, str]]) -> dict[int, int]:
+    def bump_stock_price(self, conn: sqlite3.Connection, hashes: Mapping[int, int]) -> dict[int, int]:
         """Give a new version to each product whose stock-and-price hash changed; all versions by id.
+
+        The stored hashes are compared in memory (loaded once per process, again only when another
+        process wrote some since), so a pass over the catalogue costs no read of this file.
 
         A product seen here for the first time whose content was already versioned takes its content
         version: it appeared then, and a caller whose mark is below that sees it either way.
         """
-        hashes = list(hashes)
-        rows = conn.execute(
-            """SELECT product_id, sp_hash, sp_version, content_version FROM versions
-               WHERE product_id IN (SELECT value FROM json_each(?))""",
-            (json.dumps([product_id for product_id, _ in hashes]),),
-        )
-        stored = {int(r[0]): (r[1], int(r[2]), int(r[3])) for r in rows}
-        counter = cls.counter(conn)
-        changed = []
+        stored, versions = self._stock_price_cache(conn)
+        new = [product_id for product_id in hashes if product_id not in versions]
+        content = self._content_versions_of(conn, new) if new else {}
+        counter = self.counter(conn)
+        changed: list[tuple[int, str, int]] = []
         result: dict[int, int] = {}
-        for product_id, digest in hashes:
-            old_hash, old_version, content_version = stored.get(product_id, (None, 0, 0))
-            if old_hash == digest:
+        for product_id, digest in hashes.items():
+            old_version = versions.get(product_id)
+            if old_version is not None and stored[product_id] == digest:
                 result[product_id] = old_version
                 continue
-            if old_hash is None and content_version > 0:
-                version = content_version
+            if old_version is None and content.get(product_id, 0) > 0:
+                version = content[product_id]
             else:
                 counter += 1
                 version = counter
-            changed.append((product_id, digest, version))
+            changed.append((product_id, str(digest), version))
             result[product_id] = version
-        conn.executemany(
-            """INSERT INTO versions (product_id, sp_hash, sp_version) VALUES (?, ?, ?)
-               ON CONFLICT (product_id) DO UPDATE SET sp_hash = excluded.sp_hash, sp_version = excluded.sp_version""",
-            changed,
-        )
-        cls.set_meta(conn, "counter", str(counter))
+        if changed:
+            conn.executemany(
+                """INSERT INTO versions (product_id, sp_hash, sp_version) VALUES (?, ?, ?)
+                   ON CONFLICT (product_id) DO UPDATE SET sp_hash = excluded.sp_hash,
+                   sp_version = excluded.sp_version""",
+                changed,
+            )
+            self.set_meta(conn, "counter", str(counter))
+            generation = str(int(self.meta(conn, "sp_generation") or 0) + 1)
+            self.set_meta(conn, "sp_generation", generation)
+            for product_id, _, version in changed:
+                stored[product_id] = hashes[product_id]
+                versions[product_id] = version
+            self._sp_generation = generation
         return result
+
+    def _stock_price_cache(self, conn: sqlite3.Connection) -> tuple[dict[int, int | str], dict[int, int]]:
+        """The stored stock-and-price hashes and versions, as of this transaction."""
+        generation = self.meta(conn, "sp_generation") or "0"
+        if self._sp_hashes is None or self._sp_versions is None or generation != self._sp_generation:
+            hashes: dict[int, int | str] = {}
+            versions: dict[int, int] = {}
+            for product_id, digest, version in conn.execute(
+                "SELECT product_id, sp_hash, sp_version FROM versions WHERE sp_hash IS NOT NULL"
+            ):
+                hashes[product_id] = _stored_hash(digest)
+                versions[product_id] = version
+            self._sp_hashes, self._sp_versions, self._sp_generation = hashes, versions, generation
+        return self._sp_hashes, self._sp_versions
+
+    @staticmethod
+    def _content_versions_of(conn: sqlite3.Connection, ids: list[int]) -> dict[int, int]:
+        rows = conn.execute(
+            "SELECT product_id, content_version FROM versions WHERE product_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(ids),),
+        )
+        return {int(a): int(b) for a, b in rows}
 
     @staticmethod
     def content_since(conn: sqlite3.Connection, since: int, limit: int | None) -> list[tuple[int, int]]:
@@ -169,3 +204,12 @@ class VersionState:
     def image_dab(conn: sqlite3.Connection, sha256: str) -> int | None:
         row = conn.execute("SELECT dab_id FROM images WHERE sha256 = ?", (sha256,)).fetchone()
         return None if row is None else int(row[0])
+
+
+def _stored_hash(text: str) -> int | str:
+    """A stored hash as the scan computes it; one kept by an older version of the agent stays text,
+    which equals no hash computed now, so that product gets one new version."""
+    try:
+        return int(text)
+    except ValueError:
+        return text
