@@ -24,7 +24,8 @@ from tests.erp.optima_harness import MAPPING, OptimaHarness
 
 STATEMENTS: dict[str, ClauseElement] = {
     "product_rows": queries.product_rows([1, 2]),
-    "modified_since": queries.modified_since(None),
+    "modified_since": queries.modified_since(datetime(2026, 3, 1)),
+    "attributes_modified_since": queries.attributes_modified_since(datetime(2026, 3, 1)),
     "attributes": queries.attributes([1]),
     "binary": queries.binary([1]),
     "goods": queries.goods([1], with_vat=True),

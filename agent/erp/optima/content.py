@@ -17,7 +17,7 @@ no version.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -90,16 +90,15 @@ def scan_content(optima: Connection, state: VersionState, mapping: AttributeMapp
         mark = state.meta(conn, "content_watermark")
         since = datetime.fromisoformat(mark) if mark else None
         candidates = optima.execute(queries.modified_since(since)).all()
-        ids = [int(r[0]) for r in candidates]
-        rows, attrs = _read(optima, ids)
+        attrs = _attributes(optima.execute(queries.attributes_modified_since(since)))
         scanned: dict[int, Scanned] = {}
-        for i in ids:
-            if i in rows:
-                values = attrs.get(i, {})
-                dabs = tuple(values.get(code, (None, None))[1] for code in mapping.image_attributes)
-                scanned[i] = Scanned(_product(rows[i], values, mapping, {}, 0), dabs)
+        for row in candidates:
+            i = int(str(row[0]))
+            values = attrs.get(i, {})
+            dabs = tuple(values.get(code, (None, None))[1] for code in mapping.image_attributes)
+            scanned[i] = Scanned(_product(row, values, mapping, {}, 0), dabs)
         state.bump_content(conn, [(i, _digest(s.product, s.image_ids)) for i, s in scanned.items()])
-        stamps: list[datetime] = [r[1] for r in candidates if r[1] is not None]
+        stamps: list[datetime] = [r[-1] for r in candidates if r[-1] is not None]
         if stamps:
             # A save stamped T may commit a little after T: the watermark stays LAG behind now, so
             # such a save is still above it next time; older stamps are all committed by now.
@@ -122,7 +121,8 @@ def content_changes(
     with state.write() as conn:
         counter = state.counter(conn)
         changed = state.content_since(conn, since, limit)
-    products = products_by_ids(optima, state, mapping, [p for p, _ in changed], scanned)
+    versions = dict(changed)
+    products = products_by_ids(optima, state, mapping, list(versions), scanned, versions=versions)
     if limit is not None and len(changed) >= limit:
         return ContentChanges(products, high_water=changed[-1][1], complete=False)
     return ContentChanges(products, high_water=counter)
@@ -134,8 +134,11 @@ def products_by_ids(
     mapping: AttributeMapping,
     ids: Sequence[int],
     scanned: Mapping[int, Scanned] | None = None,
+    *,
+    versions: Mapping[int, int] | None = None,
 ) -> tuple[Product, ...]:
-    """The products with these ids, in that order; a product the scan just read without images is not read again."""
+    """The products with these ids, in that order, with their content versions (read from the state
+    unless given); a product the scan just read without images is not read again."""
     read = scanned or {}
     known = {i: s.product for i in ids if (s := read.get(i)) is not None and all(d is None for d in s.image_ids)}
     rows, attrs = _read(optima, [i for i in ids if i not in known])
@@ -146,8 +149,9 @@ def products_by_ids(
         if dab is not None and code in mapping.image_attributes
     ]
     images = _image_metadata(optima, state, dab_ids)
-    with state.write() as conn:
-        versions = state.content_versions(conn, [*rows, *known])
+    if versions is None:
+        with state.write() as conn:
+            versions = state.content_versions(conn, [*rows, *known])
     found: list[Product] = []
     for i in ids:
         if i in known:
@@ -162,12 +166,19 @@ def _read(optima: Connection, ids: Sequence[int]) -> tuple[dict[int, Sequence[ob
     attrs: dict[int, Attributes] = {}
     for part in chunks(list(ids)):
         rows.update({int(str(r[0])): tuple(r) for r in optima.execute(queries.product_rows(part))})
-        for r in optima.execute(queries.attributes(part)):
-            attrs.setdefault(int(str(r[0])), {})[str(r[1]).strip()] = (
-                None if r[2] is None else str(r[2]),
-                None if r[3] is None else int(str(r[3])),
-            )
+        attrs.update(_attributes(optima.execute(queries.attributes(part))))
     return rows, attrs
+
+
+def _attributes(result: Iterable[Sequence[object]]) -> dict[int, Attributes]:
+    """Rows of `queries.attributes` by product: code -> (text, binary id)."""
+    attrs: dict[int, Attributes] = {}
+    for r in result:
+        attrs.setdefault(int(str(r[0])), {})[str(r[1]).strip()] = (
+            None if r[2] is None else str(r[2]),
+            None if r[3] is None else int(str(r[3])),
+        )
+    return attrs
 
 
 def _image_metadata(optima: Connection, state: VersionState, dab_ids: Sequence[int]) -> dict[int, tuple[str, str, int]]:

@@ -12,7 +12,18 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, Connection, Select, cast, exists, func, literal_column, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Connection,
+    Select,
+    and_,
+    cast,
+    exists,
+    func,
+    literal_column,
+    select,
+)
 
 from agent.erp.optima.tables import (
     dane_binarne,
@@ -39,28 +50,49 @@ def version(conn: Connection) -> str | None:
     return None if row is None else str(row[0])
 
 
+PRODUCT_COLUMNS = (
+    towary.c.Twr_TwrId,
+    towary.c.Twr_Kod,
+    towary.c.Twr_EAN,
+    towary.c.Twr_Nazwa,
+    func.coalesce(towary.c.Twr_Opis, ""),
+    towary.c.Twr_JM,
+    towary.c.Twr_Stawka,
+    towary.c.Twr_Flaga,
+    towary.c.Twr_NieAktywny,
+)
+
+
 def product_rows(ids: Sequence[int]) -> Select[Any]:
-    return select(
-        towary.c.Twr_TwrId,
-        towary.c.Twr_Kod,
-        towary.c.Twr_EAN,
-        towary.c.Twr_Nazwa,
-        func.coalesce(towary.c.Twr_Opis, ""),
-        towary.c.Twr_JM,
-        towary.c.Twr_Stawka,
-        towary.c.Twr_Flaga,
-        towary.c.Twr_NieAktywny,
-    ).where(towary.c.Twr_TwrId.in_(list(ids)), GOODS)
+    return select(*PRODUCT_COLUMNS).where(towary.c.Twr_TwrId.in_(list(ids)), GOODS)
+
+
+def _saved_after(since: datetime | None) -> ColumnElement[bool]:
+    return GOODS if since is None else and_(GOODS, towary.c.Twr_TS_Mod > since)
 
 
 def modified_since(since: datetime | None) -> Select[Any]:
-    """Goods modified after the watermark (all goods when None), with their Twr_TS_Mod."""
-    query = (
-        select(towary.c.Twr_TwrId, towary.c.Twr_TS_Mod).where(GOODS).order_by(towary.c.Twr_TS_Mod, towary.c.Twr_TwrId)
+    """The product rows of goods saved after the watermark (all goods when None), each with its
+    Twr_TS_Mod last: one range read of Twr_TS_Mod, no list of ids."""
+    return (
+        select(*PRODUCT_COLUMNS, towary.c.Twr_TS_Mod)
+        .where(_saved_after(since))
+        .order_by(towary.c.Twr_TS_Mod, towary.c.Twr_TwrId)
     )
-    if since is not None:
-        query = query.where(towary.c.Twr_TS_Mod > since)
-    return query
+
+
+def attributes_modified_since(since: datetime | None) -> Select[Any]:
+    """`attributes` of the goods `modified_since` returns."""
+    return (
+        select(
+            twr_atrybuty.c.TwA_TwrId, def_atrybuty.c.DeA_Kod, twr_atrybuty.c.TwA_WartoscTxt, twr_atrybuty.c.TwA_DABID
+        )
+        .join(def_atrybuty, def_atrybuty.c.DeA_DeAId == twr_atrybuty.c.TwA_DeAId)
+        .join(towary, towary.c.Twr_TwrId == twr_atrybuty.c.TwA_TwrId)
+        .where(_saved_after(since))
+        # Ordered by the stamp first, so the read starts from Twr_TS_Mod, not from every attribute.
+        .order_by(towary.c.Twr_TS_Mod, twr_atrybuty.c.TwA_TwAId)
+    )
 
 
 def attributes(ids: Sequence[int]) -> Select[Any]:
