@@ -150,3 +150,18 @@ async def test_a_price_set_back_after_another_process_saw_it_changed_is_still_a_
     harness.set_price(shop.sekator, "detaliczna", Decimal("99.99"))
     back = await harness.erp.stock_price_changes(seen.high_water, price_type="detaliczna")
     assert [(i.product_id, i.gross_price) for i in back.items] == [(shop.sekator, Decimal("99.99"))]
+
+
+async def test_pages_of_one_pass_come_from_that_pass_and_a_change_meanwhile_comes_next_time(
+    harness: OptimaHarness,
+) -> None:
+    shop = await harness.build_shop()
+    pages = [await harness.erp.stock_price_changes(0, price_type="detaliczna", limit=1)]
+    harness.set_price(shop.konewka, "detaliczna", Decimal("19.99"))
+    while not pages[-1].complete:
+        pages.append(await harness.erp.stock_price_changes(pages[-1].high_water, price_type="detaliczna", limit=1))
+    read = [(i.product_id, i.gross_price) for page in pages for i in page.items]
+    # One pass over the catalogue, read page by page: the values it read, each product once.
+    assert read == [(shop.sekator, Decimal("99.99")), (shop.konewka, Decimal("29.99")), (shop.stary, Decimal("9.99"))]
+    after = await harness.erp.stock_price_changes(pages[-1].high_water, price_type="detaliczna")
+    assert [(i.product_id, i.gross_price) for i in after.items] == [(shop.konewka, Decimal("19.99"))]

@@ -61,6 +61,8 @@ class OptimaErp:
         self._copy = copy
         self._mapping = mapping
         self._zone = ZoneInfo(timezone)
+        # The rest of the last stock-and-price pass read page by page (see `stock.Pending`).
+        self._pending: stock.Pending | None = None
         self.version: str | None = None
 
     @classmethod
@@ -145,23 +147,20 @@ class OptimaErp:
         stock_buffer: int = 0,
         limit: int | None = None,
     ) -> StockPriceChanges:
+        rule = stock.Rule(price_type, tuple(warehouses), stock_buffer)
+        pending = self._pending
+        if pending is not None and pending.continues(since, rule):
+            changes, self._pending = stock.next_page(pending, limit)
+            return changes
         today = self._today()
 
-        def read(conn: Connection) -> StockPriceChanges:
+        def read(conn: Connection) -> tuple[StockPriceChanges, stock.Pending | None]:
             # Content first: then the stock pass below leaves the counter covering every change.
             content.scan_content(conn, self._state, self._mapping)
-            return stock.stock_price_changes(
-                conn,
-                self._state,
-                since,
-                price_type=price_type,
-                warehouses=warehouses,
-                stock_buffer=stock_buffer,
-                limit=limit,
-                today=today,
-            )
+            return stock.stock_price_changes(conn, self._state, since, rule=rule, limit=limit, today=today)
 
-        return await self._run(read)
+        changes, self._pending = await self._run(read)
+        return changes
 
     async def stock_prices(
         self, ids: Sequence[int], *, price_type: str, warehouses: Sequence[str] = (), stock_buffer: int = 0

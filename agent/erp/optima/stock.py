@@ -12,7 +12,7 @@ only for the products returned.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -34,7 +34,7 @@ class Rule:
     """How values are computed: the company's price type, warehouses and stock buffer."""
 
     price_type: str
-    warehouses: Sequence[str]
+    warehouses: tuple[str, ...]
     stock_buffer: int
 
 
@@ -73,27 +73,50 @@ def scan(optima: Connection, state: VersionState, today: date) -> int:
         return state.counter(conn)
 
 
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """The rest of a pass whose changes a caller reads page by page (`limit`).
+
+    The next page, asked from the `high_water` of the page before with the same rule, comes from
+    this pass instead of a new one: its values and versions are those of the pass, and the last
+    page's high-water mark is the pass's counter, so a change made since is found by the next call.
+    """
+
+    rule: Rule
+    after: int
+    changed: tuple[tuple[int, int], ...]
+    read: Pass
+    counter: int
+
+    def continues(self, since: int, rule: Rule) -> bool:
+        return since == self.after and rule == self.rule
+
+
 def stock_price_changes(
-    optima: Connection,
-    state: VersionState,
-    since: int,
-    *,
-    price_type: str,
-    warehouses: Sequence[str],
-    stock_buffer: int,
-    limit: int | None,
-    today: date,
-) -> StockPriceChanges:
-    read = _read(optima, None, Rule(price_type, warehouses, stock_buffer), today)
+    optima: Connection, state: VersionState, since: int, *, rule: Rule, limit: int | None, today: date
+) -> tuple[StockPriceChanges, Pending | None]:
+    """Stock and price of the goods whose version is above `since`, after a pass over all goods."""
+    read = _read(optima, None, rule, today)
     with state.write() as conn:
         versions = state.bump_stock_price(conn, read.digests)
         counter = state.counter(conn)
-    changed = sorted((v, pid) for pid, v in versions.items() if v > since)
-    complete = limit is None or len(changed) <= limit
-    if not complete:
-        changed = changed[:limit]
-    items = tuple(StockPrice(pid, *read.value(pid), v) for v, pid in changed)
-    return StockPriceChanges(items, high_water=counter if complete else changed[-1][0], complete=complete)
+    changed = tuple(sorted((v, pid) for pid, v in versions.items() if v > since))
+    return next_page(Pending(rule, since, changed, read, counter), limit)
+
+
+def next_page(pending: Pending, limit: int | None) -> tuple[StockPriceChanges, Pending | None]:
+    """The next `limit` changes of a pass, and what is left of it (None when this page is the last)."""
+    changed = pending.changed
+    if limit is None or len(changed) <= limit:
+        items = tuple(StockPrice(pid, *pending.read.value(pid), v) for v, pid in changed)
+        return StockPriceChanges(items, high_water=pending.counter), None
+    page, rest = changed[:limit], changed[limit:]
+    items = tuple(StockPrice(pid, *pending.read.value(pid), v) for v, pid in page)
+    high_water = page[-1][0]
+    return (
+        StockPriceChanges(items, high_water=high_water, complete=False),
+        replace(pending, after=high_water, changed=rest),
+    )
 
 
 def stock_prices(
@@ -106,7 +129,7 @@ def stock_prices(
     stock_buffer: int,
     today: date,
 ) -> tuple[StockPrice, ...]:
-    rule = Rule(price_type, warehouses, stock_buffer)
+    rule = Rule(price_type, tuple(warehouses), stock_buffer)
     parts = [_read(optima, part, rule, today) for part in chunks(list(ids))]
     read = parts[0] if parts else Pass()
     for part in parts[1:]:
