@@ -165,3 +165,16 @@ async def test_pages_of_one_pass_come_from_that_pass_and_a_change_meanwhile_come
     assert read == [(shop.sekator, Decimal("99.99")), (shop.konewka, Decimal("29.99")), (shop.stary, Decimal("9.99"))]
     after = await harness.erp.stock_price_changes(pages[-1].high_water, price_type="detaliczna")
     assert [(i.product_id, i.gross_price) for i in after.items] == [(shop.konewka, Decimal("19.99"))]
+
+
+async def test_a_good_without_an_ean_takes_its_first_extra_barcode(harness: OptimaHarness) -> None:
+    shop = await harness.build_shop()
+    mark = await harness.erp.change_version()
+    harness.add_barcode(shop.konewka, "5906660001112")
+    harness.add_barcode(shop.konewka, "5906660002225")
+    harness.add_barcode(shop.sekator, "5906660003338")
+    changes = await harness.erp.content_changes(mark)
+    # The sekator's own EAN stays what its offer shows: saving its card changed nothing there.
+    assert [(p.id, p.ean) for p in changes.products] == [(shop.konewka, "5906660001112")]
+    (sekator,) = await harness.erp.products([shop.sekator])
+    assert sekator.ean == "5901234123457"

@@ -247,7 +247,7 @@ def _product(
             pictures.append(ProductImage(position=len(pictures), mime_type=mime, sha256=digest, size=size))
     lead = _text(attrs, LEAD_TIME_ATTRIBUTE)
     product_id = int(str(row[0]))
-    ean = str(row[2]).strip() if row[2] else ""
+    ean = str(row[2] or "").strip() or str(row[9] or "").strip()
     return Product(
         id=product_id,
         code=str(row[1]).strip(),

@@ -34,6 +34,7 @@ from agent.erp.optima.tables import (
     towary,
     twr_atrybuty,
     twr_ceny,
+    twr_ean,
     twr_ilosci,
 )
 from agent.errors import ConfigError
@@ -60,6 +61,12 @@ PRODUCT_COLUMNS = (
     towary.c.Twr_Stawka,
     towary.c.Twr_Flaga,
     towary.c.Twr_NieAktywny,
+    # The product's first extra barcode (TwrEan, "Kody EAN" on the card): its EAN when Twr_EAN is empty.
+    select(twr_ean.c.TwE_EAN)
+    .where(twr_ean.c.TwE_TwrId == towary.c.Twr_TwrId)
+    .order_by(twr_ean.c.TwE_TwEId)
+    .limit(1)
+    .scalar_subquery(),
 )
 
 
