@@ -176,7 +176,7 @@ async def _run(args: argparse.Namespace) -> int:
     run_options = _options(args)
     interactive = sys.stdin.isatty()
     async with StateDB.for_config(config) as state:
-        erp = await open_erp(company)
+        erp = await open_erp(company, timezone=config.agent.timezone)
         try:
             async with open_client(config, company.name) as market:
                 take_over = args.force

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from loguru import logger
-from sqlalchemy import update
+from sqlalchemy import insert, update
 from sqlalchemy.dialects.mssql.base import MSDialect
 from sqlalchemy.sql import ClauseElement
 
@@ -18,7 +19,7 @@ from agent.erp.choose import open_erp
 from agent.erp.optima import queries
 from agent.erp.optima.adapter import OptimaErp
 from agent.erp.optima.fixture import create_fixture
-from agent.erp.optima.tables import system_cdn, towary
+from agent.erp.optima.tables import system_cdn, towary, twr_ilosci
 from agent.errors import RetryLater
 from tests.erp.optima_harness import MAPPING, OptimaHarness
 
@@ -124,7 +125,8 @@ async def test_an_unreachable_server_is_retry_later_and_the_password_is_never_sh
 async def test_a_save_committed_late_with_an_already_seen_stamp_is_still_found(harness: OptimaHarness) -> None:
     shop = await harness.build_shop()
     await harness.erp.change_version()
-    stamp = datetime.now().replace(microsecond=0)
+    # Optima stamps saves with the shop's wall-clock time (the configured zone, Warsaw by default).
+    stamp = datetime.now(ZoneInfo("Europe/Warsaw")).replace(tzinfo=None, microsecond=0)
     with harness.engine.begin() as conn:
         conn.execute(update(towary).where(towary.c.Twr_TwrId == shop.sekator).values(Twr_Nazwa="A", Twr_TS_Mod=stamp))
     mark = await harness.erp.change_version()
@@ -178,3 +180,52 @@ async def test_a_good_without_an_ean_takes_its_first_extra_barcode(harness: Opti
     assert [(p.id, p.ean) for p in changes.products] == [(shop.konewka, "5906660001112")]
     (sekator,) = await harness.erp.products([shop.sekator])
     assert sekator.ean == "5901234123457"
+
+
+async def test_today_for_stock_is_the_day_in_the_configured_time_zone(harness: OptimaHarness, tmp_path: Path) -> None:
+    shop = await harness.build_shop()
+    # A delivery dated today in Kiritimati (UTC+14), which is always a later day in Pago Pago (UTC-11).
+    kiritimati_today = datetime.now(ZoneInfo("Pacific/Kiritimati")).replace(tzinfo=None)
+    with harness.engine.begin() as conn:
+        conn.execute(
+            insert(twr_ilosci).values(
+                TwI_TwrId=shop.konewka,
+                TwI_MagId=1,
+                TwI_Data=datetime.combine(kiritimati_today.date(), datetime.min.time()),
+                TwI_Ilosc=77,
+                TwI_Rezerwacje=0,
+            )
+        )
+    available = {}
+    for zone in ("Pacific/Kiritimati", "Pacific/Pago_Pago"):
+        erp = await OptimaErp.open(harness.engine, state_dir=tmp_path / zone, mapping=MAPPING, timezone=zone)
+        try:
+            (item,) = await erp.stock_prices([shop.konewka], price_type="detaliczna")
+        finally:
+            await erp.close()
+        available[zone] = item.available
+    assert available == {"Pacific/Kiritimati": 77, "Pacific/Pago_Pago": 3}
+
+
+async def test_a_late_save_is_found_in_a_shop_whose_clock_is_behind_this_machine(
+    harness: OptimaHarness, tmp_path: Path
+) -> None:
+    shop = await harness.build_shop()
+    zone = ZoneInfo("Pacific/Pago_Pago")  # UTC-11: the shop's clock, configured as the agent's time zone
+    erp = await OptimaErp.open(harness.engine, state_dir=tmp_path / "pago", mapping=MAPPING, timezone=zone.key)
+    try:
+        await erp.change_version()
+        now = datetime.now(zone).replace(tzinfo=None, microsecond=0)
+        with harness.engine.begin() as conn:
+            conn.execute(update(towary).where(towary.c.Twr_TwrId == shop.sekator).values(Twr_Nazwa="A", Twr_TS_Mod=now))
+        mark = await erp.change_version()
+        # Another workstation's save, stamped a minute earlier, commits only now.
+        with harness.engine.begin() as conn:
+            conn.execute(
+                update(towary)
+                .where(towary.c.Twr_TwrId == shop.konewka)
+                .values(Twr_Nazwa="B", Twr_TS_Mod=now - timedelta(minutes=1))
+            )
+        assert [p.id for p in (await erp.content_changes(mark)).products] == [shop.konewka]
+    finally:
+        await erp.close()

@@ -22,7 +22,7 @@ from loguru import logger
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from agent.domain import Category, DocumentDraft, Product, StockPrice, Terms
+from agent.domain import DEFAULT_TIMEZONE, Category, DocumentDraft, Product, StockPrice, Terms
 from agent.erp.optima import content, documents, queries, stock, xml_export
 from agent.erp.optima.content import AttributeMapping
 from agent.erp.optima.state import VersionState
@@ -72,7 +72,7 @@ class OptimaErp:
         *,
         state_dir: Path,
         mapping: AttributeMapping,
-        timezone: str = "Europe/Warsaw",
+        timezone: str = DEFAULT_TIMEZONE,
         import_folder: Path | None = None,
     ) -> OptimaErp:
         """Connect, check Optima's version (an unknown one is a warning), open the agent's sidecar files."""
@@ -106,8 +106,12 @@ class OptimaErp:
 
         return await asyncio.to_thread(call)
 
+    def _now(self) -> datetime:
+        """The wall-clock time in the configured time zone, naive, as Optima's columns hold times."""
+        return datetime.now(self._zone).replace(tzinfo=None)
+
     def _today(self) -> date:
-        return datetime.now(self._zone).date()
+        return self._now().date()
 
     async def close(self) -> None:
         await self._copy.close()
@@ -126,14 +130,14 @@ class OptimaErp:
         today = self._today()
 
         def scan(conn: Connection) -> int:
-            content.scan_content(conn, self._state, self._mapping)
+            content.scan_content(conn, self._state, self._mapping, self._now())
             return stock.scan(conn, self._state, today)
 
         return await self._run(scan)
 
     async def content_changes(self, since: int, *, limit: int | None = None) -> ContentChanges:
         def read(conn: Connection) -> ContentChanges:
-            _, scanned = content.scan_content(conn, self._state, self._mapping)
+            _, scanned = content.scan_content(conn, self._state, self._mapping, self._now())
             return content.content_changes(conn, self._state, self._mapping, since, limit, scanned=scanned)
 
         return await self._run(read)
@@ -156,7 +160,7 @@ class OptimaErp:
 
         def read(conn: Connection) -> tuple[StockPriceChanges, stock.Pending | None]:
             # Content first: then the stock pass below leaves the counter covering every change.
-            content.scan_content(conn, self._state, self._mapping)
+            content.scan_content(conn, self._state, self._mapping, self._now())
             return stock.stock_price_changes(conn, self._state, since, rule=rule, limit=limit, today=today)
 
         changes, self._pending = await self._run(read)
@@ -180,7 +184,7 @@ class OptimaErp:
 
     async def products(self, ids: Sequence[int]) -> tuple[Product, ...]:
         def read(conn: Connection) -> tuple[Product, ...]:
-            _, scanned = content.scan_content(conn, self._state, self._mapping)
+            _, scanned = content.scan_content(conn, self._state, self._mapping, self._now())
             return content.products_by_ids(conn, self._state, self._mapping, ids, scanned)
 
         return await self._run(read)

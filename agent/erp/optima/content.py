@@ -80,8 +80,12 @@ class Scanned:
     image_ids: tuple[int | None, ...]
 
 
-def scan_content(optima: Connection, state: VersionState, mapping: AttributeMapping) -> tuple[int, dict[int, Scanned]]:
+def scan_content(
+    optima: Connection, state: VersionState, mapping: AttributeMapping, now: datetime
+) -> tuple[int, dict[int, Scanned]]:
     """Version the goods whose offer content changed since the last scan.
+
+    `now` is the wall-clock time in the company's time zone, as Optima stamps Twr_TS_Mod.
 
     The counter after it, and the products the scan read (those saved after the watermark), which
     `content_changes` reuses instead of reading them from Optima a second time.
@@ -102,7 +106,7 @@ def scan_content(optima: Connection, state: VersionState, mapping: AttributeMapp
         if stamps:
             # A save stamped T may commit a little after T: the watermark stays LAG behind now, so
             # such a save is still above it next time; older stamps are all committed by now.
-            mark_at = min(max(stamps), datetime.now() - WATERMARK_LAG)
+            mark_at = min(max(stamps), now - WATERMARK_LAG)
             if since is None or mark_at > since:
                 state.set_meta(conn, "content_watermark", mark_at.isoformat())
         return state.counter(conn), scanned
