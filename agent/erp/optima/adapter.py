@@ -24,6 +24,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from agent.domain import DEFAULT_TIMEZONE, Category, DocumentDraft, Product, StockPrice, Terms
 from agent.erp.optima import content, documents, queries, stock, xml_export
+from agent.erp.optima import fence as fence_lock
 from agent.erp.optima.content import AttributeMapping
 from agent.erp.optima.state import VersionState
 from agent.erp.port import (
@@ -36,7 +37,7 @@ from agent.erp.port import (
     StockPriceChanges,
 )
 from agent.erp.sqlite import SqliteErp
-from agent.errors import ConfigError, InvalidItem, LeaseLost, RetryLater, StorageError
+from agent.errors import ConfigError, InvalidItem, RetryLater, StorageError
 
 T = TypeVar("T")
 # Optima versions (SystemCDN, SYS_ID = 3) whose CDN tables this adapter was written against.
@@ -105,6 +106,11 @@ class OptimaErp:
                 raise StorageError(f"Optima's database refused a query: {exc.orig.__class__.__name__}") from None
 
         return await asyncio.to_thread(call)
+
+    @property
+    def copy_path(self) -> Path:
+        """The agent's copy file of this company: its lease and its copy of the marketplace catalogue."""
+        return self._copy.path
 
     def _now(self) -> datetime:
         """The wall-clock time in the configured time zone, naive, as Optima's columns hold times."""
@@ -209,11 +215,6 @@ class OptimaErp:
 
     # --- documents (orders) ------------------------------------------------------------------
 
-    async def _check_fence(self, fence: int | None) -> None:
-        """The lease lives in the agent's copy file: a stale fence writes nothing."""
-        if fence is not None and (await self._copy.read_lease()).fencing_token != fence:
-            raise LeaseLost("another run took this company's lease over; this run stops writing")
-
     async def create_document(
         self,
         draft: DocumentDraft,
@@ -234,10 +235,13 @@ class OptimaErp:
                 "orders cannot go to Optima: [company.optima] import_folder is not set",
                 hint="set import_folder to the folder Optima imports XML documents from",
             )
-        await self._check_fence(fence)
         marker = xml_export.marker(draft.marketplace, draft.order_id)
 
         def write(conn: Connection) -> tuple[int, bool]:
+            with fence_lock.held(self.copy_path, fence):
+                return write_fenced(conn)
+
+        def write_fenced(conn: Connection) -> tuple[int, bool]:
             ro = documents.imported(conn, [marker]).get(marker)
             if ro is not None:
                 return ro.id, False
@@ -273,10 +277,13 @@ class OptimaErp:
 
     async def cancel_document(self, marketplace: str, order_id: str, *, fence: int | None) -> CancelOutcome:
         """An order still awaiting import: its file is removed. An imported RO is cancelled in Optima by hand."""
-        await self._check_fence(fence)
         marker = xml_export.marker(marketplace, order_id)
 
         def cancel(conn: Connection) -> CancelOutcome:
+            with fence_lock.held(self.copy_path, fence):
+                return cancel_fenced(conn)
+
+        def cancel_fenced(conn: Connection) -> CancelOutcome:
             ro = documents.imported(conn, [marker]).get(marker)
             if ro is not None:
                 if ro.cancelled:
