@@ -6,8 +6,12 @@ import argparse
 import asyncio
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-HELP = "the embedded ERP: seed sample data, touch products, show counts"
+if TYPE_CHECKING:
+    from agent.config import CompanyConfig
+
+HELP = "the ERP: seed sample data, touch products (embedded ERP), show counts (embedded or Optima)"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -30,8 +34,17 @@ def run(args: argparse.Namespace) -> int:
     from agent.commands.common import config_from_args
 
     config = config_from_args(args)
-    database = config.company(args.company).database
+    company = config.company(args.company)
+    database = company.database
     action: str = args.action
+    if company.erp == "optima":
+        if action != "stats":
+            print(
+                f"error: {company.name} keeps its goods in Comarch ERP Optima; `erp {action}` works only on "
+                'the embedded ERP (erp = "embedded"): change goods in Optima itself'
+            )
+            return 2
+        return asyncio.run(_optima_stats(company, config.agent.timezone))
     if action == "seed":
         return asyncio.run(_seed(database, args.products, args.seed, replace=args.replace))
     if action == "touch":
@@ -106,7 +119,38 @@ async def _stats(database: Path) -> int:
         ("content version (max)", stats.max_content_version),
         ("stock/price version (max)", stats.max_stock_price_version),
     )
+    _print(rows)
+    return 0
+
+
+async def _optima_stats(company: CompanyConfig, timezone: str) -> int:
+    from agent.erp.choose import open_erp
+    from agent.erp.optima.adapter import OptimaErp
+
+    erp = await open_erp(company, timezone=timezone)
+    async with erp:
+        assert isinstance(erp, OptimaErp)  # open_erp opens Optima exactly for erp = "optima"
+        stats = await erp.stats()
+        version = erp.version or "?"
+    optima = company.optima
+    rows: tuple[tuple[str, object], ...] = (
+        ("Optima database", f"{optima.database if optima else '?'} (Optima {version})"),
+        ("goods", stats.products),
+        ("shared for sale", stats.shared),
+        ("active", stats.active),
+        ("product images", stats.images),
+        ("documents (RO)", stats.documents),
+        ("RO not cancelled", stats.open_documents),
+        ("contractors", stats.contractors),
+        ("change counter (agent)", stats.change_version),
+        ("content version (max)", stats.max_content_version),
+        ("stock/price version (max)", stats.max_stock_price_version),
+    )
+    _print(rows)
+    return 0
+
+
+def _print(rows: tuple[tuple[str, object], ...]) -> None:
     width = max(len(name) for name, _ in rows)
     for name, value in rows:
         print(f"{name:<{width}}  {value}")
-    return 0

@@ -25,6 +25,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from agent.domain import DEFAULT_TIMEZONE, Category, DocumentDraft, Product, StockPrice, Terms
 from agent.erp.optima import content, documents, queries, stock, xml_export
 from agent.erp.optima import fence as fence_lock
+from agent.erp.optima import stats as counts
 from agent.erp.optima.content import AttributeMapping
 from agent.erp.optima.state import VersionState
 from agent.erp.port import (
@@ -36,7 +37,7 @@ from agent.erp.port import (
     OrderDocument,
     StockPriceChanges,
 )
-from agent.erp.sqlite import SqliteErp
+from agent.erp.sqlite import ErpStats, SqliteErp
 from agent.errors import ConfigError, InvalidItem, RetryLater, StorageError
 
 T = TypeVar("T")
@@ -205,6 +206,10 @@ class OptimaErp:
             return bytes(row[1])
 
         return await self._run(read)
+
+    async def stats(self) -> ErpStats:
+        """Counts for `marketsync erp stats`, and the change counter as the agent's state holds it."""
+        return await self._run(lambda c: counts.count(c, self._state, self._mapping))
 
     async def shared_product_ids(self) -> tuple[int, ...]:
         def read(conn: Connection) -> tuple[int, ...]:
