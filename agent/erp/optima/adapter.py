@@ -122,6 +122,7 @@ class OptimaErp:
 
     async def close(self) -> None:
         await self._copy.close()
+        await asyncio.to_thread(self._state.close)
         await asyncio.to_thread(self._engine.dispose)
 
     async def __aenter__(self) -> OptimaErp:

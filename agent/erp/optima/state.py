@@ -4,13 +4,14 @@ Optima has one change column (`Twr_TS_Mod`, content) and none for prices or stoc
 promises one monotonic change counter. This file keeps that counter and, per product, the
 hash of what its offer shows, the hash of its last stock-and-price values and the counter value of each
 last change. A scan compares Optima with it in one pass and gives changed products new versions.
-Used from the adapter's worker thread only (stdlib sqlite3, one connection per call).
+Used from the adapter's worker threads only (stdlib sqlite3, one connection per process, a call at a time).
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -53,6 +54,9 @@ class VersionState:
         self._sp_hashes: dict[int, int | str] | None = None
         self._sp_versions: dict[int, int] | None = None
         self._sp_generation: str | None = None
+        # The adapter's worker threads share the one connection, a call at a time.
+        self._lock = threading.RLock()
+        self._conn: sqlite3.Connection | None = None
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(path, isolation_level=None, timeout=30)
         try:
@@ -63,9 +67,15 @@ class VersionState:
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
-        """One immediate transaction: two scans (two processes) never hand out the same version."""
-        conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
-        try:
+        """One immediate transaction: two scans (two processes) never hand out the same version.
+
+        On this process's one connection to the file, kept open: closing the last connection to a
+        WAL file checkpoints and deletes the log, which would make every call pay a checkpoint.
+        """
+        with self._lock:
+            if self._conn is None:
+                self._conn = sqlite3.connect(self.path, isolation_level=None, timeout=30, check_same_thread=False)
+            conn = self._conn
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
@@ -73,10 +83,15 @@ class VersionState:
             except BaseException:
                 # What the cache took from this transaction is rolled back with it.
                 self._sp_hashes = self._sp_versions = None
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
                 raise
-        finally:
-            conn.close()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
 
     @staticmethod
     def meta(conn: sqlite3.Connection, key: str) -> str | None:
