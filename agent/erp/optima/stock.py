@@ -154,12 +154,14 @@ def _read(optima: Connection, ids: Sequence[int] | None, rule: Rule | None, toda
     price_chain: dict[int, int] = {}
     price = read.price
     for pid, number, value in optima.execute(queries.prices(ids)):
-        price_chain[pid] = hash((price_chain.get(pid, 0), number, value + SHIFT))
-        if number == price_id:
+        # A missing value (the columns are NOT NULL in Optima; a damaged row) hashes apart from every number.
+        price_chain[pid] = hash((price_chain.get(pid, 0), number, 0 if value is None else value + SHIFT))
+        if number == price_id and value is not None:
             price[pid] = value
     stock_chain: dict[int, int] = {}
     free = read.free
-    for pid, mag, on_hand, reserved in optima.execute(queries.latest_stock(ids, today)):
+    for pid, mag, on_hand_or_none, reserved_or_none in optima.execute(queries.latest_stock(ids, today)):
+        on_hand, reserved = on_hand_or_none or 0, reserved_or_none or 0
         stock_chain[pid] = hash((stock_chain.get(pid, 0), mag, on_hand + SHIFT, reserved + SHIFT))
         if mag in chosen and on_hand > reserved:
             # Whole pieces per warehouse, as Optima shows free stock; a negative one counts 0.
