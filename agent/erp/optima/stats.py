@@ -38,4 +38,16 @@ def count(optima: Connection, state: VersionState, mapping: AttributeMapping) ->
         counter = state.counter(conn)
         row = conn.execute("SELECT COALESCE(MAX(content_version), 0), COALESCE(MAX(sp_version), 0) FROM versions")
         content, stock_price = row.fetchone()
-    return ErpStats(*counts, counter, int(content), int(stock_price))
+    products, shared, active, images, documents, open_documents, contractors = counts
+    return ErpStats(
+        products=products,
+        shared=shared,
+        active=active,
+        images=images,
+        documents=documents,
+        open_documents=open_documents,
+        contractors=contractors,
+        change_version=counter,
+        max_content_version=int(content),
+        max_stock_price_version=int(stock_price),
+    )
