@@ -70,7 +70,9 @@ def scan(optima: Connection, state: VersionState, today: date) -> int:
     read = _read(optima, None, None, today)
     with state.write() as conn:
         state.bump_stock_price(conn, read.digests)
-        return state.counter(conn)
+        counter = state.counter(conn)
+    state.checkpoint()
+    return counter
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +102,8 @@ def stock_price_changes(
     with state.write() as conn:
         versions = state.bump_stock_price(conn, read.digests)
         counter = state.counter(conn)
+    # A pass over the catalogue is where the state file's log is folded back: a few ms in a second.
+    state.checkpoint()
     changed = tuple(sorted((v, pid) for pid, v in versions.items() if v > since))
     return next_page(Pending(rule, since, changed, read, counter), limit)
 
