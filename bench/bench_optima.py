@@ -42,6 +42,7 @@ from bench.common import write_config
 
 BENCH = "optima"
 RUNS = 5
+ROUNDS = 5
 MAPPING = AttributeMapping(parameters={}, image_attributes=())
 
 
@@ -214,6 +215,26 @@ async def jobs_delta(folder: Path, erp: OptimaErp, engine: Engine, products: int
             )
 
 
+async def content_rounds(
+    erp: OptimaErp, engine: Engine, products: int, seeds: range
+) -> tuple[list[float], list[float], int]:
+    """Per seed: touch 1 % of the goods' content, then time the first content delta (it finds the
+    change) and RUNS - 1 more (they read the same answer again). One first call is one sample on a
+    shared machine: several changes give a median."""
+    firsts: list[float] = []
+    again: list[float] = []
+    rows = 0
+    for seed in seeds:
+        mark = await erp.change_version()
+        touched = await asyncio.to_thread(touch, engine, products, "content", seed)
+        for run in range(RUNS):
+            started = time.perf_counter()
+            rows = len((await erp.content_changes(mark)).products)
+            (again if run else firsts).append((time.perf_counter() - started) * 1000)
+            assert rows == touched, (rows, touched)
+    return firsts, again, rows
+
+
 async def main(quick: bool) -> None:
     products = 5_000 if quick else 100_000
     with tempfile.TemporaryDirectory(prefix="bench-optima-") as folder:
@@ -235,19 +256,11 @@ async def main(quick: bool) -> None:
                 seconds < 60 * products / 100_000,
             )
 
-            mark = await erp.change_version()
-            touched = await asyncio.to_thread(touch, engine, products, "content", 2)
-
-            async def content() -> int:
-                return len((await erp.content_changes(mark)).products)
-
-            first, ms, rows = await _first_and_median_ms(content)
-            assert rows == touched, (rows, touched)
-            emit(f"content changed since V after touching 1% ({rows} products), first call", first, "ms",
-                 "under 50 ms", first < 50)  # fmt: skip
-            emit(
-                f"content changed since V after touching 1% ({rows} products), median", ms, "ms", "under 50 ms", ms < 50
-            )
+            firsts, again, rows = await content_rounds(erp, engine, products, range(10, 10 + ROUNDS))
+            emit(f"content changed since V after touching 1% ({rows} products), first call, median of {ROUNDS} changes",
+                 statistics.median(firsts), "ms", "under 50 ms", statistics.median(firsts) < 50)  # fmt: skip
+            emit(f"content changed since V after touching 1% ({rows} products), again, median",
+                 statistics.median(again), "ms", "under 50 ms", statistics.median(again) < 50)  # fmt: skip
 
             mark = await erp.change_version()
             touched = await asyncio.to_thread(touch, engine, products, "prices", 3)
@@ -280,14 +293,12 @@ async def main(quick: bool) -> None:
             # delta when SQL has to read all of CDN.Towary to find the saved goods.
             with engine.begin() as c:
                 c.exec_driver_sql('DROP INDEX "CDN"."fx_twr_ts_mod"')
-            mark = await erp.change_version()
-            touched = await asyncio.to_thread(touch, engine, products, "content", 6)
-            first, ms, rows = await _first_and_median_ms(content)
-            assert rows == touched, (rows, touched)
-            emit(f"content changed since V after touching 1% ({rows} products), no index on Twr_TS_Mod, first call",
-                 first, "ms", "under 50 ms", first < 50)  # fmt: skip
-            emit(f"content changed since V after touching 1% ({rows} products), no index on Twr_TS_Mod, median",
-                 ms, "ms", "under 50 ms", ms < 50)  # fmt: skip
+            firsts, again, rows = await content_rounds(erp, engine, products, range(20, 23))
+            emit(f"content changed since V after touching 1% ({rows} products), no index on Twr_TS_Mod, first call, "
+                 "median of 3 changes", statistics.median(firsts), "ms", "under 50 ms",
+                 statistics.median(firsts) < 50)  # fmt: skip
+            emit(f"content changed since V after touching 1% ({rows} products), no index on Twr_TS_Mod, again, median",
+                 statistics.median(again), "ms", "under 50 ms", statistics.median(again) < 50)  # fmt: skip
 
 
 if __name__ == "__main__":
