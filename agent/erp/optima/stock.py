@@ -150,9 +150,11 @@ def _read(optima: Connection, ids: Sequence[int] | None, rule: Rule | None, toda
     price_id, is_net = queries.price_type(optima, rule.price_type) if rule else (0, False)
     chosen = set(queries.warehouse_ids(optima, rule.warehouses)) if rule else set()
     read = Pass(is_net=is_net, buffer=rule.stock_buffer if rule else 0)
-    goods = optima.execute(queries.goods(ids, with_vat=is_net)).all()
-    if is_net:
-        read.vat.update((int(r[0]), (r[1], r[2])) for r in goods)
+    goods: list[int] = []
+    for row in optima.execute(queries.goods(ids, with_vat=is_net)):
+        goods.append(row[0])
+        if is_net:
+            read.vat[row[0]] = (row[1], row[2])
     # Rows come ordered by product (then price type, warehouse): each product's hash is a chain
     # over its rows in that order.
     price_chain: dict[int, int] = {}
@@ -170,7 +172,5 @@ def _read(optima: Connection, ids: Sequence[int] | None, rule: Rule | None, toda
         if mag in chosen and on_hand > reserved:
             # Whole pieces per warehouse, as Optima shows free stock; a negative one counts 0.
             free[pid] = free.get(pid, 0) + (on_hand - reserved) // queries.SCALE
-    read.digests.update(
-        (pid, hash((price_chain.get(pid, 0), stock_chain.get(pid, 0)))) for pid in (int(r[0]) for r in goods)
-    )
+    read.digests.update((pid, hash((price_chain.get(pid, 0), stock_chain.get(pid, 0)))) for pid in goods)
     return read
