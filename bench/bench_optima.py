@@ -139,6 +139,17 @@ async def _first_and_median_ms(call: Callable[[], Awaitable[int]]) -> tuple[floa
     return times[0], statistics.median(times), size
 
 
+def peak_memory_mb() -> float:
+    """This process's peak resident memory (VmHWM, Linux), in MB; 0 where /proc is not there."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 def pass_statements() -> list[Select[Any]]:
     """What one stock-and-price pass reads: goods, every price, each warehouse's latest stock row."""
     return [queries.goods(None, with_vat=False), queries.prices(None), queries.latest_stock(None, date.today())]
@@ -293,6 +304,8 @@ async def main(quick: bool) -> None:
             emit("stock/price delta (median) / bare read through SQLAlchemy", ms / bare, "ratio",
                  "under 2 (the bar of 50 ms is below the floor)", ms / bare < 2)  # fmt: skip
             await jobs_delta(Path(folder), erp, engine, products)
+            emit(f"peak memory of this process after the passes, {products:,} goods (the fixture's SQLite and "
+                 "the bench's own data included)", peak_memory_mb(), "MB", "information", True)  # fmt: skip
 
             # Whether a shop's Optima indexes Twr_TS_Mod is not known (see README): the same content
             # delta when SQL has to read all of CDN.Towary to find the saved goods.
