@@ -18,7 +18,7 @@ from agent.texts import text
 # Every subcommand, in the order `--help` lists them, with its one-line help.
 SUBCOMMANDS: dict[str, str] = {
     "config": "check and show the configuration",
-    "erp": "the embedded ERP: seed sample data, touch products, show counts",
+    "erp": "the ERP: seed sample data, touch products (embedded ERP), show counts (embedded or Optima)",
     "optima": "a Comarch ERP Optima company: keep its SQL password in the keyring",
     "simulator": "run the local wszystko.pl simulator",
     "connect": "link a company to its wszystko.pl account",

@@ -6,10 +6,14 @@ import argparse
 import asyncio
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from agent.texts import text
 
-HELP = "the embedded ERP: seed sample data, touch products, show counts"
+if TYPE_CHECKING:
+    from agent.config import CompanyConfig
+
+HELP = "the ERP: seed sample data, touch products (embedded ERP), show counts (embedded or Optima)"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -36,6 +40,12 @@ def run(args: argparse.Namespace) -> int:
     database = company.database
     language = config.agent.language
     action: str = args.action
+    if company.erp == "optima":
+        if action != "stats":
+            print(text(language, "cli.error", message=text(language, "erp.optima_only", company=company.name,
+                                                              action=action)))
+            return 2
+        return asyncio.run(_optima_stats(company, config.agent.timezone, language))
     if action == "seed":
         return asyncio.run(_seed(database, args.products, args.seed, replace=args.replace, language=language))
     if action == "touch":
@@ -134,8 +144,40 @@ async def _stats(database: Path, company: str, language: str) -> int:
         ("content_version", stats.max_content_version),
         ("stock_price_version", stats.max_stock_price_version),
     )
+    _print(rows, language)
+    return 0
+
+
+async def _optima_stats(company: CompanyConfig, timezone: str, language: str) -> int:
+    from agent.erp.choose import open_erp
+    from agent.erp.optima.adapter import OptimaErp
+
+    erp = await open_erp(company, timezone=timezone)
+    async with erp:
+        assert isinstance(erp, OptimaErp)  # open_erp opens Optima exactly for erp = "optima"
+        stats = await erp.stats()
+        version = erp.version or "?"
+    optima = company.optima
+    rows: tuple[tuple[str, object], ...] = (
+        ("optima_database", f"{optima.database if optima else '?'} (Optima {version})"),
+        ("products", stats.products),
+        ("shared", stats.shared),
+        ("active", stats.active),
+        ("images", stats.images),
+        ("documents", stats.documents),
+        ("optima_open_documents", stats.open_documents),
+        ("contractors", stats.contractors),
+        ("optima_change_version", stats.change_version),
+        ("content_version", stats.max_content_version),
+        ("stock_price_version", stats.max_stock_price_version),
+    )
+    _print(rows, language)
+    return 0
+
+
+def _print(rows: tuple[tuple[str, object], ...], language: str) -> None:
+    """One line per count, its name in the language, the values in one column."""
     named = [(text(language, f"erp.stat.{key}"), value) for key, value in rows]
     width = max(len(name) for name, _ in named)
     for name, value in named:
         print(f"{name:<{width}}  {value}")
-    return 0

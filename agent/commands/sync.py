@@ -179,7 +179,7 @@ async def _run(args: argparse.Namespace) -> int:
     interactive = sys.stdin.isatty()
     language, zone = config.agent.language, config.agent.timezone
     async with StateDB.for_config(config) as state:
-        erp = await open_erp(company)
+        erp = await open_erp(company, timezone=config.agent.timezone)
         try:
             async with open_client(config, company.name) as market:
                 take_over = args.force

@@ -5,21 +5,26 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from agent.config import CompanyConfig
+from agent.domain import DEFAULT_TIMEZONE
 
 if TYPE_CHECKING:
     from agent.erp.optima.adapter import OptimaErp
     from agent.erp.sqlite import SqliteErp
 
 
-async def open_erp(company: CompanyConfig, *, check: bool = True) -> SqliteErp | OptimaErp:
+async def open_erp(
+    company: CompanyConfig, *, check: bool = True, timezone: str = DEFAULT_TIMEZONE
+) -> SqliteErp | OptimaErp:
     """Open the company's ERP; close it with `close()` or use it as an async context manager.
 
-    `check` is the embedded database's integrity check on opening.
+    `check` is the embedded database's integrity check on opening. `timezone` (`[agent] timezone`)
+    is where "today" is for an ERP that keeps local dates and times (Optima's stock dates and
+    change stamps); the embedded database keeps none.
     """
     if company.erp == "optima":
         from agent.erp.optima.connect import open_optima  # loads SQLAlchemy only for Optima companies
 
-        return await open_optima(company)
+        return await open_optima(company, timezone=timezone)
     from agent.erp.existing import open_existing
 
     return await open_existing(company.name, company.database, check=check)

@@ -87,7 +87,7 @@ class CompanyExecutor:
         # The share is read when the run starts, so a reloaded config file applies to the next run.
         request = replace(request, max_end_percent=self._config().agent.max_end_percent)
         market = self._client(name)
-        erp = await open_erp(request.company, check=False)
+        erp = await open_erp(request.company, check=False, timezone=self._config().agent.timezone)
         try:
             try:
                 return await execute_run(

@@ -127,6 +127,13 @@ TEXTS: dict[str, str] = {
     "erp.stat.change_version": "change counter",
     "erp.stat.content_version": "content version (max)",
     "erp.stat.stock_price_version": "stock/price version (max)",
+    "erp.stat.optima_database": "Optima database",
+    "erp.stat.optima_open_documents": "RO not cancelled",
+    "erp.stat.optima_change_version": "change counter (agent)",
+    "erp.optima_only": (
+        "{company} keeps its goods in Comarch ERP Optima; `erp {action}` works only on the embedded ERP "
+        '(erp = "embedded"): change goods in Optima itself'
+    ),
     "config.effective": "effective configuration of {path}",
     # configuration findings (worded when shown: the file is read before its language is known)
     "config.top_level": "top level",

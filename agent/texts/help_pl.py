@@ -52,8 +52,8 @@ HELP_PL: dict[str, str] = {
     "log DEBUG to the console": "zapisuj w konsoli także komunikaty DEBUG",
     # subcommands, one line each
     "check and show the configuration": "sprawdź i pokaż konfigurację",
-    "the embedded ERP: seed sample data, touch products, show counts": (
-        "wbudowany ERP: dane przykładowe, zmiany produktów, liczniki"
+    "the ERP: seed sample data, touch products (embedded ERP), show counts (embedded or Optima)": (
+        "ERP: dane przykładowe, zmiany produktów (wbudowany ERP), liczniki (wbudowany albo Optima)"
     ),
     "a Comarch ERP Optima company: keep its SQL password in the keyring": (
         "firma w Comarch ERP Optima: hasło SQL w pęku kluczy systemu"

@@ -133,6 +133,13 @@ TEXTS: dict[str, str] = {
     "erp.stat.change_version": "licznik zmian",
     "erp.stat.content_version": "wersja treści (maks.)",
     "erp.stat.stock_price_version": "wersja zasobów i cen (maks.)",
+    "erp.stat.optima_database": "baza Optimy",
+    "erp.stat.optima_open_documents": "RO nieanulowane",
+    "erp.stat.optima_change_version": "licznik zmian (agenta)",
+    "erp.optima_only": (
+        "{company} trzyma towary w Comarch ERP Optima; `erp {action}` działa tylko na wbudowanym ERP "
+        '(erp = "embedded"): zmieniaj towary w samej Optimie'
+    ),
     "config.effective": "obowiązująca konfiguracja z pliku {path}",
     # configuration findings (worded when shown: the file is read before its language is known)
     "config.top_level": "najwyższy poziom",

@@ -28,6 +28,7 @@ from agent.erp.optima.tables import (
     tra_nag,
     twr_atrybuty,
     twr_ceny,
+    twr_ean,
     twr_ilosci,
 )
 from agent.erp.port import ErpPort
@@ -279,6 +280,12 @@ class OptimaHarness:
                         TwA_TwrId=product_id, TwA_DeAId=dea_id, TwA_WartoscTxt=text, TwA_DABID=dab_id
                     )
                 )
+
+    def add_barcode(self, product_id: int, ean: str) -> None:
+        """A barcode added to the product card's list of EAN codes (CDN.TwrEan), then the card saved."""
+        with self.engine.begin() as c:
+            c.execute(insert(twr_ean).values(TwE_TwrId=product_id, TwE_EAN=ean))
+        self._save(product_id)
 
     def update_product(self, product_id: int, column: str, value: object) -> None:
         """The embedded ERP's column names, done as Optima's product form saves them."""

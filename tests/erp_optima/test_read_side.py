@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from loguru import logger
-from sqlalchemy import update
+from sqlalchemy import insert, update
 from sqlalchemy.dialects.mssql.base import MSDialect
 from sqlalchemy.sql import ClauseElement
 
@@ -18,16 +19,17 @@ from agent.erp.choose import open_erp
 from agent.erp.optima import queries
 from agent.erp.optima.adapter import OptimaErp
 from agent.erp.optima.fixture import create_fixture
-from agent.erp.optima.tables import system_cdn, towary
+from agent.erp.optima.tables import system_cdn, towary, twr_ilosci
 from agent.errors import RetryLater
 from tests.erp.optima_harness import MAPPING, OptimaHarness
 
 STATEMENTS: dict[str, ClauseElement] = {
     "product_rows": queries.product_rows([1, 2]),
-    "modified_since": queries.modified_since(None),
+    "modified_since": queries.modified_since(datetime(2026, 3, 1)),
+    "attributes_modified_since": queries.attributes_modified_since(datetime(2026, 3, 1)),
     "attributes": queries.attributes([1]),
     "binary": queries.binary([1]),
-    "goods": queries.goods([1]),
+    "goods": queries.goods([1], with_vat=True),
     "prices": queries.prices(None),
     "latest_stock": queries.latest_stock(None, date(2026, 3, 1)),
     "shared_ids": queries.shared_ids("KATEGORIA_WSZYSTKO"),
@@ -123,7 +125,8 @@ async def test_an_unreachable_server_is_retry_later_and_the_password_is_never_sh
 async def test_a_save_committed_late_with_an_already_seen_stamp_is_still_found(harness: OptimaHarness) -> None:
     shop = await harness.build_shop()
     await harness.erp.change_version()
-    stamp = datetime.now().replace(microsecond=0)
+    # Optima stamps saves with the shop's wall-clock time (the configured zone, Warsaw by default).
+    stamp = datetime.now(ZoneInfo("Europe/Warsaw")).replace(tzinfo=None, microsecond=0)
     with harness.engine.begin() as conn:
         conn.execute(update(towary).where(towary.c.Twr_TwrId == shop.sekator).values(Twr_Nazwa="A", Twr_TS_Mod=stamp))
     mark = await harness.erp.change_version()
@@ -131,3 +134,98 @@ async def test_a_save_committed_late_with_an_already_seen_stamp_is_still_found(h
     with harness.engine.begin() as conn:
         conn.execute(update(towary).where(towary.c.Twr_TwrId == shop.konewka).values(Twr_Nazwa="B", Twr_TS_Mod=stamp))
     assert [p.id for p in (await harness.erp.content_changes(mark)).products] == [shop.konewka]
+
+
+async def test_a_price_set_back_after_another_process_saw_it_changed_is_still_a_change(
+    harness: OptimaHarness, tmp_path: Path
+) -> None:
+    shop = await harness.build_shop()
+    first = await harness.erp.stock_price_changes(0, price_type="detaliczna")
+    # A second process on the same agent state (the service beside a manual run).
+    other = await OptimaErp.open(harness.engine, state_dir=tmp_path / "agent-state", mapping=MAPPING)
+    try:
+        harness.set_price(shop.sekator, "detaliczna", Decimal("79.99"))
+        seen = await other.stock_price_changes(first.high_water, price_type="detaliczna")
+        assert [(i.product_id, i.gross_price) for i in seen.items] == [(shop.sekator, Decimal("79.99"))]
+    finally:
+        await other.close()
+    harness.set_price(shop.sekator, "detaliczna", Decimal("99.99"))
+    back = await harness.erp.stock_price_changes(seen.high_water, price_type="detaliczna")
+    assert [(i.product_id, i.gross_price) for i in back.items] == [(shop.sekator, Decimal("99.99"))]
+
+
+async def test_pages_of_one_pass_come_from_that_pass_and_a_change_meanwhile_comes_next_time(
+    harness: OptimaHarness,
+) -> None:
+    shop = await harness.build_shop()
+    pages = [await harness.erp.stock_price_changes(0, price_type="detaliczna", limit=1)]
+    harness.set_price(shop.konewka, "detaliczna", Decimal("19.99"))
+    while not pages[-1].complete:
+        pages.append(await harness.erp.stock_price_changes(pages[-1].high_water, price_type="detaliczna", limit=1))
+    read = [(i.product_id, i.gross_price) for page in pages for i in page.items]
+    # One pass over the catalogue, read page by page: the values it read, each product once.
+    assert read == [(shop.sekator, Decimal("99.99")), (shop.konewka, Decimal("29.99")), (shop.stary, Decimal("9.99"))]
+    after = await harness.erp.stock_price_changes(pages[-1].high_water, price_type="detaliczna")
+    assert [(i.product_id, i.gross_price) for i in after.items] == [(shop.konewka, Decimal("19.99"))]
+
+
+async def test_a_good_without_an_ean_takes_its_first_extra_barcode(harness: OptimaHarness) -> None:
+    shop = await harness.build_shop()
+    mark = await harness.erp.change_version()
+    harness.add_barcode(shop.konewka, "5906660001112")
+    harness.add_barcode(shop.konewka, "5906660002225")
+    harness.add_barcode(shop.sekator, "5906660003338")
+    changes = await harness.erp.content_changes(mark)
+    # The sekator's own EAN stays what its offer shows: saving its card changed nothing there.
+    assert [(p.id, p.ean) for p in changes.products] == [(shop.konewka, "5906660001112")]
+    (sekator,) = await harness.erp.products([shop.sekator])
+    assert sekator.ean == "5901234123457"
+
+
+async def test_today_for_stock_is_the_day_in_the_configured_time_zone(harness: OptimaHarness, tmp_path: Path) -> None:
+    shop = await harness.build_shop()
+    # A delivery dated today in Kiritimati (UTC+14), which is always a later day in Pago Pago (UTC-11).
+    kiritimati_today = datetime.now(ZoneInfo("Pacific/Kiritimati")).replace(tzinfo=None)
+    with harness.engine.begin() as conn:
+        conn.execute(
+            insert(twr_ilosci).values(
+                TwI_TwrId=shop.konewka,
+                TwI_MagId=1,
+                TwI_Data=datetime.combine(kiritimati_today.date(), datetime.min.time()),
+                TwI_Ilosc=77,
+                TwI_Rezerwacje=0,
+            )
+        )
+    available = {}
+    for zone in ("Pacific/Kiritimati", "Pacific/Pago_Pago"):
+        erp = await OptimaErp.open(harness.engine, state_dir=tmp_path / zone, mapping=MAPPING, timezone=zone)
+        try:
+            (item,) = await erp.stock_prices([shop.konewka], price_type="detaliczna")
+        finally:
+            await erp.close()
+        available[zone] = item.available
+    assert available == {"Pacific/Kiritimati": 77, "Pacific/Pago_Pago": 3}
+
+
+async def test_a_late_save_is_found_in_a_shop_whose_clock_is_behind_this_machine(
+    harness: OptimaHarness, tmp_path: Path
+) -> None:
+    shop = await harness.build_shop()
+    zone = ZoneInfo("Pacific/Pago_Pago")  # UTC-11: the shop's clock, configured as the agent's time zone
+    erp = await OptimaErp.open(harness.engine, state_dir=tmp_path / "pago", mapping=MAPPING, timezone=zone.key)
+    try:
+        await erp.change_version()
+        now = datetime.now(zone).replace(tzinfo=None, microsecond=0)
+        with harness.engine.begin() as conn:
+            conn.execute(update(towary).where(towary.c.Twr_TwrId == shop.sekator).values(Twr_Nazwa="A", Twr_TS_Mod=now))
+        mark = await erp.change_version()
+        # Another workstation's save, stamped a minute earlier, commits only now.
+        with harness.engine.begin() as conn:
+            conn.execute(
+                update(towary)
+                .where(towary.c.Twr_TwrId == shop.konewka)
+                .values(Twr_Nazwa="B", Twr_TS_Mod=now - timedelta(minutes=1))
+            )
+        assert [p.id for p in (await erp.content_changes(mark)).products] == [shop.konewka]
+    finally:
+        await erp.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import sqlite3
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -15,6 +16,7 @@ from sqlalchemy.dialects.mssql.base import MSDialect
 from sqlalchemy.sql import ClauseElement
 
 from agent.domain import Address, ContractorData, DocumentDraft, DocumentLine
+from agent.erp.optima import fence
 from agent.erp.port import LeaseHolder
 from agent.errors import InvalidItem, LeaseLost
 from tests.erp.conftest import Shop
@@ -173,3 +175,22 @@ async def test_every_statement_the_adapter_runs_compiles_for_sql_server(harness:
     for clause in seen:
         sql = str(clause.compile(dialect=MSDialect()))  # type: ignore[no-untyped-call]  # untyped in SQLAlchemy
         assert "[CDN]." in sql and "ISNULL" not in sql.upper() and " LIMIT " not in sql.upper(), sql
+
+
+async def test_while_an_order_file_is_written_under_the_fence_no_take_over_can_land(harness: OptimaHarness) -> None:
+    now = datetime.now(UTC)
+    token = await harness.optima.take_lease(LeaseHolder("biuro-1", 1, "manual", "ADMIN", now, now), expected_token=0)
+    copy = harness.optima.copy_path
+    with fence.held(copy, token):
+        # Another process taking the lease over needs the same file's write lock: refused now.
+        other = sqlite3.connect(copy, isolation_level=None, timeout=0)
+        try:
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+        finally:
+            other.close()
+    await harness.optima.take_lease(LeaseHolder("biuro-2", 2, "manual", "ADMIN", now, now), expected_token=token)
+    ran = []
+    with pytest.raises(LeaseLost), fence.held(copy, token):
+        ran.append(True)
+    assert ran == []

@@ -22,8 +22,10 @@ from loguru import logger
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from agent.domain import Category, DocumentDraft, Product, StockPrice, Terms
+from agent.domain import DEFAULT_TIMEZONE, Category, DocumentDraft, Product, StockPrice, Terms
 from agent.erp.optima import content, documents, queries, stock, xml_export
+from agent.erp.optima import fence as fence_lock
+from agent.erp.optima import stats as counts
 from agent.erp.optima.content import AttributeMapping
 from agent.erp.optima.state import VersionState
 from agent.erp.port import (
@@ -35,8 +37,8 @@ from agent.erp.port import (
     OrderDocument,
     StockPriceChanges,
 )
-from agent.erp.sqlite import SqliteErp
-from agent.errors import ConfigError, InvalidItem, LeaseLost, RetryLater, StorageError
+from agent.erp.sqlite import ErpStats, SqliteErp
+from agent.errors import ConfigError, InvalidItem, RetryLater, StorageError
 
 T = TypeVar("T")
 # Optima versions (SystemCDN, SYS_ID = 3) whose CDN tables this adapter was written against.
@@ -61,6 +63,8 @@ class OptimaErp:
         self._copy = copy
         self._mapping = mapping
         self._zone = ZoneInfo(timezone)
+        # The rest of the last stock-and-price pass read page by page (see `stock.Pending`).
+        self._pending: stock.Pending | None = None
         self.version: str | None = None
 
     @classmethod
@@ -70,7 +74,7 @@ class OptimaErp:
         *,
         state_dir: Path,
         mapping: AttributeMapping,
-        timezone: str = "Europe/Warsaw",
+        timezone: str = DEFAULT_TIMEZONE,
         import_folder: Path | None = None,
     ) -> OptimaErp:
         """Connect, check Optima's version (an unknown one is a warning), open the agent's sidecar files."""
@@ -104,11 +108,21 @@ class OptimaErp:
 
         return await asyncio.to_thread(call)
 
+    @property
+    def copy_path(self) -> Path:
+        """The agent's copy file of this company: its lease and its copy of the marketplace catalogue."""
+        return self._copy.path
+
+    def _now(self) -> datetime:
+        """The wall-clock time in the configured time zone, naive, as Optima's columns hold times."""
+        return datetime.now(self._zone).replace(tzinfo=None)
+
     def _today(self) -> date:
-        return datetime.now(self._zone).date()
+        return self._now().date()
 
     async def close(self) -> None:
         await self._copy.close()
+        await asyncio.to_thread(self._state.close)
         await asyncio.to_thread(self._engine.dispose)
 
     async def __aenter__(self) -> OptimaErp:
@@ -124,15 +138,15 @@ class OptimaErp:
         today = self._today()
 
         def scan(conn: Connection) -> int:
-            content.scan_content(conn, self._state, self._mapping)
+            content.scan_content(conn, self._state, self._mapping, self._now())
             return stock.scan(conn, self._state, today)
 
         return await self._run(scan)
 
     async def content_changes(self, since: int, *, limit: int | None = None) -> ContentChanges:
         def read(conn: Connection) -> ContentChanges:
-            content.scan_content(conn, self._state, self._mapping)
-            return content.content_changes(conn, self._state, self._mapping, since, limit)
+            _, scanned = content.scan_content(conn, self._state, self._mapping, self._now())
+            return content.content_changes(conn, self._state, self._mapping, since, limit, scanned=scanned)
 
         return await self._run(read)
 
@@ -145,23 +159,20 @@ class OptimaErp:
         stock_buffer: int = 0,
         limit: int | None = None,
     ) -> StockPriceChanges:
+        rule = stock.Rule(price_type, tuple(warehouses), stock_buffer)
+        pending = self._pending
+        if pending is not None and pending.continues(since, rule):
+            changes, self._pending = stock.next_page(pending, limit)
+            return changes
         today = self._today()
 
-        def read(conn: Connection) -> StockPriceChanges:
+        def read(conn: Connection) -> tuple[StockPriceChanges, stock.Pending | None]:
             # Content first: then the stock pass below leaves the counter covering every change.
-            content.scan_content(conn, self._state, self._mapping)
-            return stock.stock_price_changes(
-                conn,
-                self._state,
-                since,
-                price_type=price_type,
-                warehouses=warehouses,
-                stock_buffer=stock_buffer,
-                limit=limit,
-                today=today,
-            )
+            content.scan_content(conn, self._state, self._mapping, self._now())
+            return stock.stock_price_changes(conn, self._state, since, rule=rule, limit=limit, today=today)
 
-        return await self._run(read)
+        changes, self._pending = await self._run(read)
+        return changes
 
     async def stock_prices(
         self, ids: Sequence[int], *, price_type: str, warehouses: Sequence[str] = (), stock_buffer: int = 0
@@ -181,8 +192,8 @@ class OptimaErp:
 
     async def products(self, ids: Sequence[int]) -> tuple[Product, ...]:
         def read(conn: Connection) -> tuple[Product, ...]:
-            content.scan_content(conn, self._state, self._mapping)
-            return content.products_by_ids(conn, self._state, self._mapping, ids)
+            _, scanned = content.scan_content(conn, self._state, self._mapping, self._now())
+            return content.products_by_ids(conn, self._state, self._mapping, ids, scanned)
 
         return await self._run(read)
 
@@ -197,6 +208,10 @@ class OptimaErp:
 
         return await self._run(read)
 
+    async def stats(self) -> ErpStats:
+        """Counts for `marketsync erp stats`, and the change counter as the agent's state holds it."""
+        return await self._run(lambda c: counts.count(c, self._state, self._mapping))
+
     async def shared_product_ids(self) -> tuple[int, ...]:
         def read(conn: Connection) -> tuple[int, ...]:
             ids = [int(r[0]) for r in conn.execute(queries.shared_ids(content.CATEGORY_ATTRIBUTE))]
@@ -205,11 +220,6 @@ class OptimaErp:
         return await self._run(read)
 
     # --- documents (orders) ------------------------------------------------------------------
-
-    async def _check_fence(self, fence: int | None) -> None:
-        """The lease lives in the agent's copy file: a stale fence writes nothing."""
-        if fence is not None and (await self._copy.read_lease()).fencing_token != fence:
-            raise LeaseLost("another run took this company's lease over; this run stops writing")
 
     async def create_document(
         self,
@@ -231,10 +241,13 @@ class OptimaErp:
                 "orders cannot go to Optima: [company.optima] import_folder is not set",
                 hint="set import_folder to the folder Optima imports XML documents from",
             )
-        await self._check_fence(fence)
         marker = xml_export.marker(draft.marketplace, draft.order_id)
 
         def write(conn: Connection) -> tuple[int, bool]:
+            with fence_lock.held(self.copy_path, fence):
+                return write_fenced(conn)
+
+        def write_fenced(conn: Connection) -> tuple[int, bool]:
             ro = documents.imported(conn, [marker]).get(marker)
             if ro is not None:
                 return ro.id, False
@@ -270,10 +283,13 @@ class OptimaErp:
 
     async def cancel_document(self, marketplace: str, order_id: str, *, fence: int | None) -> CancelOutcome:
         """An order still awaiting import: its file is removed. An imported RO is cancelled in Optima by hand."""
-        await self._check_fence(fence)
         marker = xml_export.marker(marketplace, order_id)
 
         def cancel(conn: Connection) -> CancelOutcome:
+            with fence_lock.held(self.copy_path, fence):
+                return cancel_fenced(conn)
+
+        def cancel_fenced(conn: Connection) -> CancelOutcome:
             ro = documents.imported(conn, [marker]).get(marker)
             if ro is not None:
                 if ro.cancelled:

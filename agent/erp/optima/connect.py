@@ -12,6 +12,7 @@ from __future__ import annotations
 from sqlalchemy import URL, Engine, create_engine
 
 from agent.config import CompanyConfig, OptimaConfig
+from agent.domain import DEFAULT_TIMEZONE
 from agent.erp.optima.adapter import OptimaErp
 from agent.erp.optima.content import AttributeMapping
 from agent.errors import ConfigError, StorageError
@@ -66,7 +67,7 @@ def engine_for(config: OptimaConfig) -> Engine:
     )
 
 
-async def open_optima(company: CompanyConfig, *, timezone: str = "Europe/Warsaw") -> OptimaErp:
+async def open_optima(company: CompanyConfig, *, timezone: str = DEFAULT_TIMEZONE) -> OptimaErp:
     """The Optima adapter for a company with erp = "optima"."""
     config = company.optima
     if config is None:  # pragma: no cover - load_config sets it exactly when erp = "optima"

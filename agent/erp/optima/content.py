@@ -17,8 +17,8 @@ no version.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from loguru import logger
@@ -72,43 +72,80 @@ def chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
         yield ids[start : start + CHUNK]
 
 
-def scan_content(optima: Connection, state: VersionState, mapping: AttributeMapping) -> int:
-    """Version the goods whose offer content changed since the last scan; the counter after it."""
+@dataclass(frozen=True, slots=True)
+class Scanned:
+    """A product the content scan read: as an offer shows it (no images, version 0) and its image ids."""
+
+    product: Product
+    image_ids: tuple[int | None, ...]
+
+
+def scan_content(
+    optima: Connection, state: VersionState, mapping: AttributeMapping, now: datetime
+) -> tuple[int, dict[int, Scanned]]:
+    """Version the goods whose offer content changed since the last scan.
+
+    `now` is the wall-clock time in the company's time zone, as Optima stamps Twr_TS_Mod.
+
+    The counter after it, and the products the scan read (those saved after the watermark), which
+    `content_changes` reuses instead of reading them from Optima a second time.
+    """
     with state.write() as conn:
         mark = state.meta(conn, "content_watermark")
         since = datetime.fromisoformat(mark) if mark else None
         candidates = optima.execute(queries.modified_since(since)).all()
-        ids = [int(r[0]) for r in candidates]
-        rows, attrs = _read(optima, ids)
-        digests = [(i, _digest(rows[i], attrs.get(i, {}), mapping)) for i in ids if i in rows]
-        state.bump_content(conn, digests)
-        stamps: list[datetime] = [r[1] for r in candidates if r[1] is not None]
+        attrs = _attributes(optima.execute(queries.attributes_modified_since(since)))
+        scanned: dict[int, Scanned] = {}
+        for row in candidates:
+            i = int(str(row[0]))
+            values = attrs.get(i, {})
+            dabs = tuple(values.get(code, (None, None))[1] for code in mapping.image_attributes)
+            scanned[i] = Scanned(_product(row, values, mapping, {}, 0), dabs)
+        state.bump_content(conn, [(i, _digest(s.product, s.image_ids)) for i, s in scanned.items()])
+        stamps: list[datetime] = [r[-1] for r in candidates if r[-1] is not None]
         if stamps:
             # A save stamped T may commit a little after T: the watermark stays LAG behind now, so
             # such a save is still above it next time; older stamps are all committed by now.
-            mark_at = min(max(stamps), datetime.now() - WATERMARK_LAG)
+            mark_at = min(max(stamps), now - WATERMARK_LAG)
             if since is None or mark_at > since:
                 state.set_meta(conn, "content_watermark", mark_at.isoformat())
-        return state.counter(conn)
+        return state.counter(conn), scanned
 
 
 def content_changes(
-    optima: Connection, state: VersionState, mapping: AttributeMapping, since: int, limit: int | None
+    optima: Connection,
+    state: VersionState,
+    mapping: AttributeMapping,
+    since: int,
+    limit: int | None,
+    *,
+    scanned: Mapping[int, Scanned],
 ) -> ContentChanges:
     """Products whose content version is above `since`; the caller scanned everything just before."""
     with state.write() as conn:
         counter = state.counter(conn)
         changed = state.content_since(conn, since, limit)
-    products = products_by_ids(optima, state, mapping, [p for p, _ in changed])
+    versions = dict(changed)
+    products = products_by_ids(optima, state, mapping, list(versions), scanned, versions=versions)
     if limit is not None and len(changed) >= limit:
         return ContentChanges(products, high_water=changed[-1][1], complete=False)
     return ContentChanges(products, high_water=counter)
 
 
 def products_by_ids(
-    optima: Connection, state: VersionState, mapping: AttributeMapping, ids: Sequence[int]
+    optima: Connection,
+    state: VersionState,
+    mapping: AttributeMapping,
+    ids: Sequence[int],
+    scanned: Mapping[int, Scanned] | None = None,
+    *,
+    versions: Mapping[int, int] | None = None,
 ) -> tuple[Product, ...]:
-    rows, attrs = _read(optima, ids)
+    """The products with these ids, in that order, with their content versions (read from the state
+    unless given); a product the scan just read without images is not read again."""
+    read = scanned or {}
+    known = {i: s.product for i in ids if (s := read.get(i)) is not None and all(d is None for d in s.image_ids)}
+    rows, attrs = _read(optima, [i for i in ids if i not in known])
     dab_ids = [
         dab
         for values in attrs.values()
@@ -116,9 +153,16 @@ def products_by_ids(
         if dab is not None and code in mapping.image_attributes
     ]
     images = _image_metadata(optima, state, dab_ids)
-    with state.write() as conn:
-        versions = state.content_versions(conn, rows)
-    return tuple(_product(rows[i], attrs.get(i, {}), mapping, images, versions.get(i, 0)) for i in ids if i in rows)
+    if versions is None:
+        with state.write() as conn:
+            versions = state.content_versions(conn, [*rows, *known])
+    found: list[Product] = []
+    for i in ids:
+        if i in known:
+            found.append(replace(known[i], content_version=versions.get(i, 0)))
+        elif i in rows:
+            found.append(_product(rows[i], attrs.get(i, {}), mapping, images, versions.get(i, 0)))
+    return tuple(found)
 
 
 def _read(optima: Connection, ids: Sequence[int]) -> tuple[dict[int, Sequence[object]], dict[int, Attributes]]:
@@ -126,12 +170,19 @@ def _read(optima: Connection, ids: Sequence[int]) -> tuple[dict[int, Sequence[ob
     attrs: dict[int, Attributes] = {}
     for part in chunks(list(ids)):
         rows.update({int(str(r[0])): tuple(r) for r in optima.execute(queries.product_rows(part))})
-        for r in optima.execute(queries.attributes(part)):
-            attrs.setdefault(int(str(r[0])), {})[str(r[1]).strip()] = (
-                None if r[2] is None else str(r[2]),
-                None if r[3] is None else int(str(r[3])),
-            )
+        attrs.update(_attributes(optima.execute(queries.attributes(part))))
     return rows, attrs
+
+
+def _attributes(result: Iterable[Sequence[object]]) -> dict[int, Attributes]:
+    """Rows of `queries.attributes` by product: code -> (text, binary id)."""
+    attrs: dict[int, Attributes] = {}
+    for r in result:
+        attrs.setdefault(int(str(r[0])), {})[str(r[1]).strip()] = (
+            None if r[2] is None else str(r[2]),
+            None if r[3] is None else int(str(r[3])),
+        )
+    return attrs
 
 
 def _image_metadata(optima: Connection, state: VersionState, dab_ids: Sequence[int]) -> dict[int, tuple[str, str, int]]:
@@ -156,10 +207,8 @@ def _text(attrs: Attributes, code: str) -> str | None:
     return value.strip() if value and value.strip() else None
 
 
-def _digest(row: Sequence[object], attrs: Attributes, mapping: AttributeMapping) -> str:
+def _digest(product: Product, image_ids: Sequence[int | None]) -> str:
     """A hash of what an offer shows (not the code: offers are keyed on the id)."""
-    product = _product(row, attrs, mapping, {}, 0)
-    images = [attrs.get(code, (None, None))[1] for code in mapping.image_attributes]
     shown = (
         product.ean,
         product.name,
@@ -172,7 +221,7 @@ def _digest(row: Sequence[object], attrs: Attributes, mapping: AttributeMapping)
         product.parameters,
         product.lead_time,
         product.terms,
-        images,
+        list(image_ids),
     )
     return hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
 
@@ -202,7 +251,7 @@ def _product(
             pictures.append(ProductImage(position=len(pictures), mime_type=mime, sha256=digest, size=size))
     lead = _text(attrs, LEAD_TIME_ATTRIBUTE)
     product_id = int(str(row[0]))
-    ean = str(row[2]).strip() if row[2] else ""
+    ean = str(row[2] or "").strip() or str(row[9] or "").strip()
     return Product(
         id=product_id,
         code=str(row[1]).strip(),

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Engine, Index, NullPool, create_engine, event
 
-from agent.erp.optima.tables import metadata, system_cdn, towary, twr_atrybuty, twr_ceny, twr_ilosci
+from agent.erp.optima.tables import metadata, system_cdn, towary, twr_atrybuty, twr_ceny, twr_ean, twr_ilosci
 
 # Stand-ins for the indexes Optima keeps on these tables (its own names and columns may differ).
 INDEXES = (
@@ -20,6 +20,7 @@ INDEXES = (
     Index("fx_twc_twr_numer", twr_ceny.c.TwC_TwrID, twr_ceny.c.TwC_TwCNumer),
     Index("fx_twa_twr", twr_atrybuty.c.TwA_TwrId),
     Index("fx_twr_ts_mod", towary.c.Twr_TS_Mod),
+    Index("fx_twe_twr", twr_ean.c.TwE_TwrId),
 )
 
 FIXTURE_VERSION = "2025.0.1"

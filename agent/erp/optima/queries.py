@@ -8,11 +8,22 @@ a synchronous connection: the adapter runs them in a worker thread.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, func, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Connection,
+    Select,
+    and_,
+    cast,
+    exists,
+    func,
+    literal_column,
+    select,
+)
 
 from agent.erp.optima.tables import (
     dane_binarne,
@@ -23,12 +34,15 @@ from agent.erp.optima.tables import (
     towary,
     twr_atrybuty,
     twr_ceny,
+    twr_ean,
     twr_ilosci,
 )
 from agent.errors import ConfigError
 
 GOODS = towary.c.Twr_Typ == 1
 CENT = Decimal("0.01")
+# Prices and quantities are read as whole ten-thousandths (Optima keeps at most 4 decimals).
+SCALE = 10_000
 
 
 def version(conn: Connection) -> str | None:
@@ -37,28 +51,55 @@ def version(conn: Connection) -> str | None:
     return None if row is None else str(row[0])
 
 
+PRODUCT_COLUMNS = (
+    towary.c.Twr_TwrId,
+    towary.c.Twr_Kod,
+    towary.c.Twr_EAN,
+    towary.c.Twr_Nazwa,
+    func.coalesce(towary.c.Twr_Opis, ""),
+    towary.c.Twr_JM,
+    towary.c.Twr_Stawka,
+    towary.c.Twr_Flaga,
+    towary.c.Twr_NieAktywny,
+    # The product's first extra barcode (TwrEan, "Kody EAN" on the card): its EAN when Twr_EAN is empty.
+    select(twr_ean.c.TwE_EAN)
+    .where(twr_ean.c.TwE_TwrId == towary.c.Twr_TwrId)
+    .order_by(twr_ean.c.TwE_TwEId)
+    .limit(1)
+    .scalar_subquery(),
+)
+
+
 def product_rows(ids: Sequence[int]) -> Select[Any]:
-    return select(
-        towary.c.Twr_TwrId,
-        towary.c.Twr_Kod,
-        towary.c.Twr_EAN,
-        towary.c.Twr_Nazwa,
-        func.coalesce(towary.c.Twr_Opis, ""),
-        towary.c.Twr_JM,
-        towary.c.Twr_Stawka,
-        towary.c.Twr_Flaga,
-        towary.c.Twr_NieAktywny,
-    ).where(towary.c.Twr_TwrId.in_(list(ids)), GOODS)
+    return select(*PRODUCT_COLUMNS).where(towary.c.Twr_TwrId.in_(list(ids)), GOODS)
+
+
+def _saved_after(since: datetime | None) -> ColumnElement[bool]:
+    return GOODS if since is None else and_(GOODS, towary.c.Twr_TS_Mod > since)
 
 
 def modified_since(since: datetime | None) -> Select[Any]:
-    """Goods modified after the watermark (all goods when None), with their Twr_TS_Mod."""
-    query = (
-        select(towary.c.Twr_TwrId, towary.c.Twr_TS_Mod).where(GOODS).order_by(towary.c.Twr_TS_Mod, towary.c.Twr_TwrId)
+    """The product rows of goods saved after the watermark (all goods when None), each with its
+    Twr_TS_Mod last: one range read of Twr_TS_Mod, no list of ids."""
+    return (
+        select(*PRODUCT_COLUMNS, towary.c.Twr_TS_Mod)
+        .where(_saved_after(since))
+        .order_by(towary.c.Twr_TS_Mod, towary.c.Twr_TwrId)
     )
-    if since is not None:
-        query = query.where(towary.c.Twr_TS_Mod > since)
-    return query
+
+
+def attributes_modified_since(since: datetime | None) -> Select[Any]:
+    """`attributes` of the goods `modified_since` returns."""
+    return (
+        select(
+            twr_atrybuty.c.TwA_TwrId, def_atrybuty.c.DeA_Kod, twr_atrybuty.c.TwA_WartoscTxt, twr_atrybuty.c.TwA_DABID
+        )
+        .join(def_atrybuty, def_atrybuty.c.DeA_DeAId == twr_atrybuty.c.TwA_DeAId)
+        .join(towary, towary.c.Twr_TwrId == twr_atrybuty.c.TwA_TwrId)
+        .where(_saved_after(since))
+        # Ordered by the stamp first, so the read starts from Twr_TS_Mod, not from every attribute.
+        .order_by(towary.c.Twr_TS_Mod, twr_atrybuty.c.TwA_TwAId)
+    )
 
 
 def attributes(ids: Sequence[int]) -> Select[Any]:
@@ -105,52 +146,58 @@ def warehouse_ids(conn: Connection, codes: Sequence[str]) -> list[int]:
     return [rows[c] for c in codes]
 
 
-def goods(ids: Sequence[int] | None) -> Select[Any]:
-    """(id, VAT flag, VAT rate) of goods, by id."""
-    query = select(towary.c.Twr_TwrId, towary.c.Twr_Flaga, towary.c.Twr_Stawka).where(GOODS)
+def goods(ids: Sequence[int] | None, *, with_vat: bool) -> Select[Any]:
+    """Goods by id: (id,), or (id, VAT flag, VAT rate) `with_vat` (a net price type needs them)."""
+    columns = [towary.c.Twr_TwrId, towary.c.Twr_Flaga, towary.c.Twr_Stawka] if with_vat else [towary.c.Twr_TwrId]
+    query = select(*columns).where(GOODS)
     if ids is not None:
         query = query.where(towary.c.Twr_TwrId.in_(list(ids)))
     return query.order_by(towary.c.Twr_TwrId)
 
 
+def scaled(column: ColumnElement[Any]) -> ColumnElement[int]:
+    """A decimal column as a whole number of ten-thousandths, computed by the server.
+
+    Whole numbers come back from every driver as plain ints: exact, cheap to hash and to compare
+    (a Decimal per value would cost a pass over the catalogue more than reading it).
+    """
+    return cast(func.round(column * literal_column(str(SCALE)), literal_column("0")), BigInteger)
+
+
 def prices(ids: Sequence[int] | None) -> Select[Any]:
-    """(product, price type, value) of every price of these products (all when None)."""
-    query = select(twr_ceny.c.TwC_TwrID, twr_ceny.c.TwC_TwCNumer, twr_ceny.c.TwC_Wartosc)
+    """(product, price type, value in ten-thousandths) of every price of these products (all when None)."""
+    query = select(twr_ceny.c.TwC_TwrID, twr_ceny.c.TwC_TwCNumer, scaled(twr_ceny.c.TwC_Wartosc))
     if ids is not None:
         query = query.where(twr_ceny.c.TwC_TwrID.in_(list(ids)))
-    return query.order_by(twr_ceny.c.TwC_TwrID, twr_ceny.c.TwC_TwCNumer)
+    return query.order_by(twr_ceny.c.TwC_TwrID, twr_ceny.c.TwC_TwCNumer, twr_ceny.c.TwC_TwCId)
 
 
 def latest_stock(ids: Sequence[int] | None, today: date) -> Select[Any]:
-    """(product, warehouse, on hand, reserved): the latest TwrIlosci row on or before today per pair.
+    """(product, warehouse, on hand, reserved), quantities in ten-thousandths: per product and warehouse,
+    the TwrIlosci row with the latest date on or before today (no later row on or before today exists).
 
     Rows without a warehouse (MagId null) are Optima's company-wide totals and are skipped.
     """
-    end_of_day = datetime.combine(today, time.max)
-    latest = (
-        select(
-            twr_ilosci.c.TwI_TwrId.label("twr"),
-            twr_ilosci.c.TwI_MagId.label("mag"),
-            func.max(twr_ilosci.c.TwI_Data).label("data"),
-        )
-        .where(twr_ilosci.c.TwI_MagId.is_not(None), twr_ilosci.c.TwI_Data <= end_of_day)
-        .group_by(twr_ilosci.c.TwI_TwrId, twr_ilosci.c.TwI_MagId)
+    end = datetime.combine(today + timedelta(days=1), time.min)
+    later = twr_ilosci.alias("later")
+    newer = exists().where(
+        later.c.TwI_TwrId == twr_ilosci.c.TwI_TwrId,
+        later.c.TwI_MagId == twr_ilosci.c.TwI_MagId,
+        later.c.TwI_Data > twr_ilosci.c.TwI_Data,
+        later.c.TwI_Data < end,
     )
+    query = select(
+        twr_ilosci.c.TwI_TwrId,
+        twr_ilosci.c.TwI_MagId,
+        scaled(twr_ilosci.c.TwI_Ilosc),
+        scaled(twr_ilosci.c.TwI_Rezerwacje),
+    ).where(twr_ilosci.c.TwI_MagId.is_not(None), twr_ilosci.c.TwI_Data < end, ~newer)
     if ids is not None:
-        latest = latest.where(twr_ilosci.c.TwI_TwrId.in_(list(ids)))
-    pairs = latest.subquery("latest")
-    return (
-        select(twr_ilosci.c.TwI_TwrId, twr_ilosci.c.TwI_MagId, twr_ilosci.c.TwI_Ilosc, twr_ilosci.c.TwI_Rezerwacje)
-        .join(
-            pairs,
-            and_(
-                pairs.c.twr == twr_ilosci.c.TwI_TwrId,
-                pairs.c.mag == twr_ilosci.c.TwI_MagId,
-                pairs.c.data == twr_ilosci.c.TwI_Data,
-            ),
-        )
-        .order_by(twr_ilosci.c.TwI_TwrId, twr_ilosci.c.TwI_MagId)
-    )
+        query = query.where(twr_ilosci.c.TwI_TwrId.in_(list(ids)))
+    # No tie-break after the warehouse: it would make SQL sort what the index returns in order. A
+    # good has one row per warehouse and date in Optima as far as we know; two with the same latest
+    # date would both be read, as before, in no fixed order (at worst a spare version, nothing lost).
+    return query.order_by(twr_ilosci.c.TwI_TwrId, twr_ilosci.c.TwI_MagId)
 
 
 def gross(value: object, flag: object, rate: object, is_net: bool) -> Decimal | None:
