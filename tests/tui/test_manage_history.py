@@ -127,3 +127,25 @@ async def test_the_history_reopened_reads_the_runs_again(world: ManageWorld) -> 
         assert app.screen is screen  # the same screen, kept: no compose on the way back
         await until(pilot, lambda: runs.row_count == 2)
         assert runs.get_row_at(0)[5] == "Failed"
+
+
+async def test_the_jobs_own_words_are_shown_in_the_language(world: ManageWorld) -> None:
+    from agent.texts.outcomes import outcome_message
+
+    created = ItemOutcome("offers", "product:11", "ok", "", "created offer 100011")
+    run = await world.add_run("Ogrodnik", "partial", [created, RECONCILIATION])
+    app = world.app("pl")
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.dashboard is not None)
+        await pilot.press("r")
+        screen = app.screen
+        assert isinstance(screen, HistoryScreen)
+        outcomes = screen.query_one("#history-outcomes", DataTable)
+        await until(pilot, lambda: outcomes.row_count == 2 and screen.run_id == run.id)
+        rows = [outcomes.get_row_at(index) for index in range(2)]
+        assert rows[0][1] == "product:11" and rows[0][4] == outcome_message("pl", "created offer 100011")
+        assert "created offer" not in rows[0][4] and "100011" in rows[0][4]
+        assert rows[1][1] == "uzgodnienie" and "last 14 days" not in rows[1][4]
+        await pilot.click("#history-reconciliation")
+        await until(pilot, lambda: "uzgodnienie" in screen.detail.lower() or "14 dni" in screen.detail)
+        assert "last 14 days" not in screen.detail

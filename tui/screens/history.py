@@ -20,6 +20,7 @@ from textual.widgets import Button, DataTable, Label, Select, Static
 from agent.errors import MarketsyncError
 from agent.runtime.api import ItemOutcome, Run
 from agent.runtime.manage import Manage, Reconciliation
+from agent.texts.outcomes import item_label, outcome_hint, outcome_message, summary_words
 from tui.i18n import Texts
 from tui.model import duration, local_time
 from tui.screens.kept import KeptScreen
@@ -44,13 +45,24 @@ def run_report(run: Run, outcomes: list[ItemOutcome], texts: Texts, tz: ZoneInfo
         texts("history.report_counts", ok=ok, skipped=skipped, failed=failed),
     ]
     if run.error_summary:
-        lines.append(texts("log.run_error", error=run.error_summary))
+        lines.append(texts("log.run_error", error=summary_words(texts.language, run.error_summary)))
     for o in outcomes:
-        lines.append(f"[{texts('job.' + o.job)}] {o.item}: {texts('outcome.' + o.outcome)}"
-                     + (f" - {o.error_class}: {o.message}" if o.error_class or o.message else ""))
+        message = outcome_words(o, texts)
+        lines.append(outcome_head(o, texts) + (f" - {o.error_class}: {message}" if o.error_class or message else ""))
         if o.hint:
-            lines.append("    " + texts("history.what_to_do", hint=o.hint))
+            lines.append("    " + texts("history.what_to_do", hint=outcome_hint(texts.language, o.hint, o.error_class)))
     return "\n".join(lines)
+
+
+def outcome_head(outcome: ItemOutcome, texts: Texts) -> str:
+    """"[job] item: result" of one outcome, in the language."""
+    item = item_label(texts.language, outcome.item)
+    return f"[{texts('job.' + outcome.job)}] {item}: {texts('outcome.' + outcome.outcome)}"
+
+
+def outcome_words(outcome: ItemOutcome, texts: Texts) -> str:
+    """An outcome's message in the language (the jobs record their own words in English)."""
+    return outcome_message(texts.language, outcome.message, outcome.payload, item=outcome.item)
 
 
 def reconciliation_text(report: Reconciliation | None, texts: Texts, company: str) -> str:
@@ -58,13 +70,13 @@ def reconciliation_text(report: Reconciliation | None, texts: Texts, company: st
         return texts("history.no_reconciliation", company=company)
     lines = [texts("history.reconciliation_head", company=company, run=report.run_id,
                    state=texts("history.rec_ok") if report.ok else texts("history.rec_mismatch")),
-             report.summary]
+             outcome_message(texts.language, report.summary, json.dumps(report.details), item="reconciliation")]
     for key in ("missing", "waiting", "doubled", "cancelled_open"):
         values = report.details.get(key) or []
         if values:
             lines.append(f"{texts('history.rec_' + key)}: {', '.join(str(v) for v in values)}")
     if report.hint:
-        lines.append(texts("history.what_to_do", hint=report.hint))
+        lines.append(texts("history.what_to_do", hint=outcome_hint(texts.language, report.hint)))
     return "\n".join(lines)
 
 
@@ -202,8 +214,8 @@ class HistoryScreen(KeptScreen):
             self._outcomes_of = run_id
             table.clear()
             for index, o in enumerate(outcomes):
-                table.add_row(t("job." + o.job), o.item, t("outcome." + o.outcome), o.error_class, o.message,
-                              key=str(index))
+                table.add_row(t("job." + o.job), item_label(t.language, o.item), t("outcome." + o.outcome),
+                              o.error_class, outcome_words(o, t), key=str(index))
         run = self.runs.get(run_id)
         if run is not None:
             self._show(run_report(run, [o for o in outcomes if o.outcome == "failed"][:20], t, self._tz))
@@ -211,11 +223,11 @@ class HistoryScreen(KeptScreen):
 
     def _outcome_text(self, outcome: ItemOutcome) -> str:
         t = self._texts
-        lines = [f"[{t('job.' + outcome.job)}] {outcome.item}: {t('outcome.' + outcome.outcome)}"]
+        lines = [outcome_head(outcome, t)]
         if outcome.error_class or outcome.message:
-            lines.append(t("history.why", error=outcome.error_class, message=outcome.message))
+            lines.append(t("history.why", error=outcome.error_class, message=outcome_words(outcome, t)))
         if outcome.hint:
-            lines.append(t("history.what_to_do", hint=outcome.hint))
+            lines.append(t("history.what_to_do", hint=outcome_hint(t.language, outcome.hint, outcome.error_class)))
         if outcome.payload and outcome.item != "reconciliation":
             try:
                 lines.append(json.dumps(json.loads(outcome.payload), ensure_ascii=False)[:500])
