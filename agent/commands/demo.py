@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 HELP = "a self-contained demo: simulator, three companies, the TUI"
 # The demo's logs go to the demo home's own log folder, set up once its config exists.
 LOGS_TO_FILE = False
+# The demo prints its own steps in the operator's language; the log's lines (English) go to its files.
+CONSOLE_QUIET = True
 SIMULATOR_RPM = 3000
 
 
@@ -58,10 +60,10 @@ def run(args: argparse.Namespace) -> int:
         control = f"{simulator.root_url}/_sim"
         print(text(language, "demo.simulator", url=simulator.base_url, control=control), flush=True)
         config = prepare_files(home, simulator.base_url)
-        asyncio.run(populate(config, products=args.products, say=lambda line: print(line, flush=True)))
-        # From here on logs go to the demo's files only: the TUI shows them in its pane, and
-        # --headless prints one line per event instead.
+        # Logs go to the demo's files only: the console shows the demo's own steps, the TUI shows the
+        # logs in its pane, and --headless prints one line per event instead.
         _log_to_files(config, verbose=bool(getattr(args, "verbose", False)))
+        asyncio.run(populate(config, products=args.products, say=lambda line: print(line, flush=True)))
         print(text(config.agent.language, "demo.files", config=config.path, logs=config.agent.log_dir), flush=True)
         if args.headless:
             return asyncio.run(_headless(config))

@@ -72,6 +72,8 @@ def test_the_headless_demo_prepares_its_home_and_a_second_start_reuses_it(tmp_pa
         assert f"{name}: konto połączone" in text
         assert f"{name}: pobrano kategorie i warunki (sukces)" in text
         assert f"{name}: połączenie: połączono" in text
+    # Only the demo's own steps, in Polish: the log's English lines go to the demo's files.
+    assert not [line for line in printed if " INFO " in line or " finished: " in line or "categories;" in line]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["demo"]  # nothing outside the home
     assert sorted(p.name for p in (home / "companies").glob("*.sqlite")) == [
         "budmax.sqlite", "ogrodnik.sqlite", "rowery.sqlite"]
