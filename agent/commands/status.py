@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from agent.texts import text
+from agent.texts import plural, text
 
 if TYPE_CHECKING:
     from agent.config import Config
@@ -95,6 +95,8 @@ class RuntimeFacts:
     service: str
     """One line: who schedules on this installation (the seed's "Usługa ... jest uruchomiona na stanowisku")."""
     companies: Mapping[str, CompanyFacts]
+    set_aside: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    """Per company, the offers left live on each seller account it was moved away from."""
 
 
 RUNTIME_COLUMNS = ("schedule", "last_run", "result", "next_run")
@@ -143,6 +145,7 @@ async def read_runtime_facts(config: Config, now: datetime | None = None) -> Run
     holder = None
     schedules = {}
     last: dict[str, Run | None] = {}
+    set_aside: dict[str, dict[str, int]] = {}
     if path.exists():
         async with StateDB(path) as state:
             holder = await state.scheduler_holder()
@@ -150,6 +153,8 @@ async def read_runtime_facts(config: Config, now: datetime | None = None) -> Run
             for company in config.companies:
                 recent = await as_seen_now(await state.list_runs(company.name, limit=1), paths.locks_dir)
                 last[company.name] = recent[0] if recent else None
+                if left := await state.links_set_aside(company.name):
+                    set_aside[company.name] = left
     live = holder is not None and not holder.is_stale(now)
     facts: dict[str, CompanyFacts] = {}
     for company in config.companies:
@@ -164,7 +169,7 @@ async def read_runtime_facts(config: Config, now: datetime | None = None) -> Run
             upcoming = "-" if planned is None else _local(planned, tz) + ("" if live else note)
         when, result = _last_run(last.get(company.name), tz, language)
         facts[company.name] = CompanyFacts(describe_schedule(company.schedule, language), when, result, upcoming)
-    return RuntimeFacts(service_line(holder, now, tz, language), facts)
+    return RuntimeFacts(service_line(holder, now, tz, language), facts, set_aside)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -180,6 +185,10 @@ def run(args: argparse.Namespace) -> int:
     print()
     runtime_headers = tuple(text(config.agent.language, f"status.column.{name}") for name in RUNTIME_COLUMNS)
     print(render((*headers[:3], *runtime_headers, *headers[3:]), joined))
+    for company, accounts in facts.set_aside.items():
+        for account, count in sorted(accounts.items()):
+            offers = plural(config.agent.language, count, "offers")
+            print(text(config.agent.language, "status.set_aside", company=company, offers=offers, account=account))
     return 0
 
 

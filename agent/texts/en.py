@@ -6,6 +6,8 @@ TEXTS: dict[str, str] = {
     # counted words: one / other
     "errors.one": "error",
     "errors.other": "errors",
+    "offers.one": "offer",
+    "offers.other": "offers",
     "items.one": "item",
     "items.other": "items",
     # runs
@@ -81,6 +83,10 @@ TEXTS: dict[str, str] = {
     "sync.finished": "Run {id} finished: {result}",
     "sync.more": "  ... the rest: {more}, see marketsync runs show {id}",
     # `marketsync status`
+    "status.set_aside": (
+        "{company}: {offers} left on the former account {account}: still live and no longer updated; end "
+        "them on that account if they should go"
+    ),
     "status.column.company": "Company",
     "status.column.connection": "Connection",
     "status.column.account": "Account",

@@ -7,6 +7,9 @@ TEXTS: dict[str, str] = {
     "errors.one": "błąd",
     "errors.few": "błędy",
     "errors.many": "błędów",
+    "offers.one": "oferta",
+    "offers.few": "oferty",
+    "offers.many": "ofert",
     "items.one": "pozycja",
     "items.few": "pozycje",
     "items.many": "pozycji",
@@ -87,6 +90,10 @@ TEXTS: dict[str, str] = {
     "sync.finished": "Przebieg {id} zakończony: {result}",
     "sync.more": "  ... pozostałe: {more}, zob. marketsync runs show {id}",
     # `marketsync status`
+    "status.set_aside": (
+        "{company}: {offers} na poprzednim koncie {account}: nadal aktywne i nieaktualizowane; zakończ je "
+        "na tamtym koncie, jeśli mają zniknąć"
+    ),
     "status.column.company": "Firma",
     "status.column.connection": "Połączenie",
     "status.column.account": "Konto",

@@ -131,6 +131,10 @@ def test_moving_to_a_new_account_sets_the_old_links_aside(
     assert info.state == "connected" and info.account not in (None, old_name)
     # The next run reads every product and creates its offers on the new account.
     assert _state(config) == (0, {old_name: OFFERS}, None)
+    # `status` keeps saying where the old offers are (live, no longer updated) and what to do.
+    capsys.readouterr()
+    assert main(["--config", config, "status"]) == 0
+    assert f"{COMPANY}: {OFFERS} oferty na poprzednim koncie {old_name}" in capsys.readouterr().out
 
 
 def test_no_move_while_a_run_of_the_company_goes(
