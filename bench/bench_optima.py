@@ -36,9 +36,9 @@ from agent.erp.optima.adapter import OptimaErp
 from agent.erp.optima.content import CATEGORY_ATTRIBUTE, AttributeMapping
 from agent.erp.optima.fixture import create_fixture
 from agent.erp.optima.tables import def_atrybuty, def_ceny, magazyny, towary, twr_atrybuty, twr_ceny, twr_ilosci
-from agent.state import OfferLink, StateDB
+from agent.state import StateDB
 from agent.sync.jobs.stock_prices import plan_prices, plan_stock
-from bench.common import write_config
+from bench.common import links_as_exported, write_config
 
 BENCH = "optima"
 RUNS = 5
@@ -196,17 +196,7 @@ async def jobs_delta(folder: Path, erp: OptimaErp, engine: Engine, products: int
     company: CompanyConfig = config.company("Optima")
     async with StateDB.for_config(config) as state:
         everything = await erp.stock_price_changes(0, price_type=company.price_type)
-        links = [
-            OfferLink(
-                product_id=item.product_id,
-                external_id=str(item.product_id),
-                offer_id=1_000_000 + item.product_id,
-                content_hash="0" * 64,
-                price=item.gross_price,
-                quantity=item.available,
-            )
-            for item in everything.items
-        ]
+        links = links_as_exported(everything.items)
         await state.upsert_links(company.name, links)
         del everything, links  # as above: not the jobs' garbage
         mark = await erp.change_version()

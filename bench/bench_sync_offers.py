@@ -54,7 +54,7 @@ from agent.marketplace.accounts import link_company, open_client
 from agent.marketplace.models import BulkFailure
 from agent.marketplace.port import Marketplace
 from agent.paths import Paths
-from agent.state.models import OfferLink, RunOptions
+from agent.state.models import RunOptions
 from agent.state.store import StateDB
 from agent.sync.jobs.offers_plan import PlanInputs, offer_draft, plan_page
 from agent.sync.jobs.offers_pool import CONCURRENCY
@@ -102,18 +102,7 @@ async def prepare_links(config: Config) -> None:
     async with await SqliteErp.open(company.database) as erp, StateDB.for_config(config) as state:
         shared = set(await erp.shared_product_ids())
         changes = await erp.stock_price_changes(0, price_type=company.price_type)
-        links = [
-            OfferLink(
-                product_id=item.product_id,
-                external_id=str(item.product_id),
-                offer_id=1_000_000 + item.product_id,
-                content_hash="0" * 64,
-                price=item.gross_price,
-                quantity=item.available,
-            )
-            for item in changes.items
-            if item.product_id in shared
-        ]
+        links = common.links_as_exported(changes.items, shared)
         await state.upsert_links(COMPANY, links)
         for job in ("stock", "prices"):
             await state.set_high_water(COMPANY, job, changes.high_water, 0)

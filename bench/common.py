@@ -7,6 +7,7 @@ import asyncio
 import json
 import subprocess
 import sys
+from collections.abc import Container, Iterable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -14,10 +15,12 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from agent.config import Config, load_config  # noqa: E402
+from agent.domain import StockPrice  # noqa: E402
 from agent.erp.seed import seed_company  # noqa: E402
 from agent.erp.sqlite import SqliteErp  # noqa: E402
 from agent.marketplace.accounts import link_company  # noqa: E402
 from agent.paths import Paths  # noqa: E402
+from agent.state.models import OfferLink  # noqa: E402
 
 
 def emit(bench: str, metric: str, value: float, unit: str, *, target: str, ok: bool | None) -> None:
@@ -84,3 +87,19 @@ async def seeded_and_linked(config: Config, company: str, products: int, seed: i
     """Seed the company's ERP with `products` and link its account (the simulator auto-consents)."""
     await seeded(config, company, products, seed)
     await link_company(config, company, show=lambda registration: None, sleep=lambda s: asyncio.sleep(0.05))
+
+
+def links_as_exported(items: Iterable[StockPrice], shared: Container[int] | None = None) -> list[OfferLink]:
+    """Offer links as if each product (of `shared`, if given) had been exported with these values."""
+    return [
+        OfferLink(
+            product_id=item.product_id,
+            external_id=str(item.product_id),
+            offer_id=1_000_000 + item.product_id,
+            content_hash="0" * 64,
+            price=item.gross_price,
+            quantity=item.available,
+        )
+        for item in items
+        if shared is None or item.product_id in shared
+    ]

@@ -24,8 +24,9 @@ import pytest
 from agent.cli import SUBCOMMANDS
 from agent.commands.demo_home import populate, prepare_files
 from agent.simulator import SimulatorSettings, run_simulator_in_thread
+from tests.texts.denylist import COMMON_ENGLISH
 
-ENGLISH_WORDS = (" the ", "error", "failed", " run ", "company", "offers", "orders", "usage", "options", "since", "utc")
+ENGLISH_WORDS = (*COMMON_ENGLISH, "usage", "options", "since", "utc")
 POLISH_LETTERS = "ąęłóśźżćńĄĘŁÓŚŹŻĆŃ"
 SUB_SUBCOMMANDS = {"config": ["check"], "erp": ["seed", "touch", "stats"], "optima": ["set-password"]}
 COMPANY = "Ogrodnik"

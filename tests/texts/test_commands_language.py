@@ -11,16 +11,10 @@ from agent.cli import main
 from agent.commands.status import service_line
 from agent.runtime import events as ev
 from agent.state.models import SchedulerHolder
+from tests.texts.denylist import COMMON_ENGLISH, POLISH_LETTERS
 
-POLISH_LETTERS = "ąęłóśźżćń"
 ENGLISH_WORDS = (
-    " the ",
-    "error",
-    "failed",
-    " run ",
-    "company",
-    "offers",
-    "orders",
+    *COMMON_ENGLISH,
     "since",
     "utc",
     "products",

@@ -9,10 +9,9 @@ import pytest
 
 from agent.cli import SUBCOMMANDS, main
 from agent.localised_parser import language_for_help
+from tests.texts.denylist import COMMON_ENGLISH, POLISH_LETTERS
 
-ENGLISH_WORDS = (" the ", "error", "failed", " run ", "company", "offers", "orders", "usage", "options",
-                 "positional", "show this help")
-POLISH_LETTERS = "ąęłóśźżćń"
+ENGLISH_WORDS = (*COMMON_ENGLISH, "usage", "options", "positional", "show this help")
 SUB_SUBCOMMANDS = {"config": ["check"], "erp": ["seed", "touch", "stats"], "optima": ["set-password"]}
 
 

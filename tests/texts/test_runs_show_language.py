@@ -9,15 +9,10 @@ import pytest
 
 from agent.commands.runs import describe_run
 from agent.state.models import ItemOutcome, JobTotals, Run, RunOptions
+from tests.texts.denylist import COMMON_ENGLISH, POLISH_LETTERS
 
 ENGLISH_WORDS = (
-    " the ",
-    "error",
-    "failed",
-    " run ",
-    "company",
-    "offers",
-    "orders",
+    *COMMON_ENGLISH,
     "usage",
     "options",
     "started",
@@ -27,7 +22,6 @@ ENGLISH_WORDS = (
     " by ",
     " on ",
 )
-POLISH_LETTERS = "ąęłóśźżćń"
 
 
 def _run() -> Run:

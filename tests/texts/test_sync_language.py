@@ -11,22 +11,16 @@ from agent.commands.sync import ConsoleObserver, _decide
 from agent.erp.port import LeaseHolder
 from agent.state.models import ItemOutcome, Run, RunOptions
 from agent.sync.lease import LeaseStatus
+from tests.texts.denylist import COMMON_ENGLISH, POLISH_LETTERS
 
 ENGLISH_WORDS = (
-    " the ",
-    "error",
-    "failed",
-    " run ",
-    "company",
-    "offers",
-    "orders",
+    *COMMON_ENGLISH,
     "since",
     "utc",
     "running",
     "refused",
     "heartbeat",
 )
-POLISH_LETTERS = "ąęłóśźżćń"
 
 
 def _status(state: str = "running") -> LeaseStatus:
