@@ -7,6 +7,7 @@ from textual.widgets import Button, DataTable, Input, Label, Static
 
 from agent.marketplace.models import DeviceRegistration
 from agent.state.models import ItemOutcome
+from agent.texts.outcomes import outcome_message
 from tests.tui.conftest import SIZE
 from tests.tui.manage_world import ManageWorld, until, world
 from tests.tui.test_manage_history import FAILED, RECONCILIATION
@@ -75,7 +76,9 @@ async def test_every_management_screen_renders_in_each_language(world: ManageWor
         await until(pilot, lambda: history.query_one("#history-outcomes", DataTable).row_count == 3)
         seen += texts_of(history)
         await pilot.click("#history-reconciliation")
-        await until(pilot, lambda: "RO" in history.detail and str(RECONCILIATION.message) in history.detail)
+        # The report's numbers as the language words them (not the English the job recorded).
+        worded = outcome_message(language, RECONCILIATION.message, RECONCILIATION.payload, item="reconciliation")
+        await until(pilot, lambda: "RO" in history.detail and worded in history.detail)
         seen.append(history.detail)
         history.query_one("#history-outcomes", DataTable).focus()
         await pilot.pause()
