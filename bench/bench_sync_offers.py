@@ -46,7 +46,7 @@ import common  # type: ignore[import-not-found]
 import httpx2
 
 from agent.config import Config, load_config
-from agent.domain import TermsOverride
+from agent.domain import JobName, TermsOverride
 from agent.erp.sqlite import SqliteErp
 from agent.erp.touch import touch_company
 from agent.marketplace import bodies
@@ -54,7 +54,7 @@ from agent.marketplace.accounts import link_company, open_client
 from agent.marketplace.models import BulkFailure
 from agent.marketplace.port import Marketplace
 from agent.paths import Paths
-from agent.state.models import RunOptions
+from agent.state.models import Run, RunOptions
 from agent.state.store import StateDB
 from agent.sync.jobs.offers_plan import PlanInputs, offer_draft, plan_page
 from agent.sync.jobs.offers_pool import CONCURRENCY
@@ -260,6 +260,22 @@ async def raw_loop(base_url: str, token: str, items: list[RawItem]) -> float:
         return time.perf_counter() - started
 
 
+async def run_jobs(config: Config, erp: SqliteErp, market: Marketplace, state: StateDB, *jobs: JobName) -> Run:
+    """One run of these jobs of the bench's company, as a manual sync does it."""
+    return await execute_run(
+        RunRequest(company=config.company(COMPANY), options=RunOptions(jobs=jobs)),
+        erp=erp,
+        market=market,
+        state=state,
+        locks_dir=Paths.from_config(config).locks_dir,
+    )
+
+
+async def offers_created(state: StateDB) -> int:
+    """How many of the company's products have an offer on the marketplace."""
+    return sum(1 for link in (await state.all_links(COMPANY)).values() if link.offer_id is not None)
+
+
 async def bench_export(folder: Path, products: int) -> None:
     process, base_url = common.start_simulator()
     try:
@@ -275,13 +291,7 @@ async def bench_export(folder: Path, products: int) -> None:
             catalogue_runs: list[float] = []
             for _ in range(2):  # the first run fills the ERP's copy, the second finds nothing changed
                 started = time.perf_counter()
-                done = await execute_run(
-                    RunRequest(company=company, options=RunOptions(jobs=("catalogue",))),
-                    erp=erp,
-                    market=market,
-                    state=state,
-                    locks_dir=Paths.from_config(config).locks_dir,
-                )
+                done = await run_jobs(config, erp, market, state, "catalogue")
                 catalogue_runs.append(time.perf_counter() - started)
                 catalogue_ok = done.result == "success"
             categories_copied = len((await erp.catalogue())[0])
@@ -291,16 +301,10 @@ async def bench_export(folder: Path, products: int) -> None:
             half = len(requests) // 2
             raw_seconds = await raw_loop(base_url, token, requests[:half])
             cpu, started = time.process_time(), time.perf_counter()
-            finished = await execute_run(
-                RunRequest(company=company, options=RunOptions(jobs=("offers",))),
-                erp=erp,
-                market=market,
-                state=state,
-                locks_dir=Paths.from_config(config).locks_dir,
-            )
+            finished = await run_jobs(config, erp, market, state, "offers")
             seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
             raw_seconds += await raw_loop(base_url, token, requests[half:])
-            created = sum(1 for link in (await state.all_links(COMPANY)).values() if link.offer_id is not None)
+            created = await offers_created(state)
         agent, raw = created / seconds, offers / raw_seconds
         ok = finished.result == "success" and created == offers
         scale = f"{categories_copied:,} categories (the live scale)"
@@ -360,14 +364,8 @@ async def bench_export_at_limit(folder: Path, products: int) -> None:
             open_client(config, COMPANY, transport=transport) as market,
         ):
             # The offers job fetches the catalogue first (no copy yet): a real first sync.
-            finished = await execute_run(
-                RunRequest(company=company, options=RunOptions(jobs=("offers",))),
-                erp=erp,
-                market=market,
-                state=state,
-                locks_dir=Paths.from_config(config).locks_dir,
-            )
-            created = sum(1 for link in (await state.all_links(COMPANY)).values() if link.offer_id is not None)
+            finished = await run_jobs(config, erp, market, state, "offers")
+            created = await offers_created(state)
         requests = len(transport.sent)
         took = transport.sent[-1] - transport.sent[0]
         least = (requests - 1) // LIVE_LIMIT * 60.0
