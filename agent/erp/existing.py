@@ -25,12 +25,6 @@ def missing_database_finding(company: str, path: Path) -> ConfigProblem | None:
     return ConfigProblem(str(path), None, Phrase("config.missing_database_file", {"company": company}))
 
 
-def missing_database_problem(company: str, path: Path) -> str | None:
-    """The one-line problem (in English) when `path` is not an existing file, else None."""
-    found = missing_database_finding(company, path)
-    return None if found is None else problem_line("en", found)
-
-
 def require_database(company: str, path: Path) -> None:
     """Raise MissingDatabase when the company's database file is not there."""
     found = missing_database_finding(company, path)
