@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from agent.texts import TABLES, language_of, plural, text
 from agent.texts.rules import rule_words
@@ -135,6 +137,14 @@ def _catalogue_part(language: str, part: str) -> str:
 def _reconciliation(language: str, payload: str) -> str | None:
     try:
         facts = json.loads(payload)
+    except ValueError:
+        return None  # not the report's facts: the message as recorded
+    return reconciliation_words(language, facts) if isinstance(facts, dict) else None
+
+
+def reconciliation_words(language: str, facts: Mapping[str, Any]) -> str | None:
+    """The orders job's reconciliation report from its facts, in `language`; None for facts of another shape."""
+    try:
         values = {
             "days": plural(language, int(facts["days"]), "days"),
             "orders": int(facts["marketplace_orders"]),
@@ -145,7 +155,7 @@ def _reconciliation(language: str, payload: str) -> str | None:
             "cancelled_open": len(facts["cancelled_open"]),
         }
     except (ValueError, KeyError, TypeError):
-        return None  # a payload of another shape: the message as recorded
+        return None
     return text(language, "outcome.reconciliation", **values)
 
 

@@ -20,7 +20,7 @@ from textual.widgets import Button, DataTable, Label, Select, Static
 from agent.errors import MarketsyncError
 from agent.runtime.api import ItemOutcome, Run
 from agent.runtime.manage import Manage, Reconciliation
-from agent.texts.outcomes import item_label, outcome_hint, outcome_message, summary_words
+from agent.texts.outcomes import item_label, outcome_hint, outcome_message, reconciliation_words, summary_words
 from tui.i18n import Texts
 from tui.model import duration, local_time
 from tui.screens.kept import KeptScreen
@@ -70,7 +70,7 @@ def reconciliation_text(report: Reconciliation | None, texts: Texts, company: st
         return texts("history.no_reconciliation", company=company)
     lines = [texts("history.reconciliation_head", company=company, run=report.run_id,
                    state=texts("history.rec_ok") if report.ok else texts("history.rec_mismatch")),
-             outcome_message(texts.language, report.summary, json.dumps(report.details), item="reconciliation")]
+             reconciliation_words(texts.language, report.details) or report.summary]
     for key in ("missing", "waiting", "doubled", "cancelled_open"):
         values = report.details.get(key) or []
         if values:
