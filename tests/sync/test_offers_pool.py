@@ -30,23 +30,34 @@ class FakeContext:
             raise LeaseLost("taken over")
 
 
+class ManualClock:
+    """A clock that moves only when the test moves it: a loaded machine cannot age a read."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
 async def test_writes_share_a_fresh_read_and_an_old_one_is_read_again() -> None:
-    ctx = FakeContext()
-    gate = WriteGate(cast(RunContext, ctx))
+    ctx, clock = FakeContext(), ManualClock()
+    gate = WriteGate(cast(RunContext, ctx), clock)
     await asyncio.gather(*(gate.before("offers.before_create") for _ in range(50)))
-    await gate.before("offers.before_create")  # just after: the read is still fresh
+    clock.now += LEASE_FRESH / 2
+    await gate.before("offers.before_create")  # the read is still fresh
     assert ctx.reads == 1
-    await asyncio.sleep(LEASE_FRESH * 2)
+    clock.now += LEASE_FRESH
     await gate.before("offers.before_create")
     assert ctx.reads == 2
 
 
 async def test_a_lost_lease_stops_every_write_after_it() -> None:
-    ctx = FakeContext()
-    gate = WriteGate(cast(RunContext, ctx))
+    ctx, clock = FakeContext(), ManualClock()
+    gate = WriteGate(cast(RunContext, ctx), clock)
     await gate.before("offers.before_create")
     ctx.lost = True
-    await asyncio.sleep(LEASE_FRESH * 2)
+    clock.now += LEASE_FRESH * 2
     for _ in range(3):
         with pytest.raises(LeaseLost):
             await gate.before("offers.before_create")

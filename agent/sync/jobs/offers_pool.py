@@ -32,14 +32,17 @@ class WriteGate:
     points stay per write.
     """
 
-    def __init__(self, ctx: RunContext) -> None:
+    def __init__(self, ctx: RunContext, clock: Callable[[], float] | None = None) -> None:
+        # the clock is the running loop's by default; tests hand a manual one, so that "fresh"
+        # and "old" do not hang on how fast a loaded machine runs the test
         self._ctx = ctx
+        self._clock = clock
         self._reading: asyncio.Task[None] | None = None
         self._started = 0.0
 
     async def before(self, point: str) -> None:
         self._ctx.check_stop()
-        now = asyncio.get_running_loop().time()
+        now = self._clock() if self._clock is not None else asyncio.get_running_loop().time()
         reading = self._reading
         if reading is None or (reading.done() and (now - self._started > LEASE_FRESH or _unsuccessful(reading))):
             self._started = now
