@@ -103,24 +103,27 @@ async def test_a_killed_holder_leaves_an_interrupted_lease(erp: SqliteErp, tmp_p
 
 _RACER = textwrap.dedent(
     """
-    import asyncio, sys, time
+    import asyncio, sys
     from pathlib import Path
     from agent.erp.sqlite import SqliteErp
     from agent.errors import LeaseHeld
     from agent.sync.lease import CompanyLease, lock_path
 
+    async def line() -> str:
+        return await asyncio.to_thread(sys.stdin.readline)
+
     async def main() -> None:
         erp = await SqliteErp.open(Path(sys.argv[1]))
         lease = CompanyLease(erp, lock_path(Path(sys.argv[2]), "Firma"), kind="automatic", operator="ADMIN")
-        while time.time() < float(sys.argv[3]):
-            await asyncio.sleep(0.001)
+        print("ready", flush=True)
+        await line()  # "go": every racer is loaded and waits here, however slow its start was
         try:
             await lease.acquire()
         except LeaseHeld:
-            print("refused")
+            print("refused", flush=True)
             return
-        print("holder")
-        await asyncio.sleep(1.0)
+        print("holder", flush=True)
+        await line()  # held until the test has every answer, so no racer can come after the release
         await lease.release()
 
     asyncio.run(main())
@@ -129,10 +132,7 @@ _RACER = textwrap.dedent(
 
 
 async def test_racing_processes_get_exactly_one_holder(erp: SqliteErp, tmp_path: Path) -> None:
-    import time
-
     for _ in range(3):
-        start = time.time() + 1.5
         procs = [
             await asyncio.create_subprocess_exec(
                 sys.executable,
@@ -140,11 +140,26 @@ async def test_racing_processes_get_exactly_one_holder(erp: SqliteErp, tmp_path:
                 _RACER,
                 str(erp.path),
                 str(tmp_path / "locks"),
-                str(start),
+                stdin=asyncio.subprocess.PIPE,
                 stdout=asyncio.subprocess.PIPE,
             )
             for _ in range(4)
         ]
-        outputs = [(await p.communicate())[0].decode().strip() for p in procs]
-        assert sorted(outputs) == ["holder", "refused", "refused", "refused"]
+        for proc in procs:
+            assert proc.stdout is not None
+            assert (await proc.stdout.readline()).decode().strip() == "ready"
+        for proc in procs:
+            assert proc.stdin is not None
+            proc.stdin.write(b"go\n")
+            await proc.stdin.drain()
+        answers = []
+        for proc in procs:
+            assert proc.stdout is not None
+            answers.append((await proc.stdout.readline()).decode().strip())
+        assert sorted(answers) == ["holder", "refused", "refused", "refused"]
+        for proc in procs:
+            assert proc.stdin is not None
+            proc.stdin.write(b"release\n")
+            proc.stdin.close()
+            await proc.wait()
         assert (await lease_status(erp, lock_path(tmp_path / "locks", "Firma"))).state == "free"
