@@ -98,8 +98,9 @@ async def test_a_dripping_answer_ends_within_the_call_deadline(sim: RunningSimul
         with pytest.raises(MarketplaceUnavailable):
             await client.check_connection()
         elapsed = time.monotonic() - started
-    # A correctness bound, not a speed claim: without per-call deadlines this would take 30 s.
-    assert elapsed < 1.5 * 1.1 + 0.5
+    # A correctness bound, not a speed claim: without per-call deadlines this would take 30 s
+    # (the bound is loose so that a loaded machine's stalls cannot fail it).
+    assert elapsed < 15
 
 
 async def test_revocation_makes_a_connection_error(sim: RunningSimulator, places: AccountPlaces) -> None:
