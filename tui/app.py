@@ -23,6 +23,7 @@ from textual.command import CommandPalette
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Header, Static
+from textual.worker import WorkerError
 
 from agent.runtime.api import RunOptions, RuntimeApi, utc_now
 from agent.runtime.events import LeaseChanged, NextRunPlanned, ScheduleChanged
@@ -91,6 +92,9 @@ class MarketsyncApp(App[None]):
         self._sink_id: int | None = None
         self._frozen: tuple[int, ...] | None = None
         self._held: list[events.InputEvent] | None = None
+        self._warm_stop = False
+        self.warmed = asyncio.Event()
+        """Set once the screens a key opens are built offstage (or the warm-up stopped early)."""
         """Keys and clicks that came while a screen was composed offstage (tui.warm), to replay after."""
         """The collector's thresholds before the app froze its startup objects (tui.warm)."""
         self._subscription = runtime.bus.subscribe()
@@ -126,17 +130,32 @@ class MarketsyncApp(App[None]):
     @work(group="warm-up")
     async def _warm_up(self) -> None:
         """Once the dashboard is up: build every screen a key opens, then freeze what lives (tui.warm)."""
-        for name in self._makers():
-            if not self.is_running:
-                return
-            self._held = []
-            try:
-                await compose_offstage(self, self._installed(name))
-            finally:
-                held, self._held = self._held, None
-            for event in held:
-                self.post_message(event)
-        self._frozen = freeze()
+        try:
+            for name in self._makers():
+                if not self.is_running or self._warm_stop:
+                    return
+                self._held = []
+                try:
+                    await compose_offstage(self, self._installed(name))
+                finally:
+                    held, self._held = self._held, None
+                for event in held:
+                    self.post_message(event)
+            self._frozen = freeze()
+        finally:
+            self.warmed.set()
+
+    async def settle_warm_up(self) -> None:
+        """Stop the warm-up once the screen it is composing is done, and wait for that.
+
+        The app closes only after this: Textual tearing a screen down while it mounts fails inside
+        the screen's own mount handlers (quitting in the first seconds after start did).
+        """
+        self._warm_stop = True
+        for worker in list(self.workers):
+            if worker.group == "warm-up":
+                with contextlib.suppress(WorkerError):
+                    await worker.wait()
 
     async def on_event(self, event: events.Event) -> None:
         # While a screen is pushed to be composed offstage, input would land on it: hold it until it is popped.
@@ -329,19 +348,19 @@ class MarketsyncApp(App[None]):
         self.push_screen(QuitScreen(self.texts, running), answered)
 
     def _stop_and_exit(self) -> None:
-        if self._stop is None:
-            self.exit()
-        elif not self._quitting:
+        if not self._quitting:
             self._quitting = True
-            self._stop_runtime()
+            self._close()
 
     @work(group="quit")
-    async def _stop_runtime(self) -> None:
-        """Stop the runtime while the dashboard shows it ("Zatrzymywanie…", the runs ending), then close."""
-        assert self._stop is not None
+    async def _close(self) -> None:
+        """Stop the runtime this app owns, if any, while the dashboard shows it ("Zatrzymywanie…", the
+        runs ending); then close, once the warm-up let go of the screen it was composing."""
         try:
-            await self._stop()
+            if self._stop is not None:
+                await self._stop()
         finally:
+            await self.settle_warm_up()
             self.exit()
 
     def _sync_chosen(self, choice: SyncChoice | None) -> None:

@@ -102,3 +102,4 @@ async def test_quitting_stops_the_runtime_while_the_dashboard_still_says_so(mana
         release.set()
         await until(pilot, lambda: not app.is_running)
     assert stops == ["stop"]
+
