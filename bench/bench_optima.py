@@ -5,8 +5,11 @@ each with two prices, stock in two warehouses and the marketplace category attri
 the first full read (every product's content, then every stock and price: the first scan), and,
 after touching 1 % of the products (content: a new name and Twr_TS_Mod; then prices), the port's
 `content_changes` and `stock_price_changes` from the version before the touch (median of several
-runs). Same bars as the embedded ERP (bench_erp.py). No SQL Server here: a real Optima answers
-over the network, so these numbers are the adapter's own cost, not a real shop's.
+runs), the floor of a bare read of the stock-and-price pass's rows, and the stock and prices jobs'
+reading (one pass for both, and the two passes of before). The fixture has no index on Twr_TS_Mod,
+as the Optima databases known; the content delta is timed again at the end with one added. Same
+bars as the embedded ERP (bench_erp.py). No SQL Server here: a real Optima answers over the
+network, so these numbers are the adapter's own cost, not a real shop's.
 """
 
 from __future__ import annotations
@@ -278,11 +281,15 @@ async def main(quick: bool) -> None:
                 seconds < 60 * products / 100_000,
             )
 
+            # As in the Optima databases known (see the fixture): no index on Twr_TS_Mod, so SQL reads all
+            # of CDN.Towary to find the saved goods.
             firsts, again, rows = await content_rounds(erp, engine, products, range(10, 10 + ROUNDS))
-            emit(f"content changed since V after touching 1% ({rows} products), first call, median of {ROUNDS} changes",
-                 statistics.median(firsts), "ms", "under 50 ms", statistics.median(firsts) < 50)  # fmt: skip
-            emit(f"content changed since V after touching 1% ({rows} products), again, median",
-                 statistics.median(again), "ms", "under 50 ms", statistics.median(again) < 50)  # fmt: skip
+            emit(f"content changed since V after touching 1% ({rows} products), no index on Twr_TS_Mod (as in "
+                 f"Optima), first call, median of {ROUNDS} changes", statistics.median(firsts), "ms", "under 50 ms",
+                 statistics.median(firsts) < 50)  # fmt: skip
+            emit(f"content changed since V after touching 1% ({rows} products), no index on Twr_TS_Mod (as in "
+                 "Optima), again, median", statistics.median(again), "ms", "under 50 ms",
+                 statistics.median(again) < 50)  # fmt: skip
 
             mark = await erp.change_version()
             touched = await asyncio.to_thread(touch, engine, products, "prices", 3)
@@ -313,16 +320,16 @@ async def main(quick: bool) -> None:
             emit(f"peak memory of this process after the passes, {products:,} goods (the fixture's SQLite and "
                  "the bench's own data included)", peak_memory_mb(), "MB", "information", True)  # fmt: skip
 
-            # Whether a shop's Optima indexes Twr_TS_Mod is not known (see README): the same content
-            # delta when SQL has to read all of CDN.Towary to find the saved goods.
+            # What an index a DBA adds on Twr_TS_Mod would give (outside Comarch's support: see README).
             with engine.begin() as c:
-                c.exec_driver_sql('DROP INDEX "CDN"."fx_twr_ts_mod"')
+                c.exec_driver_sql('CREATE INDEX "CDN"."fx_twr_ts_mod" ON "Towary" ("Twr_TS_Mod")')
             firsts, again, rows = await content_rounds(erp, engine, products, range(20, 23))
-            emit(f"content changed since V after touching 1% ({rows} products), no index on Twr_TS_Mod, first call, "
-                 "median of 3 changes", statistics.median(firsts), "ms", "under 50 ms",
+            emit(f"content changed since V after touching 1% ({rows} products), with an index on Twr_TS_Mod added "
+                 "by a DBA, first call, median of 3 changes", statistics.median(firsts), "ms", "under 50 ms",
                  statistics.median(firsts) < 50)  # fmt: skip
-            emit(f"content changed since V after touching 1% ({rows} products), no index on Twr_TS_Mod, again, median",
-                 statistics.median(again), "ms", "under 50 ms", statistics.median(again) < 50)  # fmt: skip
+            emit(f"content changed since V after touching 1% ({rows} products), with an index on Twr_TS_Mod added "
+                 "by a DBA, again, median", statistics.median(again), "ms", "under 50 ms",
+                 statistics.median(again) < 50)  # fmt: skip
 
 
 if __name__ == "__main__":
