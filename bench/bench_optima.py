@@ -47,6 +47,9 @@ BENCH = "optima"
 RUNS = 5
 ROUNDS = 5
 MAPPING = AttributeMapping(parameters={}, image_attributes=())
+# The stock-and-price bar proposed instead of 50 ms, which is below the time of just reading the
+# 500,000 rows at 100,000 goods: Optima has no change column on prices or stock.
+BAR_2X = "under 2: within 2x of a bare read of the same columns (proposed; 50 ms is below that read)"
 
 
 def emit(metric: str, value: float, unit: str, target: str, ok: bool) -> None:
@@ -181,17 +184,22 @@ def driver_read(engine: Engine, path: Path) -> int:
         conn.close()
 
 
-async def best_ms(call: Callable[[], Awaitable[int]]) -> tuple[float, int]:
+async def best_ms(call: Callable[[], Awaitable[int]]) -> tuple[float, float, int]:
+    """The best of 3 calls: wall ms, CPU ms of this process (steadier on a shared machine), size."""
     times: list[float] = []
+    cpus: list[float] = []
     size = 0
     for _ in range(3):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         size = await call()
         times.append((time.perf_counter() - started) * 1000)
-    return min(times), size
+        cpus.append((time.process_time() - cpu) * 1000)
+    return min(times), min(cpus), size
 
 
-async def jobs_delta(folder: Path, erp: OptimaErp, engine: Engine, products: int, bare_ms: float) -> None:
+async def jobs_delta(  # noqa: PLR0917 - the bench's own helper
+    folder: Path, erp: OptimaErp, engine: Engine, products: int, bare_ms: float, bare_cpu_ms: float
+) -> None:
     """What the stock and prices jobs' reading costs, every good linked to an offer: a run with both
     jobs reads the changes once for both (`plan_stock_and_prices`); before, each job read them alone
     (`plan_stock` then `plan_prices`), timed here too for the comparison. After touching 1 % of the
@@ -215,7 +223,7 @@ async def jobs_delta(folder: Path, erp: OptimaErp, engine: Engine, products: int
             return stock.read + prices.read
 
         ways = (("one pass for both jobs (a run now)", one_pass), ("each job alone (two passes, before)", each_alone))
-        seconds: dict[str, float] = {}
+        seconds: dict[str, tuple[float, float]] = {}
         for seed, (way, plan) in enumerate(ways, start=5):
             for label, fresh in (("after touching 1 % of the prices", True), ("with no mark yet (a first run)", False)):
                 since = 0
@@ -225,15 +233,16 @@ async def jobs_delta(folder: Path, erp: OptimaErp, engine: Engine, products: int
                 wall, cpu = time.perf_counter(), time.process_time()
                 read = await plan(since)
                 wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-                seconds[f"{way}, {label}"] = wall
+                seconds[f"{way}, {label}"] = wall, cpu
                 emit(f"stock and prices jobs' reading, {way}, {label} ({read:,} values read)", wall, "s",
                      "information", True)  # fmt: skip
                 emit(f"stock and prices jobs' reading, {way}, {label}: CPU of this process (the fixture's SQLite "
                      "included)", cpu, "s CPU", "information", True)  # fmt: skip
-        after = seconds[f"{ways[0][0]}, after touching 1 % of the prices"] * 1000
+        wall, cpu = seconds[f"{ways[0][0]}, after touching 1 % of the prices"]
         emit("stock and prices jobs' reading, one pass for both, after touching 1 % / bare read through SQLAlchemy",
-             after / bare_ms, "ratio", "under 2 (a bare read of the same columns is the floor)",
-             after / bare_ms < 2)  # fmt: skip
+             wall * 1000 / bare_ms, "ratio", BAR_2X, wall * 1000 / bare_ms < 2)  # fmt: skip
+        emit("the same, CPU of this process / CPU of the bare read", cpu * 1000 / bare_cpu_ms, "ratio", BAR_2X,
+             cpu * 1000 / bare_cpu_ms < 2)  # fmt: skip
 
 
 async def content_rounds(
@@ -308,15 +317,17 @@ async def main(quick: bool) -> None:
             # The floor of a pass: Optima has no change column on prices or stock, so finding the
             # 1 % means reading every good's rows; how close the delta comes to just reading them.
             path = Path(folder) / "cdn.sqlite"
-            bare, rows = await best_ms(lambda: asyncio.to_thread(bare_read, engine))
+            bare, bare_cpu, rows = await best_ms(lambda: asyncio.to_thread(bare_read, engine))
             emit(f"floor: bare read of the pass's rows through SQLAlchemy ({rows:,} rows)", bare, "ms",
                  "information", True)  # fmt: skip
-            driver, rows = await best_ms(lambda: asyncio.to_thread(driver_read, engine, path))
+            emit(f"floor: bare read of the pass's rows through SQLAlchemy ({rows:,} rows), CPU of this process",
+                 bare_cpu, "ms CPU", "information", True)  # fmt: skip
+            driver, _, rows = await best_ms(lambda: asyncio.to_thread(driver_read, engine, path))
             emit(f"floor: the same rows through the sqlite3 driver alone ({rows:,} rows)", driver, "ms",
                  "information", True)  # fmt: skip
-            emit("stock/price delta (median) / bare read through SQLAlchemy", ms / bare, "ratio",
-                 "under 2 (the bar of 50 ms is below the floor)", ms / bare < 2)  # fmt: skip
-            await jobs_delta(Path(folder), erp, engine, products, bare)
+            emit("stock/price delta (median) / bare read through SQLAlchemy", ms / bare, "ratio", BAR_2X,
+                 ms / bare < 2)  # fmt: skip
+            await jobs_delta(Path(folder), erp, engine, products, bare, bare_cpu)
             emit(f"peak memory of this process after the passes, {products:,} goods (the fixture's SQLite and "
                  "the bench's own data included)", peak_memory_mb(), "MB", "information", True)  # fmt: skip
 
