@@ -18,7 +18,8 @@ from agent.erp.port import StockPriceChanges
 from agent.erp.sqlite import SqliteErp
 from agent.erp.touch import touch_company
 from agent.state.models import Run, RunOptions
-from agent.sync.context import NullObserver
+from agent.sync.context import NullObserver, RunContext
+from agent.sync.jobs.stock_prices import prices_job, stock_job
 from agent.sync.run import RunRequest, execute_run
 from tests.sync.conftest import COMPANY, SyncWorld
 
@@ -250,3 +251,32 @@ async def test_prices_read_by_a_run_that_stopped_are_read_again_by_the_next_run(
 
     assert later.result == "success"
     assert (await _market_values(sync_world))[ids[0]][0] == Decimal("66.00")
+
+
+async def test_a_prices_mark_cleared_after_the_stock_job_read_makes_the_prices_job_read_again(
+    sync_world: SyncWorld,
+) -> None:
+    ids = await _exported(sync_world)
+    _erp(sync_world, "UPDATE stock SET on_hand = on_hand + 30 WHERE product_id = ?", ids[1])
+    # The marketplace holds another price for ids[0] than the one last sent; no change in the ERP.
+    (link,) = (await sync_world.state.get_links(COMPANY, ids[:1])).values()
+    await sync_world.state.upsert_links(COMPANY, [replace(link, price=Decimal("1.00"))])
+
+    async def prices_after_a_clear(ctx: RunContext) -> None:
+        # The mark forgotten meanwhile (a repair by hand): the stock job read prices from a later mark.
+        await ctx.state.clear_high_water(COMPANY, "prices")
+        await prices_job(ctx)
+
+    run = await execute_run(
+        RunRequest(company=sync_world.config.company(COMPANY), options=RunOptions(jobs=("stock", "prices"))),
+        erp=sync_world.erp,
+        market=sync_world.market,
+        state=sync_world.state,
+        locks_dir=sync_world.locks_dir,
+        jobs={"stock": stock_job, "prices": prices_after_a_clear},
+    )
+
+    assert run.result == "success"
+    ok = {(o.job, o.item) for o in await sync_world.state.outcomes(run.id) if o.outcome == "ok"}
+    assert ok == {("stock", f"product:{ids[1]}"), ("prices", f"product:{ids[0]}")}
+    assert await _market_values(sync_world) == await _erp_values(sync_world, ids)
