@@ -5,8 +5,11 @@ each with two prices, stock in two warehouses and the marketplace category attri
 the first full read (every product's content, then every stock and price: the first scan), and,
 after touching 1 % of the products (content: a new name and Twr_TS_Mod; then prices), the port's
 `content_changes` and `stock_price_changes` from the version before the touch (median of several
-runs). Same bars as the embedded ERP (bench_erp.py). No SQL Server here: a real Optima answers
-over the network, so these numbers are the adapter's own cost, not a real shop's.
+runs), the floor of a bare read of the stock-and-price pass's rows, and the stock and prices jobs'
+reading (one pass for both, and the two passes of before). The fixture has no index on Twr_TS_Mod,
+as the Optima databases known; the content delta is timed again at the end with one added. Same
+bars as the embedded ERP (bench_erp.py). No SQL Server here: a real Optima answers over the
+network, so these numbers are the adapter's own cost, not a real shop's.
 """
 
 from __future__ import annotations
@@ -37,13 +40,16 @@ from agent.erp.optima.content import CATEGORY_ATTRIBUTE, AttributeMapping
 from agent.erp.optima.fixture import create_fixture
 from agent.erp.optima.tables import def_atrybuty, def_ceny, magazyny, towary, twr_atrybuty, twr_ceny, twr_ilosci
 from agent.state import StateDB
-from agent.sync.jobs.stock_prices import plan_prices, plan_stock
+from agent.sync.jobs.stock_prices import plan_prices, plan_stock, plan_stock_and_prices
 from bench.common import links_as_exported, write_config
 
 BENCH = "optima"
 RUNS = 5
 ROUNDS = 5
 MAPPING = AttributeMapping(parameters={}, image_attributes=())
+# The stock-and-price bar proposed instead of 50 ms, which is below the time of just reading the
+# 500,000 rows at 100,000 goods: Optima has no change column on prices or stock.
+BAR_2X = "under 2: within 2x of a bare read of the same columns (proposed; 50 ms is below that read)"
 
 
 def emit(metric: str, value: float, unit: str, target: str, ok: bool) -> None:
@@ -178,19 +184,26 @@ def driver_read(engine: Engine, path: Path) -> int:
         conn.close()
 
 
-async def best_ms(call: Callable[[], Awaitable[int]]) -> tuple[float, int]:
+async def best_ms(call: Callable[[], Awaitable[int]]) -> tuple[float, float, int]:
+    """The best of 3 calls: wall ms, CPU ms of this process (steadier on a shared machine), size."""
     times: list[float] = []
+    cpus: list[float] = []
     size = 0
     for _ in range(3):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         size = await call()
         times.append((time.perf_counter() - started) * 1000)
-    return min(times), size
+        cpus.append((time.process_time() - cpu) * 1000)
+    return min(times), min(cpus), size
 
 
-async def jobs_delta(folder: Path, erp: OptimaErp, engine: Engine, products: int) -> None:
-    """What the stock and prices jobs' reading costs (plan_stock + plan_prices, as a run does them),
-    every good linked to an offer: after touching 1 % of the prices, and with no mark yet."""
+async def jobs_delta(  # noqa: PLR0917 - the bench's own helper
+    folder: Path, erp: OptimaErp, engine: Engine, products: int, bare_ms: float, bare_cpu_ms: float
+) -> None:
+    """What the stock and prices jobs' reading costs, every good linked to an offer: a run with both
+    jobs reads the changes once for both (`plan_stock_and_prices`); before, each job read them alone
+    (`plan_stock` then `plan_prices`), timed here too for the comparison. After touching 1 % of the
+    prices (a fresh 1 % for each way, so each pays for versioning what changed), and with no mark yet."""
     (folder / "jobs").mkdir()
     config = write_config(folder / "jobs", "http://127.0.0.1:9/api", ("Optima",))
     company: CompanyConfig = config.company("Optima")
@@ -199,22 +212,37 @@ async def jobs_delta(folder: Path, erp: OptimaErp, engine: Engine, products: int
         links = links_as_exported(everything.items)
         await state.upsert_links(company.name, links)
         del everything, links  # as above: not the jobs' garbage
-        mark = await erp.change_version()
-        await asyncio.to_thread(touch, engine, products, "prices", 5)
-        for label, since in (("after touching 1 % of the prices", mark), ("with no mark yet (a first run)", 0)):
-            wall, cpu = time.perf_counter(), time.process_time()
+
+        async def one_pass(since: int) -> int:
+            both = await plan_stock_and_prices(erp, state, company, stock_since=since, prices_since=since)
+            return both.stock.read + both.prices.read
+
+        async def each_alone(since: int) -> int:
             stock = await plan_stock(erp, state, company, since)
             prices = await plan_prices(erp, state, company, since)
-            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-            read = stock.read + prices.read
-            emit(f"stock and prices jobs' reading, {label} ({read:,} values read)", wall, "s", "information", True)
-            emit(
-                f"stock and prices jobs' reading, {label}: CPU of this process (the fixture's SQLite included)",
-                cpu,
-                "s CPU",
-                "information",
-                True,
-            )
+            return stock.read + prices.read
+
+        ways = (("one pass for both jobs (a run now)", one_pass), ("each job alone (two passes, before)", each_alone))
+        seconds: dict[str, tuple[float, float]] = {}
+        for seed, (way, plan) in enumerate(ways, start=5):
+            for label, fresh in (("after touching 1 % of the prices", True), ("with no mark yet (a first run)", False)):
+                since = 0
+                if fresh:
+                    since = await erp.change_version()
+                    await asyncio.to_thread(touch, engine, products, "prices", seed)
+                wall, cpu = time.perf_counter(), time.process_time()
+                read = await plan(since)
+                wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+                seconds[f"{way}, {label}"] = wall, cpu
+                emit(f"stock and prices jobs' reading, {way}, {label} ({read:,} values read)", wall, "s",
+                     "information", True)  # fmt: skip
+                emit(f"stock and prices jobs' reading, {way}, {label}: CPU of this process (the fixture's SQLite "
+                     "included)", cpu, "s CPU", "information", True)  # fmt: skip
+        wall, cpu = seconds[f"{ways[0][0]}, after touching 1 % of the prices"]
+        emit("stock and prices jobs' reading, one pass for both, after touching 1 % / bare read through SQLAlchemy",
+             wall * 1000 / bare_ms, "ratio", BAR_2X, wall * 1000 / bare_ms < 2)  # fmt: skip
+        emit("the same, CPU of this process / CPU of the bare read", cpu * 1000 / bare_cpu_ms, "ratio", BAR_2X,
+             cpu * 1000 / bare_cpu_ms < 2)  # fmt: skip
 
 
 async def content_rounds(
@@ -262,11 +290,15 @@ async def main(quick: bool) -> None:
                 seconds < 60 * products / 100_000,
             )
 
+            # As in the Optima databases known (see the fixture): no index on Twr_TS_Mod, so SQL reads all
+            # of CDN.Towary to find the saved goods.
             firsts, again, rows = await content_rounds(erp, engine, products, range(10, 10 + ROUNDS))
-            emit(f"content changed since V after touching 1% ({rows} products), first call, median of {ROUNDS} changes",
-                 statistics.median(firsts), "ms", "under 50 ms", statistics.median(firsts) < 50)  # fmt: skip
-            emit(f"content changed since V after touching 1% ({rows} products), again, median",
-                 statistics.median(again), "ms", "under 50 ms", statistics.median(again) < 50)  # fmt: skip
+            emit(f"content changed since V after touching 1% ({rows} products), no index on Twr_TS_Mod (as in "
+                 f"Optima), first call, median of {ROUNDS} changes", statistics.median(firsts), "ms", "under 50 ms",
+                 statistics.median(firsts) < 50)  # fmt: skip
+            emit(f"content changed since V after touching 1% ({rows} products), no index on Twr_TS_Mod (as in "
+                 "Optima), again, median", statistics.median(again), "ms", "under 50 ms",
+                 statistics.median(again) < 50)  # fmt: skip
 
             mark = await erp.change_version()
             touched = await asyncio.to_thread(touch, engine, products, "prices", 3)
@@ -285,28 +317,30 @@ async def main(quick: bool) -> None:
             # The floor of a pass: Optima has no change column on prices or stock, so finding the
             # 1 % means reading every good's rows; how close the delta comes to just reading them.
             path = Path(folder) / "cdn.sqlite"
-            bare, rows = await best_ms(lambda: asyncio.to_thread(bare_read, engine))
+            bare, bare_cpu, rows = await best_ms(lambda: asyncio.to_thread(bare_read, engine))
             emit(f"floor: bare read of the pass's rows through SQLAlchemy ({rows:,} rows)", bare, "ms",
                  "information", True)  # fmt: skip
-            driver, rows = await best_ms(lambda: asyncio.to_thread(driver_read, engine, path))
+            emit(f"floor: bare read of the pass's rows through SQLAlchemy ({rows:,} rows), CPU of this process",
+                 bare_cpu, "ms CPU", "information", True)  # fmt: skip
+            driver, _, rows = await best_ms(lambda: asyncio.to_thread(driver_read, engine, path))
             emit(f"floor: the same rows through the sqlite3 driver alone ({rows:,} rows)", driver, "ms",
                  "information", True)  # fmt: skip
-            emit("stock/price delta (median) / bare read through SQLAlchemy", ms / bare, "ratio",
-                 "under 2 (the bar of 50 ms is below the floor)", ms / bare < 2)  # fmt: skip
-            await jobs_delta(Path(folder), erp, engine, products)
+            emit("stock/price delta (median) / bare read through SQLAlchemy", ms / bare, "ratio", BAR_2X,
+                 ms / bare < 2)  # fmt: skip
+            await jobs_delta(Path(folder), erp, engine, products, bare, bare_cpu)
             emit(f"peak memory of this process after the passes, {products:,} goods (the fixture's SQLite and "
                  "the bench's own data included)", peak_memory_mb(), "MB", "information", True)  # fmt: skip
 
-            # Whether a shop's Optima indexes Twr_TS_Mod is not known (see README): the same content
-            # delta when SQL has to read all of CDN.Towary to find the saved goods.
+            # What an index a DBA adds on Twr_TS_Mod would give (outside Comarch's support: see README).
             with engine.begin() as c:
-                c.exec_driver_sql('DROP INDEX "CDN"."fx_twr_ts_mod"')
+                c.exec_driver_sql('CREATE INDEX "CDN"."fx_twr_ts_mod" ON "Towary" ("Twr_TS_Mod")')
             firsts, again, rows = await content_rounds(erp, engine, products, range(20, 23))
-            emit(f"content changed since V after touching 1% ({rows} products), no index on Twr_TS_Mod, first call, "
-                 "median of 3 changes", statistics.median(firsts), "ms", "under 50 ms",
+            emit(f"content changed since V after touching 1% ({rows} products), with an index on Twr_TS_Mod added "
+                 "by a DBA, first call, median of 3 changes", statistics.median(firsts), "ms", "under 50 ms",
                  statistics.median(firsts) < 50)  # fmt: skip
-            emit(f"content changed since V after touching 1% ({rows} products), no index on Twr_TS_Mod, again, median",
-                 statistics.median(again), "ms", "under 50 ms", statistics.median(again) < 50)  # fmt: skip
+            emit(f"content changed since V after touching 1% ({rows} products), with an index on Twr_TS_Mod added "
+                 "by a DBA, again, median", statistics.median(again), "ms", "under 50 ms",
+                 statistics.median(again) < 50)  # fmt: skip
 
 
 if __name__ == "__main__":

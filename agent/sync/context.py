@@ -87,6 +87,9 @@ class RunContext:
     """Who to ask before ending more offers than `max_end_percent` allows; None: nobody, refuse."""
     notes: list[str] = field(default_factory=list)
     """What the run's record should say besides its outcomes (such as an agreement to end offers)."""
+    carried: dict[str, object] = field(default_factory=dict)
+    """What a job read for a later job of this run (the stock job reads the prices job's changes in
+    the same pass); it goes with the run, so a later run reads afresh."""
     _pending: list[ItemOutcome] = field(default_factory=list)
     _tallies: dict[str, _Tally] = field(default_factory=dict)
 

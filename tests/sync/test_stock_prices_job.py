@@ -9,11 +9,41 @@ import signal
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
 
+from agent.erp.database import CompanyDatabase
+from agent.erp.port import StockPriceChanges
+from agent.erp.sqlite import SqliteErp
 from agent.erp.touch import touch_company
+from agent.state.models import Run, RunOptions
+from agent.sync.context import NullObserver, RunContext
+from agent.sync.jobs.stock_prices import prices_job, stock_job
+from agent.sync.run import RunRequest, execute_run
 from tests.sync.conftest import COMPANY, SyncWorld
+
+
+class CountingErp(SqliteErp):
+    """The company database, noting the mark each read of stock and price changes starts from."""
+
+    def __init__(self, db: CompanyDatabase) -> None:
+        super().__init__(db)
+        self.reads: list[int] = []
+
+    async def stock_price_changes(
+        self,
+        since: int,
+        *,
+        price_type: str,
+        warehouses: Sequence[str] = (),
+        stock_buffer: int = 0,
+        limit: int | None = None,
+    ) -> StockPriceChanges:
+        self.reads.append(since)
+        return await super().stock_price_changes(
+            since, price_type=price_type, warehouses=warehouses, stock_buffer=stock_buffer, limit=limit
+        )
 
 
 def _erp(world: SyncWorld, sql: str, *params: object) -> None:
@@ -147,3 +177,106 @@ async def test_a_crash_after_a_bulk_call_then_a_rerun_sets_the_same_values(sync_
     assert {pid: link.quantity for pid, link in links.items()} == {
         pid: v[1] for pid, v in (await _erp_values(sync_world, ids[:6])).items()
     }
+
+
+async def test_a_run_with_both_jobs_reads_the_changes_once_and_each_job_keeps_its_own_mark(
+    sync_world: SyncWorld,
+) -> None:
+    ids = await _exported(sync_world)
+    links = await sync_world.state.get_links(COMPANY, ids[:1])
+    ended = links[ids[0]].offer_id
+    assert ended is not None
+    await sync_world.market.end_offer(ended)  # its price change will be refused: the prices job fails
+    _erp(sync_world, "UPDATE prices SET gross = '77.00' WHERE product_id IN (?, ?) AND price_type_id = 1", *ids[:2])
+    _erp(sync_world, "UPDATE stock SET on_hand = on_hand + 30 WHERE product_id = ?", ids[2])
+    erp = CountingErp(await CompanyDatabase.open(sync_world.erp.path))
+    try:
+        world = replace(sync_world, erp=erp)
+        stock_mark = await world.state.get_high_water(COMPANY, "stock")
+        prices_mark = await world.state.get_high_water(COMPANY, "prices")
+        assert stock_mark is not None and stock_mark == prices_mark
+
+        first = await world.run("stock", "prices")
+
+        assert first.result == "partial"
+        assert erp.reads == [prices_mark]  # one read for both jobs (a page holds the whole delta)
+        assert (await world.state.get_high_water(COMPANY, "stock") or 0) > stock_mark
+        assert await world.state.get_high_water(COMPANY, "prices") == prices_mark  # not sent: kept
+        on_market = await _market_values(world)
+        assert on_market[ids[1]][0] == Decimal("77.00")
+        assert on_market[ids[2]] == (await _erp_values(world, [ids[2]]))[ids[2]]
+
+        # The next run reads once, from the lower mark (prices'); the stock job finds nothing new in it.
+        erp.reads.clear()
+        _erp(sync_world, "UPDATE stock SET on_hand = on_hand + 5 WHERE product_id = ?", ids[3])
+        second = await world.run("stock", "prices")
+        assert erp.reads == [prices_mark]
+        ok = {(o.job, o.item) for o in await world.state.outcomes(second.id) if o.outcome == "ok"}
+        # Product ids[1]'s price went through last run and ids[2]'s stock was sent: neither again.
+        assert ok == {("stock", f"product:{ids[3]}")}
+        assert [o.item for o in await world.state.outcomes(second.id, only_failed=True)] == [f"offer:{ended}"]
+    finally:
+        await erp.close()
+
+
+class StopAfterStock(NullObserver):
+    """Asks the run to stop once the stock job reported all its offers sent (before the prices job)."""
+
+    def __init__(self, stopping: asyncio.Event) -> None:
+        self.stopping = stopping
+
+    def job_progress(self, run: Run, job: str, done: int, total: int) -> None:
+        if job == "stock" and done == total > 0:
+            self.stopping.set()
+
+
+async def test_prices_read_by_a_run_that_stopped_are_read_again_by_the_next_run(sync_world: SyncWorld) -> None:
+    ids = await _exported(sync_world)
+    _erp(sync_world, "UPDATE prices SET gross = '66.00' WHERE product_id = ? AND price_type_id = 1", ids[0])
+    _erp(sync_world, "UPDATE stock SET on_hand = on_hand + 30 WHERE product_id = ?", ids[1])
+    stopping = asyncio.Event()
+    stopped = await execute_run(
+        RunRequest(company=sync_world.config.company(COMPANY), options=RunOptions(jobs=("stock", "prices"))),
+        erp=sync_world.erp,
+        market=sync_world.market,
+        state=sync_world.state,
+        locks_dir=sync_world.locks_dir,
+        observer=StopAfterStock(stopping),
+        stopping=stopping,
+    )
+    assert stopped.result == "interrupted"
+    assert (await _market_values(sync_world))[ids[0]][0] != Decimal("66.00")
+
+    later = await sync_world.run("prices")
+
+    assert later.result == "success"
+    assert (await _market_values(sync_world))[ids[0]][0] == Decimal("66.00")
+
+
+async def test_a_prices_mark_cleared_after_the_stock_job_read_makes_the_prices_job_read_again(
+    sync_world: SyncWorld,
+) -> None:
+    ids = await _exported(sync_world)
+    _erp(sync_world, "UPDATE stock SET on_hand = on_hand + 30 WHERE product_id = ?", ids[1])
+    # The marketplace holds another price for ids[0] than the one last sent; no change in the ERP.
+    (link,) = (await sync_world.state.get_links(COMPANY, ids[:1])).values()
+    await sync_world.state.upsert_links(COMPANY, [replace(link, price=Decimal("1.00"))])
+
+    async def prices_after_a_clear(ctx: RunContext) -> None:
+        # The mark forgotten meanwhile (a repair by hand): the stock job read prices from a later mark.
+        await ctx.state.clear_high_water(COMPANY, "prices")
+        await prices_job(ctx)
+
+    run = await execute_run(
+        RunRequest(company=sync_world.config.company(COMPANY), options=RunOptions(jobs=("stock", "prices"))),
+        erp=sync_world.erp,
+        market=sync_world.market,
+        state=sync_world.state,
+        locks_dir=sync_world.locks_dir,
+        jobs={"stock": stock_job, "prices": prices_after_a_clear},
+    )
+
+    assert run.result == "success"
+    ok = {(o.job, o.item) for o in await sync_world.state.outcomes(run.id) if o.outcome == "ok"}
+    assert ok == {("stock", f"product:{ids[1]}"), ("prices", f"product:{ids[0]}")}
+    assert await _market_values(sync_world) == await _erp_values(sync_world, ids)

@@ -12,14 +12,20 @@ from typing import Any
 
 from sqlalchemy import Engine, Index, NullPool, create_engine, event
 
-from agent.erp.optima.tables import metadata, system_cdn, towary, twr_atrybuty, twr_ceny, twr_ean, twr_ilosci
+from agent.erp.optima.tables import metadata, system_cdn, twr_atrybuty, twr_ceny, twr_ean, twr_ilosci
 
-# Stand-ins for the indexes Optima keeps on these tables (its own names and columns may differ).
+# Stand-ins for the indexes Optima keeps on these tables. Public evidence of real ones: EF Core
+# scaffolds of four Optima company databases of one firm, Optima version not shown
+# (github.com/Carisky/ComarchBlocker, commit 8ffd0d7, TSL.Data/Models/CDN_TSL*/*Context.cs), list,
+# as below, a unique TwITowar (TwI_TwrId, TwI_MagId, TwI_Data DESC) on TwrIlosci, a unique
+# TwCTowar (TwC_TwrID, TwC_TwCNumer) on TwrCeny, TwATowar (TwA_TwrId) on TwrAtrybuty and TwETowar
+# (TwE_TwrId, TwE_EAN) on TwrEan; and 21-23 indexes on CDN.Towary, none on Twr_TS_Mod. So this
+# fixture has none there either: the content delta reads all of CDN.Towary, as in those databases
+# (bench/bench_optima.py times it with and without one).
 INDEXES = (
     Index("fx_twi_twr_mag_data", twr_ilosci.c.TwI_TwrId, twr_ilosci.c.TwI_MagId, twr_ilosci.c.TwI_Data),
     Index("fx_twc_twr_numer", twr_ceny.c.TwC_TwrID, twr_ceny.c.TwC_TwCNumer),
     Index("fx_twa_twr", twr_atrybuty.c.TwA_TwrId),
-    Index("fx_twr_ts_mod", towary.c.Twr_TS_Mod),
     Index("fx_twe_twr", twr_ean.c.TwE_TwrId),
 )
 
