@@ -10,6 +10,8 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import Label
 
+from agent.config import Config
+from agent.paths import Paths
 from agent.simulator import RunningSimulator
 from tests.tui.conftest import SIZE
 from tests.tui.demo_world import demo_app, demo_config
@@ -31,6 +33,13 @@ async def _sync(pilot: Pilot[None], app: MarketsyncApp) -> int | None:
     await open_sync(pilot)
     await pilot.click("#sync-start")
     return None if before is None else before.run_id
+
+
+def _failures(config: Config, run_id: int) -> list[tuple[str, ...]]:
+    """The failed items of a run, as recorded (said with a failing assertion)."""
+    with sqlite3.connect(Paths.from_config(config).state_db, timeout=60) as conn:
+        query = "SELECT job, item, error_class, message FROM outcomes WHERE run_id = ? AND outcome = 'failed'"
+        return [tuple(row) for row in conn.execute(query, (run_id,))]
 
 
 async def _result(pilot: Pilot[None], app: MarketsyncApp, before: int | None) -> str:
@@ -60,11 +69,15 @@ async def test_a_run_that_would_end_most_offers_asks_and_only_agreeing_ends_them
     config = await demo_config(tmp_path / "demo", simulator)
     async with demo_app(config, "pl") as app, app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: app.dashboard is not None)
-        assert await _result(pilot, app, await _sync(pilot, app)) == "success"
+        first = await _result(pilot, app, await _sync(pilot, app))
+        assert app.dashboard is not None
+        last = app.dashboard.rows[COMPANY].last_run
+        assert last is not None
+        assert first == "success", _failures(config, last.run_id)
         active = _offers(simulator, "active")
         assert active > 0
         # The products leave the shop's sale (as a wrong database path would look): every offer would end.
-        with sqlite3.connect(config.company(COMPANY).database) as conn:
+        with sqlite3.connect(config.company(COMPANY).database, timeout=60) as conn:  # the runtime may be writing
             conn.execute("UPDATE products SET shared_for_sale = 0")
 
         before = await _sync(pilot, app)
