@@ -35,6 +35,19 @@ async def _sync(pilot: Pilot[None], app: MarketsyncApp) -> int | None:
     return None if before is None else before.run_id
 
 
+def _write(database: Path, statement: str) -> None:
+    """One write to the company database beside the running agent, as an ERP user's edit is: it
+    takes the write lock first (BEGIN IMMEDIATE) and waits for it; a deferred write whose snapshot
+    another writer moved past fails at once with "database is locked"."""
+    conn = sqlite3.connect(database, timeout=60, isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute(statement)
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+
+
 def _failures(config: Config, run_id: int) -> list[tuple[str, ...]]:
     """The failed items of a run, as recorded (said with a failing assertion)."""
     with sqlite3.connect(Paths.from_config(config).state_db, timeout=60) as conn:
@@ -77,8 +90,7 @@ async def test_a_run_that_would_end_most_offers_asks_and_only_agreeing_ends_them
         active = _offers(simulator, "active")
         assert active > 0
         # The products leave the shop's sale (as a wrong database path would look): every offer would end.
-        with sqlite3.connect(config.company(COMPANY).database, timeout=60) as conn:  # the runtime may be writing
-            conn.execute("UPDATE products SET shared_for_sale = 0")
+        _write(config.company(COMPANY).database, "UPDATE products SET shared_for_sale = 0")
 
         before = await _sync(pilot, app)
         body = await _question(pilot, app)
