@@ -126,6 +126,7 @@ class MarketsyncApp(App[None]):
         self._follow_events()
         self.set_interval(self._watch_refresh, self._refresh_when_watching)
         self.call_after_refresh(self._warm_up)
+        self.call_after_refresh(self._palette_icon)
 
     @work(group="warm-up")
     async def _warm_up(self) -> None:
@@ -265,6 +266,13 @@ class MarketsyncApp(App[None]):
             self.query_one(LogPane).add(message.entry)
 
     # --- commands --------------------------------------------------------------------------
+
+    def _palette_icon(self) -> None:
+        """The header's ≡ opens the palette, as in any Textual app: Textual disables it while
+        `ENABLE_COMMAND_PALETTE` is off (see above), so it is switched on here, its tooltip worded."""
+        for icon in self.query("HeaderIcon"):
+            icon.disabled = False
+            icon.tooltip = self.texts("key.palette")
 
     def action_command_palette(self) -> None:
         """Textual's command palette, its search prompt in the configured language."""

@@ -332,6 +332,17 @@ async def test_the_palette_asks_in_polish(app: MarketsyncApp) -> None:
         assert app.screen.query_one(CommandInput).placeholder == "Szukaj polecenia…"
 
 
+async def test_a_click_on_the_header_icon_opens_the_palette(app: MarketsyncApp) -> None:
+    from textual.command import CommandPalette
+
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        icon = app.query_one("HeaderIcon")
+        assert not icon.disabled and icon.tooltip == "Polecenia"
+        await pilot.click("HeaderIcon")
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette))
+
+
 @pytest.mark.parametrize(("language", "word"), [("pl", "Polecenia"), ("en", "Commands")])
 async def test_the_footer_names_the_palette_key_in_the_language(fake: FakeRuntime, manage: Manage, language: str,
                                                                 word: str) -> None:
