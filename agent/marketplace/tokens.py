@@ -229,23 +229,26 @@ class TokenKeeper:
     async def _refresh(self, *, stale_access: str, forced: bool) -> bool:
         """True when the marketplace was asked for a new pair; False when one was adopted instead."""
         async with self._lock:
-            assert self._pair is not None
-            if self._pair.access_token != stale_access:
+            # While this caller waited for the lock, another may have found the link replaced or
+            # broken and dropped the pair: look again (it raises RelinkAccount while broken).
+            current = self._pair if self._pair is not None and self._broken is None else self._check_linked()
+            if current.access_token != stale_access:
                 return False  # a concurrent caller refreshed while we waited for the lock
             async with file_lock(self.lock_path):
                 stored = self.store.load(self.company)
                 if stored is None:
                     raise self.mark_broken("the tokens were removed (disconnected)")
-                if stored.refresh_token != self._pair.refresh_token:
+                if stored.refresh_token != current.refresh_token:
                     # Another process rotated the pair and stored it: use theirs, never spend ours.
                     self._adopt(stored)
+                    current = stored
                     if stored.access_token != stale_access and not stored.access_expires_within(self.refresh_ahead):
                         logger.bind(company=self.company).debug("adopted tokens refreshed by another process")
                         return False
                 elif forced is False and not stored.access_expires_within(self.refresh_ahead):
                     self._adopt(stored)
                     return False
-                new = await self._call_refresh(self._pair)
+                new = await self._call_refresh(current)
                 self.store.save(self.company, new)  # stored before it is used
                 self._adopt(new)
                 self.connections.set_connected(self.company)

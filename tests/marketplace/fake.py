@@ -35,9 +35,13 @@ class Grant:
 
 @dataclass
 class Fault:
-    kind: str  # reset | cut | malformed | status | lost | drip | connect
+    kind: str  # reset | cut | malformed | status | lost | drip | connect | hold
     status: int = 500
     retry_after: str | None = None
+    until: asyncio.Event | None = None
+    """For "hold": the request waits until this is set, then is answered `status`."""
+    reached: asyncio.Event | None = None
+    """For "hold": set when the request arrives."""
 
 
 @dataclass
@@ -134,6 +138,10 @@ class FakeMarketplace:
                     yield b" "
 
             return httpx2.Response(200, content=drip())
+        if fault.kind == "hold" and fault.until is not None:
+            if fault.reached is not None:
+                fault.reached.set()
+            await fault.until.wait()
         headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
         return httpx2.Response(fault.status, json={"errors": [{"code": "x", "message": "fault"}]}, headers=headers)
 

@@ -166,3 +166,28 @@ async def test_a_429_of_the_token_endpoint_holds_the_next_request_until_retry_af
     assert times[0][:2] == ("POST", "/integration/token")
     assert all(t - limited_at >= 1.0 for _, _, t in times[1:]), times
     assert fake.refreshes == 1
+
+
+async def test_a_caller_waiting_to_refresh_while_the_account_broke_is_told_to_link_again(
+    make_client: ClientFactory, fake: FakeMarketplace, places: AccountPlaces
+) -> None:
+    """Three calls of one run meet an expiring token: the first refreshes (the marketplace is slow,
+    then fails), the second waits its turn; meanwhile the company was set to "Błąd połączenia" by
+    another process and a third call saw it. The second one is then told to link again, not failed
+    with an internal error (it found no pair: the third call had dropped it)."""
+    client = make_client()
+    keeper = client.keeper
+    _expire_locally(places, "Ogrodnik")
+    arrived, answered = asyncio.Event(), asyncio.Event()
+    fake.fail("POST /integration/token", Fault("hold", status=503, until=answered, reached=arrived))
+    refreshing = asyncio.ensure_future(keeper.access_token())
+    await arrived.wait()
+    waiting = asyncio.ensure_future(keeper.access_token())
+    for _ in range(5):
+        await asyncio.sleep(0)  # the second call is now waiting for the first one's refresh
+    places.connections.set_error("Ogrodnik", "the marketplace refused the refresh token (invalid_grant)")
+    with pytest.raises(RelinkAccount):
+        await keeper.access_token()
+    answered.set()
+    results = await asyncio.gather(refreshing, waiting, return_exceptions=True)
+    assert not isinstance(results[0], AssertionError) and isinstance(results[1], RelinkAccount), results
