@@ -15,7 +15,15 @@ import aiosqlite
 
 from agent.domain import Clock, JobName
 from agent.errors import Bug
-from agent.state.codec import json_from_text, json_to_text, optional_time_from_text, time_from_text, time_to_text
+from agent.state.codec import (
+    json_from_text,
+    json_to_text,
+    optional_time_from_text,
+    phrase_from_text,
+    phrase_to_text,
+    time_from_text,
+    time_to_text,
+)
 from agent.state.db import Database
 from agent.state.models import (
     REPORT_ITEMS,
@@ -188,14 +196,29 @@ class RunsStore:
 
     async def record_outcomes(self, run_id: int, outcomes: Iterable[ItemOutcome]) -> int:
         """Store item outcomes of a run in one transaction (executemany); returns how many."""
-        rows = [(run_id, o.job, o.item, o.outcome, o.error_class, o.message, o.hint, o.payload) for o in outcomes]
+        rows = [
+            (
+                run_id,
+                o.job,
+                o.item,
+                o.outcome,
+                o.error_class,
+                o.message,
+                o.hint,
+                o.payload,
+                phrase_to_text(o.phrase),
+                phrase_to_text(o.hint_phrase),
+            )
+            for o in outcomes
+        ]
         if not rows:
             return 0
         async with self._db.write() as conn:
             for start in range(0, len(rows), _OUTCOME_BATCH):
                 await conn.executemany(
-                    "INSERT INTO outcomes (run_id, job, item, outcome, error_class, message, hint, payload) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO outcomes "
+                    "(run_id, job, item, outcome, error_class, message, hint, payload, phrase, hint_phrase) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     rows[start : start + _OUTCOME_BATCH],
                 )
         return len(rows)
@@ -204,7 +227,10 @@ class RunsStore:
         self, run_id: int, *, only_failed: bool = False, job: JobName | None = None
     ) -> list[ItemOutcome]:
         """A run's item outcomes in the order recorded; `only_failed` keeps the failures."""
-        sql = "SELECT job, item, outcome, error_class, message, hint, payload FROM outcomes WHERE run_id = ?"
+        sql = (
+            "SELECT job, item, outcome, error_class, message, hint, payload, phrase, hint_phrase "
+            "FROM outcomes WHERE run_id = ?"
+        )
         params: list[object] = [run_id]
         if only_failed:
             sql += " AND outcome = 'failed'"
@@ -221,6 +247,8 @@ class RunsStore:
                 message=row["message"],
                 hint=row["hint"],
                 payload=row["payload"],
+                phrase=phrase_from_text(row["phrase"]),
+                hint_phrase=phrase_from_text(row["hint_phrase"]),
             )
             for row in rows
         ]

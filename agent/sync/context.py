@@ -16,7 +16,7 @@ from typing import Protocol
 from agent.config import CompanyConfig
 from agent.domain import JobName
 from agent.erp.port import ErpPort
-from agent.errors import RunStopped
+from agent.errors import Phrase, RunStopped
 from agent.marketplace.port import Marketplace
 from agent.state.models import ItemOutcome, JobTotals, Run, RunOptions, counted
 from agent.state.store import StateDB
@@ -133,11 +133,11 @@ class RunContext:
         for outcome in outcomes:
             await self.record(outcome)
 
-    async def ok(self, job: JobName, item: str, message: str = "") -> None:
-        await self.record(ItemOutcome(job, item, "ok", message=message))
+    async def ok(self, job: JobName, item: str, said: Phrase) -> None:
+        await self.record(ItemOutcome.said(job, item, "ok", said))
 
-    async def skipped(self, job: JobName, item: str, message: str, hint: str = "") -> None:
-        await self.record(ItemOutcome(job, item, "skipped", message=message, hint=hint))
+    async def skipped(self, job: JobName, item: str, said: Phrase, hint: Phrase | None = None) -> None:
+        await self.record(ItemOutcome.said(job, item, "skipped", said, hint=hint))
 
     async def failed(self, job: JobName, item: str, error: Exception) -> None:
         await self.record(ItemOutcome.from_error(job, item, error))
