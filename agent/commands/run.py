@@ -150,13 +150,13 @@ def describe_event(
             job = text(language, f"job.{event.job}")
             return say("event.progress", id=event.run_id, job=job, done=event.done, total=event.total)
         case ev.ItemFailed():
-            hint = f" -> {outcome_hint(language, event.hint)}" if event.hint else ""
+            hint = f" -> {outcome_hint(language, event.hint, phrase=event.hint_phrase)}" if event.hint else ""
             return say(
                 "event.failed",
                 id=event.run_id,
                 job=text(language, f"job.{event.job}"),
                 item=item_label(language, event.item),
-                message=outcome_message(language, event.message, item=event.item),
+                message=outcome_message(language, event.message, item=event.item, phrase=event.phrase),
                 hint=hint,
             )
         case ev.RunFinished():

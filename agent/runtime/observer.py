@@ -79,7 +79,17 @@ class EventObserver:
 
     def item_failed(self, run: Run, outcome: ItemOutcome) -> None:
         self._bus.publish(
-            ItemFailed(run.company, run.id, outcome.job, outcome.item, outcome.message, outcome.hint, self._clock())
+            ItemFailed(
+                run.company,
+                run.id,
+                outcome.job,
+                outcome.item,
+                outcome.message,
+                outcome.hint,
+                self._clock(),
+                outcome.phrase,
+                outcome.hint_phrase,
+            )
         )
 
     def run_finished(self, run: Run) -> None:
