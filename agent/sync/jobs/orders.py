@@ -29,7 +29,7 @@ from loguru import logger
 from agent.core.batching import chunks
 from agent.core.orders import MARKETPLACE, OrderMapping, order_to_draft
 from agent.domain import Order, PaymentType
-from agent.errors import InvalidItem, Phrase
+from agent.errors import InvalidItem, MalformedAnswer, Phrase
 from agent.marketplace.models import RejectedOrder
 from agent.state.models import ItemOutcome
 from agent.sync.context import RunContext
@@ -137,19 +137,11 @@ async def _quarantine_unreadable(ctx: RunContext, rejected: Sequence[RejectedOrd
         if bad.order_id is not None:
             await ctx.state.quarantine_order(ctx.company_name, bad.order_id, bad.reason, bad.payload)
         key = f"order:{bad.order_id if bad.order_id is not None else '?'}"
-        # Why it could not be read is the marketplace client's own words: recorded as they are.
-        await ctx.record(
-            ItemOutcome(
-                "orders",
-                key,
-                "failed",
-                error_class="Quarantined",
-                message=bad.reason,
-                hint=word("en", hint),
-                payload=bad.payload,
-                hint_phrase=hint,
-            )
-        )
+        # Why it could not be read is the marketplace client's own words (an unreadable answer's):
+        # recorded as they are.
+        unreadable = ItemOutcome.from_error("orders", key, MalformedAnswer(bad.reason, payload=bad.payload))
+        quarantined = replace(unreadable, error_class="Quarantined", payload=bad.payload)
+        await ctx.record(replace(quarantined, hint=word("en", hint), hint_phrase=hint))
 
 
 def _quarantined(key: str, error: InvalidItem, order: Order) -> ItemOutcome:
