@@ -149,7 +149,7 @@ def describe_run(run: Run, outcomes: Sequence[ItemOutcome], timezone: str, langu
         ),
     ]
     if run.error_summary:
-        lines.append(f"  {summary_words(language, run.error_summary)}")
+        lines.append(f"  {summary_words(language, run.error_summary, phrase=run.summary_phrase)}")
     for job in run.options.jobs:
         t = run.totals.get(job)
         if t is not None:

@@ -295,7 +295,7 @@ async def _summary(state: StateDB, finished: Run, language: str) -> int:
     if len(failures) > 20:
         print(text(language, "sync.more", more=plural(language, len(failures) - 20, "items"), id=finished.id))
     if finished.error_summary:
-        print(f"  {summary_words(language, finished.error_summary)}")
+        print(f"  {summary_words(language, finished.error_summary, phrase=finished.summary_phrase)}")
     if any(outcome.error_class == "TooManyEnds" for outcome in failures):
         return EXIT_REFUSED  # nobody agreed to end that many offers: nothing was ended
     return {"success": EXIT_SUCCESS, "partial": EXIT_PARTIAL}.get(finished.result, EXIT_FAILED)

@@ -106,6 +106,8 @@ class RunFinished:
     per_job: tuple[tuple[JobName, Totals], ...] = ()
     error: str = ""
     """Why a failed or interrupted run stopped (no secrets, no URLs with queries)."""
+    error_phrase: Phrase | None = None
+    """`error` as a text key and its facts (worded in the watcher's language); None when not kept."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -82,6 +82,10 @@ class Run:
     totals: Mapping[str, JobTotals] = field(default_factory=lambda: MappingProxyType({}))
     """Per job name; empty while the run is going."""
     error_summary: str = ""
+    """Why the run failed or stopped, and what it agreed to, in English (the log's words)."""
+    summary_phrase: Phrase | None = None
+    """`error_summary` as a text key and its facts, worded in the reader's language; None for runs
+    recorded before the facts were kept."""
 
     @property
     def duration(self) -> timedelta | None:

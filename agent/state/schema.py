@@ -149,11 +149,13 @@ _V2: tuple[str, ...] = (
     """,
 )
 
-# An item outcome's message and hint kept as facts too (a text key and its values, as JSON), so
-# they are worded in the reader's language; rows recorded before keep only their English text.
+# An item outcome's message and hint, and a run's summary, kept as facts too (a text key and its
+# values, as JSON), so they are worded in the reader's language; rows recorded before keep only
+# their English text.
 _V3: tuple[str, ...] = (
     "ALTER TABLE outcomes ADD COLUMN phrase TEXT",
     "ALTER TABLE outcomes ADD COLUMN hint_phrase TEXT",
+    "ALTER TABLE runs ADD COLUMN summary_phrase TEXT",
 )
 
 MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)

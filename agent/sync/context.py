@@ -85,8 +85,9 @@ class RunContext:
     """The share of the active offers this run may end without asking (`[agent] max_end_percent`)."""
     confirm_ends: EndsConsent | None = None
     """Who to ask before ending more offers than `max_end_percent` allows; None: nobody, refuse."""
-    notes: list[str] = field(default_factory=list)
+    notes: list[Phrase] = field(default_factory=list)
     """What the run's record should say besides its outcomes (such as an agreement to end offers)."""
+    _explained: list[tuple[BaseException, Phrase]] = field(default_factory=list)
     _pending: list[ItemOutcome] = field(default_factory=list)
     _tallies: dict[str, _Tally] = field(default_factory=dict)
 
@@ -141,6 +142,15 @@ class RunContext:
 
     async def failed(self, job: JobName, item: str, error: Exception) -> None:
         await self.record(ItemOutcome.from_error(job, item, error))
+
+    def explain(self, error: BaseException, said: Phrase) -> BaseException:
+        """Keep what `error` says as facts, for the run's record when it stops the job; returns `error`."""
+        self._explained.append((error, said))
+        return error
+
+    def explained(self, error: BaseException) -> Phrase | None:
+        """What `explain` kept for this very error, or None."""
+        return next((said for kept, said in self._explained if kept is error), None)
 
     async def flush(self) -> None:
         """Write the outcomes held back so far."""

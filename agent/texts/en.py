@@ -246,6 +246,9 @@ TEXTS: dict[str, str] = {
     "outcome.hint.other_account": "the offer belongs to another account: check the company's link",
     "outcome.hint.next_run": "it is retried by the next run",
     "outcome.hint.cancel_by_hand": "cancel the order's RO in the ERP (Optima) by hand",
+    "outcome.job_said": "{job}: {said}",
+    "outcome.internal_error": "internal error {error}: {said}",
+    "outcome.agent_stopped": "the agent stopped before this run reached a checkpoint",
     "hint.ReconciliationMismatch": (
         "orders in process on the marketplace without an RO were handled elsewhere or lost: "
         "enter them by hand or set them back to new; doubled ROs must be cancelled by hand"

@@ -108,12 +108,17 @@ def _single(language: str, message: str) -> str | None:
     return None
 
 
-def summary_words(language: str, summary: str) -> str:
-    """A run's recorded summary ("offers: ...; the catalogue was fetched first ...") worded in `language`.
+def summary_words(language: str, summary: str, *, phrase: Phrase | None = None) -> str:
+    """A run's summary ("offers: ...; the catalogue was fetched first ...") in `language`: worded from
+    its facts (`phrase`) when it has them.
 
-    Its parts are joined by "; ", which a message may hold itself: the longest run of parts that is
-    one known form is worded as one.
+    Legacy (a run recorded before the facts were kept): its parts are joined by "; ", which a message
+    may hold itself: the longest run of parts that is one known form is worded as one.
     """
+    if phrase is not None:
+        worded = phrase_words(language, phrase)
+        if worded is not None:
+            return worded
     parts = summary.split("; ")
     worded: list[str] = []
     start = 0

@@ -260,6 +260,9 @@ TEXTS: dict[str, str] = {
     "outcome.hint.other_account": "oferta należy do innego konta: sprawdź powiązanie firmy",
     "outcome.hint.next_run": "następny przebieg spróbuje ponownie",
     "outcome.hint.cancel_by_hand": "anuluj RO tego zamówienia w ERP (Optima) ręcznie",
+    "outcome.job_said": "{job}: {said}",
+    "outcome.internal_error": "błąd wewnętrzny {error}: {said}",
+    "outcome.agent_stopped": "agent zatrzymał się, zanim ten przebieg doszedł do punktu kontrolnego",
     "hint.ReconciliationMismatch": (
         "zamówienia w realizacji bez RO obsłużono gdzie indziej albo zginęły: wprowadź je ręcznie albo przywróć im "
         "stan nowe; podwójne RO trzeba anulować ręcznie"

@@ -45,7 +45,8 @@ def run_report(run: Run, outcomes: list[ItemOutcome], texts: Texts, tz: ZoneInfo
         texts("history.report_counts", ok=ok, skipped=skipped, failed=failed),
     ]
     if run.error_summary:
-        lines.append(texts("log.run_error", error=summary_words(texts.language, run.error_summary)))
+        error = summary_words(texts.language, run.error_summary, phrase=run.summary_phrase)
+        lines.append(texts("log.run_error", error=error))
     for o in outcomes:
         message = outcome_words(o, texts)
         lines.append(outcome_head(o, texts) + (f" - {o.error_class}: {message}" if o.error_class or message else ""))
