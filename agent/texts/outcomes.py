@@ -116,9 +116,9 @@ def summary_words(language: str, summary: str, *, phrase: Phrase | None = None) 
     may hold itself: the longest run of parts that is one known form is worded as one.
     """
     if phrase is not None:
-        worded = phrase_words(language, phrase)
-        if worded is not None:
-            return worded
+        said = phrase_words(language, phrase)
+        if said is not None:
+            return said
     parts = summary.split("; ")
     worded: list[str] = []
     start = 0

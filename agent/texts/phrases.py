@@ -43,7 +43,7 @@ def word(language: str, phrase: Phrase) -> str:
     if phrase.key == JOINED:
         items = phrase.values["items"]
         parts = items if isinstance(items, tuple | list) else (items,)
-        return str(phrase.values["by"]).join(_value(language, part) for part in parts)
+        return str(phrase.values["by"]).join(str(_value(language, part)) for part in parts)
     values = {name: _value(language, v) for name, v in phrase.values.items()}
     return text(language, phrase.key, **values)
 
