@@ -5,10 +5,12 @@ The jobs record an outcome's message and hint as a text key and its facts (`Item
 beside them is for the log and machine readers. Anything without facts (an answer of the
 marketplace, an error's own message) is shown as it was recorded.
 
+A run's summary is kept the same way (`Run.summary_phrase`, worded by `summary_words`).
+
 Legacy: rows recorded before the facts were kept (state schema 2 and older) hold only English.
 Their fixed forms are still recognised by the regular expressions below (the publication rules' in
-`agent.texts.rules`), and a run's summary is read the same way (`summary_words`); nothing new is
-worded through them.
+`agent.texts.rules`), a run's summary part by part, and the reconciliation from its JSON payload;
+nothing recorded since is worded through them.
 """
 
 from __future__ import annotations
