@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from loguru import logger
@@ -32,7 +32,7 @@ from agent.state.models import ItemOutcome, Run, RunOptions, RunResult, RunTrigg
 from agent.state.store import StateDB
 from agent.sync.context import EndsConsent, NullObserver, RunContext, RunObserver
 from agent.sync.lease import CompanyLease, lock_path
-from agent.texts.phrases import joined, word
+from agent.texts.phrases import joined
 
 Job = Callable[[RunContext], Awaitable[None]]
 
@@ -154,21 +154,21 @@ async def _run_jobs(ctx: RunContext, known: Mapping[JobName, Job]) -> tuple[RunR
             return "interrupted", errors
         except _FATAL as exc:
             log.error(f"job {name} stopped the run: {exc}")
-            await ctx.record(_job_failed(ctx, name, exc))
-            errors.append(_job_said(name, ctx.explained(exc) or str(exc)))
+            await ctx.record(ctx.outcome_of(name, f"job:{name}", exc))
+            errors.append(_job_said(ctx, name, exc))
             if isinstance(exc, RelinkAccount):
                 await ctx.state.set_connection(ctx.company_name, "connection_error", exc.message)
             return "failed", errors
         except MarketsyncError as exc:
             log.error(f"job {name} failed: {exc}")
-            await ctx.record(_job_failed(ctx, name, exc))
-            errors.append(_job_said(name, ctx.explained(exc) or str(exc)))
+            await ctx.record(ctx.outcome_of(name, f"job:{name}", exc))
+            errors.append(_job_said(ctx, name, exc))
             job_failed = True
         except Exception as exc:  # a bug must not leave the lease held or the run unrecorded
             log.exception(f"job {name} failed on a bug")
             await ctx.record(ItemOutcome.from_error(name, f"job:{name}", exc))
             bug = Phrase("outcome.internal_error", {"error": type(exc).__name__, "said": str(exc)})
-            errors.append(_job_said(name, bug))
+            errors.append(_in_job(name, bug))
             return "failed", errors
         finally:
             await ctx.flush()
@@ -179,12 +179,11 @@ async def _run_jobs(ctx: RunContext, known: Mapping[JobName, Job]) -> tuple[RunR
     return "success", []
 
 
-def _job_failed(ctx: RunContext, name: JobName, error: MarketsyncError) -> ItemOutcome:
-    """The "job:NAME" outcome of a job that failed as a whole, with the error's facts when the job kept them."""
-    outcome = ItemOutcome.from_error(name, f"job:{name}", error)
-    said = ctx.explained(error)
-    return outcome if said is None else replace(outcome, message=word("en", said), phrase=said)
+def _job_said(ctx: RunContext, name: JobName, error: MarketsyncError) -> Phrase:
+    """What the summary says of a job that failed: its facts when the job kept them, else the error's words."""
+    kept = ctx.explained(error)
+    return _in_job(name, kept[0] if kept is not None else str(error))
 
 
-def _job_said(name: JobName, said: Phrase | str) -> Phrase:
+def _in_job(name: JobName, said: Phrase | str) -> Phrase:
     return Phrase("outcome.job_said", {"job": Phrase(f"job.{name}"), "said": said})

@@ -249,6 +249,10 @@ TEXTS: dict[str, str] = {
     "outcome.job_said": "{job}: {said}",
     "outcome.internal_error": "internal error {error}: {said}",
     "outcome.agent_stopped": "the agent stopped before this run reached a checkpoint",
+    "outcome.unknown_state": "offer {offer} is in a state this agent does not know ({status}); left as it is",
+    "outcome.hint.look_in_panel": "look at the offer in the wszystko.pl seller panel; the next run tries again",
+    "outcome.no_catalogue": "the ERP has no copy of the marketplace categories yet",
+    "outcome.hint.fetch_catalogue": "fetch categories and terms first: marketsync sync {company} --catalogue",
     "hint.ReconciliationMismatch": (
         "orders in process on the marketplace without an RO were handled elsewhere or lost: "
         "enter them by hand or set them back to new; doubled ROs must be cancelled by hand"

@@ -263,6 +263,10 @@ TEXTS: dict[str, str] = {
     "outcome.job_said": "{job}: {said}",
     "outcome.internal_error": "błąd wewnętrzny {error}: {said}",
     "outcome.agent_stopped": "agent zatrzymał się, zanim ten przebieg doszedł do punktu kontrolnego",
+    "outcome.unknown_state": "oferta {offer} jest w stanie, którego ten agent nie zna ({status}); zostawiona bez zmian",
+    "outcome.hint.look_in_panel": "sprawdź ofertę w panelu sprzedawcy wszystko.pl; następny przebieg spróbuje ponownie",
+    "outcome.no_catalogue": "ERP nie ma jeszcze kopii kategorii serwisu",
+    "outcome.hint.fetch_catalogue": "najpierw pobierz kategorie i warunki: marketsync sync {company} --catalogue",
     "hint.ReconciliationMismatch": (
         "zamówienia w realizacji bez RO obsłużono gdzie indziej albo zginęły: wprowadź je ręcznie albo przywróć im "
         "stan nowe; podwójne RO trzeba anulować ręcznie"

@@ -58,10 +58,8 @@ async def offers_job(ctx: RunContext) -> None:
         ctx.notes.append(Phrase("outcome.catalogue_first"))
         categories, terms = await ctx.erp.catalogue()
     if not categories:
-        raise ConfigError(
-            "the ERP has no copy of the marketplace categories yet",
-            hint=f"fetch categories and terms first: marketsync sync {name} --catalogue",
-        )
+        said, hint = Phrase("outcome.no_catalogue"), Phrase("outcome.hint.fetch_catalogue", {"company": name})
+        raise ctx.explain(ConfigError(word("en", said), hint=word("en", hint)), said, hint)
     defaults = ctx.company.offer_defaults
     inputs = PlanInputs(
         categories={c.id: c for c in categories},

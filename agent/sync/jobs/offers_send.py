@@ -143,7 +143,7 @@ class Sender:
                     self.replaced += 1
             elif isinstance(result, MarketsyncError) and not isinstance(result, _FATAL):
                 self._failed(task.product.id)
-                outcomes.append(_failure(task.product, result))
+                outcomes.append(_failure(ctx, task.product, result))
             else:
                 fatal = fatal or result
         # Whatever else happened, what the marketplace now holds is recorded first.
@@ -183,10 +183,9 @@ class Sender:
             if found is not None and found.status == "unknown":
                 # Not ours to guess: replacing it could undo what the marketplace did to it, and a
                 # new offer beside it would be a second one. It waits for a person or a newer agent.
-                raise SkipItem(
-                    f"offer {found.id} is in a state this agent does not know ({found.raw_status}); left as it is",
-                    hint="look at the offer in the wszystko.pl seller panel; the next run tries again",
-                )
+                said = Phrase("outcome.unknown_state", {"offer": found.id, "status": found.raw_status})
+                hint = Phrase("outcome.hint.look_in_panel")
+                raise ctx.explain(SkipItem(word("en", said), hint=word("en", hint)), said, hint)
             offer_id = found.id if found is not None else None
             if found is not None and found.status in ("ended", "archived"):
                 # Brought back as it would be after an end: the offer keeps its id and its history.
@@ -296,8 +295,8 @@ class Sender:
         return replace(link, offer_id=offer_id, status="ended")
 
 
-def _failure(product: Product, error: MarketsyncError) -> ItemOutcome:
-    outcome = ItemOutcome.from_error("offers", product_key(product.id), error)
+def _failure(ctx: RunContext, product: Product, error: MarketsyncError) -> ItemOutcome:
+    outcome = ctx.outcome_of("offers", product_key(product.id), error)
     if outcome.phrase is not None:
         said = Phrase("outcome.of_product", {"code": product.code, "said": outcome.phrase})
         return replace(outcome, message=word("en", said), phrase=said)
