@@ -19,7 +19,13 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+from agent.errors import Phrase
 from agent.state import ItemOutcome, OfferLink, RunOptions, StateDB
+
+NO_CATEGORY = Phrase(
+    "rule.line",
+    {"code": "SEK-001", "name": "Sekator", "field": Phrase("rule.field.category"), "said": Phrase("rule.no_category")},
+)
 
 
 def _emit(metric: str, value: float, unit: str, target: str, ok: bool) -> None:
@@ -36,8 +42,18 @@ async def _bench(folder: Path, quick: bool) -> None:
         times: list[float] = []
         for _ in range(repeats):
             run = await state.start_run("bench", trigger="manual", operator="ADMIN", options=options)
+            # Kept as the jobs keep them: a text key and its facts, with the English worded from them.
             batch = [
-                ItemOutcome("offers", f"product:{n}", "ok" if n % 50 else "failed", "InvalidItem", "m", "h")
+                ItemOutcome.said("offers", f"product:{n}", "ok", Phrase("outcome.offer_created", {"offer": n}))
+                if n % 50
+                else ItemOutcome.said(
+                    "offers",
+                    f"product:{n}",
+                    "failed",
+                    NO_CATEGORY,
+                    hint=Phrase("rule.hint.category"),
+                    error_class="InvalidItem",
+                )
                 for n in range(10_000)
             ]
             started = time.perf_counter()

@@ -19,6 +19,7 @@ from agent.runtime.events import (
     ScheduleChanged,
     ServiceStatus,
 )
+from agent.texts.outcomes import outcome_hint, outcome_message, summary_words
 from tui.i18n import Texts
 
 if TYPE_CHECKING:
@@ -66,12 +67,14 @@ def event_entry(event: Event, texts: Texts) -> LogEntry | None:
                        skipped=totals.skipped, failed=totals.failed)
         text = texts("log.run_finished", result=result)
         if event.error:
-            text += "; " + texts("log.run_error", error=event.error)
+            error = summary_words(texts.language, event.error, phrase=event.error_phrase)
+            text += "; " + texts("log.run_error", error=error)
         level = {"success": "INFO", "partial": "WARNING"}.get(event.result, "ERROR")
     elif isinstance(event, ItemFailed):
-        text = texts("log.item_failed", item=event.item, message=event.message)
+        message = outcome_message(texts.language, event.message, item=event.item, phrase=event.phrase)
+        text = texts("log.item_failed", item=event.item, message=message)
         if event.hint:
-            text += f" ({event.hint})"
+            text += f" ({outcome_hint(texts.language, event.hint, phrase=event.hint_phrase)})"
         level = "WARNING"
     elif isinstance(event, RunSkipped):
         text = texts("log.run_skipped", reason=texts("skip." + event.reason))

@@ -121,7 +121,7 @@ def describe_event(
     """One console line for an event in `language`, times in `zone` ("" for progress shown less than a second ago)."""
     from agent.runtime import events as ev
     from agent.texts.clock import local_time
-    from agent.texts.outcomes import item_label, outcome_hint, outcome_message
+    from agent.texts.outcomes import item_label, outcome_hint, outcome_message, summary_words
 
     def say(key: str, **values: object) -> str:
         return text(language, key, who=event.company, **values)
@@ -150,19 +150,19 @@ def describe_event(
             job = text(language, f"job.{event.job}")
             return say("event.progress", id=event.run_id, job=job, done=event.done, total=event.total)
         case ev.ItemFailed():
-            hint = f" -> {outcome_hint(language, event.hint)}" if event.hint else ""
+            hint = f" -> {outcome_hint(language, event.hint, phrase=event.hint_phrase)}" if event.hint else ""
             return say(
                 "event.failed",
                 id=event.run_id,
                 job=text(language, f"job.{event.job}"),
                 item=item_label(language, event.item),
-                message=outcome_message(language, event.message, item=event.item),
+                message=outcome_message(language, event.message, item=event.item, phrase=event.phrase),
                 hint=hint,
             )
         case ev.RunFinished():
             t = event.totals
             result = RESULT_LABELS[language_of(language)].get(event.result, event.result).lower()
-            error = f" ({event.error})" if event.error else ""
+            error = f" ({summary_words(language, event.error, phrase=event.error_phrase)})" if event.error else ""
             counts = {"ok": t.ok, "skipped": t.skipped, "failed": t.failed}
             return say("event.finished", id=event.run_id, result=result, error=error, **counts)
         case ev.RunSkipped():

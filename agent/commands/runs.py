@@ -149,7 +149,7 @@ def describe_run(run: Run, outcomes: Sequence[ItemOutcome], timezone: str, langu
         ),
     ]
     if run.error_summary:
-        lines.append(f"  {summary_words(language, run.error_summary)}")
+        lines.append(f"  {summary_words(language, run.error_summary, phrase=run.summary_phrase)}")
     for job in run.options.jobs:
         t = run.totals.get(job)
         if t is not None:
@@ -162,14 +162,18 @@ def describe_run(run: Run, outcomes: Sequence[ItemOutcome], timezone: str, langu
         mark = {"ok": " ", "skipped": "-", "failed": "!"}[outcome.outcome]
         kind = f" [{outcome.error_class}]" if outcome.error_class else ""
         said = (
-            outcome_message(language, outcome.message, outcome.payload, item=outcome.item)
+            outcome_message(language, outcome.message, outcome.payload, item=outcome.item, phrase=outcome.phrase)
             if outcome.message
             else text(language, f"outcome.{outcome.outcome}")
         )
         item = item_label(language, outcome.item)
         lines.append(f"  {mark} {text(language, f'job.{outcome.job}')} {item}: {said}{kind}")
         if outcome.outcome != "ok":
-            hint = outcome_hint(language, outcome.hint, outcome.error_class) if outcome.hint else ""
+            hint = (
+                outcome_hint(language, outcome.hint, outcome.error_class, phrase=outcome.hint_phrase)
+                if outcome.hint
+                else ""
+            )
             lines.append(f"      -> {hint or _default_hint(outcome, language)}")
     return "\n".join(lines)
 

@@ -274,7 +274,7 @@ def _failure_line(language: str, outcome: ItemOutcome) -> str:
         "sync.item_failed",
         job=text(language, f"job.{outcome.job}"),
         item=item_label(language, outcome.item),
-        message=outcome_message(language, outcome.message, outcome.payload, item=outcome.item),
+        message=outcome_message(language, outcome.message, outcome.payload, item=outcome.item, phrase=outcome.phrase),
     )
 
 
@@ -289,12 +289,13 @@ async def _summary(state: StateDB, finished: Run, language: str) -> int:
         print(text(language, "runs.job_line", job=label, ok=totals.ok, skipped=totals.skipped, failed=totals.failed))
     failures = await state.outcomes(finished.id, only_failed=True)
     for outcome in failures[:20]:
-        hint = f" -> {outcome_hint(language, outcome.hint, outcome.error_class)}" if outcome.hint else ""
+        said = outcome_hint(language, outcome.hint, outcome.error_class, phrase=outcome.hint_phrase)
+        hint = f" -> {said}" if outcome.hint else ""
         print(_failure_line(language, outcome) + hint)
     if len(failures) > 20:
         print(text(language, "sync.more", more=plural(language, len(failures) - 20, "items"), id=finished.id))
     if finished.error_summary:
-        print(f"  {summary_words(language, finished.error_summary)}")
+        print(f"  {summary_words(language, finished.error_summary, phrase=finished.summary_phrase)}")
     if any(outcome.error_class == "TooManyEnds" for outcome in failures):
         return EXIT_REFUSED  # nobody agreed to end that many offers: nothing was ended
     return {"success": EXIT_SUCCESS, "partial": EXIT_PARTIAL}.get(finished.result, EXIT_FAILED)

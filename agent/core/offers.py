@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from agent.domain import Category, CategoryParameter, Policy, Product, ShippingTariff, Terms, TermsOverride
+from agent.errors import Phrase
+from agent.texts.phrases import counted, word
 
 TITLE_MIN, TITLE_MAX = 4, 100
 GALLERY_MIN, GALLERY_MAX = 1, 16
@@ -31,14 +33,34 @@ ParameterOut = str | int | Decimal | tuple[int, ...]
 
 @dataclass(frozen=True, slots=True)
 class RuleProblem:
-    """One broken publication rule: which field, what is wrong, what to do in the ERP."""
+    """One broken publication rule: which field, what is wrong, what to do in the ERP.
+
+    What is wrong and what to do are kept as facts (`said`, `advice`), worded in the reader's
+    language when shown; `message`, `hint` and `text` are their English words (the log's).
+    """
 
     field: str
-    message: str
-    hint: str
+    said: Phrase
+    advice: Phrase
+
+    @property
+    def message(self) -> str:
+        return word("en", self.said)
+
+    @property
+    def hint(self) -> str:
+        return word("en", self.advice)
+
+    def phrase(self, product: Product) -> Phrase:
+        """The problem's line as facts: "CODE (name): field: what is wrong"."""
+        if self.field.startswith("parameter "):
+            field = Phrase("rule.field.parameter", {"label": self.field.removeprefix("parameter ")})
+        else:
+            field = Phrase(f"rule.field.{self.field}")
+        return Phrase("rule.line", {"code": product.code, "name": product.name[:40], "field": field, "said": self.said})
 
     def text(self, product: Product) -> str:
-        return f"{product.code} ({product.name[:40]}): {self.field}: {self.message}"
+        return word("en", self.phrase(product))
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +74,11 @@ class ResolvedTerms:
 
 
 class ParameterError(ValueError):
-    """An ERP parameter value the category does not accept."""
+    """An ERP parameter value the category does not accept; `said` is what is wrong, as facts."""
+
+    def __init__(self, said: Phrase) -> None:
+        super().__init__(word("en", said))
+        self.said = said
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +132,7 @@ def parameter_value(param: CategoryParameter, raw: str, choices: _Choices | None
     """
     text = raw.strip()
     if not text:
-        raise ParameterError("is empty")
+        raise ParameterError(Phrase("rule.parameter_empty"))
     if _is_dictionary(param):
         if choices is None:
             choices = _Choices.of(param)
@@ -115,19 +141,20 @@ def parameter_value(param: CategoryParameter, raw: str, choices: _Choices | None
         resolved = tuple(_choice(i, choices) for i in ids)
         if not all(resolved):
             shown = ", ".join(v.label for v in param.values[:8]) + (", ..." if len(param.values) > 8 else "")
-            raise ParameterError(f'"{text}" is not one of its values ({shown})')
+            raise ParameterError(Phrase("rule.parameter_not_a_value", {"value": text, "shown": shown}))
         if len(resolved) > 1 and not param.is_multi_choice:
-            raise ParameterError("takes one value only")
+            raise ParameterError(Phrase("rule.parameter_one_value"))
         return resolved
     if param.type in ("integer", "float"):
         try:
             number = Decimal(text.replace(",", "."))
         except InvalidOperation:
-            raise ParameterError(f'"{text}" is not a number') from None
+            raise ParameterError(Phrase("rule.parameter_not_a_number", {"value": text})) from None
         if param.type == "integer" and number != number.to_integral_value():
-            raise ParameterError(f'"{text}" is not a whole number')
+            raise ParameterError(Phrase("rule.parameter_not_whole", {"value": text}))
         if (param.min is not None and number < param.min) or (param.max is not None and number > param.max):
-            raise ParameterError(f"{text} is outside {param.min}..{param.max}")
+            span = f"{param.min}..{param.max}"
+            raise ParameterError(Phrase("rule.parameter_outside", {"value": text, "span": span}))
         return int(number) if param.type == "integer" else number
     return text
 
@@ -158,26 +185,29 @@ def check_product(product: Product, rules: CategoryRules | None) -> Checked:
         problems.append(
             RuleProblem(
                 "name",
-                f"title has {len(title)} characters, the marketplace takes {TITLE_MIN} to {TITLE_MAX}",
-                "shorten or lengthen the product name in the ERP",
+                Phrase(
+                    "rule.title_length",
+                    {"length": counted(len(title), "characters"), "low": TITLE_MIN, "high": TITLE_MAX},
+                ),
+                Phrase("rule.hint.title"),
             )
         )
     if product.category_id is None:
-        problems.append(RuleProblem("category", "no marketplace category", "assign a category to the product"))
+        problems.append(RuleProblem("category", Phrase("rule.no_category"), Phrase("rule.hint.category")))
     elif rules is None:
         problems.append(
             RuleProblem(
                 "category",
-                f"category {product.category_id} is not in the catalogue copy",
-                "fetch categories and terms, or choose another category",
+                Phrase("rule.unknown_category", {"category": product.category_id}),
+                Phrase("rule.hint.unknown_category"),
             )
         )
     elif rules.category.has_subcategories:
         problems.append(
             RuleProblem(
                 "category",
-                f'"{rules.category.name}" has subcategories; offers go in a leaf category',
-                "choose one of its subcategories",
+                Phrase("rule.not_leaf", {"category": rules.category.name}),
+                Phrase("rule.hint.leaf"),
             )
         )
     else:
@@ -186,8 +216,8 @@ def check_product(product: Product, rules: CategoryRules | None) -> Checked:
         problems.append(
             RuleProblem(
                 "images",
-                f"{len(product.images)} images, the marketplace takes {GALLERY_MIN} to {GALLERY_MAX}",
-                "add an image (at least 124 x 124 px, jpg/png/webp) to the product",
+                Phrase("rule.image_count", {"count": len(product.images), "low": GALLERY_MIN, "high": GALLERY_MAX}),
+                Phrase("rule.hint.image"),
             )
         )
     return Checked(tuple(problems), parameters)
@@ -205,15 +235,16 @@ def _parameters(product: Product, rules: CategoryRules, problems: list[RuleProbl
                 problems.append(
                     RuleProblem(
                         f"parameter {param.label}",
-                        f'required in "{category.name}" and missing',
-                        f'fill in "{param.label}" on the product',
+                        Phrase("rule.parameter_missing", {"category": category.name}),
+                        Phrase("rule.hint.fill_in", {"label": param.label}),
                     )
                 )
             continue
         try:
             out.append((param.id, parameter_value(param, raw, rules.choices.get(param.id))))
         except ParameterError as exc:
-            problems.append(RuleProblem(f"parameter {param.label}", str(exc), f'correct "{param.label}"'))
+            advice = Phrase("rule.hint.correct", {"label": param.label})
+            problems.append(RuleProblem(f"parameter {param.label}", exc.said, advice))
     return tuple(out)
 
 
@@ -251,14 +282,11 @@ def resolve_terms(
         wanted = own if own is not None else default
         found = _find(wanted, items)
         if wanted is not None and found is None:
-            where = "the product" if own is not None else "[company.offer_defaults]"
-            problems.append(
-                RuleProblem(
-                    kind,
-                    f'"{wanted}" (from {where}) is not among the account\'s {kind.replace("_", " ")}s',
-                    "fetch categories and terms, then use a name or id the account has",
-                )
+            source = Phrase("rule.source.product" if own is not None else "rule.source.defaults")
+            said = Phrase(
+                "rule.term_unknown", {"wanted": wanted, "source": source, "kind": Phrase(f"rule.kind.{kind}")}
             )
+            problems.append(RuleProblem(kind, said, Phrase("rule.hint.term")))
         picked[kind] = found
     resolved = ResolvedTerms(
         shipping_tariff_id=picked["shipping_tariff"],

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Literal
 
 from agent.domain import JobName
+from agent.errors import Phrase
 
 RunTrigger = Literal["automatic", "manual"]
 RunResult = Literal["success", "partial", "failed", "interrupted"]
@@ -87,6 +88,10 @@ class ItemFailed:
     hint: str
     """What to do about it, in the operator's words."""
     at: datetime
+    phrase: Phrase | None = None
+    """`message` as a text key and its facts (worded in the watcher's language); None for an error's own words."""
+    hint_phrase: Phrase | None = None
+    """`hint` as a text key and its facts; None for an error's own hint."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +106,8 @@ class RunFinished:
     per_job: tuple[tuple[JobName, Totals], ...] = ()
     error: str = ""
     """Why a failed or interrupted run stopped (no secrets, no URLs with queries)."""
+    error_phrase: Phrase | None = None
+    """`error` as a text key and its facts (worded in the watcher's language); None when not kept."""
 
 
 @dataclass(frozen=True, slots=True)

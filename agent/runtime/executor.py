@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from agent.config import Config
+from agent.errors import Phrase
 from agent.runtime.connections import ConnectionMirror
 from agent.runtime.observer import EventObserver
 from agent.state.models import Run
@@ -111,7 +112,7 @@ class CompanyExecutor:
     async def _interrupted(self, observer: EventObserver) -> None:
         assert observer.run is not None
         run_id = observer.run.id
-        await self._state.mark_interrupted([run_id], reason="the agent stopped before this run reached a checkpoint")
+        await self._state.mark_interrupted([run_id], reason=Phrase("outcome.agent_stopped"))
         final = await self._state.get_run(run_id)
         if final is not None:
             observer.run_finished(final)

@@ -79,7 +79,17 @@ class EventObserver:
 
     def item_failed(self, run: Run, outcome: ItemOutcome) -> None:
         self._bus.publish(
-            ItemFailed(run.company, run.id, outcome.job, outcome.item, outcome.message, outcome.hint, self._clock())
+            ItemFailed(
+                run.company,
+                run.id,
+                outcome.job,
+                outcome.item,
+                outcome.message,
+                outcome.hint,
+                self._clock(),
+                outcome.phrase,
+                outcome.hint_phrase,
+            )
         )
 
     def run_finished(self, run: Run) -> None:
@@ -87,5 +97,7 @@ class EventObserver:
         result = "interrupted" if run.result == "running" else run.result
         totals, per_job = run_totals(run)
         now = self._clock()
-        self._bus.publish(RunFinished(run.company, run.id, result, totals, now, per_job, run.error_summary))
+        self._bus.publish(
+            RunFinished(run.company, run.id, result, totals, now, per_job, run.error_summary, run.summary_phrase)
+        )
         self._bus.publish(LeaseChanged(run.company, None, None, now))

@@ -101,5 +101,8 @@ class RunWatcher:
         else:
             totals, per_job = run_totals(run)
             result = "interrupted" if run.result == "running" else run.result
-            self._bus.publish(RunFinished(run.company, run.id, result, totals, now, per_job, run.error_summary))
+            finished = RunFinished(
+                run.company, run.id, result, totals, now, per_job, run.error_summary, run.summary_phrase
+            )
+            self._bus.publish(finished)
         self._bus.publish(LeaseChanged(seen.company, None, None, now))

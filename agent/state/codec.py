@@ -2,7 +2,9 @@
 
 Times are ISO-8601 UTC text with microseconds (so they sort as text), money is `Decimal` as text
 (never a float), and small structured values are compact JSON with sorted keys (so equal values
-give equal text, which content hashes and tests rely on).
+give equal text, which content hashes and tests rely on). A `Phrase` (an outcome's message as a
+text key and its facts) is JSON too: {"key": ..., "values": {...}}, a value that is a phrase nested
+the same way, a list of values as a JSON array, a number other than an int (a price) as text.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from agent.errors import Bug
+from agent.errors import Bug, Phrase
 
 
 def time_to_text(moment: datetime) -> str:
@@ -58,3 +60,43 @@ def json_to_text(value: Any) -> str:
 
 def json_from_text(text: str) -> Any:
     return json.loads(text)
+
+
+def phrase_to_text(phrase: Phrase | None) -> str | None:
+    return None if phrase is None else json_to_text(_phrase_json(phrase))
+
+
+def phrase_from_text(text: str | None) -> Phrase | None:
+    """The stored phrase; None for none, or for text that is not one (it is then read as recorded)."""
+    if text is None:
+        return None
+    try:
+        found = _phrase_of(json.loads(text))
+    except (ValueError, TypeError, KeyError):
+        return None
+    return found if isinstance(found, Phrase) else None
+
+
+def _phrase_json(phrase: Phrase) -> dict[str, Any]:
+    return {"key": phrase.key, "values": {name: _value_json(v) for name, v in phrase.values.items()}}
+
+
+def _value_json(value: object) -> Any:
+    if isinstance(value, Phrase):
+        return _phrase_json(value)
+    if isinstance(value, tuple | list):
+        return [_value_json(v) for v in value]
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    return str(value)  # a Decimal or a date: worded as its text anyway
+
+
+def _phrase_of(value: Any) -> Any:
+    if isinstance(value, dict):
+        key, values = value["key"], value["values"]
+        if not isinstance(key, str) or not isinstance(values, dict):
+            raise TypeError("not a phrase")
+        return Phrase(key, {str(name): _phrase_of(v) for name, v in values.items()})
+    if isinstance(value, list):
+        return tuple(_phrase_of(v) for v in value)
+    return value

@@ -14,7 +14,8 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from agent.domain import JobName
-from agent.errors import MalformedAnswer, MarketsyncError
+from agent.errors import MalformedAnswer, MarketsyncError, Phrase
+from agent.texts.phrases import word
 
 RunTrigger = Literal["automatic", "manual"]
 RunResult = Literal["running", "success", "partial", "failed", "interrupted"]
@@ -81,6 +82,10 @@ class Run:
     totals: Mapping[str, JobTotals] = field(default_factory=lambda: MappingProxyType({}))
     """Per job name; empty while the run is going."""
     error_summary: str = ""
+    """Why the run failed or stopped, and what it agreed to, in English (the log's words)."""
+    summary_phrase: Phrase | None = None
+    """`error_summary` as a text key and its facts, worded in the reader's language; None for runs
+    recorded before the facts were kept."""
 
     @property
     def duration(self) -> timedelta | None:
@@ -89,7 +94,14 @@ class Run:
 
 @dataclass(frozen=True, slots=True)
 class ItemOutcome:
-    """What happened to one item (a product, an order, an offer) in one job of a run."""
+    """What happened to one item (a product, an order, an offer) in one job of a run.
+
+    The jobs' own words are kept as facts (`phrase`, `hint_phrase`: a text key and its values),
+    worded in the reader's language when shown; `message` and `hint` hold the same in English for
+    the log and machine readers (`said` derives them from the facts, so the two cannot disagree).
+    An error's own words (`from_error`) and rows recorded before facts were kept have no phrase:
+    they are shown as recorded.
+    """
 
     job: JobName
     item: str
@@ -101,14 +113,50 @@ class ItemOutcome:
     """What to do about it, in words an operator understands."""
     payload: str | None = None
     """The raw answer or order, kept for malformed answers and quarantined orders."""
+    phrase: Phrase | None = None
+    """`message` as a text key and its facts; None when it is an error's own words."""
+    hint_phrase: Phrase | None = None
+    """`hint` as a text key and its facts; None when it is an error's own hint (or there is none)."""
+
+    @classmethod
+    def said(
+        cls,
+        job: JobName,
+        item: str,
+        outcome: Outcome,
+        phrase: Phrase,
+        *,
+        hint: Phrase | None = None,
+        error_class: str = "",
+        payload: str | None = None,
+    ) -> ItemOutcome:
+        """An outcome in the jobs' own words: the facts, and the English message and hint worded from them."""
+        english_hint = "" if hint is None else word("en", hint)
+        return cls(job, item, outcome, error_class, word("en", phrase), english_hint, payload, phrase, hint)
 
     @classmethod
     def from_error(cls, job: JobName, item: str, error: Exception, *, outcome: Outcome = "failed") -> ItemOutcome:
-        """The outcome for an item that raised `error`: its class, message and hint (and payload if any)."""
+        """The outcome for an item that raised `error`: its class, message and hint (and payload if any).
+
+        An error that carries its words as facts too (a `phrase` or `hint_phrase` attribute holding a
+        `Phrase`) has them recorded, so they read in the reader's language.
+        """
         hint = error.hint if isinstance(error, MarketsyncError) else ""
         message = error.message if isinstance(error, MarketsyncError) else str(error)
         payload = error.payload if isinstance(error, MalformedAnswer) and error.payload else None
-        return cls(job, item, outcome, type(error).__name__, message, hint, payload)
+        phrase = getattr(error, "phrase", None)
+        hint_phrase = getattr(error, "hint_phrase", None)
+        return cls(
+            job,
+            item,
+            outcome,
+            type(error).__name__,
+            message,
+            hint,
+            payload,
+            phrase if isinstance(phrase, Phrase) else None,
+            hint_phrase if isinstance(hint_phrase, Phrase) else None,
+        )
 
 
 @dataclass(frozen=True, slots=True)

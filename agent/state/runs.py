@@ -14,8 +14,16 @@ from typing import cast
 import aiosqlite
 
 from agent.domain import Clock, JobName
-from agent.errors import Bug
-from agent.state.codec import json_from_text, json_to_text, optional_time_from_text, time_from_text, time_to_text
+from agent.errors import Bug, Phrase
+from agent.state.codec import (
+    json_from_text,
+    json_to_text,
+    optional_time_from_text,
+    phrase_from_text,
+    phrase_to_text,
+    time_from_text,
+    time_to_text,
+)
 from agent.state.db import Database
 from agent.state.models import (
     REPORT_ITEMS,
@@ -29,12 +37,15 @@ from agent.state.models import (
     RunTrigger,
 )
 from agent.state.throttle import ProgressReport, ProgressThrottle
+from agent.texts.phrases import word
 
 _RUN_COLUMNS = (
     "id, company, trigger, operator, jobs, force_full, send_all_binary, host, pid, started, finished, result, "
-    "totals, error_summary"
+    "totals, error_summary, summary_phrase"
 )
 _OUTCOME_BATCH = 5000
+PROCESS_ENDED = Phrase("outcome.process_ended")
+"""Why a run still marked running was interrupted, unless the caller knows better."""
 
 
 class RunsStore:
@@ -97,13 +108,18 @@ class RunsStore:
         *,
         totals: Mapping[str, JobTotals] | None = None,
         error_summary: str = "",
+        summary_phrase: Phrase | None = None,
     ) -> Run:
         """Record how a run ended. `totals` default to the counts of its recorded outcomes.
+
+        A summary given as facts (`summary_phrase`) is recorded with its English words as `error_summary`.
 
         Held-back progress is stored first. Raises Bug for `running` or an unknown run id.
         """
         if result == "running":
             raise Bug(f"run {run_id} cannot finish as 'running'")
+        if summary_phrase is not None:
+            error_summary = word("en", summary_phrase)
         held = self._throttle.take_pending(run_id)
         self._throttle.forget(run_id)
         async with self._db.write() as conn:
@@ -111,25 +127,38 @@ class RunsStore:
                 await self._upsert_progress(conn, (held,))
             counted = totals if totals is not None else await _count_outcomes(conn, run_id)
             cursor = await conn.execute(
-                "UPDATE runs SET finished = ?, result = ?, totals = ?, error_summary = ? WHERE id = ?",
-                (time_to_text(self._clock()), result, _totals_to_text(counted), error_summary, run_id),
+                "UPDATE runs SET finished = ?, result = ?, totals = ?, error_summary = ?, summary_phrase = ? "
+                "WHERE id = ?",
+                (
+                    time_to_text(self._clock()),
+                    result,
+                    _totals_to_text(counted),
+                    error_summary,
+                    phrase_to_text(summary_phrase),
+                    run_id,
+                ),
             )
             if cursor.rowcount != 1:
                 raise Bug(f"finish_run: no run {run_id} in the state database")
         return await self._must_get_run(run_id)
 
-    async def mark_interrupted(self, run_ids: Iterable[int], *, reason: str = "the process running it ended") -> int:
-        """Mark still-`running` runs whose process died as `interrupted`; returns how many changed."""
+    async def mark_interrupted(self, run_ids: Iterable[int], *, reason: Phrase = PROCESS_ENDED) -> int:
+        """Mark still-`running` runs whose process died as `interrupted`; returns how many changed.
+
+        `reason` becomes the run's summary unless it has one already.
+        """
         changed = 0
+        said, facts = word("en", reason), phrase_to_text(reason)
         now = time_to_text(self._clock())
         async with self._db.write() as conn:
             for run_id in run_ids:
                 counted = await _count_outcomes(conn, run_id)
                 cursor = await conn.execute(
                     "UPDATE runs SET finished = ?, result = 'interrupted', totals = ?, "
+                    "summary_phrase = CASE WHEN error_summary = '' THEN ? ELSE summary_phrase END, "
                     "error_summary = CASE WHEN error_summary = '' THEN ? ELSE error_summary END "
                     "WHERE id = ? AND result = 'running'",
-                    (now, _totals_to_text(counted), reason, run_id),
+                    (now, _totals_to_text(counted), facts, said, run_id),
                 )
                 changed += cursor.rowcount
         return changed
@@ -188,14 +217,29 @@ class RunsStore:
 
     async def record_outcomes(self, run_id: int, outcomes: Iterable[ItemOutcome]) -> int:
         """Store item outcomes of a run in one transaction (executemany); returns how many."""
-        rows = [(run_id, o.job, o.item, o.outcome, o.error_class, o.message, o.hint, o.payload) for o in outcomes]
+        rows = [
+            (
+                run_id,
+                o.job,
+                o.item,
+                o.outcome,
+                o.error_class,
+                o.message,
+                o.hint,
+                o.payload,
+                phrase_to_text(o.phrase),
+                phrase_to_text(o.hint_phrase),
+            )
+            for o in outcomes
+        ]
         if not rows:
             return 0
         async with self._db.write() as conn:
             for start in range(0, len(rows), _OUTCOME_BATCH):
                 await conn.executemany(
-                    "INSERT INTO outcomes (run_id, job, item, outcome, error_class, message, hint, payload) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO outcomes "
+                    "(run_id, job, item, outcome, error_class, message, hint, payload, phrase, hint_phrase) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     rows[start : start + _OUTCOME_BATCH],
                 )
         return len(rows)
@@ -204,7 +248,10 @@ class RunsStore:
         self, run_id: int, *, only_failed: bool = False, job: JobName | None = None
     ) -> list[ItemOutcome]:
         """A run's item outcomes in the order recorded; `only_failed` keeps the failures."""
-        sql = "SELECT job, item, outcome, error_class, message, hint, payload FROM outcomes WHERE run_id = ?"
+        sql = (
+            "SELECT job, item, outcome, error_class, message, hint, payload, phrase, hint_phrase "
+            "FROM outcomes WHERE run_id = ?"
+        )
         params: list[object] = [run_id]
         if only_failed:
             sql += " AND outcome = 'failed'"
@@ -221,6 +268,8 @@ class RunsStore:
                 message=row["message"],
                 hint=row["hint"],
                 payload=row["payload"],
+                phrase=phrase_from_text(row["phrase"]),
+                hint_phrase=phrase_from_text(row["hint_phrase"]),
             )
             for row in rows
         ]
@@ -317,6 +366,7 @@ def _run_from_row(row: sqlite3.Row) -> Run:
         result=row["result"],
         totals=MappingProxyType({job: JobTotals(*counts) for job, counts in raw_totals.items()}),
         error_summary=row["error_summary"],
+        summary_phrase=phrase_from_text(row["summary_phrase"]),
     )
 
 

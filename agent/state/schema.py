@@ -149,6 +149,15 @@ _V2: tuple[str, ...] = (
     """,
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
+# An item outcome's message and hint, and a run's summary, kept as facts too (a text key and its
+# values, as JSON), so they are worded in the reader's language; rows recorded before keep only
+# their English text.
+_V3: tuple[str, ...] = (
+    "ALTER TABLE outcomes ADD COLUMN phrase TEXT",
+    "ALTER TABLE outcomes ADD COLUMN hint_phrase TEXT",
+    "ALTER TABLE runs ADD COLUMN summary_phrase TEXT",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 """The `PRAGMA user_version` this code writes; a file with a higher one is refused."""

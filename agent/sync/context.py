@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Protocol
+from dataclasses import dataclass, field, replace
+from typing import Protocol, TypeVar
 
 from agent.config import CompanyConfig
 from agent.domain import JobName
 from agent.erp.port import ErpPort
-from agent.errors import RunStopped
+from agent.errors import Phrase, RunStopped
 from agent.marketplace.port import Marketplace
 from agent.state.models import ItemOutcome, JobTotals, Run, RunOptions, counted
 from agent.state.store import StateDB
 from agent.sync.crash import crash_point
 from agent.sync.lease import CompanyLease
+
+E = TypeVar("E", bound=BaseException)
 
 OUTCOME_BATCH = 500
 
@@ -85,11 +87,12 @@ class RunContext:
     """The share of the active offers this run may end without asking (`[agent] max_end_percent`)."""
     confirm_ends: EndsConsent | None = None
     """Who to ask before ending more offers than `max_end_percent` allows; None: nobody, refuse."""
-    notes: list[str] = field(default_factory=list)
+    notes: list[Phrase] = field(default_factory=list)
     """What the run's record should say besides its outcomes (such as an agreement to end offers)."""
     carried: dict[str, object] = field(default_factory=dict)
     """What a job read for a later job of this run (the stock job reads the prices job's changes in
     the same pass); it goes with the run, so a later run reads afresh."""
+    _explained: list[tuple[BaseException, Phrase, Phrase | None]] = field(default_factory=list)
     _pending: list[ItemOutcome] = field(default_factory=list)
     _tallies: dict[str, _Tally] = field(default_factory=dict)
 
@@ -136,14 +139,36 @@ class RunContext:
         for outcome in outcomes:
             await self.record(outcome)
 
-    async def ok(self, job: JobName, item: str, message: str = "") -> None:
-        await self.record(ItemOutcome(job, item, "ok", message=message))
+    async def ok(self, job: JobName, item: str, said: Phrase) -> None:
+        await self.record(ItemOutcome.said(job, item, "ok", said))
 
-    async def skipped(self, job: JobName, item: str, message: str, hint: str = "") -> None:
-        await self.record(ItemOutcome(job, item, "skipped", message=message, hint=hint))
+    async def skipped(self, job: JobName, item: str, said: Phrase, hint: Phrase | None = None) -> None:
+        await self.record(ItemOutcome.said(job, item, "skipped", said, hint=hint))
 
     async def failed(self, job: JobName, item: str, error: Exception) -> None:
         await self.record(ItemOutcome.from_error(job, item, error))
+
+    def explain(self, error: E, said: Phrase, hint: Phrase | None = None) -> E:
+        """Keep what an error the job raises says (and its hint) as facts, for the run's record; returns `error`.
+
+        Its message and hint are then English worded from the same facts (`word("en", ...)`).
+        """
+        self._explained.append((error, said, hint))
+        return error
+
+    def explained(self, error: BaseException) -> tuple[Phrase, Phrase | None] | None:
+        """What `explain` kept for this very error (what it says, its hint), or None."""
+        return next(((said, hint) for kept, said, hint in self._explained if kept is error), None)
+
+    def outcome_of(self, job: JobName, item: str, error: Exception) -> ItemOutcome:
+        """The failed outcome of an item that raised `error`, with the facts `explain` kept for it."""
+        outcome = ItemOutcome.from_error(job, item, error)
+        kept = self.explained(error)
+        if kept is None:
+            return outcome
+        said, hint = kept
+        outcome = replace(outcome, phrase=said)
+        return outcome if hint is None else replace(outcome, hint_phrase=hint)
 
     async def flush(self) -> None:
         """Write the outcomes held back so far."""

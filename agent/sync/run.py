@@ -26,12 +26,13 @@ from loguru import logger
 from agent.config import CompanyConfig
 from agent.domain import JobName
 from agent.erp.port import ErpPort
-from agent.errors import LeaseLost, MarketsyncError, RelinkAccount, RunStopped, StorageError, TooManyEnds
+from agent.errors import LeaseLost, MarketsyncError, Phrase, RelinkAccount, RunStopped, StorageError, TooManyEnds
 from agent.marketplace.port import Marketplace
 from agent.state.models import ItemOutcome, Run, RunOptions, RunResult, RunTrigger
 from agent.state.store import StateDB
 from agent.sync.context import EndsConsent, NullObserver, RunContext, RunObserver
 from agent.sync.lease import CompanyLease, lock_path
+from agent.texts.phrases import joined
 
 Job = Callable[[RunContext], Awaitable[None]]
 
@@ -121,10 +122,11 @@ async def execute_run(
             confirm_ends=request.confirm_ends,
             max_end_percent=request.max_end_percent,
         )
-        result, summary = await _run_jobs(ctx, known)
-        summary = "; ".join(part for part in (summary, *ctx.notes) if part)
+        result, said = await _run_jobs(ctx, known)
+        parts = [*said, *ctx.notes]
         await ctx.flush()
-        finished = await state.finish_run(run.id, result, error_summary=summary)
+        finished = await state.finish_run(run.id, result, summary_phrase=joined(parts, "; ") if parts else None)
+        summary = finished.error_summary
         logger.bind(company=company.name).info(
             f"run {run.id} finished: {result}" + (f" ({summary})" if summary else "")
         )
@@ -134,9 +136,10 @@ async def execute_run(
         await lease.release()
 
 
-async def _run_jobs(ctx: RunContext, known: Mapping[JobName, Job]) -> tuple[RunResult, str]:
+async def _run_jobs(ctx: RunContext, known: Mapping[JobName, Job]) -> tuple[RunResult, list[Phrase | str]]:
+    """Run the jobs in order; the run's result and what its summary says (facts, or an error's words)."""
     job_failed = False
-    errors: list[str] = []
+    errors: list[Phrase | str] = []
     for name in ctx.options.jobs:
         job = known.get(name)
         if job is None:
@@ -148,28 +151,39 @@ async def _run_jobs(ctx: RunContext, known: Mapping[JobName, Job]) -> tuple[RunR
         except RunStopped as exc:
             log.warning(f"job {name} stopped: {exc}")
             errors.append(str(exc))
-            return "interrupted", "; ".join(errors)
+            return "interrupted", errors
         except _FATAL as exc:
             log.error(f"job {name} stopped the run: {exc}")
-            await ctx.record(ItemOutcome.from_error(name, f"job:{name}", exc))
-            errors.append(f"{name}: {exc}")
+            await ctx.record(ctx.outcome_of(name, f"job:{name}", exc))
+            errors.append(_job_said(ctx, name, exc))
             if isinstance(exc, RelinkAccount):
                 await ctx.state.set_connection(ctx.company_name, "connection_error", exc.message)
-            return "failed", "; ".join(errors)
+            return "failed", errors
         except MarketsyncError as exc:
             log.error(f"job {name} failed: {exc}")
-            await ctx.record(ItemOutcome.from_error(name, f"job:{name}", exc))
-            errors.append(f"{name}: {exc}")
+            await ctx.record(ctx.outcome_of(name, f"job:{name}", exc))
+            errors.append(_job_said(ctx, name, exc))
             job_failed = True
         except Exception as exc:  # a bug must not leave the lease held or the run unrecorded
             log.exception(f"job {name} failed on a bug")
             await ctx.record(ItemOutcome.from_error(name, f"job:{name}", exc))
-            errors.append(f"{name}: internal error {type(exc).__name__}: {exc}")
-            return "failed", "; ".join(errors)
+            bug = Phrase("outcome.internal_error", {"error": type(exc).__name__, "said": str(exc)})
+            errors.append(_in_job(name, bug))
+            return "failed", errors
         finally:
             await ctx.flush()
     if job_failed:
-        return "failed", "; ".join(errors)
+        return "failed", errors
     if any(ctx.tally(name).failed for name in ctx.options.jobs):
-        return "partial", ""
-    return "success", ""
+        return "partial", []
+    return "success", []
+
+
+def _job_said(ctx: RunContext, name: JobName, error: MarketsyncError) -> Phrase:
+    """What the summary says of a job that failed: its facts when the job kept them, else the error's words."""
+    kept = ctx.explained(error)
+    return _in_job(name, kept[0] if kept is not None else str(error))
+
+
+def _in_job(name: JobName, said: Phrase | str) -> Phrase:
+    return Phrase("outcome.job_said", {"job": Phrase(f"job.{name}"), "said": said})

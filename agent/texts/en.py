@@ -197,7 +197,7 @@ TEXTS: dict[str, str] = {
     "config.toml.invalid_date": "Invalid date or datetime",
     "config.toml.declared_twice": "Cannot declare {key} twice",
     "config.toml.other": "syntax error",
-    # an item outcome's words (the jobs record English; shown in the language)
+    # an item outcome's words (the jobs record them as a key and its facts; shown in the language)
     "days.one": "day",
     "days.other": "days",
     "item.reconciliation": "reconciliation",
@@ -233,6 +233,26 @@ TEXTS: dict[str, str] = {
         "the marketplace sent this order in a shape the agent cannot read; it stays new and is read again next run"
     ),
     "outcome.hint.quarantined": "fix the cause; the order stays new and is imported by the next run",
+    "outcome.of_product": "{code}: {said}",
+    "outcome.no_price": '{code}: price: no gross price in the price type "{price_type}"',
+    "outcome.no_price_kept": 'no gross price in the price type "{price_type}"; the offer keeps its price',
+    "outcome.offer_value_refused": "offer {offer}: {value} not applied: {said}",
+    "outcome.catalogue_change": "{kind} +{added} ~{changed} -{removed}",
+    "outcome.hint.set_price": 'set the product\'s price in the price type "{price_type}" in the ERP',
+    "outcome.hint.offer_gone": "the offer no longer exists on the marketplace: run a full offer sync",
+    "outcome.hint.offer_blocked": (
+        "the offer is ended or blocked on the marketplace: check it, or run a full offer sync"
+    ),
+    "outcome.hint.other_account": "the offer belongs to another account: check the company's link",
+    "outcome.hint.next_run": "it is retried by the next run",
+    "outcome.hint.cancel_by_hand": "cancel the order's RO in the ERP (Optima) by hand",
+    "outcome.job_said": "{job}: {said}",
+    "outcome.internal_error": "internal error {error}: {said}",
+    "outcome.agent_stopped": "the agent stopped before this run reached a checkpoint",
+    "outcome.unknown_state": "offer {offer} is in a state this agent does not know ({status}); left as it is",
+    "outcome.hint.look_in_panel": "look at the offer in the wszystko.pl seller panel; the next run tries again",
+    "outcome.no_catalogue": "the ERP has no copy of the marketplace categories yet",
+    "outcome.hint.fetch_catalogue": "fetch categories and terms first: marketsync sync {company} --catalogue",
     "hint.ReconciliationMismatch": (
         "orders in process on the marketplace without an RO were handled elsewhere or lost: "
         "enter them by hand or set them back to new; doubled ROs must be cancelled by hand"
@@ -308,6 +328,7 @@ TEXTS: dict[str, str] = {
     "rule.field.complaint_policy": "complaint_policy",
     "rule.field.guarantee": "guarantee",
     "rule.field.parameter": "parameter {label}",
+    "rule.line": "{code} ({name}): {field}: {said}",
     "rule.title_length": "title has {length}, the marketplace takes {low} to {high}",
     "rule.no_category": "no marketplace category",
     "rule.unknown_category": "category {category} is not in the catalogue copy",

@@ -1,11 +1,16 @@
-"""An item outcome's words (`runs show`, `sync`) in the operator's language.
+"""An item outcome's words (`runs show`, `sync`, the TUI history) in the operator's language.
 
-The jobs record an outcome's message once, in English (the log's language), while the run may be
-read later in Polish or English. The messages the jobs write themselves follow a few fixed forms;
-each is recognised here and worded from the catalogue (the publication rules' in
-`agent.texts.rules`). The orders reconciliation is worded from its facts (the outcome's JSON
-payload). Anything else (an answer of the marketplace, an error's own message) is shown as it was
-recorded.
+The jobs record an outcome's message and hint as a text key and its facts (`ItemOutcome.phrase`,
+`hint_phrase`), worded here from the catalogue in the reader's language; the English text recorded
+beside them is for the log and machine readers. Anything without facts (an answer of the
+marketplace, an error's own message) is shown as it was recorded.
+
+A run's summary is kept the same way (`Run.summary_phrase`, worded by `summary_words`).
+
+Legacy: rows recorded before the facts were kept (state schema 2 and older) hold only English.
+Their fixed forms are still recognised by the regular expressions below (the publication rules' in
+`agent.texts.rules`), a run's summary part by part, and the reconciliation from its JSON payload;
+nothing recorded since is worded through them.
 """
 
 from __future__ import annotations
@@ -15,10 +20,13 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from agent.errors import Phrase
 from agent.texts import TABLES, language_of, plural, text
+from agent.texts.phrases import word
 from agent.texts.rules import rule_words
 
-# The jobs' own messages, as written in agent/sync/jobs, and the text key each becomes.
+# Legacy: the jobs' messages as they recorded them in English before the facts were kept, and the
+# text key each becomes.
 _FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"created offer (?P<offer>\d+)"), "outcome.offer_created"),
     (re.compile(r"replaced offer (?P<offer>\d+)"), "outcome.offer_replaced"),
@@ -68,8 +76,15 @@ def item_label(language: str, item: str) -> str:
     return TABLES[language_of(language)].get(f"item.{item}", item)
 
 
-def outcome_message(language: str, message: str, payload: str | None = None, *, item: str = "") -> str:
-    """`message` worded in `language` where it is the jobs' or the rules' own words; as recorded otherwise."""
+def outcome_message(
+    language: str, message: str, payload: str | None = None, *, item: str = "", phrase: Phrase | None = None
+) -> str:
+    """An outcome's message in `language`: worded from its facts (`phrase`) when it has them; else
+    `message` as recorded (a legacy row's fixed forms recognised and worded)."""
+    if phrase is not None:
+        worded = phrase_words(language, phrase)
+        if worded is not None:
+            return worded
     if item == "reconciliation" and payload:
         worded = _reconciliation(language, payload)
         if worded is not None:
@@ -95,12 +110,17 @@ def _single(language: str, message: str) -> str | None:
     return None
 
 
-def summary_words(language: str, summary: str) -> str:
-    """A run's recorded summary ("offers: ...; the catalogue was fetched first ...") worded in `language`.
+def summary_words(language: str, summary: str, *, phrase: Phrase | None = None) -> str:
+    """A run's summary ("offers: ...; the catalogue was fetched first ...") in `language`: worded from
+    its facts (`phrase`) when it has them.
 
-    Its parts are joined by "; ", which a message may hold itself: the longest run of parts that is
-    one known form is worded as one.
+    Legacy (a run recorded before the facts were kept): its parts are joined by "; ", which a message
+    may hold itself: the longest run of parts that is one known form is worded as one.
     """
+    if phrase is not None:
+        said = phrase_words(language, phrase)
+        if said is not None:
+            return said
     parts = summary.split("; ")
     worded: list[str] = []
     start = 0
@@ -159,8 +179,22 @@ def reconciliation_words(language: str, facts: Mapping[str, Any]) -> str | None:
     return text(language, "outcome.reconciliation", **values)
 
 
-def outcome_hint(language: str, hint: str, error_class: str = "") -> str:
-    """A recorded hint in `language`: a class's own hint (recorded in English) is worded from the catalogue."""
+def phrase_words(language: str, phrase: Phrase) -> str | None:
+    """`phrase` in `language`; None when this version of the agent cannot word it (a key it does not
+    know, recorded by another version): the recorded text is shown then."""
+    try:
+        return word(language, phrase)
+    except (KeyError, IndexError, ValueError, TypeError):
+        return None
+
+
+def outcome_hint(language: str, hint: str, error_class: str = "", *, phrase: Phrase | None = None) -> str:
+    """An outcome's hint in `language`: worded from its facts (`phrase`) when it has them; a class's own
+    hint (recorded in English) from the catalogue; else as recorded (a legacy row's rules' hints worded)."""
+    if phrase is not None:
+        worded = phrase_words(language, phrase)
+        if worded is not None:
+            return worded
     table = TABLES[language_of(language)]
     if error_class and f"hint.{error_class}" in table and hint == TABLES["en"].get(f"hint.{error_class}"):
         return table[f"hint.{error_class}"]

@@ -208,7 +208,7 @@ TEXTS: dict[str, str] = {
     "config.toml.invalid_date": "niepoprawna data",
     "config.toml.declared_twice": "{key} podano dwa razy",
     "config.toml.other": "błąd składni",
-    # an item outcome's words (the jobs record English; shown in the language)
+    # an item outcome's words (the jobs record them as a key and its facts; shown in the language)
     "days.one": "dzień",
     "days.few": "dni",
     "days.many": "dni",
@@ -247,6 +247,26 @@ TEXTS: dict[str, str] = {
         "odczyta je ponownie"
     ),
     "outcome.hint.quarantined": "usuń przyczynę; zamówienie zostaje nowe i następny przebieg je zaimportuje",
+    "outcome.of_product": "{code}: {said}",
+    "outcome.no_price": '{code}: cena: brak ceny brutto w rodzaju ceny "{price_type}"',
+    "outcome.no_price_kept": 'brak ceny brutto w rodzaju ceny "{price_type}"; oferta zachowuje swoją cenę',
+    "outcome.offer_value_refused": "oferta {offer}: nie przyjęto {value}: {said}",
+    "outcome.catalogue_change": "{kind} +{added} ~{changed} -{removed}",
+    "outcome.hint.set_price": 'ustaw cenę produktu w rodzaju ceny "{price_type}" w ERP',
+    "outcome.hint.offer_gone": "tej oferty nie ma już w serwisie: uruchom pełną synchronizację ofert",
+    "outcome.hint.offer_blocked": (
+        "oferta jest w serwisie zakończona albo zablokowana: sprawdź ją albo uruchom pełną synchronizację ofert"
+    ),
+    "outcome.hint.other_account": "oferta należy do innego konta: sprawdź powiązanie firmy",
+    "outcome.hint.next_run": "następny przebieg spróbuje ponownie",
+    "outcome.hint.cancel_by_hand": "anuluj RO tego zamówienia w ERP (Optima) ręcznie",
+    "outcome.job_said": "{job}: {said}",
+    "outcome.internal_error": "błąd wewnętrzny {error}: {said}",
+    "outcome.agent_stopped": "agent zatrzymał się, zanim ten przebieg doszedł do punktu kontrolnego",
+    "outcome.unknown_state": "oferta {offer} jest w stanie, którego ten agent nie zna ({status}); zostawiona bez zmian",
+    "outcome.hint.look_in_panel": "sprawdź ofertę w panelu sprzedawcy wszystko.pl; następny przebieg spróbuje ponownie",
+    "outcome.no_catalogue": "ERP nie ma jeszcze kopii kategorii serwisu",
+    "outcome.hint.fetch_catalogue": "najpierw pobierz kategorie i warunki: marketsync sync {company} --catalogue",
     "hint.ReconciliationMismatch": (
         "zamówienia w realizacji bez RO obsłużono gdzie indziej albo zginęły: wprowadź je ręcznie albo przywróć im "
         "stan nowe; podwójne RO trzeba anulować ręcznie"
@@ -324,6 +344,7 @@ TEXTS: dict[str, str] = {
     "rule.field.complaint_policy": "warunki reklamacji",
     "rule.field.guarantee": "gwarancja",
     "rule.field.parameter": "parametr {label}",
+    "rule.line": "{code} ({name}): {field}: {said}",
     "rule.title_length": "tytuł ma {length}, serwis przyjmuje od {low} do {high}",
     "rule.no_category": "brak kategorii serwisu",
     "rule.unknown_category": "kategorii {category} nie ma w kopii katalogu",

@@ -1,8 +1,9 @@
-"""The publication rules' words (`agent.core.offers`) in the operator's language.
+"""Legacy: the publication rules' words as recorded in English before the facts were kept.
 
-A product that breaks a rule is recorded once, in English: "CODE (name): field: what is wrong",
-with a hint of what to do in the ERP. Each of the rules' fixed forms is recognised here and worded
-from the catalogue; the product's code, name and values stay as they are.
+The rules (`agent.core.offers`) now keep what is wrong as a text key and its facts ("rule.line",
+worded by `agent.texts.phrases`). Rows recorded before that hold only English: "CODE (name):
+field: what is wrong", with a hint of what to do in the ERP. Each of the rules' fixed forms is
+recognised here and worded from the catalogue; the product's code, name and values stay as they are.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import re
 
 from agent.texts import TABLES, language_of, plural, text
 
-# The rules' own words, as written in agent/core/offers.py, and the text key each becomes.
+# The rules' words as agent/core/offers.py recorded them before the facts were kept, and the key each becomes.
 _FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(r"title has (?P<length>\d+) characters, the marketplace takes (?P<low>\d+) to (?P<high>\d+)"),

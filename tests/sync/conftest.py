@@ -7,6 +7,10 @@ lose chosen answers after the simulator applied them. `SyncWorld.run(...)` runs 
 
 The pieces are fixtures of their own (`sim`, `sync_config`, `company_erp`, `state_db`, `counting`,
 `market`), so other sync tests can take only what they need.
+
+Every sync test also checks that each outcome a job records carries its words as facts (a text key:
+`ItemOutcome.phrase`), unless they are an error's own words (`ItemOutcome.from_error`), so an
+outcome written as bare English fails the test that exercises it.
 """
 
 from __future__ import annotations
@@ -26,13 +30,15 @@ from agent.config import CompanyConfig, Config, load_config
 from agent.domain import JobName
 from agent.erp.seed import seed_company
 from agent.erp.sqlite import SqliteErp
+from agent.errors import Phrase
 from agent.marketplace.accounts import AccountPlaces, build_client, link_company
 from agent.marketplace.client import WszystkoClient
 from agent.marketplace.retry import BreakerBoard
 from agent.paths import Paths
 from agent.simulator import RunningSimulator, SimulatorSettings, run_simulator_in_thread
-from agent.state.models import Run, RunOptions
+from agent.state.models import ItemOutcome, Outcome, Run, RunOptions
 from agent.state.store import StateDB
+from agent.sync.context import RunContext
 from agent.sync.run import RunRequest, execute_run
 
 COMPANY = "Ogrodnik"
@@ -81,6 +87,30 @@ class CountingTransport(httpx2.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         await self.inner.aclose()
+
+
+@pytest.fixture(autouse=True)
+def outcomes_carry_their_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail a test in which a job records an outcome without a text key, unless its words are an error's."""
+    errors_said: set[str] = set()
+    from_error = ItemOutcome.from_error
+    record = RunContext.record
+
+    def noted(
+        cls: type[ItemOutcome], job: JobName, item: str, error: Exception, *, outcome: Outcome = "failed"
+    ) -> ItemOutcome:
+        made = from_error(job, item, error, outcome=outcome)
+        errors_said.add(made.message)
+        return made
+
+    async def checked(self: RunContext, outcome: ItemOutcome) -> None:
+        own = any(said and said in outcome.message for said in errors_said)
+        assert isinstance(outcome.phrase, Phrase) or own, f"{outcome.job} recorded {outcome.message!r} without a key"
+        assert not outcome.hint or outcome.hint_phrase is not None or own, f"hint {outcome.hint!r} without a key"
+        await record(self, outcome)
+
+    monkeypatch.setattr(ItemOutcome, "from_error", classmethod(noted))
+    monkeypatch.setattr(RunContext, "record", checked)
 
 
 def write_config(folder: Path, base_url: str) -> Path:

@@ -12,6 +12,7 @@ import pytest
 from agent.commands.sync import ends_consent
 from agent.state.models import SentValues
 from agent.sync.jobs.offers_plan import ends_need_consent, planned_ends
+from agent.texts.outcomes import outcome_message, summary_words
 from tests.sync.conftest import COMPANY, SyncWorld
 
 
@@ -50,6 +51,11 @@ async def test_without_consent_the_run_stops_ends_nothing_and_says_why(sync_worl
     (outcome,) = [o for o in await sync_world.state.outcomes(run.id) if o.outcome == "failed"]
     assert outcome.error_class == "TooManyEnds"
     assert f"{len(half)} of" in outcome.message and "--allow-ends" in outcome.hint
+    # Kept as facts: read in Polish in the history, the run's summary too.
+    assert outcome.phrase is not None and outcome.phrase.key == "outcome.ends_refused"
+    polish = outcome_message("pl", outcome.message, phrase=outcome.phrase)
+    assert polish.startswith(f"ten przebieg zakończyłby {len(half)} z ")
+    assert summary_words("pl", run.error_summary, phrase=run.summary_phrase) == f"oferty: {polish}"
     assert all(o["status"] == "active" for o in await sync_world.sim_offers())
     after = sync_world.requests.counts["POST /me/update-offers"] + sync_world.requests.counts["PUT /me/offers/{id}"]
     assert after == before  # the stock and prices jobs did not run either
@@ -82,6 +88,8 @@ async def test_with_consent_the_offers_end_and_the_run_records_who_agreed(sync_w
     ended = {o["externalId"] for o in await sync_world.sim_offers() if o["status"] == "ended"}
     assert ended == {str(pid) for pid in half}
     assert "ANNA agreed to end" in run.error_summary
+    said = summary_words("pl", run.error_summary, phrase=run.summary_phrase)
+    assert said.startswith(f"ANNA zgodził(a) się zakończyć {len(half)} z ")
 
 
 async def test_a_share_within_the_limit_is_not_asked(sync_world: SyncWorld) -> None:

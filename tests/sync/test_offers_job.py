@@ -27,6 +27,7 @@ from agent.sync.context import RunContext
 from agent.sync.jobs.offers import offers_job
 from agent.sync.jobs.offers_plan import RETRY
 from agent.sync.run import RunRequest, execute_run
+from agent.texts.outcomes import outcome_hint, outcome_message
 from tests.sync.conftest import COMPANY, SyncWorld
 
 OFFER_WRITES = ("POST /me/offers", "PUT /me/offers/{id}", "POST /me/files", "POST /me/update-offers")
@@ -285,6 +286,9 @@ async def test_an_offer_in_flight_found_archived_or_in_an_unknown_state(sync_wor
     failed = [o for o in await sync_world.state.outcomes(run.id) if o.outcome == "failed"]
     assert [o.item for o in failed] == [f"product:{strange}"]
     assert "suspendedByModerator" in failed[0].message and "seller panel" in failed[0].hint
+    said = outcome_message("pl", failed[0].message, phrase=failed[0].phrase)
+    assert said.endswith("jest w stanie, którego ten agent nie zna (suspendedByModerator); zostawiona bez zmian")
+    assert outcome_hint("pl", failed[0].hint, phrase=failed[0].hint_phrase).startswith("sprawdź ofertę w panelu")
     assert str(strange) not in puts
     assert puts[str(archived)]["status"] == "active"
     assert sync_world.requests.counts["POST /me/offers"] == len(ids)  # the first export's, no more

@@ -126,7 +126,9 @@ def test_the_forms_follow_the_jobs_own_words() -> None:
     assert outcome_message("pl", describe_diff(diff)) == "kategorie +3 ~0 -0, gwarancje +0 ~0 -1"
     assert outcome_message("pl", describe_diff(CatalogueDiff())) == "bez zmian"
     reason = inspect.signature(RunsStore.mark_interrupted).parameters["reason"].default
-    assert summary_words("pl", reason) == "proces, który go wykonywał, zakończył się"
+    said = "the process running it ended"
+    polish = "proces, który go wykonywał, zakończył się"
+    assert summary_words("pl", "", phrase=reason) == summary_words("pl", said) == polish
 
 
 def test_the_quarantine_hints_read_polish() -> None:

@@ -45,12 +45,14 @@ def run_report(run: Run, outcomes: list[ItemOutcome], texts: Texts, tz: ZoneInfo
         texts("history.report_counts", ok=ok, skipped=skipped, failed=failed),
     ]
     if run.error_summary:
-        lines.append(texts("log.run_error", error=summary_words(texts.language, run.error_summary)))
+        error = summary_words(texts.language, run.error_summary, phrase=run.summary_phrase)
+        lines.append(texts("log.run_error", error=error))
     for o in outcomes:
         message = outcome_words(o, texts)
         lines.append(outcome_head(o, texts) + (f" - {o.error_class}: {message}" if o.error_class or message else ""))
         if o.hint:
-            lines.append("    " + texts("history.what_to_do", hint=outcome_hint(texts.language, o.hint, o.error_class)))
+            hint = outcome_hint(texts.language, o.hint, o.error_class, phrase=o.hint_phrase)
+            lines.append("    " + texts("history.what_to_do", hint=hint))
     return "\n".join(lines)
 
 
@@ -61,8 +63,8 @@ def outcome_head(outcome: ItemOutcome, texts: Texts) -> str:
 
 
 def outcome_words(outcome: ItemOutcome, texts: Texts) -> str:
-    """An outcome's message in the language (the jobs record their own words in English)."""
-    return outcome_message(texts.language, outcome.message, outcome.payload, item=outcome.item)
+    """An outcome's message in the language (worded from the facts the jobs record with it)."""
+    return outcome_message(texts.language, outcome.message, outcome.payload, item=outcome.item, phrase=outcome.phrase)
 
 
 def reconciliation_text(report: Reconciliation | None, texts: Texts, company: str) -> str:
@@ -227,7 +229,8 @@ class HistoryScreen(KeptScreen):
         if outcome.error_class or outcome.message:
             lines.append(t("history.why", error=outcome.error_class, message=outcome_words(outcome, t)))
         if outcome.hint:
-            lines.append(t("history.what_to_do", hint=outcome_hint(t.language, outcome.hint, outcome.error_class)))
+            hint = outcome_hint(t.language, outcome.hint, outcome.error_class, phrase=outcome.hint_phrase)
+            lines.append(t("history.what_to_do", hint=hint))
         if outcome.payload and outcome.item != "reconciliation":
             try:
                 lines.append(json.dumps(json.loads(outcome.payload), ensure_ascii=False)[:500])

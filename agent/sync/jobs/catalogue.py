@@ -6,13 +6,28 @@ from __future__ import annotations
 from loguru import logger
 
 from agent.erp.port import CATALOGUE_KINDS, CatalogueDiff
+from agent.errors import Phrase
 from agent.sync.context import RunContext
+from agent.texts.phrases import joined
 
 
 def describe_diff(diff: CatalogueDiff) -> str:
     """ "categories +3 ~1 -0, shipping_tariffs +1 ..." for the kinds that changed, or "no changes"."""
     parts = [f"{kind} +{d.added} ~{d.changed} -{d.removed}" for kind in CATALOGUE_KINDS if (d := diff.of(kind)).total]
     return ", ".join(parts) or "no changes"
+
+
+def diff_phrase(diff: CatalogueDiff) -> Phrase:
+    """What `describe_diff` says, as facts: each kind that changed named in the reader's language."""
+    parts = [
+        Phrase(
+            "outcome.catalogue_change",
+            {"kind": Phrase(f"catalogue_kind.{kind}"), "added": d.added, "changed": d.changed, "removed": d.removed},
+        )
+        for kind in CATALOGUE_KINDS
+        if (d := diff.of(kind)).total
+    ]
+    return joined(parts, ", ") if parts else Phrase("outcome.catalogue_unchanged")
 
 
 async def catalogue_job(ctx: RunContext) -> None:
@@ -25,5 +40,5 @@ async def catalogue_job(ctx: RunContext) -> None:
     diff = await ctx.erp.replace_catalogue(categories, terms, fence=ctx.fence)
     summary = describe_diff(diff)
     logger.bind(company=ctx.company_name).info(f"catalogue: {len(categories)} categories; {summary}")
-    await ctx.ok("catalogue", "catalogue", summary)
+    await ctx.ok("catalogue", "catalogue", diff_phrase(diff))
     await ctx.progress("catalogue", 3, 3)

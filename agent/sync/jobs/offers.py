@@ -27,7 +27,7 @@ from dataclasses import replace
 from loguru import logger
 
 from agent.domain import TermsOverride
-from agent.errors import ConfigError, TooManyEnds
+from agent.errors import ConfigError, Phrase, TooManyEnds
 from agent.sync.context import RunContext
 from agent.sync.jobs.catalogue import catalogue_job
 from agent.sync.jobs.offers_plan import (
@@ -41,6 +41,7 @@ from agent.sync.jobs.offers_plan import (
 )
 from agent.sync.jobs.offers_pool import settled
 from agent.sync.jobs.offers_send import Sender
+from agent.texts.phrases import word
 
 PAGE = 500
 
@@ -54,13 +55,11 @@ async def offers_job(ctx: RunContext) -> None:
         # it first, once, in this run; the next runs find it there.
         logger.bind(company=name).info("offers: the ERP has no copy of the categories; fetching the catalogue first")
         await catalogue_job(ctx)
-        ctx.notes.append("the catalogue was fetched first (the ERP had no copy yet)")
+        ctx.notes.append(Phrase("outcome.catalogue_first"))
         categories, terms = await ctx.erp.catalogue()
     if not categories:
-        raise ConfigError(
-            "the ERP has no copy of the marketplace categories yet",
-            hint=f"fetch categories and terms first: marketsync sync {name} --catalogue",
-        )
+        said, hint = Phrase("outcome.no_catalogue"), Phrase("outcome.hint.fetch_catalogue", {"company": name})
+        raise ctx.explain(ConfigError(word("en", said), hint=word("en", hint)), said, hint)
     defaults = ctx.company.offer_defaults
     inputs = PlanInputs(
         categories={c.id: c for c in categories},
@@ -142,13 +141,15 @@ async def _guard_ends(ctx: RunContext, ending: int, active: int) -> None:
     if not ends_need_consent(ending, active, limit):
         return
     share = f"{ending} of {active} active offers ({ending * 100 // active} %), more than the {limit} % allowed"
+    facts = {"ending": ending, "active": active, "share": ending * 100 // active, "limit": limit}
     agreed = ctx.confirm_ends is not None and await ctx.confirm_ends(ending, active, limit)
     log = logger.bind(company=ctx.company_name)
     if not agreed:
         log.warning(f"offers: this run would end {share}; refused, nothing was sent")
-        raise TooManyEnds(f"this run would end {share} ([agent] max_end_percent); nothing was sent")
-    note = f"{ctx.run.operator} agreed to end {share}"
-    log.warning(f"offers: {note}")
+        refusal = Phrase("outcome.ends_refused", facts)
+        raise ctx.explain(TooManyEnds(word("en", refusal)), refusal)
+    note = Phrase("outcome.ends_agreed", {"operator": ctx.run.operator, **facts})
+    log.warning(f"offers: {word('en', note)}")
     ctx.notes.append(note)
 
 

@@ -34,6 +34,7 @@ from agent.core.offers import (
 from agent.domain import Category, LeadTime, Product, Terms, TermsOverride
 from agent.marketplace.models import OfferDraft
 from agent.state.models import Checkpoint, ItemOutcome, OfferLink, SentValues
+from agent.texts.phrases import joined
 
 SendAction = Literal["create", "replace", "resolve"]
 RETRY = "retry"
@@ -88,13 +89,15 @@ class Invalid:
     problems: tuple[RuleProblem, ...]
 
     def outcome(self) -> ItemOutcome:
-        return ItemOutcome(
+        # Two problems may ask for the same thing (two parameters to fetch the catalogue for): said once.
+        advice = {problem.hint: problem.advice for problem in self.problems}
+        return ItemOutcome.said(
             "offers",
             product_key(self.product.id),
             "failed",
+            joined((problem.phrase(self.product) for problem in self.problems), "; "),
+            hint=joined(advice.values(), "; "),
             error_class="InvalidItem",
-            message="; ".join(problem.text(self.product) for problem in self.problems),
-            hint="; ".join(dict.fromkeys(problem.hint for problem in self.problems)),
         )
 
 

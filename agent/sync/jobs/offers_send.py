@@ -15,12 +15,22 @@ from decimal import Decimal
 from loguru import logger
 
 from agent.domain import Product, StockPrice
-from agent.errors import InvalidItem, LeaseLost, MarketsyncError, RelinkAccount, RunStopped, SkipItem, StorageError
+from agent.errors import (
+    InvalidItem,
+    LeaseLost,
+    MarketsyncError,
+    Phrase,
+    RelinkAccount,
+    RunStopped,
+    SkipItem,
+    StorageError,
+)
 from agent.state.models import ItemOutcome, OfferLink
 from agent.sync.context import RunContext
 from agent.sync.crash import crash_point
 from agent.sync.jobs.offers_plan import OfferPlan, OfferTask, PlanInputs, external_id, offer_draft, product_key
 from agent.sync.jobs.offers_pool import WriteGate, in_pool
+from agent.texts.phrases import word
 
 # After these nothing more of the run can succeed: stop at once (the run records why).
 # RunStopped too: an item the stopping run never reached did not fail, it is simply left for the next run.
@@ -125,14 +135,15 @@ class Sender:
             if isinstance(result, tuple):
                 link, verb = result
                 links.append(link)
-                outcomes.append(ItemOutcome("offers", key, "ok", message=f"{verb} offer {link.offer_id}"))
+                said = Phrase(f"outcome.offer_{verb}", {"offer": link.offer_id})
+                outcomes.append(ItemOutcome.said("offers", key, "ok", said))
                 if verb == "created":
                     self.created += 1
                 else:
                     self.replaced += 1
             elif isinstance(result, MarketsyncError) and not isinstance(result, _FATAL):
                 self._failed(task.product.id)
-                outcomes.append(_failure(task.product, result))
+                outcomes.append(_failure(ctx, task.product, result))
             else:
                 fatal = fatal or result
         # Whatever else happened, what the marketplace now holds is recorded first.
@@ -149,13 +160,13 @@ class Sender:
             price_type = self.ctx.company.price_type
             # Failed, not skipped: a price set later does not move the content mark, so the product
             # must be read again (from the job's checkpoint) until it goes through.
-            return ItemOutcome(
+            return ItemOutcome.said(
                 "offers",
                 product_key(task.product.id),
                 "failed",
+                Phrase("outcome.no_price", {"code": task.product.code, "price_type": price_type}),
+                hint=Phrase("outcome.hint.set_price", {"price_type": price_type}),
                 error_class="InvalidItem",
-                message=f'{task.product.code}: price: no gross price in the price type "{price_type}"',
-                hint=f'set the product\'s price in the price type "{price_type}" in the ERP',
             )
         quantity = item.available if item is not None else (task.link.quantity if task.link else None) or 0
         return price, quantity
@@ -172,10 +183,9 @@ class Sender:
             if found is not None and found.status == "unknown":
                 # Not ours to guess: replacing it could undo what the marketplace did to it, and a
                 # new offer beside it would be a second one. It waits for a person or a newer agent.
-                raise SkipItem(
-                    f"offer {found.id} is in a state this agent does not know ({found.raw_status}); left as it is",
-                    hint="look at the offer in the wszystko.pl seller panel; the next run tries again",
-                )
+                said = Phrase("outcome.unknown_state", {"offer": found.id, "status": found.raw_status})
+                hint = Phrase("outcome.hint.look_in_panel")
+                raise ctx.explain(SkipItem(word("en", said), hint=word("en", hint)), said, hint)
             offer_id = found.id if found is not None else None
             if found is not None and found.status in ("ended", "archived"):
                 # Brought back as it would be after an end: the offer keeps its id and its history.
@@ -251,11 +261,12 @@ class Sender:
             key = product_key(link.product_id)
             if isinstance(result, OfferLink):
                 ended.append(result)
-                outcomes.append(ItemOutcome("offers", key, "ok", message=f"ended offer {result.offer_id}"))
+                said = Phrase("outcome.offer_ended", {"offer": result.offer_id})
+                outcomes.append(ItemOutcome.said("offers", key, "ok", said))
                 self.ended += 1
             elif result is None:
                 forgotten.append(link.product_id)
-                outcomes.append(ItemOutcome("offers", key, "ok", message="no offer was created; link forgotten"))
+                outcomes.append(ItemOutcome.said("offers", key, "ok", Phrase("outcome.link_forgotten")))
             elif isinstance(result, MarketsyncError) and not isinstance(result, _FATAL):
                 self._failed(link.product_id)
                 outcomes.append(ItemOutcome.from_error("offers", key, result))
@@ -284,6 +295,9 @@ class Sender:
         return replace(link, offer_id=offer_id, status="ended")
 
 
-def _failure(product: Product, error: MarketsyncError) -> ItemOutcome:
-    outcome = ItemOutcome.from_error("offers", product_key(product.id), error)
+def _failure(ctx: RunContext, product: Product, error: MarketsyncError) -> ItemOutcome:
+    outcome = ctx.outcome_of("offers", product_key(product.id), error)
+    if outcome.phrase is not None:
+        said = Phrase("outcome.of_product", {"code": product.code, "said": outcome.phrase})
+        return replace(outcome, message=word("en", said), phrase=said)
     return replace(outcome, message=f"{product.code}: {outcome.message}")

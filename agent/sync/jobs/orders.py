@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -29,11 +29,12 @@ from loguru import logger
 from agent.core.batching import chunks
 from agent.core.orders import MARKETPLACE, OrderMapping, order_to_draft
 from agent.domain import Order, PaymentType
-from agent.errors import InvalidItem
+from agent.errors import InvalidItem, MalformedAnswer, Phrase
 from agent.marketplace.models import RejectedOrder
 from agent.state.models import ItemOutcome
 from agent.sync.context import RunContext
 from agent.sync.crash import crash_point
+from agent.texts.phrases import counted, word
 
 STATUS_BATCH = 100
 
@@ -88,7 +89,8 @@ async def orders_job(ctx: RunContext) -> None:
         for order in batch:
             key = f"order:{order.id}"
             if statuses.get(order.id, "new") != "new":
-                await ctx.skipped("orders", key, f"now {statuses[order.id]} on the marketplace; not imported")
+                status = Phrase(f"order_status.{statuses[order.id]}")
+                await ctx.skipped("orders", key, Phrase("outcome.order_not_imported", {"status": status}))
                 continue
             try:
                 draft = order_to_draft(order, offer_to_product, mapping)
@@ -106,13 +108,13 @@ async def orders_job(ctx: RunContext) -> None:
             crash_point("orders.after_commit")
             imported += created
             to_confirm.append(order.id)
-            await ctx.ok("orders", key, "imported" if created else "already imported; confirmed")
+            await ctx.ok("orders", key, Phrase("outcome.order_imported" if created else "outcome.order_confirmed"))
         # An RO handed to an import the operator runs (Optima's XML import) is not in the ERP yet:
         # its order stays new and comes back next run, to be confirmed once the RO is there.
         waiting = set(await ctx.erp.awaiting_import(MARKETPLACE)) if to_confirm else set()
         for order_id in [o for o in to_confirm if str(o) in waiting]:
             to_confirm.remove(order_id)
-            await ctx.ok("orders", f"order:{order_id}", "handed to the ERP's import; waiting for the RO there")
+            await ctx.ok("orders", f"order:{order_id}", Phrase("outcome.order_handed"))
         if to_confirm:
             await ctx.before_market_write("orders.before_status")
             await ctx.market.set_sales_status(to_confirm, "inProcess")
@@ -130,28 +132,27 @@ async def orders_job(ctx: RunContext) -> None:
 async def _quarantine_unreadable(ctx: RunContext, rejected: Sequence[RejectedOrder]) -> None:
     """Orders of the list that could not be read: kept aside with the reason and their raw JSON;
     they stay new on the marketplace and are read again by the next run."""
-    hint = "the marketplace sent this order in a shape the agent cannot read; it stays new and is read again next run"
+    hint = Phrase("outcome.hint.unreadable_order")
     for bad in rejected:
         if bad.order_id is not None:
             await ctx.state.quarantine_order(ctx.company_name, bad.order_id, bad.reason, bad.payload)
         key = f"order:{bad.order_id if bad.order_id is not None else '?'}"
-        await ctx.record(
-            ItemOutcome(
-                "orders", key, "failed", error_class="Quarantined", message=bad.reason, hint=hint, payload=bad.payload
-            )
-        )
+        # Why it could not be read is the marketplace client's own words (an unreadable answer's):
+        # recorded as they are.
+        unreadable = ItemOutcome.from_error("orders", key, MalformedAnswer(bad.reason, payload=bad.payload))
+        quarantined = replace(unreadable, error_class="Quarantined", payload=bad.payload)
+        await ctx.record(replace(quarantined, hint=word("en", hint), hint_phrase=hint))
 
 
 def _quarantined(key: str, error: InvalidItem, order: Order) -> ItemOutcome:
-    return ItemOutcome(
-        "orders",
-        key,
-        "failed",
-        error_class="Quarantined",
-        message=error.message,
-        hint=error.hint or "fix the cause; the order stays new and is imported by the next run",
-        payload=order_payload(order),
+    # What is wrong with the order is the error's own words; the hint is the job's unless the error has one.
+    outcome = replace(
+        ItemOutcome.from_error("orders", key, error), error_class="Quarantined", payload=order_payload(order)
     )
+    if error.hint:
+        return outcome
+    hint = Phrase("outcome.hint.quarantined")
+    return replace(outcome, hint=word("en", hint), hint_phrase=hint)
 
 
 async def _cancellations(ctx: RunContext) -> None:
@@ -172,17 +173,17 @@ async def _cancellations(ctx: RunContext) -> None:
         crash_point("orders.after_cancel")
         if outcome == "cancel_by_hand":
             await ctx.record(
-                ItemOutcome(
+                ItemOutcome.said(
                     "orders",
                     f"order:{order_id}",
                     "failed",
+                    Phrase("outcome.cancel_by_hand"),
+                    hint=Phrase("outcome.hint.cancel_by_hand"),
                     error_class="CancelInErp",
-                    message="cancelled on the marketplace; its RO is open in the ERP, which the agent does not write",
-                    hint="cancel the order's RO in the ERP (Optima) by hand",
                 )
             )
             continue
-        await ctx.ok("orders", f"order:{order_id}", f"cancelled on the marketplace; RO {outcome.replace('_', ' ')}")
+        await ctx.ok("orders", f"order:{order_id}", Phrase(f"outcome.order_cancelled_{outcome}"))
     if cancelled:
         logger.bind(company=ctx.company_name).info(f"orders: {len(cancelled)} ROs cancelled after their orders")
 
@@ -202,19 +203,18 @@ async def _reconcile_now_and_then(ctx: RunContext) -> None:
     payload = json.dumps(asdict(report), ensure_ascii=False)
     if report.missing or report.doubled:
         await ctx.record(
-            ItemOutcome(
+            ItemOutcome.said(
                 "orders",
                 "reconciliation",
                 "failed",
+                report.phrase(),
+                hint=Phrase("hint.ReconciliationMismatch"),
                 error_class="ReconciliationMismatch",
-                message=report.summary(),
-                hint="orders in process on the marketplace without an RO were handled elsewhere or lost: "
-                "enter them by hand or set them back to new; doubled ROs must be cancelled by hand",
                 payload=payload,
             )
         )
     else:
-        await ctx.record(ItemOutcome("orders", "reconciliation", "ok", message=report.summary(), payload=payload))
+        await ctx.record(ItemOutcome.said("orders", "reconciliation", "ok", report.phrase(), payload=payload))
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,11 +233,19 @@ class Reconciliation:
     cancelled_open: tuple[int, ...]
     """Orders cancelled on the marketplace whose RO is still open."""
 
-    def summary(self) -> str:
-        return (
-            f"last {self.days} days: {self.marketplace_orders} orders, {self.documents} ROs; "
-            f"missing {len(self.missing)}, doubled {len(self.doubled)}, waiting {len(self.waiting)}, "
-            f"cancelled but open {len(self.cancelled_open)}"
+    def phrase(self) -> Phrase:
+        """The report's line as facts (`outcome.reconciliation`)."""
+        return Phrase(
+            "outcome.reconciliation",
+            {
+                "days": counted(self.days, "days"),
+                "orders": self.marketplace_orders,
+                "documents": self.documents,
+                "missing": len(self.missing),
+                "doubled": len(self.doubled),
+                "waiting": len(self.waiting),
+                "cancelled_open": len(self.cancelled_open),
+            },
         )
 
 

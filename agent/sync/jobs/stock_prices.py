@@ -28,7 +28,7 @@ from agent.config import CompanyConfig
 from agent.core.batching import group_by_value
 from agent.domain import StockPrice
 from agent.erp.port import ErpPort
-from agent.errors import RetryLater, SkipItem
+from agent.errors import Phrase, RetryLater, SkipItem
 from agent.marketplace.models import BulkFailure
 from agent.state.models import ItemOutcome, OfferLink
 from agent.state.store import StateDB
@@ -190,8 +190,8 @@ async def prices_job(ctx: RunContext) -> None:
         await ctx.skipped(
             "prices",
             f"product:{product_id}",
-            f'no gross price in the price type "{price_type}"; the offer keeps its price',
-            hint=f'set the product\'s price in the price type "{price_type}" in the ERP',
+            Phrase("outcome.no_price_kept", {"price_type": price_type}),
+            hint=Phrase("outcome.hint.set_price", {"price_type": price_type}),
         )
     await _send(ctx, "prices", plan, ctx.market.change_prices, ctx.state.set_sent_prices)
 
@@ -219,7 +219,12 @@ async def _send(
             refused = {f.offer_id: f for f in failures}
             await store(ctx.company_name, {plan.product_of[o]: value for o in offer_ids if o not in refused})
             outcomes = [
-                ItemOutcome(job, f"product:{plan.product_of[o]}", "ok", message=f"offer {o}: {value}")
+                ItemOutcome.said(
+                    job,
+                    f"product:{plan.product_of[o]}",
+                    "ok",
+                    Phrase("outcome.offer_value", {"offer": o, "value": value}),
+                )
                 for o in offer_ids
                 if o not in refused
             ]
@@ -237,15 +242,15 @@ async def _send(
 
 def _refused(job: BulkJob, failure: BulkFailure, value: object) -> ItemOutcome:
     hint = {
-        "resourceNotFound": "the offer no longer exists on the marketplace: run a full offer sync",
-        "resourceUpdateFailed": "the offer is ended or blocked on the marketplace: check it, or run a full offer sync",
-        "authenticationFailed": "the offer belongs to another account: check the company's link",
-    }.get(failure.code, "it is retried by the next run")
-    return ItemOutcome(
-        job,
-        f"offer:{failure.offer_id}",
-        "failed",
-        error_class=f"BulkFailure:{failure.code}",
-        message=f"offer {failure.offer_id}: {value} not applied: {failure.message or failure.code}",
-        hint=hint,
+        "resourceNotFound": "outcome.hint.offer_gone",
+        "resourceUpdateFailed": "outcome.hint.offer_blocked",
+        "authenticationFailed": "outcome.hint.other_account",
+    }.get(failure.code, "outcome.hint.next_run")
+    # Why the marketplace refused it is the marketplace's own words, kept as they came.
+    said = Phrase(
+        "outcome.offer_value_refused",
+        {"offer": failure.offer_id, "value": value, "said": failure.message or failure.code},
+    )
+    return ItemOutcome.said(
+        job, f"offer:{failure.offer_id}", "failed", said, hint=Phrase(hint), error_class=f"BulkFailure:{failure.code}"
     )
