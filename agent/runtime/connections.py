@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from loguru import logger
-
 from agent.domain import Clock
+from agent.errors import Phrase
+from agent.logs import say
 from agent.marketplace.connection import ConnectionInfo, ConnectionRegistry
 from agent.runtime.bus import EventBus
 from agent.runtime.events import ConnectionChanged, ConnectionStatus
@@ -61,4 +61,7 @@ class ConnectionMirror:
             await self._state.set_connection(company, status, detail)
             self._bus.publish(ConnectionChanged(company, status, self._clock(), detail))
             if not first or status != "connected":
-                logger.bind(company=company).info(f"connection: {status} {detail}".rstrip())
+                say(
+                    "INFO", "log.connections.status", company=company,
+                    status=Phrase(f"event.connection.{status}"), detail=f": {detail}" if detail else "",
+                )

@@ -18,9 +18,9 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from loguru import logger
-
 from agent.domain import Clock
+from agent.errors import Count
+from agent.logs import say
 from agent.runtime.bus import EventBus
 from agent.runtime.connections import ConnectionMirror
 from agent.runtime.events import NextRunPlanned, RunSkipped
@@ -72,7 +72,6 @@ class FireHandler:
         """
         company = fire.company
         name = company.name
-        log = logger.bind(company=name)
         now = self._clock()
         if record:
             async with self._bookkeeping:
@@ -84,19 +83,19 @@ class FireHandler:
             if record:
                 async with self._bookkeeping:
                     await self._state.count_schedule_misses(name, skipped=1, missed=fire.missed)
-            log.info("scheduled run skipped: the previous run is still going")
+            say("INFO", "log.fires.still_running", company=name)
             self._bus.publish(RunSkipped(name, "still_running", now, "the previous run is still going"))
             return None
         if not self._connections.usable(name):
             await self._connections.refresh((name,))
             _status, detail = self._connections.status(name)
-            log.warning(f"scheduled run not attempted: connection error ({detail})")
+            say("WARNING", "log.fires.connection_error", company=name, detail=detail)
             self._bus.publish(RunSkipped(name, "connection_error", now, detail))
             return None
         if fire.missed and record:
             async with self._bookkeeping:
                 await self._state.count_schedule_misses(name, missed=fire.missed)
-            log.info(f"{fire.missed} missed fire(s) coalesced into this run")
+            say("INFO", "log.fires.coalesced", company=name, fires=Count(fire.missed, "n.fire"))
         request = RunRequest(
             company=company,
             options=scheduled_options(company.schedule.jobs),

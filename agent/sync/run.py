@@ -17,21 +17,21 @@ bulk change sends absolute values), so what was done is recognised and not redon
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-from loguru import logger
 
 from agent.config import CompanyConfig
 from agent.domain import JobName
 from agent.erp.port import ErpPort
-from agent.errors import LeaseLost, MarketsyncError, RelinkAccount, RunStopped, StorageError, TooManyEnds
+from agent.errors import LeaseLost, MarketsyncError, Phrase, RelinkAccount, RunStopped, StorageError, TooManyEnds
+from agent.logs import say
 from agent.marketplace.port import Marketplace
 from agent.state.models import ItemOutcome, Run, RunOptions, RunResult, RunTrigger
 from agent.state.store import StateDB
 from agent.sync.context import EndsConsent, NullObserver, RunContext, RunObserver
 from agent.sync.lease import CompanyLease, lock_path
+from agent.texts.phrases import joined
 
 Job = Callable[[RunContext], Awaitable[None]]
 
@@ -103,10 +103,14 @@ async def execute_run(
         run = await state.start_run(
             company.name, trigger=request.trigger, operator=request.operator, options=request.options
         )
-        logger.bind(company=company.name).info(
-            f"run {run.id} started ({request.trigger}, {request.operator}): {', '.join(request.options.jobs)}"
-            + (f"; took over from {before.describe()}" if before.state != "free" else "")
-        )
+        started = {
+            "id": run.id, "trigger": Phrase(f"log.trigger.{request.trigger}"), "operator": request.operator,
+            "jobs": job_list(request.options.jobs),
+        }
+        if before.state != "free":
+            say("INFO", "log.run.started_over", company=company.name, before=before.phrase(), **started)
+        else:
+            say("INFO", "log.run.started", company=company.name, **started)
         watcher.run_started(run)
         ctx = RunContext(
             run=run,
@@ -121,55 +125,70 @@ async def execute_run(
             confirm_ends=request.confirm_ends,
             max_end_percent=request.max_end_percent,
         )
-        result, summary = await _run_jobs(ctx, known)
+        result, summary, said = await _run_jobs(ctx, known)
         summary = "; ".join(part for part in (summary, *ctx.notes) if part)
         await ctx.flush()
         finished = await state.finish_run(run.id, result, error_summary=summary)
-        logger.bind(company=company.name).info(
-            f"run {run.id} finished: {result}" + (f" ({summary})" if summary else "")
-        )
+        worded = Phrase(f"log.result.{result}")
+        if said:
+            say("INFO", "log.run.finished_errors", company=company.name, id=run.id, result=worded, errors=joined(said))
+        else:
+            say("INFO", "log.run.finished", company=company.name, id=run.id, result=worded)
         watcher.run_finished(finished)
         return finished
     finally:
         await lease.release()
 
 
-async def _run_jobs(ctx: RunContext, known: Mapping[JobName, Job]) -> tuple[RunResult, str]:
+def job_list(jobs: Sequence[JobName]) -> Phrase:
+    """The jobs' names as one phrase ("orders; offers"), worded in the reader's language."""
+    return joined([Phrase(f"job.{job}") for job in jobs], "log.join_list") if jobs else Phrase("log.no_jobs")
+
+
+async def _run_jobs(ctx: RunContext, known: Mapping[JobName, Job]) -> tuple[RunResult, str, tuple[Phrase, ...]]:
+    """The run's result, its error summary (kept in the run history) and the same errors as facts."""
     job_failed = False
     errors: list[str] = []
+    said: list[Phrase] = []
     for name in ctx.options.jobs:
         job = known.get(name)
         if job is None:
             continue
-        log = logger.bind(company=ctx.company_name)
+        company = ctx.company_name
+        job_name = Phrase(f"job.{name}")
         try:
             ctx.check_stop()
             await job(ctx)
         except RunStopped as exc:
-            log.warning(f"job {name} stopped: {exc}")
+            say("WARNING", "log.run.job_stopped", company=company, job=job_name, error=exc)
             errors.append(str(exc))
-            return "interrupted", "; ".join(errors)
+            said.append(Phrase("log.run.job_error", {"job": job_name, "error": exc}))
+            return "interrupted", "; ".join(errors), tuple(said)
         except _FATAL as exc:
-            log.error(f"job {name} stopped the run: {exc}")
+            say("ERROR", "log.run.job_stopped_run", company=company, job=job_name, error=exc)
             await ctx.record(ItemOutcome.from_error(name, f"job:{name}", exc))
             errors.append(f"{name}: {exc}")
+            said.append(Phrase("log.run.job_error", {"job": job_name, "error": exc}))
             if isinstance(exc, RelinkAccount):
                 await ctx.state.set_connection(ctx.company_name, "connection_error", exc.message)
-            return "failed", "; ".join(errors)
+            return "failed", "; ".join(errors), tuple(said)
         except MarketsyncError as exc:
-            log.error(f"job {name} failed: {exc}")
+            say("ERROR", "log.run.job_failed", company=company, job=job_name, error=exc)
             await ctx.record(ItemOutcome.from_error(name, f"job:{name}", exc))
             errors.append(f"{name}: {exc}")
+            said.append(Phrase("log.run.job_error", {"job": job_name, "error": exc}))
             job_failed = True
         except Exception as exc:  # a bug must not leave the lease held or the run unrecorded
-            log.exception(f"job {name} failed on a bug")
+            say("ERROR", "log.run.job_bug", company=company, exception=True, job=job_name)
             await ctx.record(ItemOutcome.from_error(name, f"job:{name}", exc))
             errors.append(f"{name}: internal error {type(exc).__name__}: {exc}")
-            return "failed", "; ".join(errors)
+            said.append(Phrase("log.run.job_error", {"job": job_name, "error": Phrase("log.run.internal", {
+                "kind": type(exc).__name__, "detail": str(exc)})}))
+            return "failed", "; ".join(errors), tuple(said)
         finally:
             await ctx.flush()
     if job_failed:
-        return "failed", "; ".join(errors)
+        return "failed", "; ".join(errors), tuple(said)
     if any(ctx.tally(name).failed for name in ctx.options.jobs):
-        return "partial", ""
-    return "success", ""
+        return "partial", "", ()
+    return "success", "", ()

@@ -1,19 +1,81 @@
-"""Wording a `Phrase` (a sentence kept as facts) and a configuration finding in a language.
+"""Wording a `Phrase` (a sentence kept as facts), an error and a configuration finding in a language.
 
 The configuration is read before its language is known: its findings are kept as `ConfigProblem`
 facts and worded here when shown, in Polish or English ("config check", `sync`, the TUI start).
+
+An error raised without a hint of its own carries its class's English default (`agent.errors`);
+here the class's key finds the sentence in the catalogue instead. A hint given where the error was
+raised is kept as it is, with `COMPANY` replaced by the company's name when it is known, unless
+the error carries it as facts too (`hint_phrase`): then it is worded in the language. Likewise an
+error's message is worded from its `phrase` when it has one, else kept as raised.
 """
 
 from __future__ import annotations
 
-from agent.errors import ConfigProblem, Phrase
-from agent.texts import text
+from collections.abc import Sequence
+
+from agent.errors import At, ConfigProblem, Count, MarketsyncError, Phrase
+from agent.texts import TABLES, language_of, plural, text
+from agent.texts.clock import DEFAULT_ZONE, local_time
 
 
-def word(language: str, phrase: Phrase) -> str:
-    """`phrase` in `language`; a value that is a Phrase itself is worded first."""
-    values = {name: word(language, v) if isinstance(v, Phrase) else v for name, v in phrase.values.items()}
+def value_in(language: str, value: object, zone: str = DEFAULT_ZONE) -> object:
+    """A value of a phrase as shown: a Phrase, a Count or an error worded in `language`, a moment in
+    `zone`, anything else as it is."""
+    if isinstance(value, Phrase):
+        return word(language, value, zone)
+    if isinstance(value, Count):
+        return plural(language, value.n, value.word)
+    if isinstance(value, At):
+        if value.clock:
+            return local_time(value.moment, zone, pattern="%H:%M:%S", offset=False)
+        return local_time(value.moment, zone)
+    if isinstance(value, BaseException):
+        return error_text(language, value, zone=zone)
+    return value
+
+
+def word(language: str, phrase: Phrase, zone: str = DEFAULT_ZONE) -> str:
+    """`phrase` in `language`, its moments in `zone`; a value that is a Phrase itself is worded first."""
+    values = {name: value_in(language, v, zone) for name, v in phrase.values.items()}
     return text(language, phrase.key, **values)
+
+
+def joined(parts: Sequence[Phrase], key: str = "log.join") -> Phrase:
+    """The phrases as one, separated as `key` says ("; ", or ", " with "log.join_list"); not empty."""
+    if len(parts) == 1:
+        return parts[0]
+    return Phrase(key, {"first": parts[0], "rest": joined(parts[1:], key)})
+
+
+def hint_for(language: str, error: MarketsyncError, company: str | None = None, *, zone: str = DEFAULT_ZONE) -> str:
+    """The hint to show for `error` ("" when there is none)."""
+    name = company or "COMPANY"
+    table = TABLES[language_of(language)]
+    phrase = error.hint_phrase
+    if isinstance(phrase, Phrase):
+        return word(language, phrase, zone)
+    if error.hint and error.hint != type(error).hint:
+        return error.hint.replace("COMPANY", name)
+    for cls in type(error).__mro__:
+        sentence = table.get(f"hint.{cls.__name__}")
+        if sentence is not None:
+            return sentence.format(company=name)
+    return error.hint.replace("COMPANY", name)
+
+
+def message_for(language: str, error: BaseException, *, zone: str = DEFAULT_ZONE) -> str:
+    """What `error` says, in `language` when it carries its sentence as facts, else as raised."""
+    if isinstance(error, MarketsyncError):
+        return word(language, error.phrase, zone) if error.phrase is not None else error.message
+    return str(error)
+
+
+def error_text(language: str, error: BaseException, company: str | None = None, *, zone: str = DEFAULT_ZONE) -> str:
+    """The error as one line: its message, then its hint in brackets (as `str(error)` does, in English)."""
+    said = message_for(language, error, zone=zone)
+    hint = hint_for(language, error, company, zone=zone) if isinstance(error, MarketsyncError) else ""
+    return f"{said} ({hint})" if hint else said
 
 
 def problem_line(language: str, problem: ConfigProblem) -> str:
