@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from agent.logs import human_line
 from agent.runtime.events import (
     ConnectionChanged,
     Event,
@@ -107,7 +108,8 @@ def loguru_sink(post: Callable[[LogEntry], Any]) -> Callable[[Message], None]:
     def sink(message: Message) -> None:
         record = message.record
         company = str(record["extra"].get("company", ""))
+        # The line in the configured language (`agent.logs.say`), or the record's message as logged.
         post(LogEntry(record["time"], record["level"].name, "" if company == "-" else company,
-                      record["message"]))
+                      human_line(record)))
 
     return sink

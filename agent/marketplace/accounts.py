@@ -14,11 +14,10 @@ from datetime import datetime
 from pathlib import Path
 
 import httpx2
-from loguru import logger
 
 from agent.config import Config
-from agent.errors import AccountChangeRefused, MalformedAnswer, MarketplaceUnavailable
-from agent.logs import quiet_http_loggers, register_secret
+from agent.errors import AccountChangeRefused, At, MalformedAnswer, MarketplaceUnavailable
+from agent.logs import quiet_http_loggers, register_secret, say
 from agent.marketplace import device_flow, parsing
 from agent.marketplace.calls import CallEngine, CallSettings
 from agent.marketplace.client import WszystkoClient
@@ -176,10 +175,7 @@ async def link_company(
     places.connections.set_connected(name, account)
     async with open_client(config, name, transport=transport, places=places) as client:
         session = await client.check_connection()
-    logger.bind(company=name).info(
-        f"linked to the marketplace account {session.user_name}; refresh token valid until "
-        f"{pair.refresh_expires_at.isoformat(timespec='seconds')}"
-    )
+    say("INFO", "log.accounts.linked", company=name, account=session.user_name, until=At(pair.refresh_expires_at))
     return session
 
 

@@ -15,9 +15,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
-from loguru import logger
-
 from agent.errors import StorageError
+from agent.logs import say
 from agent.marketplace.token_store import company_slug, write_private_atomically
 
 ConnectionState = Literal["connected", "error", "not_linked"]
@@ -89,7 +88,7 @@ class ConnectionRegistry:
             return ConnectionInfo(company=company, state="not_linked")
         except (OSError, ValueError, KeyError, TypeError):
             # A damaged state file must not hide the company: say "unknown" as not linked.
-            logger.warning("connection state of {} cannot be read; treating it as not linked", company)
+            say("WARNING", "log.connection.unreadable", who=company)
             return ConnectionInfo(company=company, state="not_linked", reason="state file damaged")
 
     def _write(self, info: ConnectionInfo) -> None:
@@ -125,7 +124,7 @@ class ConnectionRegistry:
             company=company, state="error", account=current.account, reason=reason, changed_at=datetime.now(UTC)
         )
         self._write(info)
-        logger.bind(company=company).warning("connection error: {}; link the account again", reason)
+        say("WARNING", "log.connection.error", company=company, reason=reason)
         return info
 
     def forget(self, company: str) -> None:

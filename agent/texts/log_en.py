@@ -77,7 +77,7 @@ TEXTS: dict[str, str] = {
     "log.accounts.linked": "linked to the marketplace account {account}; refresh token valid until {until}",
     "log.client.lost_found": "offer of product {product}: the answer was lost, offer {offer} was created",
     "log.client.lost_again": "offer of product {product}: the answer was lost and no such offer; creating again",
-    "log.connection.unreadable": "connection state of {company} cannot be read; treating it as not linked",
+    "log.connection.unreadable": "connection state of {who} cannot be read; treating it as not linked",
     "log.connection.error": "connection error: {reason}; link the account again",
     "log.calls.retry": "{error}; attempt {attempt} in {pause:.2f} s",
     "log.calls.rate_limited": "{method} {path}: rate limited by the marketplace; pausing {wait:.1f} s",
@@ -120,10 +120,16 @@ TEXTS: dict[str, str] = {
     "log.orders.imported": "orders: {imported} imported of {total} new",
     "log.orders.cancelled": "orders: {ros} cancelled after their orders",
     "log.stock_prices.done": "{job}: {read} changed read, {offers} in {calls} calls, {failed} failed",
-    "log.job.stock": "stock",
-    "log.job.prices": "prices",
     # the ERP (Optima)
     "log.optima.vat": "Optima product {product} has VAT rate {rate}, unknown to the marketplace; sent as 23%",
+    "log.optima.version": (
+        "Optima database version {version} is not one this agent was checked against ({known}): "
+        "reading may fail if Comarch changed the tables; report it with the log"
+    ),
+    "log.optima.cancelled_taken": (
+        "order {order} was cancelled before Optima showed its RO, but its file {file} was already taken: "
+        "delete the document from Optima's import buffer"
+    ),
     # the TUI
     "log.tui.stop_slow": "the runtime did not stop within {seconds:.0f} s; leaving anyway",
     "log.tui.stop_failed": "stopping the runtime: {error}",
@@ -149,6 +155,16 @@ TEXTS: dict[str, str] = {
     "err.lease_first": "another run took this company first: {lease}",
     "err.lease_lost": "another run took over this company; this run stopped",
     "err.lease_not_held": "the lease is not held",
+    "err.too_many_ends": (
+        "this run would end {ending} of {active} active offers ({percent} %), more than the {limit} % allowed "
+        "([agent] max_end_percent); nothing was sent"
+    ),
+    "err.reason.relink": "the account must be linked again",
+    "err.reason.removed": "the tokens were removed (disconnected)",
+    "err.reason.refused": "the marketplace refused the refresh token (invalid_grant)",
+    "err.reason.fresh_refused": "the marketplace refuses a freshly refreshed token",
+    "log.tokens.adopted": "adopted tokens refreshed by another process",
+    "log.tokens.refreshed": "access token refreshed; valid until {until}",
     "err.token_no_time": "token refresh: no answer within the call's deadline",
     "err.token_refused": "token refresh refused: {reason}",
     "err.token_rate_limited": "token refresh: over the marketplace's rate limit",
@@ -167,6 +183,18 @@ TEXTS: dict[str, str] = {
         "check the file's and its folder's owner and permissions (the agent's user must read and write both)"
     ),
     "err.db_damaged": "{path}: {file} is damaged ({detail}); it was left untouched",
+    "errhint.db_damaged.state": (
+        "restore it from a backup, or move it aside and start again (run history and last-sent data are then "
+        "lost; offers are found again by their externalId)"
+    ),
+    "errhint.db_damaged.company": (
+        "restore it from a backup; do not sync this company until then (a run could end its offers)"
+    ),
+    "errhint.db_damaged.simulator": (
+        "move it aside to start the simulator afresh (its accounts, offers and orders are then new)"
+    ),
+    "hint.DatabaseBusy": "check that no stuck marketsync process holds it; the next run tries again",
+    "err.db_not_sqlite": "not an SQLite database",
     "err.db_unreadable": "{path}: {file} cannot be read: {detail}",
     "err.db_full": (
         "{path}: {file} could not be written: the disk is full (SQLite: {detail}); nothing of that change was saved"

@@ -59,13 +59,13 @@ TEXTS: dict[str, str] = {
         "zmieniony plik konfiguracji odrzucono; obowiązuje dotychczasowy: {problems}"
     ),
     "log.service.config_reloaded": "konfigurację wczytano ponownie; zmienione: {schedules}",
-    "log.service.watching": "tylko obserwacja: harmonogram prowadzi {where}",
+    "log.service.watching": "tylko obserwacja: harmonogram jest zajęty {where}",
     "log.service.signal": "{signal}: zatrzymywanie; trwające zadania zatrzymają się w najbliższym punkcie kontrolnym",
     "log.service.stopped": "zatrzymano",
     "log.service.watch_failed": "nie udało się sprawdzić innych przebiegów: {error}",
     "log.seat.scheduling": "harmonogram obejmuje {companies} ({role}, stanowisko {host}, pid {pid})",
     "log.seat.heartbeat_failed": "sygnał życia harmonogramu nie powiódł się: {error}",
-    "log.seat.taken": "harmonogram przejęto {where}; ten proces tylko obserwuje",
+    "log.seat.taken": "harmonogram przejęty {where}; ten proces tylko obserwuje",
     "log.seat.free": "harmonogram był wolny; prowadzi go teraz ten proces",
     "log.queue.cancelled": "anulowano ręczny przebieg czekający w kolejce",
     "log.queue.dropped": "agent się zatrzymuje; porzucone z kolejki (ręczne): {runs}",
@@ -87,7 +87,7 @@ TEXTS: dict[str, str] = {
     "log.accounts.linked": "połączono z kontem {account} w wszystko.pl; token odświeżania ważny do {until}",
     "log.client.lost_found": "oferta produktu {product}: odpowiedź zaginęła, ale oferta {offer} powstała",
     "log.client.lost_again": "oferta produktu {product}: odpowiedź zaginęła, a oferty nie ma; ponowne wysłanie",
-    "log.connection.unreadable": "nie da się odczytać stanu połączenia firmy {company}; traktowana jako niepołączona",
+    "log.connection.unreadable": "nie da się odczytać stanu połączenia firmy {who}; traktowana jako niepołączona",
     "log.connection.error": "błąd połączenia: {reason}; połącz konto ponownie",
     "log.calls.retry": "{error}; próba {attempt} za {pause:.2f} s",
     "log.calls.rate_limited": "{method} {path}: wszystko.pl ogranicza liczbę zapytań; przerwa {wait:.1f} s",
@@ -136,13 +136,19 @@ TEXTS: dict[str, str] = {
     "log.orders.imported": "zamówienia: zaimportowane {imported} z {total} nowych",
     "log.orders.cancelled": "zamówienia: anulowane po anulowaniu ich zamówień: {ros}",
     "log.stock_prices.done": (
-        "{job}: odczytane zmiany {read}, ofert {offers} w zapytaniach: {calls}, z błędem {failed}"
+        "{job}: odczytane zmiany: {read}, oferty: {offers}, zapytania: {calls}, z błędem: {failed}"
     ),
-    "log.job.stock": "zasoby",
-    "log.job.prices": "ceny",
     # the ERP (Optima)
     "log.optima.vat": (
         "produkt Optimy {product} ma stawkę VAT {rate}, której wszystko.pl nie zna; wysłano jako 23%"
+    ),
+    "log.optima.version": (
+        "wersja bazy Optimy {version} nie należy do sprawdzonych z tym agentem ({known}): odczyt może zawieść, "
+        "jeśli Comarch zmienił tabele; zgłoś to, załączając dziennik"
+    ),
+    "log.optima.cancelled_taken": (
+        "zamówienie {order} anulowano, zanim Optima pokazała jego RO, ale plik {file} został już pobrany: "
+        "usuń dokument z bufora importu Optimy"
     ),
     # the TUI
     "log.tui.stop_slow": "środowisko uruchomieniowe nie zatrzymało się w {seconds:.0f} s; wyjście mimo to",
@@ -169,6 +175,16 @@ TEXTS: dict[str, str] = {
     "err.lease_first": "inny przebieg zajął tę firmę pierwszy: {lease}",
     "err.lease_lost": "inny przebieg przejął tę firmę; ten przebieg się zatrzymał",
     "err.lease_not_held": "ten przebieg nie zajmuje firmy",
+    "err.too_many_ends": (
+        "ten przebieg zakończyłby {ending} z {active} aktywnych ofert ({percent} %), więcej niż dozwolone {limit} % "
+        "([agent] max_end_percent); nic nie wysłano"
+    ),
+    "err.reason.relink": "konto trzeba połączyć ponownie",
+    "err.reason.removed": "tokeny usunięto (konto rozłączone)",
+    "err.reason.refused": "wszystko.pl odrzucił token odświeżania (invalid_grant)",
+    "err.reason.fresh_refused": "wszystko.pl odrzuca świeżo odświeżony token",
+    "log.tokens.adopted": "przyjęto tokeny odświeżone przez inny proces",
+    "log.tokens.refreshed": "token dostępu odświeżony; ważny do {until}",
     "err.token_no_time": "odświeżanie tokenu: brak odpowiedzi w czasie przewidzianym na zapytanie",
     "err.token_refused": "odświeżenie tokenu odrzucone: {reason}",
     "err.token_rate_limited": "odświeżanie tokenu: przekroczono limit zapytań wszystko.pl",
@@ -187,6 +203,20 @@ TEXTS: dict[str, str] = {
         "sprawdź właściciela i uprawnienia pliku i jego folderu (użytkownik agenta musi móc czytać i zapisywać oba)"
     ),
     "err.db_damaged": "{path}: {file} jest uszkodzona ({detail}); pozostawiono ją bez zmian",
+    "errhint.db_damaged.state": (
+        "odtwórz ją z kopii albo odsuń na bok i zacznij od nowa (historia przebiegów i ostatnio wysłane dane "
+        "przepadną; oferty zostaną odnalezione po externalId)"
+    ),
+    "errhint.db_damaged.company": (
+        "odtwórz ją z kopii; do tego czasu nie synchronizuj tej firmy (przebieg mógłby zakończyć jej oferty)"
+    ),
+    "errhint.db_damaged.simulator": (
+        "odsuń ją na bok, by uruchomić symulator od nowa (jego konta, oferty i zamówienia będą wtedy nowe)"
+    ),
+    "hint.DatabaseBusy": (
+        "sprawdź, czy żaden zawieszony proces marketsync jej nie trzyma; następny przebieg spróbuje ponownie"
+    ),
+    "err.db_not_sqlite": "to nie jest baza SQLite",
     "err.db_unreadable": "{path}: {file} nie daje się odczytać: {detail}",
     "err.db_full": (
         "{path}: {file} nie dała się zapisać: dysk jest pełny (SQLite: {detail}); nic z tej zmiany nie zapisano"

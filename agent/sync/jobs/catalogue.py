@@ -3,9 +3,9 @@ parameters and the account's offer and delivery terms, copied into the ERP in on
 
 from __future__ import annotations
 
-from loguru import logger
-
 from agent.erp.port import CATALOGUE_KINDS, CatalogueDiff
+from agent.errors import Count
+from agent.logs import say
 from agent.sync.context import RunContext
 
 
@@ -24,6 +24,11 @@ async def catalogue_job(ctx: RunContext) -> None:
     await ctx.progress("catalogue", 2, 3)
     diff = await ctx.erp.replace_catalogue(categories, terms, fence=ctx.fence)
     summary = describe_diff(diff)
-    logger.bind(company=ctx.company_name).info(f"catalogue: {len(categories)} categories; {summary}")
+    changes = [diff.of(kind) for kind in CATALOGUE_KINDS]
+    say(
+        "INFO", "log.catalogue.done", company=ctx.company_name, categories=Count(len(categories), "n.category"),
+        added=sum(d.added for d in changes), changed=sum(d.changed for d in changes),
+        removed=sum(d.removed for d in changes),
+    )
     await ctx.ok("catalogue", "catalogue", summary)
     await ctx.progress("catalogue", 3, 3)

@@ -24,10 +24,9 @@ import asyncio
 from collections.abc import Sequence
 from dataclasses import replace
 
-from loguru import logger
-
 from agent.domain import TermsOverride
-from agent.errors import ConfigError, TooManyEnds
+from agent.errors import ConfigError, Count, Phrase, TooManyEnds
+from agent.logs import say
 from agent.sync.context import RunContext
 from agent.sync.jobs.catalogue import catalogue_job
 from agent.sync.jobs.offers_plan import (
@@ -52,7 +51,7 @@ async def offers_job(ctx: RunContext) -> None:
     if not categories and "catalogue" not in ctx.options.jobs:
         # A company whose ERP never got the catalogue (its first run, often an automatic one) gets
         # it first, once, in this run; the next runs find it there.
-        logger.bind(company=name).info("offers: the ERP has no copy of the categories; fetching the catalogue first")
+        say("INFO", "log.offers.catalogue_first", company=name)
         await catalogue_job(ctx)
         ctx.notes.append("the catalogue was fetched first (the ERP had no copy yet)")
         categories, terms = await ctx.erp.catalogue()
@@ -119,14 +118,13 @@ async def offers_job(ctx: RunContext) -> None:
             await settled(sending)
         raise
     await _leftovers(ctx, sender, inputs, leftover_ids(sent, seen, shared))
-    log = logger.bind(company=name)
-    log.info(f"offers: {sender.summary()}")
+    say("INFO", "log.offers.summary", company=name, **sender.counts())
     # The failed ids are stored before the mark moves past them: a crash in between only means
     # reading from the old mark once more.
     if sender.failed_ids:
         failed = sorted(sender.failed_ids)
         await ctx.state.set_checkpoint(name, "offers", {RETRY: failed}, ctx.run.id)
-        log.info(f"offers: {len(failed)} product(s) failed; they are read again first thing next run")
+        say("INFO", "log.offers.retry_next", company=name, products=Count(len(failed), "n.product"))
     elif retry or full:
         await ctx.state.clear_checkpoint(name, "offers")
     await ctx.state.set_high_water(name, "offers", cursor, ctx.run.id)
@@ -143,12 +141,15 @@ async def _guard_ends(ctx: RunContext, ending: int, active: int) -> None:
         return
     share = f"{ending} of {active} active offers ({ending * 100 // active} %), more than the {limit} % allowed"
     agreed = ctx.confirm_ends is not None and await ctx.confirm_ends(ending, active, limit)
-    log = logger.bind(company=ctx.company_name)
+    facts: dict[str, object] = {"ending": ending, "active": active, "percent": ending * 100 // active, "limit": limit}
     if not agreed:
-        log.warning(f"offers: this run would end {share}; refused, nothing was sent")
-        raise TooManyEnds(f"this run would end {share} ([agent] max_end_percent); nothing was sent")
+        say("WARNING", "log.offers.ends_refused", company=ctx.company_name, **facts)
+        raise TooManyEnds(
+            f"this run would end {share} ([agent] max_end_percent); nothing was sent",
+            phrase=Phrase("err.too_many_ends", facts),
+        )
     note = f"{ctx.run.operator} agreed to end {share}"
-    log.warning(f"offers: {note}")
+    say("WARNING", "log.offers.ends_agreed", company=ctx.company_name, operator=ctx.run.operator, **facts)
     ctx.notes.append(note)
 
 
