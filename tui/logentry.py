@@ -20,6 +20,7 @@ from agent.runtime.events import (
     ScheduleChanged,
     ServiceStatus,
 )
+from agent.texts.phrases import detail_words
 from tui.i18n import Texts
 
 if TYPE_CHECKING:
@@ -83,7 +84,7 @@ def event_entry(event: Event, texts: Texts) -> LogEntry | None:
     elif isinstance(event, ConnectionChanged):
         text = texts("log.connection", status=texts("conn." + event.status))
         if event.detail:
-            text += f" ({event.detail})"
+            text += f" ({detail_words(texts.language, event.detail)})"
         level = "ERROR" if event.status == "connection_error" else "INFO"
     elif isinstance(event, LeaseChanged):
         if event.holder is None:

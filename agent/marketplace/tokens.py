@@ -35,6 +35,8 @@ from agent.marketplace.connection import ConnectionRegistry
 from agent.marketplace.limits import parse_retry_after
 from agent.marketplace.models import TokenPair
 from agent.marketplace.token_store import TokenStore
+from agent.texts import text
+from agent.texts.phrases import known_phrase
 
 REFRESH_AHEAD = 60.0
 """Refresh an access token this many seconds before it expires."""
@@ -42,20 +44,15 @@ LOCK_WAIT = 30.0
 
 
 RELINK_REASONS: dict[str, str] = {
-    "err.reason.relink": "the account must be linked again",
-    "err.reason.removed": "the tokens were removed (disconnected)",
-    "err.reason.refused": "the marketplace refused the refresh token (invalid_grant)",
-    "err.reason.fresh_refused": "the marketplace refuses a freshly refreshed token",
+    key: text("en", key)
+    for key in ("err.reason.relink", "err.reason.removed", "err.reason.refused", "err.reason.fresh_refused")
 }
 """Why an account must be linked again: the catalogue key, and the English the connection file keeps."""
 
 
 def reason_phrase(reason: str) -> Phrase | str:
     """A kept reason worded in the reader's language when it is one of ours, else as it was kept."""
-    for key, english in RELINK_REASONS.items():
-        if reason == english:
-            return Phrase(key)
-    return reason
+    return known_phrase(reason, ("err.reason.",)) or reason
 
 
 def _camel_to_oauth(response: httpx2.Response) -> httpx2.Response:

@@ -17,6 +17,8 @@ from agent.marketplace.connection import ConnectionInfo, ConnectionRegistry
 from agent.runtime.bus import EventBus
 from agent.runtime.events import ConnectionChanged, ConnectionStatus
 from agent.state.store import StateDB
+from agent.texts import text
+from agent.texts.phrases import detail_phrase
 
 
 def status_of(info: ConnectionInfo) -> tuple[ConnectionStatus, str]:
@@ -24,8 +26,8 @@ def status_of(info: ConnectionInfo) -> tuple[ConnectionStatus, str]:
     if info.state == "connected":
         return "connected", info.account or ""
     if info.state == "error":
-        return "connection_error", info.reason or "link the account again (marketsync connect)"
-    return "unknown", "not linked: run marketsync connect"
+        return "connection_error", info.reason or text("en", "conn.detail.relink")
+    return "unknown", text("en", "conn.detail.not_linked")
 
 
 class ConnectionMirror:
@@ -63,5 +65,6 @@ class ConnectionMirror:
             if not first or status != "connected":
                 say(
                     "INFO", "log.connections.status", company=company,
-                    status=Phrase(f"event.connection.{status}"), detail=f": {detail}" if detail else "",
+                    status=Phrase(f"event.connection.{status}"),
+                    detail=Phrase("log.detail", {"detail": detail_phrase(detail)}) if detail else "",
                 )

@@ -29,6 +29,7 @@ from agent.runtime.scheduler import Fire
 from agent.state.store import StateDB
 from agent.sync.options import scheduled_options
 from agent.sync.run import RunRequest
+from agent.texts.phrases import detail_phrase
 
 Spawn = Callable[[Coroutine[Any, Any, None], str], None]
 
@@ -89,7 +90,7 @@ class FireHandler:
         if not self._connections.usable(name):
             await self._connections.refresh((name,))
             _status, detail = self._connections.status(name)
-            say("WARNING", "log.fires.connection_error", company=name, detail=detail)
+            say("WARNING", "log.fires.connection_error", company=name, detail=detail_phrase(detail))
             self._bus.publish(RunSkipped(name, "connection_error", now, detail))
             return None
         if fire.missed and record:

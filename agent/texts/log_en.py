@@ -72,6 +72,9 @@ TEXTS: dict[str, str] = {
     ),
     "log.scheduler.fire_failed": "handling a scheduled fire failed",
     "log.scheduler.cannot_compute": "schedule cannot be computed: {error}",
+    "log.detail": ": {detail}",
+    "conn.detail.relink": "link the account again (marketsync connect)",
+    "conn.detail.not_linked": "not linked: run marketsync connect",
     "log.connections.status": "connection: {status}{detail}",
     # the marketplace
     "log.accounts.linked": "linked to the marketplace account {account}; refresh token valid until {until}",

@@ -82,6 +82,9 @@ TEXTS: dict[str, str] = {
     ),
     "log.scheduler.fire_failed": "obsługa zaplanowanego uruchomienia nie powiodła się",
     "log.scheduler.cannot_compute": "nie da się wyliczyć harmonogramu: {error}",
+    "log.detail": ": {detail}",
+    "conn.detail.relink": "połącz konto ponownie (marketsync connect)",
+    "conn.detail.not_linked": "konto niepołączone: uruchom marketsync connect",
     "log.connections.status": "połączenie: {status}{detail}",
     # the marketplace
     "log.accounts.linked": "połączono z kontem {account} w wszystko.pl; token odświeżania ważny do {until}",

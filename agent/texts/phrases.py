@@ -48,6 +48,31 @@ def joined(parts: Sequence[Phrase], key: str = "log.join") -> Phrase:
     return Phrase(key, {"first": parts[0], "rest": joined(parts[1:], key)})
 
 
+def known_phrase(said: str, prefixes: tuple[str, ...]) -> Phrase | None:
+    """The catalogue's phrase (no values) whose English is `said`, among keys starting with `prefixes`.
+
+    For a sentence that was kept as English text (a connection file's reason, an event's detail)."""
+    for key, english in TABLES["en"].items():
+        if english == said and key.startswith(prefixes):
+            return Phrase(key)
+    return None
+
+
+DETAIL_KEYS = ("conn.detail.", "err.reason.")
+"""Where the fixed details of a connection's state are worded."""
+
+
+def detail_phrase(detail: str) -> Phrase | str:
+    """A connection's detail as facts when it is one of ours (else data, such as an account's name)."""
+    return known_phrase(detail, DETAIL_KEYS) or detail
+
+
+def detail_words(language: str, detail: str) -> str:
+    """A connection's detail in `language` when it is one of ours, else as it is."""
+    found = known_phrase(detail, DETAIL_KEYS)
+    return detail if found is None else word(language, found)
+
+
 def hint_for(language: str, error: MarketsyncError, company: str | None = None, *, zone: str = DEFAULT_ZONE) -> str:
     """The hint to show for `error` ("" when there is none)."""
     name = company or "COMPANY"
