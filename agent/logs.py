@@ -149,8 +149,10 @@ class _InterceptHandler(logging.Handler):
 
 
 # The time fields come from the patcher `setup_logging` installs: the configured zone, offset written.
-_FILE_FORMAT = "{extra[local_time]} | {level: <8} | {extra[company]} | {name}:{line} | {extra[said]}"
-_CONSOLE_FORMAT = "<green>{extra[local_clock]}</green> <level>{level: <7}</level> {extra[company]} {extra[said]}"
+_FILE_FORMAT = "{extra[local_time]} | {extra[level]: <8} | {extra[company]} | {name}:{line} | {extra[said]}"
+_CONSOLE_FORMAT = (
+    "<green>{extra[local_clock]}</green> <level>{extra[level]: <7}</level> {extra[company]} {extra[said]}"
+)
 
 
 def _plain(value: object) -> object:
@@ -185,6 +187,7 @@ def setup_logging(
     `console_quiet`: the console shows warnings and errors only (unless `verbose`), for a command that
     prints its own progress to a person.
     """
+    from agent.texts import TABLES, language_of
     from agent.texts.clock import local_time
 
     def patch(record: Record) -> None:
@@ -197,6 +200,8 @@ def setup_logging(
             extra["facts"] = {name: _plain(worded("en", v)) for name, v in facts.items()}
         else:
             extra["said"] = record["message"]
+        name = record["level"].name
+        extra["level"] = TABLES[language_of(language)].get(f"log.level.{name}", name)
         moment = record["time"]
         extra["utc"] = moment.astimezone(UTC).isoformat(timespec="milliseconds")
         millis = f"{moment.microsecond // 1000:03d}"

@@ -64,14 +64,16 @@ class LogHit:
 
 
 def log_pattern(kind: LogKind, value: str) -> re.Pattern[str]:
-    """The pattern of a log search: the value as plain text, or as the id of an offer, order or run."""
+    """The pattern of a log search: the value as plain text, or as the id of an offer, order or run.
+
+    The log's lines are in the configured language (older files perhaps in the other): either word counts."""
     text = re.escape(value.strip())
     if kind == "offer":
-        return re.compile(rf"(?i)\boffer[\s:#=]*{text}\b")
+        return re.compile(rf"(?i)\b(?:offer|ofert\w*)[\s:#=]*{text}\b")
     if kind == "order":
         return re.compile(rf"(?i)\b(?:order|zamówieni\w*)[\s:#=]*{text}\b")
     if kind == "run":
-        return re.compile(rf"(?i)\brun[\s:#=_id]*{text}\b")
+        return re.compile(rf"(?i)\b(?:run|przebieg\w*)[\s:#=_id]*{text}\b")
     if kind == "product":
         return re.compile(rf"(?i)(?<![\w-]){text}(?![\w-])")
     return re.compile(rf"(?i){text}")

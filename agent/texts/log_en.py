@@ -27,6 +27,8 @@ TEXTS: dict[str, str] = {
     "n.category.one": "category",
     "n.category.other": "categories",
     # words a log line names
+    "log.level.WARNING": "WARNING",
+    "log.level.ERROR": "ERROR",
     "log.join": "{first}; {rest}",
     "log.join_list": "{first}, {rest}",
     "log.no_jobs": "no jobs",

@@ -35,6 +35,8 @@ TEXTS: dict[str, str] = {
     "n.category.few": "kategorie",
     "n.category.many": "kategorii",
     # words a log line names
+    "log.level.WARNING": "UWAGA",
+    "log.level.ERROR": "BŁĄD",
     "log.join": "{first}; {rest}",
     "log.join_list": "{first}, {rest}",
     "log.no_jobs": "brak zadań",

@@ -36,7 +36,7 @@ ENGLISH_WORDS = (
     "imported", "created", "linked", "not ", "cannot", "attempt", "damaged",
 )
 ALL_POLISH_LETTERS = POLISH_LETTERS + POLISH_LETTERS.upper()
-LOG_LINE = re.compile(r"^\d\d:\d\d:\d\d [+-]\d\d:\d\d (DEBUG|INFO|WARNING|ERROR)\s")
+LOG_LINE = re.compile(r"^\d\d:\d\d:\d\d [+-]\d\d:\d\d (DEBUG|INFO|WARNING|ERROR|UWAGA|BŁĄD)\s")
 """A console log line: the time in the configured zone with its offset, then the level."""
 
 
@@ -116,23 +116,23 @@ def _words(line: str, session: Session) -> str:
     shown = re.sub(r"\b(offer|order|product|job):\S+", " ", shown)
     shown = re.sub(r"\b[A-Z][A-Za-z]+(Error|Timeout)\b", " ", shown)
     shown = re.sub(r"\(SQLite: [^)]*\)", " ", shown)
+    shown = re.sub(r"\b(DEBUG|INFO)\b", " ", shown)  # the same word in both languages
     return re.sub(r"\bmarketsync [a-z ]+", " ", shown)
 
 
 def _person_lines(session: Session) -> Iterator[tuple[str, str]]:
-    """(where, line) for every line a person reads that this test checks: console log lines, error lines, the log file."""
+    """(where, line) for each line a person reads that is checked: console log lines, error lines, the log file."""
     lead = text(session.language, "cli.error", message="")
     hint = text(session.language, "cli.hint", hint="")
     for said in session.said:
         for line in said.out.splitlines():
-            if LOG_LINE.match(line):
-                yield said.command, LOG_LINE.sub("", line)
-            elif line.startswith((lead, hint)):
+            if LOG_LINE.match(line) or line.startswith((lead, hint)):
                 yield said.command, line
     for line in session.log_files(".log").splitlines():
         fields = line.split(" | ", maxsplit=4)
         if len(fields) == 5:
-            yield "log file", fields[4]  # the message (the module's name is code, the company a name)
+            # The level and the message (the module's name is code, the company a name).
+            yield "log file", f"{fields[1].strip()} {fields[4]}"
 
 
 def _english_in(line: str, session: Session) -> list[str]:
