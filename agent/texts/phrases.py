@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from agent.errors import At, ConfigProblem, Count, MarketsyncError, Phrase
+from agent.errors import At, ConfigError, ConfigProblem, Count, MarketsyncError, Phrase
 from agent.texts import TABLES, language_of, plural, text
 from agent.texts.clock import DEFAULT_ZONE, local_time
 
@@ -91,6 +91,8 @@ def hint_for(language: str, error: MarketsyncError, company: str | None = None, 
 
 def message_for(language: str, error: BaseException, *, zone: str = DEFAULT_ZONE) -> str:
     """What `error` says, in `language` when it carries its sentence as facts, else as raised."""
+    if isinstance(error, ConfigError) and error.findings and error.phrase is None:
+        return "; ".join(problem_line(language, found) for found in error.findings)
     if isinstance(error, MarketsyncError):
         return word(language, error.phrase, zone) if error.phrase is not None else error.message
     return str(error)
