@@ -117,7 +117,12 @@ def line_in(language: str, key: str, facts: dict[str, object], zone: str = "UTC"
     """The log line `key` in `language`, its facts worded (moments in `zone`), every secret masked."""
     from agent.texts import text
 
-    return REDACTOR.redact(text(language, key, **{name: worded(language, v, zone) for name, v in facts.items()}))
+    try:
+        said = text(language, key, **{name: worded(language, v, zone) for name, v in facts.items()})
+    except (KeyError, IndexError, ValueError):
+        # A line must never break the code that logs it: a sentence missing a fact shows the facts as they are.
+        said = f"{key} {facts}"
+    return REDACTOR.redact(said)
 
 
 def say(level: str, key: str, /, *, company: str | None = None, exception: bool = False, **facts: object) -> None:

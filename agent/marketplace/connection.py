@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
-from agent.errors import StorageError
+from agent.errors import Phrase, StorageError
 from agent.logs import say
 from agent.marketplace.token_store import company_slug, write_private_atomically
 
@@ -101,7 +101,11 @@ class ConnectionRegistry:
         try:
             write_private_atomically(self._path(info.company), json.dumps(payload, ensure_ascii=False))
         except OSError as exc:
-            raise StorageError(f"{self._path(info.company)}: cannot be written ({exc.strerror})") from None
+            path = str(self._path(info.company))
+            raise StorageError(
+                f"{path}: cannot be written ({exc.strerror})",
+                phrase=Phrase("err.file_unwritable", {"path": path, "detail": str(exc.strerror)}),
+            ) from None
 
     def set_connected(self, company: str, account: str | None = None) -> ConnectionInfo:
         """Record a working link; keeps the known account name when none is given."""
@@ -132,4 +136,8 @@ class ConnectionRegistry:
         try:
             self._path(company).unlink(missing_ok=True)
         except OSError as exc:
-            raise StorageError(f"{self._path(company)}: cannot be removed ({exc.strerror})") from None
+            path = str(self._path(company))
+            raise StorageError(
+                f"{path}: cannot be removed ({exc.strerror})",
+                phrase=Phrase("err.file_unremovable", {"path": path, "detail": str(exc.strerror)}),
+            ) from None

@@ -26,7 +26,7 @@ import httpx2
 
 from agent.config import Config
 from agent.config_edit import ScheduleEdit, save_schedule
-from agent.errors import StorageError
+from agent.errors import Phrase, StorageError
 from agent.marketplace.accounts import AccountStatus, describe_accounts, forget_company, link_company
 from agent.marketplace.models import DeviceRegistration, IntegrationSession
 from agent.runtime.relink import AccountMove, AccountMoveGuard, AskMove
@@ -93,7 +93,10 @@ def search_log_files(
     try:
         files = sorted(folder.glob(LOG_FILES), reverse=True)  # the date in the name sorts them
     except OSError as exc:
-        raise StorageError(f"{folder}: the log folder cannot be read: {exc}") from None
+        raise StorageError(
+            f"{folder}: the log folder cannot be read: {exc}",
+            phrase=Phrase("err.log_folder", {"path": str(folder), "detail": str(exc)}),
+        ) from None
     for file in files:
         for line in _lines_backwards(file):
             if not include_simulator and SIMULATOR_LINES in line:
@@ -111,7 +114,10 @@ def _lines_backwards(file: Path) -> Iterator[str]:
     except FileNotFoundError:
         return  # rotated away between the listing and the read
     except OSError as exc:
-        raise StorageError(f"{file}: cannot be read: {exc}") from None
+        raise StorageError(
+            f"{file}: cannot be read: {exc}",
+            phrase=Phrase("err.file_unreadable", {"path": str(file), "detail": str(exc)}),
+        ) from None
     yield from reversed(text.splitlines())
 
 

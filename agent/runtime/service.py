@@ -25,7 +25,7 @@ from typing import Any
 
 from agent.config import Config, load_config
 from agent.domain import Clock, utc_now
-from agent.errors import ConfigError, Count, LeaseHeld
+from agent.errors import ConfigError, Count, LeaseHeld, Phrase
 from agent.logs import say
 from agent.marketplace.connection import ConnectionRegistry, connections_dir
 from agent.paths import Paths
@@ -252,6 +252,8 @@ class Runtime:
                 raise LeaseHeld(
                     f"the service already runs {where}",
                     hint="stop that one first; one service per installation schedules the runs",
+                    phrase=Phrase("err.service_runs", {"where": self._seat.where_phrase()}),
+                    hint_phrase=Phrase("errhint.service_runs"),
                 )
         except BaseException:
             self._stopped = True

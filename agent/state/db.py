@@ -65,7 +65,10 @@ class Database:
         except PermissionError as exc:
             raise sqlite_base.permission_error(self.path, STATE_FILE, exc.strerror or exc) from exc
         except OSError as exc:
-            raise StorageError(f"Cannot create the folder of the state database {self.path}: {exc}") from exc
+            raise StorageError(
+                f"Cannot create the folder of the state database {self.path}: {exc}",
+                phrase=Phrase("err.db_folder", {"path": str(self.path), "detail": str(exc)}),
+            ) from exc
         writer = await self._connect()
         try:
             await self._refuse_newer(writer)
