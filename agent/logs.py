@@ -20,6 +20,7 @@ import logging
 import re
 import sys
 import threading
+from collections.abc import Mapping
 from datetime import UTC
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -132,8 +133,18 @@ def say(level: str, key: str, /, *, company: str | None = None, exception: bool 
     patcher `setup_logging` installs words the line again in the configured language for the console,
     the daily file and the TUI. `exception`: attach the exception being handled (its traceback).
     """
+    _log(level, key, facts, company=company, exception=exception)
+
+
+def say_facts(level: str, key: str, facts: Mapping[str, object], *, company: str | None = None) -> None:
+    """`say` with the facts gathered in a mapping (a job's counts, say)."""
+    _log(level, key, dict(facts), company=company, exception=False)
+
+
+def _log(level: str, key: str, facts: dict[str, object], *, company: str | None, exception: bool) -> None:
     bound = logger.bind(key=key, facts=facts) if company is None else logger.bind(key=key, facts=facts, company=company)
-    bound.opt(depth=1, exception=exception).log(level, line_in("en", key, facts))
+    # depth 2: the record names the caller of `say`, not this module.
+    bound.opt(depth=2, exception=exception).log(level, line_in("en", key, facts))
 
 
 def human_line(record: Record) -> str:

@@ -25,7 +25,7 @@ from agent.config import CompanyConfig
 from agent.domain import JobName
 from agent.erp.port import ErpPort
 from agent.errors import LeaseLost, MarketsyncError, Phrase, RelinkAccount, RunStopped, StorageError, TooManyEnds
-from agent.logs import say
+from agent.logs import say, say_facts
 from agent.marketplace.port import Marketplace
 from agent.state.models import ItemOutcome, Run, RunOptions, RunResult, RunTrigger
 from agent.state.store import StateDB
@@ -103,14 +103,14 @@ async def execute_run(
         run = await state.start_run(
             company.name, trigger=request.trigger, operator=request.operator, options=request.options
         )
-        started = {
+        started: dict[str, object] = {
             "id": run.id, "trigger": Phrase(f"log.trigger.{request.trigger}"), "operator": request.operator,
             "jobs": job_list(request.options.jobs),
         }
         if before.state != "free":
-            say("INFO", "log.run.started_over", company=company.name, before=before.phrase(), **started)
+            say_facts("INFO", "log.run.started_over", {**started, "before": before.phrase()}, company=company.name)
         else:
-            say("INFO", "log.run.started", company=company.name, **started)
+            say_facts("INFO", "log.run.started", started, company=company.name)
         watcher.run_started(run)
         ctx = RunContext(
             run=run,

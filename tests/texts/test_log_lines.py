@@ -78,8 +78,10 @@ def test_in_polish_the_console_and_the_file_read_polish(polish: tuple[Path, io.S
         assert "historia przebiegów: usunięte (zakończone ponad 30 dni temu): 3 przebiegi" in shown
         # A moment of a line is shown in the configured zone, its offset written.
         assert "ważny do 2026-07-01 12:00:00 +02:00" in shown
-        words = re.sub(r"\(ConnectError\)|GET /\S+|\S+@\S+|agent\.\S+", " ", shown).lower()
+        words = re.sub(r"\(ConnectError\)|GET /\S+|\S+@\S+|agent\.\S+|tests\.\S+", " ", shown).lower()
         assert [w for w in COMMON_ENGLISH if w in words] == []
+    # The file names the module that said the line, not the logging helper.
+    assert "| tests.texts.test_log_lines:" in _read(log_dir, ".log")
 
 
 def test_in_english_no_polish_letter(english: tuple[Path, io.StringIO]) -> None:

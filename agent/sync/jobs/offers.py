@@ -26,7 +26,7 @@ from dataclasses import replace
 
 from agent.domain import TermsOverride
 from agent.errors import ConfigError, Count, Phrase, TooManyEnds
-from agent.logs import say
+from agent.logs import say, say_facts
 from agent.sync.context import RunContext
 from agent.sync.jobs.catalogue import catalogue_job
 from agent.sync.jobs.offers_plan import (
@@ -118,7 +118,7 @@ async def offers_job(ctx: RunContext) -> None:
             await settled(sending)
         raise
     await _leftovers(ctx, sender, inputs, leftover_ids(sent, seen, shared))
-    say("INFO", "log.offers.summary", company=name, **sender.counts())
+    say_facts("INFO", "log.offers.summary", sender.counts(), company=name)
     # The failed ids are stored before the mark moves past them: a crash in between only means
     # reading from the old mark once more.
     if sender.failed_ids:
@@ -143,13 +143,13 @@ async def _guard_ends(ctx: RunContext, ending: int, active: int) -> None:
     agreed = ctx.confirm_ends is not None and await ctx.confirm_ends(ending, active, limit)
     facts: dict[str, object] = {"ending": ending, "active": active, "percent": ending * 100 // active, "limit": limit}
     if not agreed:
-        say("WARNING", "log.offers.ends_refused", company=ctx.company_name, **facts)
+        say_facts("WARNING", "log.offers.ends_refused", facts, company=ctx.company_name)
         raise TooManyEnds(
             f"this run would end {share} ([agent] max_end_percent); nothing was sent",
             phrase=Phrase("err.too_many_ends", facts),
         )
     note = f"{ctx.run.operator} agreed to end {share}"
-    say("WARNING", "log.offers.ends_agreed", company=ctx.company_name, operator=ctx.run.operator, **facts)
+    say_facts("WARNING", "log.offers.ends_agreed", {**facts, "operator": ctx.run.operator}, company=ctx.company_name)
     ctx.notes.append(note)
 
 
