@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from loguru import logger
 
-from agent.errors import Phrase
+from agent.errors import LeaseLost, Phrase
 from agent.logs import say, setup_logging
 from agent.runtime.manage import Manage
 from tests.tui.conftest import SIZE
@@ -38,8 +38,6 @@ async def test_a_log_line_reaches_the_pane_in_the_configured_language(
     app = MarketsyncApp(fake, language=language, log_level="WARNING", manage=manage)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        from agent.errors import LeaseLost
-
         lost = LeaseLost("the lease is not held", phrase=Phrase("err.lease_not_held"))
         say("ERROR", "log.run.job_stopped_run", company="Ogrodnik", job=Phrase("job.orders"), error=lost)
         await pilot.pause()
