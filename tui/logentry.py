@@ -20,7 +20,7 @@ from agent.runtime.events import (
     ScheduleChanged,
     ServiceStatus,
 )
-from agent.texts.phrases import detail_words
+from agent.texts.phrases import detail_words, word
 from tui.i18n import Texts
 
 if TYPE_CHECKING:
@@ -77,9 +77,10 @@ def event_entry(event: Event, texts: Texts) -> LogEntry | None:
         level = "WARNING"
     elif isinstance(event, RunSkipped):
         text = texts("log.run_skipped", reason=texts("skip." + event.reason))
-        # The runtime's detail is English free text; for these reasons the catalogue says all of it.
+        # For these reasons the catalogue says all of it; otherwise the detail, worded when it is ours.
         if event.detail and event.reason not in SELF_EXPLAINED_SKIPS:
-            text += f" ({event.detail})"
+            said = word(texts.language, event.said) if event.said is not None else event.detail
+            text += f" ({said})"
         level = "WARNING"
     elif isinstance(event, ConnectionChanged):
         text = texts("log.connection", status=texts("conn." + event.status))

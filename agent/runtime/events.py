@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Literal
 
 from agent.domain import JobName
+from agent.errors import Phrase
 
 RunTrigger = Literal["automatic", "manual"]
 RunResult = Literal["success", "partial", "failed", "interrupted"]
@@ -111,6 +112,9 @@ class RunSkipped:
     reason: SkipReason
     at: datetime
     detail: str = ""
+    """In English, as the machine log has it."""
+    said: Phrase | None = None
+    """The detail as facts, for a front end to word in the operator's language (None: `detail` is data)."""
 
 
 @dataclass(frozen=True, slots=True)

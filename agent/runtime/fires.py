@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from agent.domain import Clock
-from agent.errors import Count
+from agent.errors import Count, Phrase
 from agent.logs import say
 from agent.runtime.bus import EventBus
 from agent.runtime.connections import ConnectionMirror
@@ -85,13 +85,15 @@ class FireHandler:
                 async with self._bookkeeping:
                     await self._state.count_schedule_misses(name, skipped=1, missed=fire.missed)
             say("INFO", "log.fires.still_running", company=name)
-            self._bus.publish(RunSkipped(name, "still_running", now, "the previous run is still going"))
+            still = Phrase("log.fires.still_running_detail")
+            self._bus.publish(RunSkipped(name, "still_running", now, "the previous run is still going", said=still))
             return None
         if not self._connections.usable(name):
             await self._connections.refresh((name,))
             _status, detail = self._connections.status(name)
             say("WARNING", "log.fires.connection_error", company=name, detail=detail_phrase(detail))
-            self._bus.publish(RunSkipped(name, "connection_error", now, detail))
+            said = Phrase("log.detail_error", {"error": detail_phrase(detail)})
+            self._bus.publish(RunSkipped(name, "connection_error", now, detail, said=said))
             return None
         if fire.missed and record:
             async with self._bookkeeping:

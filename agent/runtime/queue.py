@@ -48,6 +48,11 @@ class ManualRun:
     wait_for_lease: Callable[[], Awaitable[None]] | None = None
 
 
+def _said(error: MarketsyncError) -> Phrase:
+    """An error as an event's detail: worded (message and hint) by the front end that shows it."""
+    return Phrase("log.detail_error", {"error": error})
+
+
 class RunQueue:
     """Automatic runs under a semaphore, manual runs in a one-at-a-time queue."""
 
@@ -175,11 +180,11 @@ class RunQueue:
             run = await self._execute(request, observer, self.stopping)
         except LeaseHeld as exc:
             say("INFO", "log.queue.not_started", company=name, trigger=trigger, error=exc)
-            self._bus.publish(RunSkipped(name, "lease_held", self._clock(), str(exc)))
+            self._bus.publish(RunSkipped(name, "lease_held", self._clock(), str(exc), said=_said(exc)))
             return None
         except RelinkAccount as exc:
             say("WARNING", "log.queue.not_started", company=name, trigger=trigger, error=exc)
-            self._bus.publish(RunSkipped(name, "connection_error", self._clock(), str(exc)))
+            self._bus.publish(RunSkipped(name, "connection_error", self._clock(), str(exc), said=_said(exc)))
             return None
         except MarketsyncError as exc:
             say("ERROR", "log.queue.could_not_start", company=name, trigger=trigger, error=exc)

@@ -65,6 +65,8 @@ TEXTS: dict[str, str] = {
     "log.queue.not_started": "{trigger} run not started: {error}",
     "log.queue.could_not_start": "{trigger} run could not start: {error}",
     "log.queue.bug": "{trigger} run failed on a bug",
+    "log.detail_error": "{error}",
+    "log.fires.still_running_detail": "the previous run is still going",
     "log.fires.still_running": "scheduled run skipped: the previous run is still going",
     "log.fires.connection_error": "scheduled run not attempted: connection error ({detail})",
     "log.fires.coalesced": "{fires} coalesced into this run",

@@ -75,6 +75,8 @@ TEXTS: dict[str, str] = {
     "log.queue.not_started": "przebieg ({trigger}) nie wystartował: {error}",
     "log.queue.could_not_start": "przebieg ({trigger}) nie mógł wystartować: {error}",
     "log.queue.bug": "przebieg ({trigger}) przerwał błąd programu",
+    "log.detail_error": "{error}",
+    "log.fires.still_running_detail": "poprzedni przebieg jeszcze trwa",
     "log.fires.still_running": "pominięto zaplanowany przebieg: poprzedni jeszcze trwa",
     "log.fires.connection_error": "zaplanowanego przebiegu nie podjęto: błąd połączenia ({detail})",
     "log.fires.coalesced": "ten przebieg zastępuje: {fires}",

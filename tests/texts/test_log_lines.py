@@ -145,3 +145,21 @@ def test_every_key_the_code_logs_or_raises_with_is_in_the_catalogue() -> None:
     assert len(used) > 60
     assert sorted(used - set(log_en.TEXTS)) == []
     assert sorted(used - set(log_pl.TEXTS)) == []
+
+
+def test_a_skipped_run_names_its_error_in_the_language_on_the_console_and_in_the_tui() -> None:
+    from agent.commands.run import describe_event
+    from agent.errors import RelinkAccount
+    from agent.runtime.events import RunSkipped
+    from tui.i18n import Texts
+    from tui.logentry import event_entry
+
+    error = RelinkAccount("Ogrodnik: no marketplace account is linked",
+                          phrase=Phrase("err.not_linked", {"company": "Ogrodnik"}))
+    event = RunSkipped("Ogrodnik", "connection_error", datetime(2026, 12, 5, 10, tzinfo=UTC), str(error),
+                       said=Phrase("log.detail_error", {"error": error}))
+    console = describe_event(event, language="pl")
+    assert "Ogrodnik: nie połączono konta wszystko.pl (połącz konto ponownie" in console
+    entry = event_entry(event, Texts("pl"))
+    assert entry is not None and "nie połączono konta wszystko.pl" in entry.text
+    assert "no marketplace account" not in console + entry.text
