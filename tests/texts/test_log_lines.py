@@ -163,3 +163,12 @@ def test_a_skipped_run_names_its_error_in_the_language_on_the_console_and_in_the
     entry = event_entry(event, Texts("pl"))
     assert entry is not None and "nie połączono konta wszystko.pl" in entry.text
     assert "no marketplace account" not in console + entry.text
+
+
+def test_the_log_search_finds_a_run_and_an_offer_in_either_language() -> None:
+    from agent.runtime.manage import log_pattern
+
+    run, offer = log_pattern("run", "9"), log_pattern("offer", "123")
+    assert run.search("przebieg 9 zakończony: sukces") and run.search("run 9 finished: success")
+    assert not run.search("przebieg 19 zakończony: sukces")
+    assert offer.search("oferty: oferty 123 już nie ma") and offer.search("offers: offer 123 is gone")
