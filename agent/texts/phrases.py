@@ -79,7 +79,8 @@ def hint_for(language: str, error: MarketsyncError, company: str | None = None, 
     table = TABLES[language_of(language)]
     phrase = error.hint_phrase
     if isinstance(phrase, Phrase):
-        return word(language, phrase, zone)
+        # A hint may name the company ("marketsync connect {company}"); the raiser may not know it.
+        return word(language, Phrase(phrase.key, {"company": name, **phrase.values}), zone)
     if error.hint and error.hint != type(error).hint:
         return error.hint.replace("COMPANY", name)
     for cls in type(error).__mro__:

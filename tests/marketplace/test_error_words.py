@@ -42,3 +42,14 @@ async def test_no_answer_is_worded_with_its_hint_in_the_language(
     english = error_text("en", caught.value)
     assert english.startswith("GET /shipping/methods: the marketplace did not answer (ConnectError) (it will be")
     assert not any(c in POLISH_LETTERS for c in english)
+
+
+def test_a_failed_link_and_its_hint_are_worded_naming_the_company() -> None:
+    from agent.marketplace.device_flow import LinkFailed
+    from agent.texts.hints import hint_for
+
+    said = "the marketplace refused the link (invalid_request)"
+    refused = LinkFailed(said, reason="refused", detail="invalid_request")
+    assert message_for("pl", refused) == "wszystko.pl odrzucił połączenie (invalid_request)"
+    assert hint_for("pl", refused, "Ogrodnik") == "uruchom ponownie `marketsync connect Ogrodnik`"
+    assert hint_for("en", refused, "Ogrodnik") == "run `marketsync connect Ogrodnik` again"
