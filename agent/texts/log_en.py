@@ -185,6 +185,7 @@ TEXTS: dict[str, str] = {
     "err.reason.fresh_refused": "the marketplace refuses a freshly refreshed token",
     "log.tokens.adopted": "adopted tokens refreshed by another process",
     "log.tokens.refreshed": "access token refreshed; valid until {until}",
+    "log.tokens.no_keyring": "no OS keyring available: tokens go to 0600 files",
     "err.token_no_time": "token refresh: no answer within the call's deadline",
     "err.token_refused": "token refresh refused: {reason}",
     "err.token_rate_limited": "token refresh: over the marketplace's rate limit",

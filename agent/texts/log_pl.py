@@ -205,6 +205,7 @@ TEXTS: dict[str, str] = {
     "err.reason.fresh_refused": "wszystko.pl odrzuca świeżo odświeżony token",
     "log.tokens.adopted": "przyjęto tokeny odświeżone przez inny proces",
     "log.tokens.refreshed": "token dostępu odświeżony; ważny do {until}",
+    "log.tokens.no_keyring": "brak systemowego pęku kluczy: tokeny trafiają do plików 0600",
     "err.token_no_time": "odświeżanie tokenu: brak odpowiedzi w czasie przewidzianym na zapytanie",
     "err.token_refused": "odświeżenie tokenu odrzucone: {reason}",
     "err.token_rate_limited": "odświeżanie tokenu: przekroczono limit zapytań wszystko.pl",
