@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
+from agent.domain import DEFAULT_TIMEZONE
 from agent.errors import ConfigError, LeaseHeld, MarketsyncError
 from agent.texts import text
 
@@ -72,8 +73,10 @@ def build_parser(language: str = "pl") -> argparse.ArgumentParser:
     return parser
 
 
-def _setup_logging(args: argparse.Namespace, *, to_file: bool, quiet: bool = False) -> None:
-    """Console always (warnings only when `quiet`); the daily log file too when the configuration can be read."""
+def _setup_logging(args: argparse.Namespace, *, to_file: bool, quiet: bool = False) -> str:
+    """Console always (warnings only when `quiet`); the daily log file too when the configuration can be read.
+
+    Returns the configured time zone (the default one when the configuration was not read)."""
     from agent.commands.common import config_path_from_args
     from agent.config import load_config
     from agent.logs import setup_logging
@@ -84,8 +87,8 @@ def _setup_logging(args: argparse.Namespace, *, to_file: bool, quiet: bool = Fal
         with contextlib.suppress(ConfigError):
             config = load_config(config_path_from_args(args))
     if config is None:
-        setup_logging(None, verbose=args.verbose, console_quiet=quiet)
-        return
+        setup_logging(None, verbose=args.verbose, console_quiet=quiet, language=getattr(args, "language", "pl"))
+        return DEFAULT_TIMEZONE
     setup_logging(
         config.agent.log_dir,
         verbose=args.verbose,
@@ -93,7 +96,9 @@ def _setup_logging(args: argparse.Namespace, *, to_file: bool, quiet: bool = Fal
         json_lines=config.agent.log_json,
         timezone=config.agent.timezone,
         console_quiet=quiet,
+        language=config.agent.language,
     )
+    return config.agent.timezone
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -137,12 +142,12 @@ def config_first(argv: Sequence[str]) -> list[str]:
     return chosen + rest
 
 
-def _print_error(language: str, error: MarketsyncError, company: str | None) -> None:
-    """The error's message, then what to do about it, in the language, naming the company."""
-    from agent.texts.hints import hint_for
+def _print_error(language: str, error: MarketsyncError, company: str | None, zone: str = DEFAULT_TIMEZONE) -> None:
+    """The error's message, then what to do about it, in the language (its times in `zone`), naming the company."""
+    from agent.texts.hints import hint_for, message_for
 
-    print(text(language, "cli.error", message=error.message), file=sys.stderr)
-    hint = hint_for(language, error, company)
+    print(text(language, "cli.error", message=message_for(language, error, zone=zone)), file=sys.stderr)
+    hint = hint_for(language, error, company, zone=zone)
     if hint:
         print(text(language, "cli.hint", hint=hint), file=sys.stderr)
 
@@ -161,7 +166,9 @@ def _main(argv: Sequence[str] | None) -> int:
     module = command_module(args.command)
     # A read-only command (config check) leaves no log files behind. A command that prints its own
     # progress in the operator's language (sync) leaves the log's lines to the file.
-    _setup_logging(args, to_file=getattr(module, "LOGS_TO_FILE", True), quiet=getattr(module, "CONSOLE_QUIET", False))
+    zone = _setup_logging(
+        args, to_file=getattr(module, "LOGS_TO_FILE", True), quiet=getattr(module, "CONSOLE_QUIET", False)
+    )
     if module is None:
         print(text(language, "cli.not_built", command=args.command), file=sys.stderr)
         return EXIT_USAGE
@@ -180,10 +187,10 @@ def _main(argv: Sequence[str] | None) -> int:
         return EXIT_USAGE
     except LeaseHeld as exc:
         # Another process holds what this one needs (a second `marketsync run`): refused, not failed.
-        _print_error(language, exc, company)
+        _print_error(language, exc, company, zone)
         return EXIT_REFUSED
     except MarketsyncError as exc:
-        _print_error(language, exc, company)
+        _print_error(language, exc, company, zone)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -23,26 +23,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from urllib.parse import urlsplit, urlunsplit
-
-
-class MarketsyncError(Exception):
-    """Base of every error the agent raises on purpose."""
-
-    hint: str = ""
-
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
-        super().__init__(message)
-        if hint is not None:
-            self.hint = hint
-
-    @property
-    def message(self) -> str:
-        return str(self.args[0]) if self.args else ""
-
-    def __str__(self) -> str:
-        text = self.message
-        return f"{text} ({self.hint})" if self.hint else text
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +37,60 @@ class Phrase:
 
     key: str
     values: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    """A counted word kept as facts ("3 runs", "3 przebiegi"), worded with the language's plural form.
+
+    `word` is the key of the counted word in the catalogue (its forms are `word.one`, `word.few`...).
+    """
+
+    n: int
+    word: str
+
+
+@dataclass(frozen=True, slots=True)
+class At:
+    """A moment kept as a fact, shown in the reader's configured time zone with its offset written.
+
+    `clock`: the time of day only, without the date and the offset.
+    """
+
+    moment: datetime
+    clock: bool = False
+
+
+class MarketsyncError(Exception):
+    """Base of every error the agent raises on purpose.
+
+    The message is English (the machine log keeps it); `phrase`, when given, holds the same sentence
+    as a text key and its facts, and `hint_phrase` the hint, so a front end or a person's log line
+    words them in the operator's language (`agent.texts.hints`).
+    """
+
+    hint: str = ""
+    phrase: Phrase | None = None
+    hint_phrase: Phrase | None = None
+
+    def __init__(
+        self, message: str, *, hint: str | None = None, phrase: Phrase | None = None, hint_phrase: Phrase | None = None
+    ) -> None:
+        super().__init__(message)
+        if hint is not None:
+            self.hint = hint
+        if phrase is not None:
+            self.phrase = phrase
+        if hint_phrase is not None:
+            self.hint_phrase = hint_phrase
+
+    @property
+    def message(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+    def __str__(self) -> str:
+        text = self.message
+        return f"{text} ({self.hint})" if self.hint else text
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,11 +121,11 @@ class ConfigError(MarketsyncError):
         hint: str | None = None,
         findings: tuple[ConfigProblem, ...] = (),
         hint_phrase: Phrase | None = None,
+        phrase: Phrase | None = None,
     ) -> None:
-        super().__init__(message, hint=hint)
+        super().__init__(message, hint=hint, phrase=phrase, hint_phrase=hint_phrase)
         self.problems = problems or (message,)
         self.findings = findings
-        self.hint_phrase = hint_phrase
 
 
 class RetryLater(MarketsyncError):
@@ -105,8 +141,11 @@ class MarketplaceUnavailable(RetryLater):
 class RateLimited(RetryLater):
     """Over the marketplace's rate limit; no request before `retry_after` seconds elapse."""
 
-    def __init__(self, message: str, *, retry_after: float, hint: str | None = None) -> None:
-        super().__init__(message, hint=hint)
+    def __init__(
+        self, message: str, *, retry_after: float, hint: str | None = None,
+        phrase: Phrase | None = None, hint_phrase: Phrase | None = None,
+    ) -> None:
+        super().__init__(message, hint=hint, phrase=phrase, hint_phrase=hint_phrase)
         self.retry_after = retry_after
 
 
@@ -115,8 +154,11 @@ class LeaseHeld(RetryLater):
 
     hint = "wait for it to finish, or take it over explicitly"
 
-    def __init__(self, message: str, *, status: object = None, hint: str | None = None) -> None:
-        super().__init__(message, hint=hint)
+    def __init__(
+        self, message: str, *, status: object = None, hint: str | None = None,
+        phrase: Phrase | None = None, hint_phrase: Phrase | None = None,
+    ) -> None:
+        super().__init__(message, hint=hint, phrase=phrase, hint_phrase=hint_phrase)
         self.status = status
 
 
@@ -133,8 +175,11 @@ class SkipItem(MarketsyncError):
 class InvalidItem(SkipItem):
     """An item breaks a rule; `field` names what to fix."""
 
-    def __init__(self, message: str, *, field: str = "", hint: str | None = None) -> None:
-        super().__init__(message, hint=hint)
+    def __init__(
+        self, message: str, *, field: str = "", hint: str | None = None,
+        phrase: Phrase | None = None, hint_phrase: Phrase | None = None,
+    ) -> None:
+        super().__init__(message, hint=hint, phrase=phrase, hint_phrase=hint_phrase)
         self.field = field
 
 
@@ -143,8 +188,11 @@ class MalformedAnswer(SkipItem):
 
     hint = "the item is kept aside; report it if it repeats"
 
-    def __init__(self, message: str, *, payload: str = "", hint: str | None = None) -> None:
-        super().__init__(message, hint=hint)
+    def __init__(
+        self, message: str, *, payload: str = "", hint: str | None = None,
+        phrase: Phrase | None = None, hint_phrase: Phrase | None = None,
+    ) -> None:
+        super().__init__(message, hint=hint, phrase=phrase, hint_phrase=hint_phrase)
         self.payload = payload
 
 

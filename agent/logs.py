@@ -7,6 +7,10 @@ URL's query string (the marketplace's token endpoints carry secrets there) becom
 does any exact value registered with `register_secret` (the token store registers each token it
 reads). The standard library's `logging` is routed into loguru so its records are redacted too,
 and httpx2's own request logging stays at WARNING because its lines carry full URLs.
+
+A line a person reads is logged with `say(level, key, **facts)`: the console, the daily file and the
+TUI's log pane show it in the configured language (the `said` field the patcher fills in), while the
+record's message stays English and the JSON lines keep `key`, the facts and the UTC time as fields.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ import logging
 import re
 import sys
 import threading
+from collections.abc import Mapping
+from datetime import UTC
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -91,11 +97,60 @@ def _patch(record: Record) -> None:
     for key, value in list(extra.items()):
         if isinstance(value, str):
             extra[key] = REDACTOR.redact(value)
+        elif isinstance(value, dict):
+            extra[key] = {k: REDACTOR.redact(v) if isinstance(v, str) else v for k, v in value.items()}
     exc = record["exception"]
     if exc is not None and exc.value is not None:
         # The exception's text is printed by the sink; redact it by replacing its args.
         with contextlib.suppress(AttributeError, TypeError):
             exc.value.args = tuple(REDACTOR.redact(a) if isinstance(a, str) else a for a in exc.value.args)
+
+
+def worded(language: str, value: object, zone: str = "UTC") -> object:
+    """A fact of a log line as the line shows it: a phrase or an error in `language`, a moment in
+    `zone`, a number as it is."""
+    from agent.texts.phrases import value_in
+
+    return value_in(language, value, zone)
+
+
+def line_in(language: str, key: str, facts: dict[str, object], zone: str = "UTC") -> str:
+    """The log line `key` in `language`, its facts worded (moments in `zone`), every secret masked."""
+    from agent.texts import text
+
+    try:
+        said = text(language, key, **{name: worded(language, v, zone) for name, v in facts.items()})
+    except (KeyError, IndexError, ValueError):
+        # A line must never break the code that logs it: a sentence missing a fact shows the facts as they are.
+        said = f"{key} {facts}"
+    return REDACTOR.redact(said)
+
+
+def say(level: str, key: str, /, *, company: str | None = None, exception: bool = False, **facts: object) -> None:
+    """Log the line `key` of the catalogue (`agent.texts.log_en` / `log_pl`) with its facts.
+
+    The record's message is the English line; `key` and `facts` ride along as extra fields, and the
+    patcher `setup_logging` installs words the line again in the configured language for the console,
+    the daily file and the TUI. `exception`: attach the exception being handled (its traceback).
+    """
+    _log(level, key, facts, company=company, exception=exception)
+
+
+def say_facts(level: str, key: str, facts: Mapping[str, object], *, company: str | None = None) -> None:
+    """`say` with the facts gathered in a mapping (a job's counts, say)."""
+    _log(level, key, dict(facts), company=company, exception=False)
+
+
+def _log(level: str, key: str, facts: dict[str, object], *, company: str | None, exception: bool) -> None:
+    bound = logger.bind(key=key, facts=facts) if company is None else logger.bind(key=key, facts=facts, company=company)
+    # depth 2: the record names the caller of `say`, not this module.
+    bound.opt(depth=2, exception=exception).log(level, line_in("en", key, facts))
+
+
+def human_line(record: Record) -> str:
+    """What a person reads of a record: its line in the configured language when logging is set up."""
+    said = record["extra"].get("said")
+    return said if isinstance(said, str) else record["message"]
 
 
 class _InterceptHandler(logging.Handler):
@@ -110,8 +165,17 @@ class _InterceptHandler(logging.Handler):
 
 
 # The time fields come from the patcher `setup_logging` installs: the configured zone, offset written.
-_FILE_FORMAT = "{extra[local_time]} | {level: <8} | {extra[company]} | {name}:{line} | {message}"
-_CONSOLE_FORMAT = "<green>{extra[local_clock]}</green> <level>{level: <7}</level> {extra[company]} {message}"
+_FILE_FORMAT = "{extra[local_time]} | {extra[level]: <8} | {extra[company]} | {name}:{line} | {extra[said]}"
+_CONSOLE_FORMAT = (
+    "<green>{extra[local_clock]}</green> <level>{extra[level]: <7}</level> {extra[company]} {extra[said]}"
+)
+
+
+def _plain(value: object) -> object:
+    """A fact fit for a JSON line: numbers, booleans and None as they are, anything else as masked text."""
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return REDACTOR.redact(str(value))
 
 
 def quiet_http_loggers() -> None:
@@ -130,18 +194,32 @@ def setup_logging(
     console_stream: Any = None,
     timezone: str = DEFAULT_TIMEZONE,
     console_quiet: bool = False,
+    language: str = "pl",
 ) -> None:
     """Configure every sink. Call once, from the entry point only.
 
-    Console and file lines show the time in `timezone` with its offset; JSON lines keep loguru's own
-    timestamp (UTC-aware, offset written) for machines. `console_quiet`: the console shows warnings
-    and errors only (unless `verbose`), for a command that prints its own progress to a person.
+    Console and file lines are in `language` and show the time in `timezone` with its offset; JSON
+    lines keep the English message, the line's key and facts, and the time in UTC (`extra.utc`).
+    `console_quiet`: the console shows warnings and errors only (unless `verbose`), for a command that
+    prints its own progress to a person.
     """
+    from agent.texts import TABLES, language_of
     from agent.texts.clock import local_time
 
     def patch(record: Record) -> None:
         _patch(record)
+        extra = record["extra"]
+        key, facts = extra.get("key"), extra.get("facts")
+        if isinstance(key, str) and isinstance(facts, dict):
+            extra["said"] = line_in(language, key, facts, timezone)
+            # The JSON sink writes the facts as they are: each one worded in English (moments in UTC), numbers kept.
+            extra["facts"] = {name: _plain(worded("en", v)) for name, v in facts.items()}
+        else:
+            extra["said"] = record["message"]
+        name = record["level"].name
+        extra["level"] = TABLES[language_of(language)].get(f"log.level.{name}", name)
         moment = record["time"]
+        extra["utc"] = moment.astimezone(UTC).isoformat(timespec="milliseconds")
         millis = f"{moment.microsecond // 1000:03d}"
         record["extra"]["local_time"] = local_time(moment, timezone, pattern=f"%Y-%m-%d %H:%M:%S.{millis}")
         record["extra"]["local_clock"] = local_time(moment, timezone, pattern="%H:%M:%S")

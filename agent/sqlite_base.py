@@ -25,9 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import aiosqlite
-from loguru import logger
 
-from agent.errors import Bug, MarketsyncError, RetryLater, StorageError
+from agent.errors import Bug, MarketsyncError, Phrase, RetryLater, StorageError
+from agent.logs import say
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 10.0
@@ -55,6 +55,13 @@ class SqliteFile:
     name: str
     """How a person knows it, e.g. "the company database"."""
     damaged_hint: str
+    key: str = "company"
+    """Its words in the catalogue: `file.<key>` its name, `errhint.db_damaged.<key>` what to do when damaged."""
+
+    @property
+    def phrase(self) -> Phrase:
+        """Its name, worded in the reader's language."""
+        return Phrase(f"file.{self.key}")
 
 
 def is_open(path: Path) -> bool:
@@ -75,15 +82,27 @@ def mark_closed(path: Path) -> None:
         _OPEN.pop(key, None)
 
 
+def _said(key: str, path: Path, kind: SqliteFile, **facts: object) -> Phrase:
+    """The sentence `key` about the file, as facts: its path, its name in the reader's language, the rest."""
+    return Phrase(key, {"path": str(path), "file": kind.phrase, **facts})
+
+
 def permission_error(path: Path, kind: SqliteFile, detail: object) -> StorageError:
     return StorageError(
         f"{path}: {kind.name} cannot be opened or written ({detail})",
         hint="check the file's and its folder's owner and permissions (the agent's user must read and write both)",
+        phrase=_said("err.db_permission", path, kind, detail=str(detail)),
+        hint_phrase=Phrase("errhint.db_permission"),
     )
 
 
-def damaged_error(path: Path, kind: SqliteFile, detail: str) -> StorageError:
-    return StorageError(f"{path}: {kind.name} is damaged ({detail}); it was left untouched", hint=kind.damaged_hint)
+def damaged_error(path: Path, kind: SqliteFile, detail: str, detail_phrase: Phrase | None = None) -> StorageError:
+    """The file is damaged; `detail_phrase` words `detail` when it is ours (SQLite's own stays as it said)."""
+    return StorageError(
+        f"{path}: {kind.name} is damaged ({detail}); it was left untouched", hint=kind.damaged_hint,
+        phrase=_said("err.db_damaged", path, kind, detail=detail_phrase or detail),
+        hint_phrase=Phrase(f"errhint.db_damaged.{kind.key}"),
+    )
 
 
 def check_header(path: Path, kind: SqliteFile) -> bool:
@@ -98,11 +117,13 @@ def check_header(path: Path, kind: SqliteFile) -> bool:
     except PermissionError as exc:
         raise permission_error(path, kind, exc.strerror or exc) from None
     except OSError as exc:
-        raise StorageError(f"{path}: {kind.name} cannot be read: {exc}") from None
+        raise StorageError(
+            f"{path}: {kind.name} cannot be read: {exc}", phrase=_said("err.db_unreadable", path, kind, detail=str(exc))
+        ) from None
     if not head:
         return False
     if head != SQLITE_HEADER:
-        raise damaged_error(path, kind, "not an SQLite database")
+        raise damaged_error(path, kind, "not an SQLite database", Phrase("err.db_not_sqlite"))
     return True
 
 
@@ -115,16 +136,24 @@ def error_for(path: Path, kind: SqliteFile, exc: sqlite3.Error) -> MarketsyncErr
             f"{path}: {kind.name} could not be written: the disk is full (SQLite: {text}); "
             "nothing of that change was saved",
             hint="free disk space on that drive, then run again",
+            phrase=_said("err.db_full", path, kind, detail=text),
+            hint_phrase=Phrase("errhint.db_full"),
         )
     if "locked" in lowered or "busy" in lowered:
-        return DatabaseBusy(f"{path}: {kind.name} stayed locked by another process (SQLite: {text})")
+        return DatabaseBusy(
+            f"{path}: {kind.name} stayed locked by another process (SQLite: {text})",
+            phrase=_said("err.db_busy", path, kind, detail=text),
+        )
     if "not a database" in lowered or "malformed" in lowered or "corrupt" in lowered:
         return damaged_error(path, kind, text)
     if any(word in lowered for word in _PERMISSION_WORDS):
         return permission_error(path, kind, text)
     if isinstance(exc, sqlite3.IntegrityError):
-        return Bug(f"{path}: a write to {kind.name} broke a constraint: {text}")
-    return StorageError(f"{path}: {kind.name} failed: {text}")
+        return Bug(
+            f"{path}: a write to {kind.name} broke a constraint: {text}",
+            phrase=_said("err.db_constraint", path, kind, detail=text),
+        )
+    return StorageError(f"{path}: {kind.name} failed: {text}", phrase=_said("err.db_failed", path, kind, detail=text))
 
 
 def newer_error(path: Path, kind: SqliteFile, version: int, known: int) -> StorageError:
@@ -132,6 +161,8 @@ def newer_error(path: Path, kind: SqliteFile, version: int, known: int) -> Stora
         f"{path}: {kind.name} was written by a newer marketsync (schema version {version}; this one knows up "
         f"to {known}); it was left untouched",
         hint="upgrade marketsync, or use a copy made by this version",
+        phrase=_said("err.db_newer", path, kind, version=version, known=known),
+        hint_phrase=Phrase("errhint.db_newer"),
     )
 
 
@@ -198,7 +229,7 @@ async def migrate(
             for step in steps:
                 await conn.execute(step)
             await conn.execute(f"PRAGMA user_version = {int(number)}")
-            logger.info("{} {}: migrated to schema version {}", kind.name, path.name, number)
+            say("INFO", "log.sqlite.migrated", file=kind.phrase, name=path.name, version=number)
         await conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Literal
 
+from agent.texts.clock import DEFAULT_ZONE
+from agent.texts.phrases import error_text
 from tui.texts_en import EN
 from tui.texts_pl import PL
 
@@ -28,6 +30,10 @@ class Texts:
         self._entries = CATALOGUE[language]
         self.missing: set[str] = set()
         """Keys asked for that the catalogue lacks (shown as the key itself)."""
+
+    def error(self, error: BaseException, zone: str = DEFAULT_ZONE) -> str:
+        """An error of the agent as a person reads it here: its message and hint in this language."""
+        return error_text(self.language, error, zone=zone)
 
     def __call__(self, key: str, /, **values: object) -> str:
         entry = self._entries.get(key)

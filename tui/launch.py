@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import asyncio
 
-from loguru import logger
-
 from agent.config import Config
 from agent.errors import StorageError
+from agent.logs import say
 from agent.runtime.manage import Manage
 from agent.runtime.service import Runtime
 from tui.app import MarketsyncApp
@@ -36,9 +35,9 @@ async def run_tui(config: Config, *, runtime: Runtime | None = None, headless: b
         try:
             await asyncio.wait_for(runtime.stop(), EXIT_WITHIN_S)
         except TimeoutError:
-            logger.warning(f"the runtime did not stop within {EXIT_WITHIN_S:.0f} s; leaving anyway")
+            say("WARNING", "log.tui.stop_slow", seconds=EXIT_WITHIN_S)
         except StorageError as exc:
-            logger.error(f"stopping the runtime: {exc}")
+            say("ERROR", "log.tui.stop_failed", error=exc)
 
     try:
         # Quitting stops the runtime while the app still shows it; stopping here again (a no-op then)

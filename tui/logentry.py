@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from agent.logs import human_line
 from agent.runtime.events import (
     ConnectionChanged,
     Event,
@@ -20,6 +21,7 @@ from agent.runtime.events import (
     ServiceStatus,
 )
 from agent.texts.outcomes import outcome_hint, outcome_message, summary_words
+from agent.texts.phrases import detail_words, word
 from tui.i18n import Texts
 
 if TYPE_CHECKING:
@@ -78,14 +80,15 @@ def event_entry(event: Event, texts: Texts) -> LogEntry | None:
         level = "WARNING"
     elif isinstance(event, RunSkipped):
         text = texts("log.run_skipped", reason=texts("skip." + event.reason))
-        # The runtime's detail is English free text; for these reasons the catalogue says all of it.
+        # For these reasons the catalogue says all of it; otherwise the detail, worded when it is ours.
         if event.detail and event.reason not in SELF_EXPLAINED_SKIPS:
-            text += f" ({event.detail})"
+            said = word(texts.language, event.said) if event.said is not None else event.detail
+            text += f" ({said})"
         level = "WARNING"
     elif isinstance(event, ConnectionChanged):
         text = texts("log.connection", status=texts("conn." + event.status))
         if event.detail:
-            text += f" ({event.detail})"
+            text += f" ({detail_words(texts.language, event.detail)})"
         level = "ERROR" if event.status == "connection_error" else "INFO"
     elif isinstance(event, LeaseChanged):
         if event.holder is None:
@@ -110,7 +113,8 @@ def loguru_sink(post: Callable[[LogEntry], Any]) -> Callable[[Message], None]:
     def sink(message: Message) -> None:
         record = message.record
         company = str(record["extra"].get("company", ""))
+        # The line in the configured language (`agent.logs.say`), or the record's message as logged.
         post(LogEntry(record["time"], record["level"].name, "" if company == "-" else company,
-                      record["message"]))
+                      human_line(record)))
 
     return sink

@@ -67,7 +67,8 @@ class ManualRuns:
         except RelinkAccount:
             self._app.notify(t("sync.relink", company=company), severity="error", timeout=10)
         except (ConfigError, MarketsyncError) as exc:
-            self._app.notify(t("sync.failed", company=company, message=str(exc)), severity="error", timeout=10)
+            message = t.error(exc, self._tz.key)
+            self._app.notify(t("sync.failed", company=company, message=message), severity="error", timeout=10)
 
     def ends_consent(self, company: str) -> EndsConsent:
         """The question a run of `company` asks before it ends more offers than allowed: a dialog.

@@ -142,6 +142,11 @@ def run(args: argparse.Namespace) -> int:
                 webbrowser.open(registration.verification_uri_pretty)
         print(texts["waiting"], flush=True)
 
+    from agent.texts.phrases import error_text
+
+    def said(exc: MarketsyncError) -> str:
+        return error_text(config.agent.language, exc, company, zone=config.agent.timezone)
+
     guard = AccountMoveGuard(config, company, ask_move)
     try:
         session = asyncio.run(link_company(config, company, show=show, confirm_new_account=guard))
@@ -152,13 +157,13 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_REFUSED
     except LinkFailed as exc:
         reason = texts[f"reason.{exc.reason}"]
-        print(texts["failed_because"].format(company=company, reason=reason, error=exc), file=sys.stderr)
+        print(texts["failed_because"].format(company=company, reason=reason, error=said(exc)), file=sys.stderr)
         return 1
     except MarketplaceUnavailable as exc:
-        print(texts["failed_network"].format(company=company, error=exc), file=sys.stderr)
+        print(texts["failed_network"].format(company=company, error=said(exc)), file=sys.stderr)
         return 1
     except MarketsyncError as exc:
-        print(texts["failed"].format(company=company, error=exc), file=sys.stderr)
+        print(texts["failed"].format(company=company, error=said(exc)), file=sys.stderr)
         return 1
     finally:
         guard.release()

@@ -77,7 +77,7 @@ def _log_to_files(config: Config, *, verbose: bool) -> None:
     from agent.logs import setup_logging
 
     setup_logging(config.agent.log_dir, verbose=verbose, retention_days=config.agent.log_retention_days,
-                  console=False, timezone=config.agent.timezone)
+                  console=False, timezone=config.agent.timezone, language=config.agent.language)
 
 
 async def _headless(config: Config) -> int:

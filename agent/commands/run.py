@@ -122,6 +122,7 @@ def describe_event(
     from agent.runtime import events as ev
     from agent.texts.clock import local_time
     from agent.texts.outcomes import item_label, outcome_hint, outcome_message, summary_words
+    from agent.texts.phrases import detail_words, word
 
     def say(key: str, **values: object) -> str:
         return text(language, key, who=event.company, **values)
@@ -130,7 +131,8 @@ def describe_event(
         return ", ".join(text(language, f"job.{name}") for name in names)
 
     def detail(said: str) -> str:
-        return ": " + said if said else ""
+        # A connection's fixed details are ours to word; any other (an account's name) is data.
+        return ": " + detail_words(language, said) if said else ""
 
     match event:
         case ev.RunQueued():
@@ -167,7 +169,8 @@ def describe_event(
             return say("event.finished", id=event.run_id, result=result, error=error, **counts)
         case ev.RunSkipped():
             reason = text(language, f"event.skip.{event.reason}")
-            return say("event.skipped", reason=reason, detail=detail(event.detail))
+            said = word(language, event.said, zone) if event.said is not None else event.detail
+            return say("event.skipped", reason=reason, detail=detail(said))
         case ev.ConnectionChanged():
             status = text(language, f"event.connection.{event.status}")
             return say("event.connection", status=status, detail=detail(event.detail))

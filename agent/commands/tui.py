@@ -48,4 +48,5 @@ def quiet_console(config: Config, *, verbose: bool) -> None:
         json_lines=config.agent.log_json,
         console=False,
         timezone=config.agent.timezone,
+        language=config.agent.language,
     )

@@ -27,6 +27,7 @@ from agent.erp.schema import MIGRATIONS, SCHEMA_VERSION
 from agent.errors import LeaseLost, MarketsyncError, StorageError
 
 COMPANY_FILE = sqlite_base.SqliteFile(
+    key="company",
     name="the company database",
     damaged_hint="restore it from a backup; do not sync this company until then (a run could end its offers)",
 )

@@ -14,11 +14,10 @@ from datetime import datetime
 from pathlib import Path
 
 import httpx2
-from loguru import logger
 
 from agent.config import Config
-from agent.errors import AccountChangeRefused, MalformedAnswer, MarketplaceUnavailable
-from agent.logs import quiet_http_loggers, register_secret
+from agent.errors import AccountChangeRefused, At, MalformedAnswer, MarketplaceUnavailable, Phrase
+from agent.logs import quiet_http_loggers, register_secret, say
 from agent.marketplace import device_flow, parsing
 from agent.marketplace.calls import CallEngine, CallSettings
 from agent.marketplace.client import WszystkoClient
@@ -170,16 +169,16 @@ async def link_company(
                 raise
             if not agreed:
                 await _end_integration(http, pair)
-                raise AccountChangeRefused(f"{name}: not moved from account {old} to {account}; nothing changed")
+                raise AccountChangeRefused(
+                    f"{name}: not moved from account {old} to {account}; nothing changed",
+                    phrase=Phrase("err.not_moved", {"company": name, "old": old, "new": account}),
+                )
     async with file_lock(places.lock_path(name)):
         places.store.save(name, pair)
     places.connections.set_connected(name, account)
     async with open_client(config, name, transport=transport, places=places) as client:
         session = await client.check_connection()
-    logger.bind(company=name).info(
-        f"linked to the marketplace account {session.user_name}; refresh token valid until "
-        f"{pair.refresh_expires_at.isoformat(timespec='seconds')}"
-    )
+    say("INFO", "log.accounts.linked", company=name, account=session.user_name, until=At(pair.refresh_expires_at))
     return session
 
 
@@ -191,9 +190,16 @@ async def _account_of(http: httpx2.AsyncClient, pair: TokenPair) -> str:
     try:
         response = await http.get("me/integrations", headers={"Authorization": f"Bearer {pair.access_token}"})
     except httpx2.TransportError as exc:
-        raise MarketplaceUnavailable(f"linking: the marketplace cannot be reached ({exc.__class__.__name__})") from None
+        kind = exc.__class__.__name__
+        raise MarketplaceUnavailable(
+            f"linking: the marketplace cannot be reached ({kind})",
+            phrase=Phrase("err.link_unreachable", {"kind": kind}),
+        ) from None
     if response.status_code != 200:
-        raise MarketplaceUnavailable(f"linking: the connection check answered {response.status_code}")
+        status = response.status_code
+        raise MarketplaceUnavailable(
+            f"linking: the connection check answered {status}", phrase=Phrase("err.link_status", {"status": status})
+        )
     sessions = parsing.parse(response.content, "connection check", parsing.integration_sessions)
     own = next((s for s in sessions if s.id == pair.integration_id), sessions[0] if sessions else None)
     if own is None:

@@ -17,19 +17,20 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import httpx2
-from loguru import logger
 
 from agent.errors import (
     InvalidItem,
     MarketplaceUnavailable,
+    Phrase,
     RateLimited,
     RetryLater,
     strip_query,
 )
+from agent.logs import say
 from agent.marketplace import parsing
 from agent.marketplace.limits import RateLimiter, parse_retry_after
 from agent.marketplace.retry import CircuitBreaker, RetryPolicy
-from agent.marketplace.tokens import MarketplaceOAuthClient, TokenKeeper
+from agent.marketplace.tokens import RELINK_REASONS, MarketplaceOAuthClient, TokenKeeper
 
 _T = TypeVar("_T")
 
@@ -61,6 +62,16 @@ class _Request:
     files: Mapping[str, tuple[str, bytes, str]] | None
     accept: tuple[int, ...]
     headers: Mapping[str, str] | None = None
+
+    @property
+    def shown_path(self) -> str:
+        """The path fit for a message: no query string (it may carry a secret)."""
+        return self.path.split("?", maxsplit=1)[0]
+
+    @property
+    def phrase(self) -> Phrase:
+        """The call as an error names it in any language: its method and path ("GET /me/sales")."""
+        return Phrase("err.call", {"method": self.method, "path": self.shown_path})
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +138,9 @@ class CallEngine:
         last: RetryLater | None = None
         while True:
             if self._remaining(call_end) <= 0:
-                raise last or MarketplaceUnavailable(f"{what}: no time left for the call")
+                raise last or MarketplaceUnavailable(
+                    f"{what}: no time left for the call", phrase=Phrase("err.no_time_left", {"call": request.phrase})
+                )
             self.breaker.before_call()
             try:
                 outcome = await self._attempt(request, call_end, last)
@@ -137,7 +150,7 @@ class CallEngine:
                 return outcome
             if isinstance(outcome, _Unauthorized):
                 if refreshed_on_401:
-                    raise self.keeper.mark_broken("the marketplace refuses a freshly refreshed token")
+                    raise self.keeper.mark_broken(RELINK_REASONS["err.reason.fresh_refused"])
                 # Only our own refresh counts: a pair adopted from another process may be as stale
                 # (access tokens expired early by the marketplace); its 401 earns one refresh more.
                 refreshed = await self._refresh(self.keeper.after_unauthorized(outcome.token), call_end)
@@ -152,9 +165,8 @@ class CallEngine:
             if isinstance(outcome, RateLimited):
                 continue  # the limiter holds the next start until Retry-After has passed
             pause = min(policy.delay(failures - 1, self.rng), max(0.0, self._remaining(call_end)))
-            logger.bind(company=self.company).debug(
-                f"{what}: {outcome.message}; attempt {failures + 1} in {pause:.2f} s"
-            )
+            said = outcome.phrase if outcome.phrase is not None else outcome.message
+            say("DEBUG", "log.calls.retry", company=self.company, error=said, attempt=failures + 1, pause=pause)
             await asyncio.sleep(pause)
 
     async def _attempt(
@@ -167,7 +179,8 @@ class CallEngine:
                     await self.limiter.acquire()
             except TimeoutError:
                 raise last or RateLimited(
-                    f"{req.what}: the rate limit leaves no time for the call", retry_after=self.limiter.wait_time()
+                    f"{req.what}: the rate limit leaves no time for the call", retry_after=self.limiter.wait_time(),
+                    phrase=Phrase("err.rate_no_time", {"call": req.phrase}),
                 ) from None
         token = await self._refresh(self.keeper.access_token(), call_end)
         if isinstance(token, RetryLater):
@@ -179,27 +192,39 @@ class CallEngine:
         except (httpx2.TransportError, TimeoutError) as exc:
             self.breaker.record_failure()
             kind = "timeout" if isinstance(exc, TimeoutError) else exc.__class__.__name__
+            facts = {"call": req.phrase, "kind": kind}
             if not req.idempotent and not isinstance(exc, _NOT_SENT):
-                raise AnswerLost(f"{req.what}: the answer was lost ({kind})") from None
-            return MarketplaceUnavailable(f"{req.what}: no answer ({kind})")
+                lost = Phrase("err.answer_lost", facts)
+                raise AnswerLost(f"{req.what}: the answer was lost ({kind})", phrase=lost) from None
+            return MarketplaceUnavailable(f"{req.what}: no answer ({kind})", phrase=Phrase("err.no_answer", facts))
         status = response.status_code
         if status >= 500:
             self.breaker.record_failure()
+            said = {"call": req.phrase, "status": status}
             if not req.idempotent:
-                raise AnswerLost(f"{req.what}: the marketplace answered {status}")
-            return MarketplaceUnavailable(f"{req.what}: the marketplace answered {status}")
+                raise AnswerLost(
+                    f"{req.what}: the marketplace answered {status}", phrase=Phrase("err.answer_lost_status", said)
+                )
+            return MarketplaceUnavailable(
+                f"{req.what}: the marketplace answered {status}", phrase=Phrase("err.answered_status", said)
+            )
         self.breaker.record_success()
         if status == 401:
             return _Unauthorized(token)
         if status == 429:
             wait = parse_retry_after(response.headers.get("Retry-After"))
             self.limiter.block_for(wait)
-            logger.bind(company=self.company).info(f"{req.what}: rate limited by the marketplace; pausing {wait:.1f} s")
+            say(
+                "INFO", "log.calls.rate_limited", company=self.company, method=req.method, path=req.shown_path,
+                wait=wait,
+            )
             # A 429 was not applied, so even a non-idempotent call may be repeated.
-            return RateLimited(f"{req.what}: rate limited", retry_after=wait)
+            return RateLimited(
+                f"{req.what}: rate limited", retry_after=wait, phrase=Phrase("err.rate_limited", {"call": req.phrase})
+            )
         if status in req.accept:
             return response
-        raise self._client_error(req.what, response)
+        raise self._client_error(req, response)
 
     async def _refresh(self, step: Awaitable[_T], call_end: float) -> _T | RetryLater:
         """A token step (which may refresh the pair) within what is left of the call's deadline.
@@ -212,7 +237,9 @@ class CallEngine:
             async with asyncio.timeout(max(0.0, self._remaining(call_end))):
                 return await step
         except TimeoutError:
-            return MarketplaceUnavailable("token refresh: no answer within the call's deadline")
+            return MarketplaceUnavailable(
+                "token refresh: no answer within the call's deadline", phrase=Phrase("err.token_no_time")
+            )
         except RetryLater as exc:
             if isinstance(exc, RateLimited):
                 self.limiter.block_for(exc.retry_after)
@@ -228,8 +255,11 @@ class CallEngine:
         )
         return built
 
-    def _client_error(self, what: str, response: httpx2.Response) -> Exception:
-        """A 4xx other than 401/429 -> InvalidItem naming the field at fault when the body says."""
+    def _client_error(self, req: _Request, response: httpx2.Response) -> Exception:
+        """A 4xx other than 401/429 -> InvalidItem naming the field at fault when the body says.
+
+        The marketplace's own words are kept as quoted data behind a lead in the reader's language."""
+        what = req.what
         status = response.status_code
         where = strip_query(str(response.request.url)) if response.request else ""
         field, message = "", ""
@@ -242,9 +272,17 @@ class CallEngine:
                 message = str(first.get("userMessage") or first.get("message") or "")
         except Exception:  # the body of an error is a courtesy; its absence must not hide the status
             pass
+        facts: dict[str, object] = {"call": req.phrase, "status": status}
+        if message:
+            facts["said"] = Phrase("err.marketplace_said", {"message": message})
         if status == 403:
-            return InvalidItem(f"{what}: the account may not do this (403{', ' + message if message else ''})")
+            return InvalidItem(
+                f"{what}: the account may not do this (403{', ' + message if message else ''})",
+                phrase=Phrase("err.forbidden_said" if message else "err.forbidden", facts),
+            )
         text = f"{what}: the marketplace refused it ({status}{', ' + message if message else ''})"
+        phrase = Phrase("err.refused_said" if message else "err.refused", facts)
         if status == 404:
             text = f"{what}: not found on the marketplace ({where})"
-        return InvalidItem(text, field=field)
+            phrase = Phrase("err.not_found", facts)
+        return InvalidItem(text, field=field, phrase=phrase)

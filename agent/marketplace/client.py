@@ -15,8 +15,6 @@ from decimal import Decimal
 from types import TracebackType
 from typing import Any
 
-from loguru import logger
-
 from agent.domain import (
     Category,
     CategoryParameter,
@@ -29,6 +27,7 @@ from agent.domain import (
     Terms,
 )
 from agent.errors import InvalidItem, MalformedAnswer
+from agent.logs import say
 from agent.marketplace import bodies, parsing
 from agent.marketplace.calls import AnswerLost, CallEngine
 from agent.marketplace.models import (
@@ -182,11 +181,12 @@ class WszystkoClient(SalesCalls):
                 # It may have been created: look before creating again, so there is never a second one.
                 found = await self.find_offer(draft.external_id)
                 if found is not None:
-                    logger.bind(company=self.company).info(f"{what}: answer lost, offer {found.id} was created")
+                    product = draft.external_id
+                    say("INFO", "log.client.lost_found", company=self.company, product=product, offer=found.id)
                     return found
                 if attempt == CREATE_ATTEMPTS:
                     raise lost
-                logger.bind(company=self.company).info(f"{what}: answer lost and no such offer; creating again")
+                say("INFO", "log.client.lost_again", company=self.company, product=draft.external_id)
                 continue
             if response.status_code == 409:
                 found = await self.find_offer(draft.external_id)

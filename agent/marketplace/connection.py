@@ -15,9 +15,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
-from loguru import logger
-
-from agent.errors import StorageError
+from agent.errors import Phrase, StorageError
+from agent.logs import say
 from agent.marketplace.token_store import company_slug, write_private_atomically
 
 ConnectionState = Literal["connected", "error", "not_linked"]
@@ -89,7 +88,7 @@ class ConnectionRegistry:
             return ConnectionInfo(company=company, state="not_linked")
         except (OSError, ValueError, KeyError, TypeError):
             # A damaged state file must not hide the company: say "unknown" as not linked.
-            logger.warning("connection state of {} cannot be read; treating it as not linked", company)
+            say("WARNING", "log.connection.unreadable", who=company)
             return ConnectionInfo(company=company, state="not_linked", reason="state file damaged")
 
     def _write(self, info: ConnectionInfo) -> None:
@@ -102,7 +101,11 @@ class ConnectionRegistry:
         try:
             write_private_atomically(self._path(info.company), json.dumps(payload, ensure_ascii=False))
         except OSError as exc:
-            raise StorageError(f"{self._path(info.company)}: cannot be written ({exc.strerror})") from None
+            path = str(self._path(info.company))
+            raise StorageError(
+                f"{path}: cannot be written ({exc.strerror})",
+                phrase=Phrase("err.file_unwritable", {"path": path, "detail": str(exc.strerror)}),
+            ) from None
 
     def set_connected(self, company: str, account: str | None = None) -> ConnectionInfo:
         """Record a working link; keeps the known account name when none is given."""
@@ -125,7 +128,7 @@ class ConnectionRegistry:
             company=company, state="error", account=current.account, reason=reason, changed_at=datetime.now(UTC)
         )
         self._write(info)
-        logger.bind(company=company).warning("connection error: {}; link the account again", reason)
+        say("WARNING", "log.connection.error", company=company, reason=reason)
         return info
 
     def forget(self, company: str) -> None:
@@ -133,4 +136,8 @@ class ConnectionRegistry:
         try:
             self._path(company).unlink(missing_ok=True)
         except OSError as exc:
-            raise StorageError(f"{self._path(company)}: cannot be removed ({exc.strerror})") from None
+            path = str(self._path(company))
+            raise StorageError(
+                f"{path}: cannot be removed ({exc.strerror})",
+                phrase=Phrase("err.file_unremovable", {"path": path, "detail": str(exc.strerror)}),
+            ) from None

@@ -14,10 +14,9 @@ from collections.abc import Awaitable, Callable
 from typing import Literal
 
 import httpx2
-from loguru import logger
 
-from agent.errors import MarketplaceUnavailable, RelinkAccount
-from agent.logs import quiet_http_loggers, register_secret
+from agent.errors import MarketplaceUnavailable, Phrase, RelinkAccount
+from agent.logs import quiet_http_loggers, register_secret, say
 from agent.marketplace import parsing
 from agent.marketplace.limits import parse_retry_after
 from agent.marketplace.models import DeviceRegistration, TokenPair
@@ -33,8 +32,11 @@ LinkFailure = Literal["denied", "expired", "refused"]
 class LinkFailed(RelinkAccount):
     """The device flow ended without tokens; `reason` is denied, expired or refused."""
 
-    def __init__(self, message: str, *, reason: LinkFailure, hint: str | None = None) -> None:
-        super().__init__(message, hint=hint)
+    def __init__(self, message: str, *, reason: LinkFailure, hint: str | None = None, detail: str = "") -> None:
+        super().__init__(
+            message, hint=hint, phrase=Phrase(f"err.link_{reason}", {"detail": detail}),
+            hint_phrase=Phrase(f"errhint.link_{reason}"),
+        )
         self.reason = reason
 
 
@@ -44,9 +46,17 @@ async def register(http: httpx2.AsyncClient) -> DeviceRegistration:
     try:
         response = await http.get("/integration/register")
     except httpx2.TransportError as exc:
-        raise MarketplaceUnavailable(f"linking: the marketplace cannot be reached ({exc.__class__.__name__})") from None
+        kind = exc.__class__.__name__
+        raise MarketplaceUnavailable(
+            f"linking: the marketplace cannot be reached ({kind})",
+            phrase=Phrase("err.link_unreachable", {"kind": kind}),
+        ) from None
     if response.status_code != 200:
-        raise MarketplaceUnavailable(f"linking: the marketplace answered {response.status_code} to the registration")
+        status = response.status_code
+        raise MarketplaceUnavailable(
+            f"linking: the marketplace answered {status} to the registration",
+            phrase=Phrase("err.link_register_status", {"status": status}),
+        )
     registration = parsing.parse(response.text, "device registration", parsing.device_registration)
     register_secret(registration.device_code)
     register_secret(registration.verification_uri)
@@ -79,8 +89,10 @@ async def wait_for_tokens(
         except httpx2.TransportError as exc:
             faults += 1
             if faults >= MAX_POLL_FAULTS:
+                kind = exc.__class__.__name__
                 raise MarketplaceUnavailable(
-                    f"linking: the marketplace stopped answering ({exc.__class__.__name__})"
+                    f"linking: the marketplace stopped answering ({kind})",
+                    phrase=Phrase("err.link_stopped", {"kind": kind}),
                 ) from None
             continue
         status = response.status_code
@@ -95,7 +107,10 @@ async def wait_for_tokens(
         if status >= 500:
             faults += 1
             if faults >= MAX_POLL_FAULTS:
-                raise MarketplaceUnavailable(f"linking: the marketplace answered {status} {faults} times in a row")
+                raise MarketplaceUnavailable(
+                    f"linking: the marketplace answered {status} {faults} times in a row",
+                    phrase=Phrase("err.link_faults", {"status": status, "faults": faults}),
+                )
             continue
         faults = 0
         error = parsing.oauth_error(response.text)
@@ -103,7 +118,7 @@ async def wait_for_tokens(
             continue
         if error == "slow_down":
             interval += SLOW_DOWN_STEP
-            logger.debug(f"linking: the marketplace asks to poll slower; every {interval:.0f} s now")
+            say("DEBUG", "log.link.slow_down", seconds=interval)
             continue
         if error == "access_denied":
             raise LinkFailed(
@@ -116,6 +131,7 @@ async def wait_for_tokens(
         raise LinkFailed(
             f"the marketplace refused the link ({error or status})",
             reason="refused",
+            detail=str(error or status),
             hint="run `marketsync connect COMPANY` again",
         )
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from agent.errors import MarketplaceUnavailable
+from agent.errors import MarketplaceUnavailable, Phrase
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +73,8 @@ class CircuitBreaker:
         raise MarketplaceUnavailable(
             f"{self.host} is not answering: calls are paused for {left:.0f} s",
             hint="the marketplace failed several times in a row; it will be tried again shortly",
+            phrase=Phrase("err.breaker_open", {"host": self.host, "seconds": left}),
+            hint_phrase=Phrase("errhint.breaker_open"),
         )
 
     def record_success(self) -> None:

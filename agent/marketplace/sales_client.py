@@ -13,14 +13,14 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-from loguru import logger
-
 from agent.domain import Order, OrderStatus
-from agent.errors import MalformedAnswer
+from agent.errors import MalformedAnswer, Phrase
+from agent.logs import say
 from agent.marketplace import bodies, parsing, sales_parsing
 from agent.marketplace.calls import CallEngine
 from agent.marketplace.models import RejectedOrder, SaleStatus, SkippedItem, Waybill
 from agent.marketplace.queries import query_params
+from agent.texts import TABLES
 
 T = TypeVar("T")
 
@@ -57,8 +57,10 @@ class SalesCalls:
 
     def _report(self, what: str, skipped: list[SkippedItem]) -> None:
         for item in skipped:
-            name = f"{item.what} {item.item_id}" if item.item_id is not None else f"a {item.what}"
-            logger.bind(company=self.company).warning(f"{what}: {name} left aside, unreadable ({item.reason})")
+            item_id = item.item_id if item.item_id is not None else "?"
+            key = "kind." + item.what.replace(" ", "_")
+            kind = Phrase(key) if key in TABLES["en"] else item.what
+            say("WARNING", "log.sales.unreadable", company=self.company, kind=kind, item=item_id, reason=item.reason)
 
     async def _get_or_none(self, path: str, what: str, build: Callable[[Any], T]) -> T | None:
         response = await self.engine.call("GET", path, what=what, idempotent=True, accept=(200, 404))

@@ -20,8 +20,7 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from loguru import logger
-
+from agent.logs import say
 from agent.marketplace.limits import WINDOW, RateLimiter
 
 _SCHEMA = """
@@ -192,5 +191,5 @@ class SharedRateLimiter(RateLimiter):
 
     def _fall_back(self, exc: sqlite3.Error) -> None:
         if not self._failed:
-            logger.warning(f"shared rate limit {self.path}: {exc}; this process counts its own requests only")
+            say("WARNING", "log.shared_limit.fallback", path=str(self.path), error=exc)
         self._failed = True

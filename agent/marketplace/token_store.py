@@ -15,10 +15,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from loguru import logger
-
 from agent.errors import ConfigError, StorageError
-from agent.logs import register_secret
+from agent.logs import register_secret, say
 from agent.marketplace.models import TokenPair
 from agent.paths import company_file_name
 
@@ -205,5 +203,5 @@ def open_token_store(kind: TokenStoreKind, home: Path, tokens_dir: Path) -> Toke
             "token_store = \"keyring\" but no OS keyring is available",
             hint='install or unlock a keyring, or set token_store = "file"',
         )
-    logger.debug("no OS keyring available: tokens go to 0600 files")
+    say("DEBUG", "log.tokens.no_keyring")
     return FileTokenStore(tokens_dir)

@@ -26,20 +26,33 @@ from urllib.parse import parse_qsl, quote
 
 import httpx2
 from authlib.integrations.httpx_client import AsyncOAuth2Client, OAuthError
-from loguru import logger
 
-from agent.errors import MalformedAnswer, MarketplaceUnavailable, RateLimited, RelinkAccount
+from agent.errors import At, MalformedAnswer, MarketplaceUnavailable, Phrase, RateLimited, RelinkAccount
 from agent.file_lock import FileLock
-from agent.logs import quiet_http_loggers, register_secret
+from agent.logs import quiet_http_loggers, register_secret, say
 from agent.marketplace import parsing
 from agent.marketplace.connection import ConnectionRegistry
 from agent.marketplace.limits import parse_retry_after
 from agent.marketplace.models import TokenPair
 from agent.marketplace.token_store import TokenStore
+from agent.texts import text
+from agent.texts.phrases import known_phrase
 
 REFRESH_AHEAD = 60.0
 """Refresh an access token this many seconds before it expires."""
 LOCK_WAIT = 30.0
+
+
+RELINK_REASONS: dict[str, str] = {
+    key: text("en", key)
+    for key in ("err.reason.relink", "err.reason.removed", "err.reason.refused", "err.reason.fresh_refused")
+}
+"""Why an account must be linked again: the catalogue key, and the English the connection file keeps."""
+
+
+def reason_phrase(reason: str) -> Phrase | str:
+    """A kept reason worded in the reader's language when it is one of ours, else as it was kept."""
+    return known_phrase(reason, ("err.reason.",)) or reason
 
 
 def _camel_to_oauth(response: httpx2.Response) -> httpx2.Response:
@@ -123,7 +136,9 @@ async def file_lock(path: Path, wait: float = LOCK_WAIT) -> AsyncIterator[None]:
     """The account's token lock (`agent.file_lock`), held across processes for one refresh."""
     lock = FileLock(path)
     if not await lock.acquire_within(wait):
-        raise MarketplaceUnavailable("another process has been refreshing this account's tokens for too long")
+        raise MarketplaceUnavailable(
+            "another process has been refreshing this account's tokens for too long", phrase=Phrase("err.token_busy")
+        )
     try:
         yield
     finally:
@@ -177,7 +192,12 @@ class TokenKeeper:
     def mark_broken(self, reason: str) -> RelinkAccount:
         self._broken = reason
         self.connections.set_error(self.company, reason)
-        return RelinkAccount(f"{self.company}: {reason}")
+        return self._relink(reason)
+
+    def _relink(self, reason: str) -> RelinkAccount:
+        """RelinkAccount for `reason` (English, as the connection file keeps it), worded in any language."""
+        facts = {"company": self.company, "reason": reason_phrase(reason)}
+        return RelinkAccount(f"{self.company}: {reason}", phrase=Phrase("err.relink", facts))
 
     def _check_linked(self) -> TokenPair:
         """The current pair; RelinkAccount while the company is in "Błąd połączenia" or unlinked.
@@ -191,13 +211,16 @@ class TokenKeeper:
             self._stamp = stamp
             info = self.connections.get(self.company)
             if info.state == "error":
-                self._broken = info.reason or "the account must be linked again"
-                raise RelinkAccount(f"{self.company}: {self._broken}")
+                self._broken = info.reason or RELINK_REASONS["err.reason.relink"]
+                raise self._relink(self._broken)
             stored = self.store.load(self.company)
             if stored is None:
-                raise RelinkAccount(f"{self.company}: no marketplace account is linked")
+                raise RelinkAccount(
+                    f"{self.company}: no marketplace account is linked",
+                    phrase=Phrase("err.not_linked", {"company": self.company}),
+                )
             if self._broken is not None and self._pair is not None and stored.refresh_token == self._pair.refresh_token:
-                raise RelinkAccount(f"{self.company}: {self._broken}")
+                raise self._relink(self._broken)
             self._broken = None
             self._adopt(stored)
         assert self._pair is not None
@@ -237,13 +260,13 @@ class TokenKeeper:
             async with file_lock(self.lock_path):
                 stored = self.store.load(self.company)
                 if stored is None:
-                    raise self.mark_broken("the tokens were removed (disconnected)")
+                    raise self.mark_broken(RELINK_REASONS["err.reason.removed"])
                 if stored.refresh_token != current.refresh_token:
                     # Another process rotated the pair and stored it: use theirs, never spend ours.
                     self._adopt(stored)
                     current = stored
                     if stored.access_token != stale_access and not stored.access_expires_within(self.refresh_ahead):
-                        logger.bind(company=self.company).debug("adopted tokens refreshed by another process")
+                        say("DEBUG", "log.tokens.adopted", company=self.company)
                         return False
                 elif forced is False and not stored.access_expires_within(self.refresh_ahead):
                     self._adopt(stored)
@@ -252,9 +275,7 @@ class TokenKeeper:
                 self.store.save(self.company, new)  # stored before it is used
                 self._adopt(new)
                 self.connections.set_connected(self.company)
-                logger.bind(company=self.company).debug(
-                    "access token refreshed; valid until {}", new.access_expires_at.isoformat(timespec="seconds")
-                )
+                say("DEBUG", "log.tokens.refreshed", company=self.company, until=At(new.access_expires_at))
                 return True
 
     async def _call_refresh(self, pair: TokenPair) -> TokenPair:
@@ -265,21 +286,34 @@ class TokenKeeper:
                 token = await self.oauth.refresh_token(url, refresh_token=pair.refresh_token, auth=httpx2.Auth())
         except OAuthError as exc:
             if exc.error in ("invalid_grant", "expired_token", "access_denied"):
-                raise self.mark_broken("the marketplace refused the refresh token (invalid_grant)") from None
-            raise MarketplaceUnavailable(f"token refresh refused: {exc.error}") from None
+                raise self.mark_broken(RELINK_REASONS["err.reason.refused"]) from None
+            raise MarketplaceUnavailable(
+                f"token refresh refused: {exc.error}", phrase=Phrase("err.token_refused", {"reason": exc.error})
+            ) from None
         except httpx2.HTTPStatusError as exc:
             status = exc.response.status_code
             if status == 429:
                 wait = parse_retry_after(exc.response.headers.get("Retry-After"))
-                raise RateLimited("token refresh: rate limited", retry_after=wait) from None
+                raise RateLimited(
+                    "token refresh: rate limited", retry_after=wait, phrase=Phrase("err.token_rate_limited")
+                ) from None
             if status in (400, 401):
                 error = parsing.oauth_error(exc.response.text)
                 if error == "invalid_grant":
-                    raise self.mark_broken("the marketplace refused the refresh token (invalid_grant)") from None
-            raise MarketplaceUnavailable(f"token refresh: the marketplace answered {status}") from None
+                    raise self.mark_broken(RELINK_REASONS["err.reason.refused"]) from None
+            raise MarketplaceUnavailable(
+                f"token refresh: the marketplace answered {status}",
+                phrase=Phrase("err.token_status", {"status": status}),
+            ) from None
         except (httpx2.TransportError, TimeoutError) as exc:
             # Safe to repeat later: within the grace period the old refresh token gives the same pair.
-            raise MarketplaceUnavailable(f"token refresh: no answer ({exc.__class__.__name__})") from None
+            kind = exc.__class__.__name__
+            raise MarketplaceUnavailable(
+                f"token refresh: no answer ({kind})", phrase=Phrase("err.token_no_answer", {"kind": kind})
+            ) from None
         except ValueError as exc:
-            raise MarketplaceUnavailable(f"token refresh: unreadable answer ({exc.__class__.__name__})") from None
+            kind = exc.__class__.__name__
+            raise MarketplaceUnavailable(
+                f"token refresh: unreadable answer ({kind})", phrase=Phrase("err.token_unreadable", {"kind": kind})
+            ) from None
         return pair_from_oauth(dict(token), pair, datetime.now(UTC))

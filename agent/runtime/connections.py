@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from loguru import logger
-
 from agent.domain import Clock
+from agent.errors import Phrase
+from agent.logs import say
 from agent.marketplace.connection import ConnectionInfo, ConnectionRegistry
 from agent.runtime.bus import EventBus
 from agent.runtime.events import ConnectionChanged, ConnectionStatus
 from agent.state.store import StateDB
+from agent.texts import text
+from agent.texts.phrases import detail_phrase
 
 
 def status_of(info: ConnectionInfo) -> tuple[ConnectionStatus, str]:
@@ -24,8 +26,8 @@ def status_of(info: ConnectionInfo) -> tuple[ConnectionStatus, str]:
     if info.state == "connected":
         return "connected", info.account or ""
     if info.state == "error":
-        return "connection_error", info.reason or "link the account again (marketsync connect)"
-    return "unknown", "not linked: run marketsync connect"
+        return "connection_error", info.reason or text("en", "conn.detail.relink")
+    return "unknown", text("en", "conn.detail.not_linked")
 
 
 class ConnectionMirror:
@@ -61,4 +63,8 @@ class ConnectionMirror:
             await self._state.set_connection(company, status, detail)
             self._bus.publish(ConnectionChanged(company, status, self._clock(), detail))
             if not first or status != "connected":
-                logger.bind(company=company).info(f"connection: {status} {detail}".rstrip())
+                say(
+                    "INFO", "log.connections.status", company=company,
+                    status=Phrase(f"event.connection.{status}"),
+                    detail=Phrase("log.detail", {"detail": detail_phrase(detail)}) if detail else "",
+                )

@@ -118,6 +118,9 @@ class RunSkipped:
     reason: SkipReason
     at: datetime
     detail: str = ""
+    """In English, as the machine log has it."""
+    said: Phrase | None = None
+    """The detail as facts, for a front end to word in the operator's language (None: `detail` is data)."""
 
 
 @dataclass(frozen=True, slots=True)

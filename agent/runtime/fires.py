@@ -18,9 +18,9 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from loguru import logger
-
 from agent.domain import Clock
+from agent.errors import Count, Phrase
+from agent.logs import say
 from agent.runtime.bus import EventBus
 from agent.runtime.connections import ConnectionMirror
 from agent.runtime.events import NextRunPlanned, RunSkipped
@@ -29,6 +29,7 @@ from agent.runtime.scheduler import Fire
 from agent.state.store import StateDB
 from agent.sync.options import scheduled_options
 from agent.sync.run import RunRequest
+from agent.texts.phrases import detail_phrase
 
 Spawn = Callable[[Coroutine[Any, Any, None], str], None]
 
@@ -72,7 +73,6 @@ class FireHandler:
         """
         company = fire.company
         name = company.name
-        log = logger.bind(company=name)
         now = self._clock()
         if record:
             async with self._bookkeeping:
@@ -84,19 +84,21 @@ class FireHandler:
             if record:
                 async with self._bookkeeping:
                     await self._state.count_schedule_misses(name, skipped=1, missed=fire.missed)
-            log.info("scheduled run skipped: the previous run is still going")
-            self._bus.publish(RunSkipped(name, "still_running", now, "the previous run is still going"))
+            say("INFO", "log.fires.still_running", company=name)
+            still = Phrase("log.fires.still_running_detail")
+            self._bus.publish(RunSkipped(name, "still_running", now, "the previous run is still going", said=still))
             return None
         if not self._connections.usable(name):
             await self._connections.refresh((name,))
             _status, detail = self._connections.status(name)
-            log.warning(f"scheduled run not attempted: connection error ({detail})")
-            self._bus.publish(RunSkipped(name, "connection_error", now, detail))
+            say("WARNING", "log.fires.connection_error", company=name, detail=detail_phrase(detail))
+            said = Phrase("log.detail_error", {"error": detail_phrase(detail)})
+            self._bus.publish(RunSkipped(name, "connection_error", now, detail, said=said))
             return None
         if fire.missed and record:
             async with self._bookkeeping:
                 await self._state.count_schedule_misses(name, missed=fire.missed)
-            log.info(f"{fire.missed} missed fire(s) coalesced into this run")
+            say("INFO", "log.fires.coalesced", company=name, fires=Count(fire.missed, "n.fire"))
         request = RunRequest(
             company=company,
             options=scheduled_options(company.schedule.jobs),

@@ -12,9 +12,9 @@ import asyncio
 from collections.abc import Callable
 from datetime import timedelta
 
-from loguru import logger
-
 from agent.domain import Clock
+from agent.errors import Count
+from agent.logs import say
 from agent.state.store import StateDB
 
 PRUNE_EVERY_S = 24 * 3600.0
@@ -26,10 +26,10 @@ async def prune_history(state: StateDB, retention_days: int, clock: Clock) -> in
     try:
         pruned = await state.prune_runs(clock() - timedelta(days=retention_days))
     except Exception as exc:  # housekeeping: the next pruning tries again
-        logger.warning(f"pruning the run history failed: {exc}")
+        say("WARNING", "log.history.prune_failed", error=exc)
         return 0
     if pruned:
-        logger.info(f"run history: {pruned} runs finished over {retention_days} days ago removed")
+        say("INFO", "log.history.pruned", runs=Count(pruned, "n.run"), days=retention_days)
     return pruned
 
 

@@ -26,7 +26,7 @@ import httpx2
 
 from agent.config import Config
 from agent.config_edit import ScheduleEdit, save_schedule
-from agent.errors import StorageError
+from agent.errors import Phrase, StorageError
 from agent.marketplace.accounts import AccountStatus, describe_accounts, forget_company, link_company
 from agent.marketplace.models import DeviceRegistration, IntegrationSession
 from agent.runtime.relink import AccountMove, AccountMoveGuard, AskMove
@@ -64,14 +64,16 @@ class LogHit:
 
 
 def log_pattern(kind: LogKind, value: str) -> re.Pattern[str]:
-    """The pattern of a log search: the value as plain text, or as the id of an offer, order or run."""
+    """The pattern of a log search: the value as plain text, or as the id of an offer, order or run.
+
+    The log's lines are in the configured language (older files perhaps in the other): either word counts."""
     text = re.escape(value.strip())
     if kind == "offer":
-        return re.compile(rf"(?i)\boffer[\s:#=]*{text}\b")
+        return re.compile(rf"(?i)\b(?:offer|ofert\w*)[\s:#=]*{text}\b")
     if kind == "order":
         return re.compile(rf"(?i)\b(?:order|zamówieni\w*)[\s:#=]*{text}\b")
     if kind == "run":
-        return re.compile(rf"(?i)\brun[\s:#=_id]*{text}\b")
+        return re.compile(rf"(?i)\b(?:run|przebieg\w*)[\s:#=_id]*{text}\b")
     if kind == "product":
         return re.compile(rf"(?i)(?<![\w-]){text}(?![\w-])")
     return re.compile(rf"(?i){text}")
@@ -91,7 +93,10 @@ def search_log_files(
     try:
         files = sorted(folder.glob(LOG_FILES), reverse=True)  # the date in the name sorts them
     except OSError as exc:
-        raise StorageError(f"{folder}: the log folder cannot be read: {exc}") from None
+        raise StorageError(
+            f"{folder}: the log folder cannot be read: {exc}",
+            phrase=Phrase("err.log_folder", {"path": str(folder), "detail": str(exc)}),
+        ) from None
     for file in files:
         for line in _lines_backwards(file):
             if not include_simulator and SIMULATOR_LINES in line:
@@ -109,7 +114,10 @@ def _lines_backwards(file: Path) -> Iterator[str]:
     except FileNotFoundError:
         return  # rotated away between the listing and the read
     except OSError as exc:
-        raise StorageError(f"{file}: cannot be read: {exc}") from None
+        raise StorageError(
+            f"{file}: cannot be read: {exc}",
+            phrase=Phrase("err.file_unreadable", {"path": str(file), "detail": str(exc)}),
+        ) from None
     yield from reversed(text.splitlines())
 
 

@@ -14,12 +14,13 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from agent.config import CompanyConfig
-from agent.errors import LeaseHeld, LeaseInterrupted, RelinkAccount
+from agent.errors import LeaseHeld, LeaseInterrupted, Phrase, RelinkAccount
 from agent.runtime.connections import ConnectionMirror
 from agent.runtime.queue import ManualRun
 from agent.state.models import RunOptions
 from agent.sync.context import EndsConsent
 from agent.sync.run import RunRequest
+from agent.texts.phrases import detail_phrase
 
 
 async def prepare_manual_run(
@@ -41,16 +42,25 @@ async def prepare_manual_run(
 
     if not connections.usable(company.name):
         _status, detail = connections.status(company.name)
-        raise RelinkAccount(f"{company.name}: the account cannot be used ({detail})")
+        raise RelinkAccount(
+            f"{company.name}: the account cannot be used ({detail})",
+            phrase=Phrase("err.account_unusable", {"company": company.name, "detail": detail_phrase(detail)}),
+        )
     require_erp(company)
     wait: Callable[[], Awaitable[None]] | None = None
     if not take_over:
         async with await open_erp(company, check=False) as erp:
             status = await lease_status(erp, lock_path(locks_dir, company.name))
         if status.state == "running" and not after_current:
-            raise LeaseHeld(f"another run holds this company: {status.describe()}", status=status)
+            raise LeaseHeld(
+                f"another run holds this company: {status.describe()}", status=status,
+                phrase=Phrase("err.lease_held", {"lease": status.phrase()}),
+            )
         if status.state == "interrupted" and not (resume_interrupted or after_current):
-            raise LeaseInterrupted(f"the last run of this company was interrupted: {status.describe()}", status=status)
+            raise LeaseInterrupted(
+                f"the last run of this company was interrupted: {status.describe()}", status=status,
+                phrase=Phrase("err.lease_interrupted", {"lease": status.phrase()}),
+            )
         if after_current:
             wait = lease_waiter(company, locks_dir, stopping)
     request = RunRequest(

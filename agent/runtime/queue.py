@@ -19,10 +19,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from loguru import logger
-
 from agent.domain import Clock
-from agent.errors import LeaseHeld, MarketsyncError, RelinkAccount
+from agent.errors import Count, LeaseHeld, MarketsyncError, Phrase, RelinkAccount
+from agent.logs import say
 from agent.runtime.api import JobView
 from agent.runtime.bus import EventBus
 from agent.runtime.events import RunQueued, RunSkipped
@@ -47,6 +46,11 @@ class ManualRun:
 
     request: RunRequest
     wait_for_lease: Callable[[], Awaitable[None]] | None = None
+
+
+def _said(error: MarketsyncError) -> Phrase:
+    """An error as an event's detail: worded (message and hint) by the front end that shows it."""
+    return Phrase("log.detail_error", {"error": error})
 
 
 class RunQueue:
@@ -122,7 +126,7 @@ class RunQueue:
         for item in self._manual:
             if item.request.company.name == company:
                 self._manual.remove(item)
-                logger.bind(company=company).info("queued manual run cancelled")
+                say("INFO", "log.queue.cancelled", company=company)
                 return True
         return False
 
@@ -170,23 +174,23 @@ class RunQueue:
 
     async def _run_one(self, request: RunRequest) -> Run | None:
         name = request.company.name
-        log = logger.bind(company=name)
+        trigger = Phrase(f"log.trigger.{request.trigger}")
         observer = EventObserver(self._bus, self._clock, current=self._current, taken_over=request.take_over)
         try:
             run = await self._execute(request, observer, self.stopping)
         except LeaseHeld as exc:
-            log.info(f"{request.trigger} run not started: {exc}")
-            self._bus.publish(RunSkipped(name, "lease_held", self._clock(), str(exc)))
+            say("INFO", "log.queue.not_started", company=name, trigger=trigger, error=exc)
+            self._bus.publish(RunSkipped(name, "lease_held", self._clock(), str(exc), said=_said(exc)))
             return None
         except RelinkAccount as exc:
-            log.warning(f"{request.trigger} run not started: {exc}")
-            self._bus.publish(RunSkipped(name, "connection_error", self._clock(), str(exc)))
+            say("WARNING", "log.queue.not_started", company=name, trigger=trigger, error=exc)
+            self._bus.publish(RunSkipped(name, "connection_error", self._clock(), str(exc), said=_said(exc)))
             return None
         except MarketsyncError as exc:
-            log.error(f"{request.trigger} run could not start: {exc}")
+            say("ERROR", "log.queue.could_not_start", company=name, trigger=trigger, error=exc)
             return None
         except Exception:  # a bug in one run must not take the queue down
-            log.exception(f"{request.trigger} run failed on a bug")
+            say("ERROR", "log.queue.bug", company=name, exception=True, trigger=trigger)
             return None
         finally:
             self._current.pop(name, None)
@@ -211,14 +215,14 @@ class RunQueue:
         self._manual.clear()
         self._manual_ready.set()
         if dropped:
-            logger.info(f"{dropped} queued manual run(s) dropped: the agent is stopping")
+            say("INFO", "log.queue.dropped", runs=Count(dropped, "n.run"))
         pending = set(self._tasks)
         if pending:
             _, late = await asyncio.wait(pending, timeout=grace)
             for task in late:
                 task.cancel()
             if late:
-                logger.warning(f"{len(late)} run(s) did not reach a checkpoint in {grace:.0f} s; cancelled")
+                say("WARNING", "log.queue.late", runs=Count(len(late), "n.run"), grace=grace)
                 await asyncio.wait(late, timeout=2.0)
         if self._worker is not None:
             self._worker.cancel()

@@ -14,11 +14,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from loguru import logger
-
 from agent.config import Config
-from agent.errors import AccountChangeRefused
+from agent.errors import AccountChangeRefused, Count
 from agent.file_lock import FileLock
+from agent.logs import say
 from agent.paths import Paths
 from agent.state.store import StateDB
 from agent.sync.lease import LOCK_GRACE, lock_path
@@ -72,10 +71,8 @@ class AccountMoveGuard:
             self._lock.release()
             raise
         self.moved = move
-        logger.bind(company=name).warning(
-            f"moved from account {old_account} to {new_account}: {active} offers stay live on {old_account}, "
-            "no longer updated; the next run creates the offers on the new account"
-        )
+        offers = Count(active, "n.offer")
+        say("WARNING", "log.relink.moved", company=name, old=old_account, new=new_account, offers=offers)
         return True
 
     def release(self) -> None:

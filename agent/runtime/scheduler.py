@@ -20,11 +20,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from loguru import logger
-
 from agent.config import CompanyConfig
 from agent.core.schedule import fires_between, next_fire
 from agent.domain import Clock, ScheduleConfig
+from agent.logs import say
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -145,7 +144,7 @@ class Scheduler:
             try:
                 await self._on_fire(fire)
             except Exception:  # one company's trouble must not stop every schedule
-                logger.bind(company=plan.company.name).exception("handling a scheduled fire failed")
+                say("ERROR", "log.scheduler.fire_failed", company=plan.company.name, exception=True)
         return self.wait_after(self._clock())
 
     def wait_after(self, now: datetime) -> float:
@@ -178,5 +177,5 @@ def _next(schedule: ScheduleConfig, after: datetime, tz: ZoneInfo) -> datetime |
     try:
         return next_fire(schedule, after, tz)
     except ValueError as exc:  # the config loader refuses these; never crash the loop on one
-        logger.error(f"schedule cannot be computed: {exc}")
+        say("ERROR", "log.scheduler.cannot_compute", error=exc)
         return None

@@ -12,15 +12,15 @@ import asyncio
 import contextlib
 from collections.abc import Callable
 
-from loguru import logger
-
 from agent.config import Config
 from agent.domain import Clock
+from agent.errors import Count, Phrase
+from agent.logs import say
 from agent.runtime.bus import EventBus
 from agent.runtime.events import SchedulerRole, ServiceState
 from agent.runtime.fires import FireHandler
 from agent.runtime.scheduler import Scheduler, Sleep
-from agent.runtime.service_status import describe_holder, service_status
+from agent.runtime.service_status import describe_holder, holder_phrase, service_status
 from agent.state.models import SchedulerHolder
 from agent.state.store import StateDB
 
@@ -73,6 +73,10 @@ class SchedulerSeat:
         """Where the seat is held, for a log line or a refusal (its time in the configured zone)."""
         return describe_holder(self._holder, self._config().agent.timezone)
 
+    def where_phrase(self) -> Phrase:
+        """`where` kept as facts, for a log line worded in the operator's language."""
+        return holder_phrase(self._holder, self._config().agent.timezone)
+
     async def take(self, *, allowed: bool) -> bool:
         """Try to take the seat at start (`allowed=False`: never, only read who holds it)."""
         self._holds = await self._acquire() if allowed else False
@@ -94,7 +98,10 @@ class SchedulerSeat:
             cursors=cursors,
         )
         self._task = asyncio.create_task(self.scheduler.run(), name="scheduler")
-        logger.info(f"scheduling {len(config.companies)} companies ({self._role}, {self._host} pid {self._pid})")
+        say(
+            "INFO", "log.seat.scheduling", companies=Count(len(config.companies), "n.company"),
+            role=Phrase(f"log.role.{self._role}"), host=self._host, pid=self._pid,
+        )
 
     async def stop_scheduling(self) -> None:
         """Stop firing (the seat itself is kept until `release`)."""
@@ -118,7 +125,7 @@ class SchedulerSeat:
             try:
                 await self._beat(may_take)
             except Exception as exc:  # a busy database must not end the service; the next beat retries
-                logger.warning(f"scheduler heartbeat failed: {exc}")
+                say("WARNING", "log.seat.heartbeat_failed", error=exc)
 
     async def _beat(self, may_take: Callable[[], bool]) -> None:
         if self._holds:
@@ -127,7 +134,7 @@ class SchedulerSeat:
             self._holds = False
             await self.stop_scheduling()
             self._holder = await self._state.scheduler_holder()
-            logger.info(f"the scheduler was taken {self.where()}; this process only watches now")
+            say("INFO", "log.seat.taken", where=self.where_phrase())
             self.publish("running")
             return
         if not may_take():
@@ -135,7 +142,7 @@ class SchedulerSeat:
         if await self._acquire():
             self._holds = True
             self._holder = await self._state.scheduler_holder()
-            logger.info("the scheduler was free; this process schedules now")
+            say("INFO", "log.seat.free")
             self.publish("running")
             await self.start_scheduling()
             return

@@ -23,11 +23,10 @@ from collections.abc import Coroutine
 from datetime import datetime
 from typing import Any
 
-from loguru import logger
-
 from agent.config import Config, load_config
 from agent.domain import Clock, utc_now
-from agent.errors import ConfigError, LeaseHeld
+from agent.errors import ConfigError, Count, LeaseHeld, Phrase
+from agent.logs import say
 from agent.marketplace.connection import ConnectionRegistry, connections_dir
 from agent.paths import Paths
 from agent.runtime.api import EndsConsent, JobView, LeaseView, RuntimeSnapshot
@@ -220,7 +219,7 @@ class Runtime:
             fresh = load_config(self._config.path)
         except ConfigError as exc:
             self.config_error = refusal(exc)
-            logger.error(f"the changed config file was refused; the old one stays in use: {self.config_error}")
+            say("ERROR", "log.service.config_refused", problems=self.config_error)
             raise
         self.config_error = None
         changed = changed_schedules(self._config, fresh)
@@ -230,7 +229,7 @@ class Runtime:
         for event in schedule_events(changed, fresh.agent.language, self._clock()):
             self._bus.publish(event)
         await self._connections.refresh(c.name for c in fresh.companies)
-        logger.info(f"config reloaded: {len(changed)} schedule(s) changed")
+        say("INFO", "log.service.config_reloaded", schedules=Count(len(changed), "n.schedule"))
 
     # --- life cycle ------------------------------------------------------------------------
 
@@ -253,6 +252,8 @@ class Runtime:
                 raise LeaseHeld(
                     f"the service already runs {where}",
                     hint="stop that one first; one service per installation schedules the runs",
+                    phrase=Phrase("err.service_runs", {"where": self._seat.where_phrase()}),
+                    hint_phrase=Phrase("errhint.service_runs"),
                 )
         except BaseException:
             self._stopped = True
@@ -262,7 +263,7 @@ class Runtime:
         if self._seat.holds:
             await self._seat.start_scheduling()
         else:
-            logger.info(f"watching: the scheduler is held {self._seat.where()}")
+            say("INFO", "log.service.watching", where=self._seat.where_phrase())
         self._spawn(self._seat.heartbeat_loop(self._may_take_seat), "scheduler-heartbeat")
         self._spawn(self._watch_loop(), "run-watcher")
         self._spawn(self._reload_loop(), "config-watcher")
@@ -295,7 +296,7 @@ class Runtime:
             await self.stop()
 
     def _on_signal(self, sig: signal.Signals) -> None:
-        logger.info(f"{sig.name}: stopping; running jobs stop at their next checkpoint")
+        say("INFO", "log.service.signal", signal=sig.name)
         self.request_stop()
 
     async def run_once(self) -> list[Run]:
@@ -328,7 +329,7 @@ class Runtime:
             await self._state.close()
             # The bus stays open: closing it would discard what watchers have not read yet (the
             # last RunFinished events); they end on ServiceStatus "stopped" of this process.
-            logger.info("stopped")
+            say("INFO", "log.service.stopped")
 
     # --- background loops ------------------------------------------------------------------
 
@@ -350,7 +351,7 @@ class Runtime:
                 if beats % 5 == 0:  # the registry file is cheap to read, but no need every second
                     await self._connections.refresh(c.name for c in self._config.companies)
             except Exception as exc:  # keep watching; the next poll retries
-                logger.debug(f"watching other runs failed: {exc}")
+                say("DEBUG", "log.service.watch_failed", error=exc)
             await asyncio.sleep(self._poll_interval)
 
     async def _reload_loop(self) -> None:

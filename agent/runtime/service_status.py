@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from agent.errors import Phrase
 from agent.runtime.api import ServiceView
 from agent.runtime.events import SchedulerRole, ServiceState, ServiceStatus
 from agent.state.models import SchedulerHolder
@@ -32,6 +33,19 @@ def service_status(
         since = holder.started if holder is not None and holds else now
         return ServiceStatus(state, role, host, pid, since, now)
     return ServiceStatus("running", holder.role, holder.host, holder.pid, holder.started, now)
+
+
+def holder_phrase(holder: SchedulerHolder | None, zone: str = "UTC") -> Phrase:
+    """Where the scheduler is held, as facts for a line in the operator's language (time in `zone`)."""
+    from agent.texts.clock import local_time
+
+    if holder is None:
+        return Phrase("log.seat.nobody")
+    return Phrase(
+        "log.seat.held",
+        {"host": holder.host, "pid": holder.pid, "role": Phrase(f"log.role.{holder.role}"),
+         "since": local_time(holder.started, zone)},
+    )
 
 
 def describe_holder(holder: SchedulerHolder | None, zone: str = "UTC") -> str:

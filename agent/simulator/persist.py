@@ -61,6 +61,7 @@ CREATE TABLE IF NOT EXISTS files (
 );
 """
 SIMULATOR_FILE = sqlite_base.SqliteFile(
+    key="simulator",
     name="the simulator's saved state",
     damaged_hint="move it aside to start the simulator afresh (its accounts, offers and orders are then new)",
 )

@@ -23,15 +23,16 @@ from pathlib import Path
 from typing import Any
 
 import aiosqlite
-from loguru import logger
 
 from agent import sqlite_base
-from agent.errors import Bug, MarketsyncError, StorageError
+from agent.errors import Bug, MarketsyncError, Phrase, StorageError
+from agent.logs import say
 from agent.state.schema import MIGRATIONS, SCHEMA_VERSION
 
 Params = Sequence[Any] | Mapping[str, Any]
 
 STATE_FILE = sqlite_base.SqliteFile(
+    key="state",
     name="the state database",
     damaged_hint=(
         "restore it from a backup, or move it aside and start again (run history and last-sent data are then "
@@ -64,7 +65,10 @@ class Database:
         except PermissionError as exc:
             raise sqlite_base.permission_error(self.path, STATE_FILE, exc.strerror or exc) from exc
         except OSError as exc:
-            raise StorageError(f"Cannot create the folder of the state database {self.path}: {exc}") from exc
+            raise StorageError(
+                f"Cannot create the folder of the state database {self.path}: {exc}",
+                phrase=Phrase("err.db_folder", {"path": str(self.path), "detail": str(exc)}),
+            ) from exc
         writer = await self._connect()
         try:
             await self._refuse_newer(writer)
@@ -81,7 +85,7 @@ class Database:
             raise
         sqlite_base.mark_open(self.path)
         self._registered = True
-        logger.debug("state database {} open (schema {})", self.path, SCHEMA_VERSION)
+        say("DEBUG", "log.state.open", path=str(self.path), version=SCHEMA_VERSION)
 
     async def close(self) -> None:
         if self._cleanups:
@@ -150,7 +154,7 @@ class Database:
         try:
             await conn.rollback()
         except sqlite3.Error as exc:
-            logger.warning("rollback on the state database {} failed: {}", self.path, exc)
+            say("WARNING", "log.state.rollback_failed", path=str(self.path), error=exc)
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
         """Rows of one read statement on the reader connection (its own snapshot). Raises StorageError."""
@@ -226,6 +230,8 @@ class Database:
             raise StorageError(
                 f"The state database {self.path} cannot use WAL journaling (got {mode!r})",
                 hint="keep the agent's home on a local disk, not a network share",
+                phrase=Phrase("err.db_no_wal", {"path": str(self.path), "file": STATE_FILE.phrase, "mode": mode}),
+                hint_phrase=Phrase("errhint.db_no_wal"),
             )
 
     async def _migrate(self) -> None:

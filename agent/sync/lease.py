@@ -25,16 +25,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
-from loguru import logger
-
 from agent.erp.port import ErpPort, LeaseHolder, RunKind
-from agent.errors import LeaseHeld, LeaseInterrupted, LeaseLost
+from agent.errors import At, LeaseHeld, LeaseInterrupted, LeaseLost, Phrase
 from agent.file_lock import FileLock
+from agent.logs import say
 from agent.paths import company_file_name
 from agent.state.models import Run
 from agent.sync.crash import crash_point
-from agent.texts import text
-from agent.texts.clock import local_time
+from agent.texts.phrases import word
 
 LeaseState = Literal["free", "running", "interrupted"]
 LOCK_GRACE = 0.3
@@ -56,24 +54,21 @@ class LeaseStatus:
 
         In `language`, its times in `zone` with the offset written; the defaults suit a log line.
         """
+        return word(language, self.phrase(), zone)
+
+    def phrase(self) -> Phrase:
+        """`describe` kept as facts, for a line worded in the reader's language and zone."""
         if self.holder is None:
-            return text(language, "lease.free")
+            return Phrase("lease.free")
         h = self.holder
-        who = text(
-            language,
-            "lease.who",
-            kind=text(language, f"lease.kind.{'automatic' if h.kind == 'automatic' else 'manual'}"),
-            operator=h.operator,
-            host=h.host,
-            pid=h.pid,
-        )
-        since = text(
-            language,
-            "lease.since",
-            started=local_time(h.started_at, zone),
-            beat=local_time(h.heartbeat_at, zone, pattern="%H:%M:%S", offset=False),
-        )
-        return text(language, "lease.running" if self.state == "running" else "lease.interrupted", who=who, since=since)
+        who = Phrase("lease.who", {
+            "kind": Phrase(f"lease.kind.{'automatic' if h.kind == 'automatic' else 'manual'}"),
+            "operator": h.operator,
+            "host": h.host,
+            "pid": h.pid,
+        })
+        since = Phrase("lease.since", {"started": At(h.started_at), "beat": At(h.heartbeat_at, clock=True)})
+        return Phrase("lease.running" if self.state == "running" else "lease.interrupted", {"who": who, "since": since})
 
 
 def lock_path(locks_dir: Path, company: str) -> Path:
@@ -151,7 +146,7 @@ class CompanyLease:
     def token(self) -> int:
         """The fencing token every write of this run carries."""
         if self._token is None:
-            raise LeaseLost("the lease is not held")
+            raise LeaseLost("the lease is not held", phrase=Phrase("err.lease_not_held"))
         return self._token
 
     async def acquire(self, *, take_over: bool = False, resume_interrupted: bool = False) -> LeaseStatus:
@@ -169,12 +164,16 @@ class CompanyLease:
             if before.state == "interrupted" and not (resume_interrupted or take_over):
                 self._lock.release()
                 raise LeaseInterrupted(
-                    f"the last run of this company was interrupted: {before.describe()}", status=before
+                    f"the last run of this company was interrupted: {before.describe()}", status=before,
+                    phrase=Phrase("err.lease_interrupted", {"lease": before.phrase()}),
                 )
         else:
             before = LeaseStatus("running", lease.holder, lease.fencing_token)
             if not take_over:
-                raise LeaseHeld(f"another run holds this company: {before.describe()}", status=before)
+                raise LeaseHeld(
+                    f"another run holds this company: {before.describe()}", status=before,
+                    phrase=Phrase("err.lease_held", {"lease": before.phrase()}),
+                )
         now = datetime.now(UTC)
         holder = LeaseHolder(
             host=socket.gethostname(),
@@ -191,14 +190,17 @@ class CompanyLease:
             # Someone took it between our read and our write: they won the race.
             self._lock.release()
             fresh = await lease_status(self._erp, self._lock.path)
-            raise LeaseHeld(f"another run took this company first: {fresh.describe()}", status=fresh) from None
+            raise LeaseHeld(
+                f"another run took this company first: {fresh.describe()}", status=fresh,
+                phrase=Phrase("err.lease_first", {"lease": fresh.phrase()}),
+            ) from None
         crash_point("lease.after_take")
         if not got_lock:
             await self._await_file_lock()
         self.previous = before
         self._stopping.clear()
         self._task = asyncio.create_task(self._heartbeat(), name="lease-heartbeat")
-        logger.debug(f"lease taken (token {self._token}, before: {before.state})")
+        say("DEBUG", "log.lease.taken", token=self._token, before=Phrase(f"log.lease_state.{before.state}"))
         return before
 
     async def _await_file_lock(self) -> None:
@@ -206,7 +208,7 @@ class CompanyLease:
         deadline = loop.time() + self._takeover_wait
         while not self._lock.try_acquire():
             if loop.time() >= deadline:
-                logger.warning("the run taken over has not stopped yet; going on, it can no longer write")
+                say("WARNING", "log.lease.not_stopped")
                 return
             await asyncio.sleep(0.1)
 
@@ -222,21 +224,21 @@ class CompanyLease:
                 await self._erp.heartbeat_lease(self.token, datetime.now(UTC))
             except LeaseLost:
                 self._lost = True
-                logger.warning("this run was taken over by another one; it stops at its next write")
+                say("WARNING", "log.lease.taken_over")
                 return
             except Exception as exc:  # a busy database must not kill the run; the next beat retries
-                logger.debug(f"lease heartbeat failed: {exc}")
+                say("DEBUG", "log.lease.heartbeat_failed", error=exc)
             if not self._lock.held:
                 self._lock.try_acquire()
 
     async def check(self) -> None:
         """LeaseLost if this run no longer holds the lease; call just before each marketplace write."""
         if self._lost:
-            raise LeaseLost("another run took over this company; this run stopped")
+            raise LeaseLost("another run took over this company; this run stopped", phrase=Phrase("err.lease_lost"))
         lease = await self._erp.read_lease()
         if lease.fencing_token != self._token:
             self._lost = True
-            raise LeaseLost("another run took over this company; this run stopped")
+            raise LeaseLost("another run took over this company; this run stopped", phrase=Phrase("err.lease_lost"))
 
     async def release(self) -> None:
         """Give the lease back (a no-op for the row if another run took it), then the file lock."""

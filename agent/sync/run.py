@@ -17,16 +17,15 @@ bulk change sends absolute values), so what was done is recognised and not redon
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-from loguru import logger
 
 from agent.config import CompanyConfig
 from agent.domain import JobName
 from agent.erp.port import ErpPort
 from agent.errors import LeaseLost, MarketsyncError, Phrase, RelinkAccount, RunStopped, StorageError, TooManyEnds
+from agent.logs import say, say_facts
 from agent.marketplace.port import Marketplace
 from agent.state.models import ItemOutcome, Run, RunOptions, RunResult, RunTrigger
 from agent.state.store import StateDB
@@ -104,10 +103,14 @@ async def execute_run(
         run = await state.start_run(
             company.name, trigger=request.trigger, operator=request.operator, options=request.options
         )
-        logger.bind(company=company.name).info(
-            f"run {run.id} started ({request.trigger}, {request.operator}): {', '.join(request.options.jobs)}"
-            + (f"; took over from {before.describe()}" if before.state != "free" else "")
-        )
+        started: dict[str, object] = {
+            "id": run.id, "trigger": Phrase(f"log.trigger.{request.trigger}"), "operator": request.operator,
+            "jobs": job_list(request.options.jobs),
+        }
+        if before.state != "free":
+            say_facts("INFO", "log.run.started_over", {**started, "before": before.phrase()}, company=company.name)
+        else:
+            say_facts("INFO", "log.run.started", started, company=company.name)
         watcher.run_started(run)
         ctx = RunContext(
             run=run,
@@ -126,14 +129,21 @@ async def execute_run(
         parts = [*said, *ctx.notes]
         await ctx.flush()
         finished = await state.finish_run(run.id, result, summary_phrase=joined(parts, "; ") if parts else None)
-        summary = finished.error_summary
-        logger.bind(company=company.name).info(
-            f"run {run.id} finished: {result}" + (f" ({summary})" if summary else "")
-        )
+        worded = Phrase(f"log.result.{result}")
+        if said:
+            errors = joined(said, "; ")
+            say("INFO", "log.run.finished_errors", company=company.name, id=run.id, result=worded, errors=errors)
+        else:
+            say("INFO", "log.run.finished", company=company.name, id=run.id, result=worded)
         watcher.run_finished(finished)
         return finished
     finally:
         await lease.release()
+
+
+def job_list(jobs: Sequence[JobName]) -> Phrase:
+    """The jobs' names as one phrase ("orders, offers"), worded in the reader's language."""
+    return joined([Phrase(f"job.{job}") for job in jobs], ", ") if jobs else Phrase("log.no_jobs")
 
 
 async def _run_jobs(ctx: RunContext, known: Mapping[JobName, Job]) -> tuple[RunResult, list[Phrase | str]]:
@@ -144,28 +154,29 @@ async def _run_jobs(ctx: RunContext, known: Mapping[JobName, Job]) -> tuple[RunR
         job = known.get(name)
         if job is None:
             continue
-        log = logger.bind(company=ctx.company_name)
+        company = ctx.company_name
+        job_name = Phrase(f"job.{name}")
         try:
             ctx.check_stop()
             await job(ctx)
         except RunStopped as exc:
-            log.warning(f"job {name} stopped: {exc}")
+            say("WARNING", "log.run.job_stopped", company=company, job=job_name, error=exc)
             errors.append(str(exc))
             return "interrupted", errors
         except _FATAL as exc:
-            log.error(f"job {name} stopped the run: {exc}")
+            say("ERROR", "log.run.job_stopped_run", company=company, job=job_name, error=exc)
             await ctx.record(ctx.outcome_of(name, f"job:{name}", exc))
             errors.append(_job_said(ctx, name, exc))
             if isinstance(exc, RelinkAccount):
                 await ctx.state.set_connection(ctx.company_name, "connection_error", exc.message)
             return "failed", errors
         except MarketsyncError as exc:
-            log.error(f"job {name} failed: {exc}")
+            say("ERROR", "log.run.job_failed", company=company, job=job_name, error=exc)
             await ctx.record(ctx.outcome_of(name, f"job:{name}", exc))
             errors.append(_job_said(ctx, name, exc))
             job_failed = True
         except Exception as exc:  # a bug must not leave the lease held or the run unrecorded
-            log.exception(f"job {name} failed on a bug")
+            say("ERROR", "log.run.job_bug", company=company, exception=True, job=job_name)
             await ctx.record(ItemOutcome.from_error(name, f"job:{name}", exc))
             bug = Phrase("outcome.internal_error", {"error": type(exc).__name__, "said": str(exc)})
             errors.append(_in_job(name, bug))

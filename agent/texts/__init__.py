@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from agent.texts import en, pl
+from agent.texts import en, log_en, log_pl, pl
 
-TABLES: Mapping[str, Mapping[str, str]] = {"pl": pl.TEXTS, "en": en.TEXTS}
+TABLES: Mapping[str, Mapping[str, str]] = {"pl": {**pl.TEXTS, **log_pl.TEXTS}, "en": {**en.TEXTS, **log_en.TEXTS}}
+"""Each language's sentences: the commands' and runs' (`pl`, `en`), the log lines' and errors' (`log_*`)."""
 
 
 def language_of(language: str) -> str:

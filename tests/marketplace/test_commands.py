@@ -74,7 +74,7 @@ def test_connect_status_disconnect(
     refresh = tokens["refreshToken"]
     # Every log line of the link, at DEBUG, in the files and on the console: no token, no token URL.
     logged = captured.err + "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "logs").iterdir())
-    assert "linked to the marketplace account" in logged
+    assert "połączono z kontem" in logged  # the link's line, in the configured language
     for secret in (refresh, tokens["accessToken"], "refreshToken=", "deviceCode="):
         assert secret not in logged
 

@@ -139,7 +139,7 @@ class ConnectionsScreen(KeptScreen):
         try:
             accounts = await self._manage.accounts()
         except MarketsyncError as exc:
-            self._status(self._texts("conn.failed", message=str(exc)))
+            self._status(self._texts("conn.failed", message=self._texts.error(exc)))
             return
         keep = self._company or self.selected
         self._company = None
@@ -217,7 +217,7 @@ class ConnectionsScreen(KeptScreen):
             session = await self._manage.connect(company, show, ask_move)
         except MarketsyncError as exc:
             self._close_device()
-            self._status(t("conn.link_failed", company=company, message=str(exc)))
+            self._status(t("conn.link_failed", company=company, message=t.error(exc)))
             return
         self._close_device()
         # The status line says it (a toast would sit over the buttons the operator reaches for next).
@@ -243,7 +243,7 @@ class ConnectionsScreen(KeptScreen):
         try:
             problem = await self._manage.disconnect(company)
         except MarketsyncError as exc:
-            self._status(t("conn.failed", message=str(exc)))
+            self._status(t("conn.failed", message=t.error(exc)))
             return
         self._status(t("conn.unlinked_with", company=company, problem=problem) if problem
                      else t("conn.unlinked", company=company))

@@ -157,7 +157,7 @@ class HistoryScreen(KeptScreen):
         try:
             runs = await self._manage.runs(None if self._company == ALL else self._company, limit=RUNS_SHOWN)
         except MarketsyncError as exc:
-            self._show(t("history.failed", message=str(exc)))
+            self._show(t("history.failed", message=t.error(exc)))
             return
         if runs == list(self.runs.values()) and runs:
             # Nothing new: the table stays as it is (the cursor too); the highlighted run's items are read again.
@@ -206,7 +206,7 @@ class HistoryScreen(KeptScreen):
         try:
             outcomes = await self._manage.outcomes(run_id, only_failed=self.only_failed)
         except MarketsyncError as exc:
-            self._show(t("history.failed", message=str(exc)))
+            self._show(t("history.failed", message=t.error(exc)))
             return
         if run_id != self.run_id:
             return
@@ -273,7 +273,7 @@ class HistoryScreen(KeptScreen):
         try:
             report = await self._manage.reconciliation(company)
         except MarketsyncError as exc:
-            self._show(t("history.failed", message=str(exc)))
+            self._show(t("history.failed", message=t.error(exc)))
             return
         self._show(reconciliation_text(report, t, company))
 

@@ -72,7 +72,7 @@ class LogsScreen(KeptScreen):
         try:
             hits = await self._manage.search_logs(kind, value, include_simulator=simulator)
         except MarketsyncError as exc:
-            self.query_one("#logs-count", Label).update(t("logs.failed", message=str(exc)))
+            self.query_one("#logs-count", Label).update(t("logs.failed", message=t.error(exc)))
             return
         if hits != self.hits or not hits:
             # The same lines found again (shown again, nothing new logged) stay as they are, scrolled where they were.

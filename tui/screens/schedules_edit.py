@@ -354,7 +354,7 @@ class SchedulesEditScreen(KeptScreen):
             self.query_one("#sched-status", Label).update(t("schedules.refused", message="; ".join(exc.problems)))
             return
         except MarketsyncError as exc:
-            self.query_one("#sched-status", Label).update(t("schedules.refused", message=str(exc)))
+            self.query_one("#sched-status", Label).update(t("schedules.refused", message=t.error(exc)))
             return
         self._fill_table()
         self._fill_form()

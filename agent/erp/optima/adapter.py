@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from loguru import logger
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -39,6 +38,7 @@ from agent.erp.port import (
 )
 from agent.erp.sqlite import ErpStats, SqliteErp
 from agent.errors import ConfigError, InvalidItem, RetryLater, StorageError
+from agent.logs import say
 
 T = TypeVar("T")
 # Optima versions (SystemCDN, SYS_ID = 3) whose CDN tables this adapter was written against.
@@ -87,11 +87,9 @@ class OptimaErp:
             await erp.close()
             raise
         if erp.version is None or not erp.version.startswith(KNOWN_VERSION_PREFIXES):
-            logger.warning(
-                "Optima database version {} is not one this agent was checked against ({}): "
-                "reading may fail if Comarch changed the tables; report it with the log",
-                erp.version or "(none)",
-                ", ".join(p.rstrip(".") for p in KNOWN_VERSION_PREFIXES),
+            say(
+                "WARNING", "log.optima.version", version=erp.version or "-",
+                known=", ".join(p.rstrip(".") for p in KNOWN_VERSION_PREFIXES),
             )
         return erp
 
@@ -305,12 +303,7 @@ class OptimaErp:
                 if path.exists():
                     path.unlink()
                 else:
-                    logger.warning(
-                        "order {} was cancelled before Optima showed its RO, but its file {} was already taken: "
-                        "delete the document from Optima's import buffer",
-                        order_id,
-                        path.name,
-                    )
+                    say("WARNING", "log.optima.cancelled_taken", order=order_id, file=path.name)
                 state.execute("UPDATE awaiting SET cancelled = 1 WHERE id = ?", (known[0],))
                 return "cancelled"
 

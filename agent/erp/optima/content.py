@@ -21,13 +21,13 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from loguru import logger
 from sqlalchemy import Connection
 
 from agent.domain import LEAD_TIMES, VAT_RATES, LeadTime, Product, ProductImage, StockUnit, TermsOverride, VatRate
 from agent.erp.optima import queries
 from agent.erp.optima.state import VersionState
 from agent.erp.port import ContentChanges
+from agent.logs import say
 
 CATEGORY_ATTRIBUTE = "KATEGORIA_WSZYSTKO"
 # How long a product save may take to commit after Optima stamped it, plus the clock difference
@@ -286,5 +286,5 @@ def vat_rate(flag: object, rate: object, product_id: int) -> VatRate:
     for known in VAT_RATES:
         if known == text:
             return known
-    logger.warning("Optima product {} has VAT rate {}, unknown to the marketplace; sent as 23%", product_id, text)
+    say("WARNING", "log.optima.vat", product=product_id, rate=text)
     return "23%"

@@ -3,10 +3,9 @@ parameters and the account's offer and delivery terms, copied into the ERP in on
 
 from __future__ import annotations
 
-from loguru import logger
-
 from agent.erp.port import CATALOGUE_KINDS, CatalogueDiff
-from agent.errors import Phrase
+from agent.errors import Count, Phrase
+from agent.logs import say
 from agent.sync.context import RunContext
 from agent.texts.phrases import joined
 
@@ -38,7 +37,11 @@ async def catalogue_job(ctx: RunContext) -> None:
     terms = await ctx.market.terms()
     await ctx.progress("catalogue", 2, 3)
     diff = await ctx.erp.replace_catalogue(categories, terms, fence=ctx.fence)
-    summary = describe_diff(diff)
-    logger.bind(company=ctx.company_name).info(f"catalogue: {len(categories)} categories; {summary}")
+    changes = [diff.of(kind) for kind in CATALOGUE_KINDS]
+    say(
+        "INFO", "log.catalogue.done", company=ctx.company_name, categories=Count(len(categories), "n.category"),
+        added=sum(d.added for d in changes), changed=sum(d.changed for d in changes),
+        removed=sum(d.removed for d in changes),
+    )
     await ctx.ok("catalogue", "catalogue", diff_phrase(diff))
     await ctx.progress("catalogue", 3, 3)

@@ -24,10 +24,9 @@ import asyncio
 from collections.abc import Sequence
 from dataclasses import replace
 
-from loguru import logger
-
 from agent.domain import TermsOverride
-from agent.errors import ConfigError, Phrase, TooManyEnds
+from agent.errors import ConfigError, Count, Phrase, TooManyEnds
+from agent.logs import say, say_facts
 from agent.sync.context import RunContext
 from agent.sync.jobs.catalogue import catalogue_job
 from agent.sync.jobs.offers_plan import (
@@ -53,7 +52,7 @@ async def offers_job(ctx: RunContext) -> None:
     if not categories and "catalogue" not in ctx.options.jobs:
         # A company whose ERP never got the catalogue (its first run, often an automatic one) gets
         # it first, once, in this run; the next runs find it there.
-        logger.bind(company=name).info("offers: the ERP has no copy of the categories; fetching the catalogue first")
+        say("INFO", "log.offers.catalogue_first", company=name)
         await catalogue_job(ctx)
         ctx.notes.append(Phrase("outcome.catalogue_first"))
         categories, terms = await ctx.erp.catalogue()
@@ -118,14 +117,13 @@ async def offers_job(ctx: RunContext) -> None:
             await settled(sending)
         raise
     await _leftovers(ctx, sender, inputs, leftover_ids(sent, seen, shared))
-    log = logger.bind(company=name)
-    log.info(f"offers: {sender.summary()}")
+    say_facts("INFO", "log.offers.summary", sender.counts(), company=name)
     # The failed ids are stored before the mark moves past them: a crash in between only means
     # reading from the old mark once more.
     if sender.failed_ids:
         failed = sorted(sender.failed_ids)
         await ctx.state.set_checkpoint(name, "offers", {RETRY: failed}, ctx.run.id)
-        log.info(f"offers: {len(failed)} product(s) failed; they are read again first thing next run")
+        say("INFO", "log.offers.retry_next", company=name, products=Count(len(failed), "n.product"))
     elif retry or full:
         await ctx.state.clear_checkpoint(name, "offers")
     await ctx.state.set_high_water(name, "offers", cursor, ctx.run.id)
@@ -140,16 +138,14 @@ async def _guard_ends(ctx: RunContext, ending: int, active: int) -> None:
     limit = ctx.max_end_percent
     if not ends_need_consent(ending, active, limit):
         return
-    share = f"{ending} of {active} active offers ({ending * 100 // active} %), more than the {limit} % allowed"
-    facts = {"ending": ending, "active": active, "share": ending * 100 // active, "limit": limit}
+    facts: dict[str, object] = {"ending": ending, "active": active, "share": ending * 100 // active, "limit": limit}
     agreed = ctx.confirm_ends is not None and await ctx.confirm_ends(ending, active, limit)
-    log = logger.bind(company=ctx.company_name)
     if not agreed:
-        log.warning(f"offers: this run would end {share}; refused, nothing was sent")
+        say_facts("WARNING", "log.offers.ends_refused", facts, company=ctx.company_name)
         refusal = Phrase("outcome.ends_refused", facts)
-        raise ctx.explain(TooManyEnds(word("en", refusal)), refusal)
+        raise ctx.explain(TooManyEnds(word("en", refusal), phrase=refusal), refusal)
     note = Phrase("outcome.ends_agreed", {"operator": ctx.run.operator, **facts})
-    log.warning(f"offers: {word('en', note)}")
+    say_facts("WARNING", "log.offers.ends_agreed", {**facts, "operator": ctx.run.operator}, company=ctx.company_name)
     ctx.notes.append(note)
 
 

@@ -12,8 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from loguru import logger
-
 from agent.domain import Product, StockPrice
 from agent.errors import (
     InvalidItem,
@@ -25,6 +23,7 @@ from agent.errors import (
     SkipItem,
     StorageError,
 )
+from agent.logs import say
 from agent.state.models import ItemOutcome, OfferLink
 from agent.sync.context import RunContext
 from agent.sync.crash import crash_point
@@ -61,6 +60,13 @@ class Sender:
     """Products that failed this run: the next run reads them again (see `offers_job`)."""
     _writes: WriteGate | None = None
     _uploads: dict[str, asyncio.Future[str]] = field(default_factory=dict)
+
+    def counts(self) -> dict[str, int]:
+        """What the sender did, counted, for the job's log line."""
+        return {
+            "created": self.created, "replaced": self.replaced, "ended": self.ended, "unchanged": self.unchanged,
+            "uploaded": self.uploaded, "failed": self.failed,
+        }
 
     def summary(self) -> str:
         return (
@@ -291,7 +297,7 @@ class Sender:
             await ctx.market.end_offer(offer_id)
         except InvalidItem:
             # No such offer any more: it is as ended as it can be.
-            logger.bind(company=ctx.company_name).info(f"offers: offer {offer_id} is gone; link marked ended")
+            say("INFO", "log.offers.gone", company=ctx.company_name, offer=offer_id)
         return replace(link, offer_id=offer_id, status="ended")
 
 

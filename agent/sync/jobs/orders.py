@@ -24,12 +24,11 @@ from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from loguru import logger
-
 from agent.core.batching import chunks
 from agent.core.orders import MARKETPLACE, OrderMapping, order_to_draft
 from agent.domain import Order, PaymentType
-from agent.errors import InvalidItem, MalformedAnswer, Phrase
+from agent.errors import Count, InvalidItem, MalformedAnswer, Phrase
+from agent.logs import say
 from agent.marketplace.models import RejectedOrder
 from agent.state.models import ItemOutcome
 from agent.sync.context import RunContext
@@ -58,7 +57,6 @@ async def _payment_types(ctx: RunContext) -> Mapping[str, PaymentType]:
 
 async def orders_job(ctx: RunContext) -> None:
     """Import new orders, notice cancellations, and report what does not match."""
-    log = logger.bind(company=ctx.company_name)
     rejected: list[RejectedOrder] = []
     new_orders = sorted(await ctx.market.sales("new", rejected=rejected), key=lambda o: o.id)
     await _quarantine_unreadable(ctx, rejected)
@@ -124,7 +122,7 @@ async def orders_job(ctx: RunContext) -> None:
                 await ctx.state.release_orders(ctx.company_name, released)
         done += len(batch)
         await ctx.progress("orders", done, total)
-    log.info(f"orders: {imported} imported of {total} new")
+    say("INFO", "log.orders.imported", company=ctx.company_name, imported=imported, total=total)
     await _cancellations(ctx)
     await _reconcile_now_and_then(ctx)
 
@@ -185,7 +183,7 @@ async def _cancellations(ctx: RunContext) -> None:
             continue
         await ctx.ok("orders", f"order:{order_id}", Phrase(f"outcome.order_cancelled_{outcome}"))
     if cancelled:
-        logger.bind(company=ctx.company_name).info(f"orders: {len(cancelled)} ROs cancelled after their orders")
+        say("INFO", "log.orders.cancelled", company=ctx.company_name, ros=Count(len(cancelled), "n.ro"))
 
 
 RECONCILE_EVERY = timedelta(hours=1)

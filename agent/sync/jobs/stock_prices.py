@@ -22,13 +22,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Generic, Literal, TypeVar
 
-from loguru import logger
-
 from agent.config import CompanyConfig
 from agent.core.batching import group_by_value
 from agent.domain import StockPrice
 from agent.erp.port import ErpPort
 from agent.errors import Phrase, RetryLater, SkipItem
+from agent.logs import say
 from agent.marketplace.models import BulkFailure
 from agent.state.models import ItemOutcome, OfferLink
 from agent.state.store import StateDB
@@ -233,8 +232,9 @@ async def _send(
             await ctx.record_all(outcomes)
         done += len(offer_ids)
         await ctx.progress(job, done, total)
-    logger.bind(company=ctx.company_name).info(
-        f"{job}: {plan.read} changed read, {total} offers in {len(plan.groups)} calls, {failed} failed"
+    say(
+        "INFO", "log.stock_prices.done", company=ctx.company_name, job=Phrase(f"job.{job}"), read=plan.read,
+        offers=total, calls=len(plan.groups), failed=failed,
     )
     if failed == 0:
         await ctx.state.set_high_water(ctx.company_name, job, plan.high_water, ctx.run.id)
