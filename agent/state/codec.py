@@ -14,7 +14,8 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from agent.errors import Bug, Phrase
+from agent.errors import At, Bug, Count, Phrase
+from agent.texts.phrases import counted
 
 
 def time_to_text(moment: datetime) -> str:
@@ -84,6 +85,15 @@ def _phrase_json(phrase: Phrase) -> dict[str, Any]:
 def _value_json(value: object) -> Any:
     if isinstance(value, Phrase):
         return _phrase_json(value)
+    # The facts of an error's words (agent.errors) beside plain values: a counted word stays
+    # countable in any language, an error is kept as its own facts or words, a moment as its text.
+    if isinstance(value, Count):
+        return _phrase_json(counted(value.n, value.word))
+    if isinstance(value, BaseException):
+        phrase = getattr(value, "phrase", None)
+        return _phrase_json(phrase) if isinstance(phrase, Phrase) else str(value)
+    if isinstance(value, At):
+        return value.moment.isoformat(timespec="seconds")
     if isinstance(value, tuple | list):
         return [_value_json(v) for v in value]
     if value is None or isinstance(value, bool | int | str):

@@ -31,7 +31,7 @@ from agent.state.models import ItemOutcome, Run, RunOptions, RunResult, RunTrigg
 from agent.state.store import StateDB
 from agent.sync.context import EndsConsent, NullObserver, RunContext, RunObserver
 from agent.sync.lease import CompanyLease, lock_path
-from agent.texts.phrases import joined
+from agent.texts.phrases import error_phrase, joined
 
 Job = Callable[[RunContext], Awaitable[None]]
 
@@ -191,9 +191,12 @@ async def _run_jobs(ctx: RunContext, known: Mapping[JobName, Job]) -> tuple[RunR
 
 
 def _job_said(ctx: RunContext, name: JobName, error: MarketsyncError) -> Phrase:
-    """What the summary says of a job that failed: its facts when the job kept them, else the error's words."""
+    """What the summary says of a job that failed: its facts when the job or the error kept them,
+    else the error's words."""
     kept = ctx.explained(error)
-    return _in_job(name, kept[0] if kept is not None else str(error))
+    if kept is not None:
+        return _in_job(name, kept[0])
+    return _in_job(name, error_phrase(error, ctx.company_name) or str(error))
 
 
 def _in_job(name: JobName, said: Phrase | str) -> Phrase:

@@ -247,6 +247,7 @@ TEXTS: dict[str, str] = {
     "outcome.hint.next_run": "it is retried by the next run",
     "outcome.hint.cancel_by_hand": "cancel the order's RO in the ERP (Optima) by hand",
     "outcome.job_said": "{job}: {said}",
+    "outcome.error_hinted": "{said} ({hint})",
     "outcome.internal_error": "internal error {error}: {said}",
     "outcome.agent_stopped": "the agent stopped before this run reached a checkpoint",
     "outcome.unknown_state": "offer {offer} is in a state this agent does not know ({status}); left as it is",

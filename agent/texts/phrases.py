@@ -115,6 +115,23 @@ def hint_for(language: str, error: MarketsyncError, company: str | None = None, 
     return error.hint.replace("COMPANY", name)
 
 
+def error_phrase(error: MarketsyncError, company: str) -> Phrase | None:
+    """What `error` says and its hint, as facts to keep (a run's summary), worded when read; None
+    when its message was not raised as facts (its English words are then kept)."""
+    if error.phrase is None:
+        return None
+    hint: Phrase | str | None = None
+    if isinstance(error.hint_phrase, Phrase):
+        hint = Phrase(error.hint_phrase.key, {"company": company, **error.hint_phrase.values})
+    elif error.hint and error.hint != type(error).hint:
+        hint = error.hint.replace("COMPANY", company)
+    else:
+        keys = (f"hint.{cls.__name__}" for cls in type(error).__mro__)
+        key = next((key for key in keys if key in TABLES["en"]), None)
+        hint = Phrase(key, {"company": company}) if key is not None else error.hint.replace("COMPANY", company) or None
+    return error.phrase if hint is None else Phrase("outcome.error_hinted", {"said": error.phrase, "hint": hint})
+
+
 def message_for(language: str, error: BaseException, *, zone: str = DEFAULT_ZONE) -> str:
     """What `error` says, in `language` when it carries its sentence as facts, else as raised."""
     if isinstance(error, ConfigError) and error.findings and error.phrase is None:

@@ -261,6 +261,7 @@ TEXTS: dict[str, str] = {
     "outcome.hint.next_run": "następny przebieg spróbuje ponownie",
     "outcome.hint.cancel_by_hand": "anuluj RO tego zamówienia w ERP (Optima) ręcznie",
     "outcome.job_said": "{job}: {said}",
+    "outcome.error_hinted": "{said} ({hint})",
     "outcome.internal_error": "błąd wewnętrzny {error}: {said}",
     "outcome.agent_stopped": "agent zatrzymał się, zanim ten przebieg doszedł do punktu kontrolnego",
     "outcome.unknown_state": "oferta {offer} jest w stanie, którego ten agent nie zna ({status}); zostawiona bez zmian",
