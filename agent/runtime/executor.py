@@ -1,4 +1,5 @@
-"""The real way a queued run runs: open the company's ERP, take its marketplace client, `execute_run`.
+"""The real way a queued run runs: open the company's ERP, take its marketplace client (both made by
+the runtime's `Adapters`), `execute_run`.
 
 Each company's marketplace client is kept for the runtime's life (one long-lived connection pool
 per account, as the client is meant to be used) and made again only when the marketplace settings
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from agent.config import Config
+from agent.runtime.adapters import Adapters
 from agent.runtime.connections import ConnectionMirror
 from agent.runtime.observer import EventObserver
 from agent.state.models import Run
@@ -42,10 +44,12 @@ class CompanyExecutor:
         state: StateDB,
         locks_dir: Path,
         connections: ConnectionMirror,
+        adapters: Adapters,
         *,
         heartbeat_every: float = 5.0,
     ) -> None:
         self._config = config
+        self._adapters = adapters
         self._state = state
         self._locks_dir = locks_dir
         self._connections = connections
@@ -57,8 +61,6 @@ class CompanyExecutor:
     def _client(self, name: str) -> WszystkoClient:
         import httpx2
 
-        from agent.marketplace.accounts import open_client
-
         config = self._config()
         key = (config.marketplace.base_url, config.marketplace.requests_per_minute)
         cached = self._clients.get(name)
@@ -68,7 +70,7 @@ class CompanyExecutor:
             self._retired.append(cached[1])
         if self._tls is None:
             self._tls = ssl.create_default_context()
-        client = open_client(config, name, transport=httpx2.AsyncHTTPTransport(verify=self._tls))
+        client = self._adapters.open_client(config, name, transport=httpx2.AsyncHTTPTransport(verify=self._tls))
         self._clients[name] = (key, client)
         return client
 
@@ -80,14 +82,13 @@ class CompanyExecutor:
         await asyncio.gather(*(client.aclose() for client in clients), return_exceptions=True)
 
     async def __call__(self, request: RunRequest, observer: EventObserver, stopping: asyncio.Event) -> Run:
-        from agent.erp.choose import open_erp
         from agent.sync.run import execute_run
 
         name = request.company.name
         # The share is read when the run starts, so a reloaded config file applies to the next run.
         request = replace(request, max_end_percent=self._config().agent.max_end_percent)
         market = self._client(name)
-        erp = await open_erp(request.company, check=False, timezone=self._config().agent.timezone)
+        erp = await self._adapters.open_erp(request.company, check=False, timezone=self._config().agent.timezone)
         try:
             try:
                 return await execute_run(

@@ -28,6 +28,7 @@ from agent.runtime.bus import EventBus
 from agent.runtime.events import RunQueued, RunSkipped
 from agent.runtime.observer import EventObserver
 from agent.state.models import Run
+from agent.sync.context import RunObserver
 from agent.sync.run import RunRequest
 
 
@@ -43,10 +44,20 @@ class Executor(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class ManualRun:
-    """A queued manual run; `wait_for_lease` waits for a live run to end first (the "run after it" choice)."""
+    """A queued manual run; `wait_for_lease` waits for a live run to end first (the "run after it" choice);
+    `observer` hears the run's news besides the bus (a console front end's own progress lines)."""
 
     request: RunRequest
     wait_for_lease: Callable[[], Awaitable[None]] | None = None
+    observer: RunObserver | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NotStarted:
+    """A run that never started, and why (LeaseHeld: someone took the company between look and take)."""
+
+    request: RunRequest
+    error: MarketsyncError
 
 
 class RunQueue:
@@ -73,7 +84,9 @@ class RunQueue:
         self._worker: asyncio.Task[None] | None = None
         self.stopping = asyncio.Event()
         self.finished: list[Run] = []
-        """Every run this queue saw end, in the order they ended (for `--once` and tests)."""
+        """Every run this queue saw end, in the order they ended (for `--once`, `sync` and tests)."""
+        self.not_started: list[NotStarted] = []
+        """Every run this queue could not start, with the error that stopped it (for `sync` and tests)."""
 
     # --- what is going on -------------------------------------------------------------------
 
@@ -140,7 +153,7 @@ class RunQueue:
                     await item.wait_for_lease()
                 if self.stopping.is_set():
                     break
-                task = self._spawn(self._run_one(item.request), name, counted=False)
+                task = self._spawn(self._run_one(item.request, item.observer), name, counted=False)
                 await asyncio.gather(task, return_exceptions=True)
             finally:
                 self._release(name)
@@ -168,22 +181,27 @@ class RunQueue:
         else:
             self._busy.pop(company, None)
 
-    async def _run_one(self, request: RunRequest) -> Run | None:
+    async def _run_one(self, request: RunRequest, also: RunObserver | None = None) -> Run | None:
         name = request.company.name
         log = logger.bind(company=name)
-        observer = EventObserver(self._bus, self._clock, current=self._current, taken_over=request.take_over)
+        observer = EventObserver(
+            self._bus, self._clock, current=self._current, taken_over=request.take_over, also=also
+        )
         try:
             run = await self._execute(request, observer, self.stopping)
         except LeaseHeld as exc:
             log.info(f"{request.trigger} run not started: {exc}")
             self._bus.publish(RunSkipped(name, "lease_held", self._clock(), str(exc)))
+            self.not_started.append(NotStarted(request, exc))
             return None
         except RelinkAccount as exc:
             log.warning(f"{request.trigger} run not started: {exc}")
             self._bus.publish(RunSkipped(name, "connection_error", self._clock(), str(exc)))
+            self.not_started.append(NotStarted(request, exc))
             return None
         except MarketsyncError as exc:
             log.error(f"{request.trigger} run could not start: {exc}")
+            self.not_started.append(NotStarted(request, exc))
             return None
         except Exception:  # a bug in one run must not take the queue down
             log.exception(f"{request.trigger} run failed on a bug")
