@@ -22,6 +22,7 @@ from agent.texts.outcomes import item_label, outcome_hint, outcome_message, summ
 
 if TYPE_CHECKING:
     from agent.domain import JobName
+    from agent.runtime.service import Runtime
     from agent.state.models import ItemOutcome, Run, RunOptions
     from agent.state.store import StateDB
     from agent.sync.context import EndsConsent
@@ -160,78 +161,77 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _run(args: argparse.Namespace) -> int:
-    import asyncio
-
     from agent.commands.common import config_from_args
-    from agent.erp.choose import open_erp
-    from agent.errors import LeaseHeld, LeaseInterrupted
-    from agent.marketplace.accounts import open_client
-    from agent.paths import Paths
-    from agent.state.store import StateDB
-    from agent.sync.lease import lease_status, lock_path
-    from agent.sync.run import RunRequest, execute_run
+    from agent.runtime.adapters import configured_adapters
+    from agent.runtime.service import Runtime
 
     config = config_from_args(args)
     company = config.company(args.company)
-    paths = Paths.from_config(config)
-    paths.ensure()
-    run_options = _options(args)
-    interactive = sys.stdin.isatty()
+    # The runtime the TUI and the service use, for this one run: no scheduler seat, no schedules.
+    runtime = Runtime(config, role="service", schedules=False, adapters=configured_adapters())
+    # A missing or unreadable ERP is said now, before the lease is read or anything is asked or sent.
+    await runtime.check_erp(company.name)
+    await runtime.start()
+    try:
+        return await _sync(runtime, company.name, args)
+    finally:
+        await runtime.stop()
+
+
+async def _sync(runtime: Runtime, company: str, args: argparse.Namespace) -> int:
+    """Look at the lease, ask what must be asked, queue the run, wait for it, sum it up."""
+    from agent.errors import LeaseHeld
+
+    config = runtime.config
     language, zone = config.agent.language, config.agent.timezone
-    async with StateDB.for_config(config) as state:
-        erp = await open_erp(company, timezone=config.agent.timezone)
+    interactive = sys.stdin.isatty()
+    run_options = _options(args)
+    take_over = args.force
+    resume = args.yes or args.force
+    queue = runtime.queue
+    while True:
+        lease = await runtime.lease(company)
+        who = lease.describe(language, zone)
+        decision = _decide(
+            lease.state, who, args, language, interactive=interactive, take_over=take_over, resume=resume
+        )
+        if decision == "refuse":
+            return EXIT_REFUSED
+        after_current = decision == "wait"
+        if after_current:
+            print(text(language, "sync.waiting", who=who), flush=True)
+        take_over = take_over or decision == "take_over"
+        resume = resume or decision in ("resume", "take_over")
+        seen = (len(queue.finished), len(queue.not_started))
         try:
-            async with open_client(config, company.name) as market:
-                take_over = args.force
-                resume = args.yes or args.force
-                lock = lock_path(paths.locks_dir, company.name)
-                while True:
-                    status = await lease_status(erp, lock)
-                    decision = _decide(
-                        status.state,
-                        status.describe(language, zone),
-                        args,
-                        language,
-                        interactive=interactive,
-                        take_over=take_over,
-                        resume=resume,
-                    )
-                    if decision == "refuse":
-                        return EXIT_REFUSED
-                    if decision == "wait":
-                        print(text(language, "sync.waiting", who=status.describe(language, zone)), flush=True)
-                        # The holder is another process: nothing here can signal us, so poll its lock.
-                        while (await lease_status(erp, lock)).state == "running":  # noqa: ASYNC110
-                            await asyncio.sleep(1.0)
-                        resume = True  # it ended; whatever it left is ours to go on with
-                        continue
-                    take_over = take_over or decision == "take_over"
-                    resume = resume or decision in ("resume", "take_over")
-                    request = RunRequest(
-                        company=company,
-                        options=run_options,
-                        trigger="manual",
-                        operator=args.operator or company.schedule.operator,
-                        take_over=take_over,
-                        resume_interrupted=resume,
-                        max_end_percent=config.agent.max_end_percent,
-                        confirm_ends=ends_consent(language, allowed=args.allow_ends, interactive=interactive),
-                    )
-                    try:
-                        finished = await execute_run(
-                            request,
-                            erp=erp,
-                            market=market,
-                            state=state,
-                            locks_dir=paths.locks_dir,
-                            observer=ConsoleObserver(language),
-                        )
-                    except (LeaseHeld, LeaseInterrupted):
-                        # It changed between our look and our take: look again and ask again.
-                        continue
-                    return await _summary(state, finished, language)
-        finally:
-            await erp.close()
+            await runtime.request_run(
+                company,
+                run_options,
+                operator=args.operator,
+                take_over=take_over,
+                resume_interrupted=resume,
+                after_current=after_current,
+                confirm_ends=ends_consent(language, allowed=args.allow_ends, interactive=interactive),
+                observer=ConsoleObserver(language),
+            )
+        except LeaseHeld:
+            # It changed between our look and our request: look again and ask again.
+            continue
+        await queue.wait_idle()
+        # This runtime runs nothing but what this command asks (no schedules), so what ended since
+        # the request is this run; the watcher's events about other processes' runs are not in it.
+        finished = [run for run in queue.finished[seen[0] :] if run.company == company]
+        if finished:
+            return await _summary(runtime.state, finished[-1], language)
+        refused = [item.error for item in queue.not_started[seen[1] :]]
+        if not refused:  # a bug stopped it before it was recorded: the log line above says which
+            print(text(language, "sync.not_started"), file=sys.stderr)
+            return EXIT_FAILED
+        if not isinstance(refused[-1], LeaseHeld):
+            raise refused[-1]
+        # Another process took the company between our look and our take: look again and ask again.
+        # A run waited for has ended meanwhile: whatever it left is ours to go on with.
+        resume = resume or after_current
 
 
 def _decide(

@@ -184,9 +184,7 @@ class RunQueue:
     async def _run_one(self, request: RunRequest, also: RunObserver | None = None) -> Run | None:
         name = request.company.name
         log = logger.bind(company=name)
-        observer = EventObserver(
-            self._bus, self._clock, current=self._current, taken_over=request.take_over, also=also
-        )
+        observer = EventObserver(self._bus, self._clock, current=self._current, taken_over=request.take_over, also=also)
         try:
             run = await self._execute(request, observer, self.stopping)
         except LeaseHeld as exc:
