@@ -7,6 +7,9 @@ run (`--yes`). With no terminal and no flag it refuses. A run that would end mor
 `[agent] max_end_percent` of the active offers says what it would end and asks (`--allow-ends`
 agrees beforehand); with no terminal and no flag it refuses, ends nothing and the run says why.
 
+The run goes through the runtime, as the TUI's manual runs do: a `Runtime` without the scheduler
+seat queues it, makes its adapters and reports it; this module only asks and prints.
+
 Exit codes: 0 success, 1 partial, 2 usage error, 3 refused, 4 failed.
 """
 
