@@ -4,7 +4,8 @@ the runtime's `Adapters`), `execute_run`.
 Each company's marketplace client is kept for the runtime's life (one long-lived connection pool
 per account, as the client is meant to be used) and made again only when the marketplace settings
 change. All clients share one TLS context: building one costs ~30 ms of CPU on the event loop,
-which a hundred companies would otherwise pay every minute. The ERP is opened per run (two
+which a hundred companies would otherwise pay every minute (unless the environment names a proxy:
+then each client keeps its own transport, the one that honours it). The ERP is opened per run (two
 SQLite connections and their threads per company would add up).
 
 A run cancelled before it reached a checkpoint (the shutdown grace ran out) is recorded as
@@ -30,9 +31,23 @@ from agent.state.store import StateDB
 from agent.sync.run import RunRequest
 
 if TYPE_CHECKING:
+    import httpx2
+
     from agent.marketplace.client import WszystkoClient
 
 _ClientKey = tuple[str, int]
+
+
+def shared_transport(tls: ssl.SSLContext) -> httpx2.AsyncBaseTransport | None:
+    """A transport on the shared TLS context, or None when the environment names a proxy: a client
+    given a transport ignores HTTPS_PROXY and NO_PROXY, and without one it honours them (README)."""
+    import urllib.request
+
+    import httpx2
+
+    if urllib.request.getproxies():
+        return None
+    return httpx2.AsyncHTTPTransport(verify=tls)
 
 
 class CompanyExecutor:
@@ -59,8 +74,6 @@ class CompanyExecutor:
         self._tls: ssl.SSLContext | None = None
 
     def _client(self, name: str) -> WszystkoClient:
-        import httpx2
-
         config = self._config()
         key = (config.marketplace.base_url, config.marketplace.requests_per_minute)
         cached = self._clients.get(name)
@@ -70,7 +83,7 @@ class CompanyExecutor:
             self._retired.append(cached[1])
         if self._tls is None:
             self._tls = ssl.create_default_context()
-        client = self._adapters.open_client(config, name, transport=httpx2.AsyncHTTPTransport(verify=self._tls))
+        client = self._adapters.open_client(config, name, transport=shared_transport(self._tls))
         self._clients[name] = (key, client)
         return client
 
