@@ -205,7 +205,7 @@ async def _sync(runtime: Runtime, company: str, args: argparse.Namespace) -> int
             print(text(language, "sync.waiting", who=who), flush=True)
         take_over = take_over or decision == "take_over"
         resume = resume or decision in ("resume", "take_over")
-        seen = (len(queue.finished), len(queue.not_started))
+        seen = {run.id for run in queue.finished}, {id(item) for item in queue.not_started}
         try:
             await runtime.request_run(
                 company,
@@ -223,10 +223,10 @@ async def _sync(runtime: Runtime, company: str, args: argparse.Namespace) -> int
         await queue.wait_idle()
         # This runtime runs nothing but what this command asks (no schedules), so what ended since
         # the request is this run; the watcher's events about other processes' runs are not in it.
-        finished = [run for run in queue.finished[seen[0] :] if run.company == company]
+        finished = [run for run in queue.finished if run.company == company and run.id not in seen[0]]
         if finished:
             return await _summary(runtime.state, finished[-1], language)
-        refused = [item.error for item in queue.not_started[seen[1] :]]
+        refused = [item.error for item in queue.not_started if id(item) not in seen[1]]
         if not refused:  # a bug stopped it before it was recorded: the log line above says which
             print(text(language, "sync.not_started"), file=sys.stderr)
             return EXIT_FAILED

@@ -17,7 +17,7 @@ import contextlib
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from loguru import logger
 
@@ -30,6 +30,15 @@ from agent.runtime.observer import EventObserver
 from agent.state.models import Run
 from agent.sync.context import RunObserver
 from agent.sync.run import RunRequest
+
+KEPT = 10_000
+"""How many ended runs (and runs that never started) the queue keeps for its callers: a service that
+runs for months drops the oldest instead of growing without end."""
+
+
+def _keep_last(items: list[Any]) -> None:
+    if len(items) > KEPT:
+        del items[: len(items) - KEPT]
 
 
 class Executor(Protocol):
@@ -84,9 +93,9 @@ class RunQueue:
         self._worker: asyncio.Task[None] | None = None
         self.stopping = asyncio.Event()
         self.finished: list[Run] = []
-        """Every run this queue saw end, in the order they ended (for `--once`, `sync` and tests)."""
+        """The runs this queue saw end (the last KEPT), in the order they ended (for `--once`, `sync`, tests)."""
         self.not_started: list[NotStarted] = []
-        """Every run this queue could not start, with the error that stopped it (for `sync` and tests)."""
+        """The runs this queue could not start (the last KEPT), with the error that stopped each (`sync`, tests)."""
 
     # --- what is going on -------------------------------------------------------------------
 
@@ -191,15 +200,18 @@ class RunQueue:
             log.info(f"{request.trigger} run not started: {exc}")
             self._bus.publish(RunSkipped(name, "lease_held", self._clock(), str(exc)))
             self.not_started.append(NotStarted(request, exc))
+            _keep_last(self.not_started)
             return None
         except RelinkAccount as exc:
             log.warning(f"{request.trigger} run not started: {exc}")
             self._bus.publish(RunSkipped(name, "connection_error", self._clock(), str(exc)))
             self.not_started.append(NotStarted(request, exc))
+            _keep_last(self.not_started)
             return None
         except MarketsyncError as exc:
             log.error(f"{request.trigger} run could not start: {exc}")
             self.not_started.append(NotStarted(request, exc))
+            _keep_last(self.not_started)
             return None
         except Exception:  # a bug in one run must not take the queue down
             log.exception(f"{request.trigger} run failed on a bug")
@@ -207,6 +219,7 @@ class RunQueue:
         finally:
             self._current.pop(name, None)
         self.finished.append(run)
+        _keep_last(self.finished)
         return run
 
     # --- ending -----------------------------------------------------------------------------

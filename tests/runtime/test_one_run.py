@@ -174,3 +174,21 @@ def test_a_lease_view_says_what_the_lease_says(state: str, language: str, zone: 
 def test_a_free_lease_view_says_free() -> None:
     assert LeaseView("free").describe("pl", "Europe/Warsaw") == "wolna"
     assert LeaseView("free").describe("en", "UTC") == "free"
+
+
+async def test_the_queue_keeps_only_the_last_runs(config: Config, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A service that runs for months must not keep every run it ever saw."""
+    from agent.runtime import queue
+
+    monkeypatch.setattr(queue, "KEPT", 2)
+    executor = FakeExecutor(open_all=True)
+    runtime = Runtime(config, schedules=False, executor=executor)
+    await runtime.start()
+    try:
+        executor.state = runtime.state
+        for name in ("Alfa", "Beta", "Gamma"):
+            await runtime.request_run(name, ORDERS)
+            await runtime.queue.wait_idle()
+    finally:
+        await runtime.stop()
+    assert [run.company for run in runtime.queue.finished] == ["Beta", "Gamma"]
