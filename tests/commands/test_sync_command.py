@@ -70,3 +70,14 @@ async def test_a_missing_database_is_named_before_a_broken_account(tmp_path: Pat
     assert code == 2, out
     assert alfa.database.name in out and "Traceback" not in out, out
     assert not alfa.database.exists()
+
+
+async def test_an_account_that_cannot_be_used_fails_before_anything_is_sent(tmp_path: Path) -> None:
+    """Exit 4 ("failed"), as when a run finds it, with what to do; the runtime refuses it before a run starts."""
+    config = _installation(tmp_path)
+    ConnectionRegistry(connections_dir(config.agent.home)).forget("Alfa")
+    code, out = await _sync(config, "Alfa", "--orders")
+    assert code == 4, out
+    assert "marketsync connect Alfa" in out and "Traceback" not in out, out
+    async with StateDB.for_config(config) as state:
+        assert await state.list_runs("Alfa", limit=5) == []
