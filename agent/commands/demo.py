@@ -87,11 +87,12 @@ async def _headless(config: Config) -> int:
     import os
 
     from agent.commands.run import describe_event, event_time
+    from agent.runtime.adapters import configured_adapters
     from agent.runtime.events import ServiceStatus
     from agent.runtime.service import Runtime
     from agent.texts import text
 
-    runtime = Runtime(config, role="service")
+    runtime = Runtime(config, role="service", adapters=configured_adapters())
     subscription = runtime.bus.subscribe(queue_size=10_000)
     await runtime.start()
     language, zone = config.agent.language, config.agent.timezone

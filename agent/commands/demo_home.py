@@ -143,21 +143,20 @@ async def _quick_sleep(seconds: float) -> None:
 
 async def first_catalogue_sync(config: Config, say: Callable[[str], None]) -> None:
     """Fetch categories and terms for every company, so offers can be sent on the first scheduled run."""
-    from agent.erp.sqlite import SqliteErp
-    from agent.marketplace.accounts import open_client
+    from agent.runtime.adapters import configured_adapters
     from agent.state.models import RunOptions
     from agent.state.store import StateDB
     from agent.sync.run import RunRequest, execute_run
 
     locks = Paths.from_config(config).locks_dir
+    adapters = configured_adapters()
     async with StateDB.for_config(config) as state:
         for company in config.companies:
-            erp = await SqliteErp.open(company.database)
-            try:
-                async with open_client(config, company.name) as market:
-                    request = RunRequest(company=company, options=RunOptions(jobs=("catalogue",)), operator="DEMO")
-                    run = await execute_run(request, erp=erp, market=market, state=state, locks_dir=locks)
-            finally:
-                await erp.close()
+            async with (
+                adapters.erp(company, timezone=config.agent.timezone) as erp,
+                adapters.open_client(config, company.name) as market,
+            ):
+                request = RunRequest(company=company, options=RunOptions(jobs=("catalogue",)), operator="DEMO")
+                run = await execute_run(request, erp=erp, market=market, state=state, locks_dir=locks)
             result = RESULT_LABELS[language_of(config.agent.language)].get(run.result, run.result).lower()
             say(text(config.agent.language, "demo.catalogue", company=company.name, result=result))

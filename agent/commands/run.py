@@ -51,11 +51,12 @@ async def _run(args: argparse.Namespace) -> int:
 
     from agent.commands.common import config_from_args
     from agent.errors import LeaseHeld
+    from agent.runtime.adapters import configured_adapters
     from agent.runtime.service import Runtime
 
     config = config_from_args(args)
     language, zone = config.agent.language, config.agent.timezone
-    runtime = Runtime(config, role="service", schedules=not args.once)
+    runtime = Runtime(config, role="service", schedules=not args.once, adapters=configured_adapters())
     subscription = runtime.bus.subscribe(queue_size=10_000)
     try:
         await runtime.start()

@@ -7,6 +7,9 @@ run (`--yes`). With no terminal and no flag it refuses. A run that would end mor
 `[agent] max_end_percent` of the active offers says what it would end and asks (`--allow-ends`
 agrees beforehand); with no terminal and no flag it refuses, ends nothing and the run says why.
 
+The run goes through the runtime, as the TUI's manual runs do: a `Runtime` without the scheduler
+seat queues it, makes its adapters and reports it; this module only asks and prints.
+
 Exit codes: 0 success, 1 partial, 2 usage error, 3 refused, 4 failed.
 """
 
@@ -22,6 +25,8 @@ from agent.texts.outcomes import item_label, outcome_hint, outcome_message, summ
 
 if TYPE_CHECKING:
     from agent.domain import JobName
+    from agent.errors import MarketsyncError
+    from agent.runtime.service import Runtime
     from agent.state.models import ItemOutcome, Run, RunOptions
     from agent.state.store import StateDB
     from agent.sync.context import EndsConsent
@@ -160,78 +165,81 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _run(args: argparse.Namespace) -> int:
-    import asyncio
-
     from agent.commands.common import config_from_args
-    from agent.erp.choose import open_erp
-    from agent.errors import LeaseHeld, LeaseInterrupted
-    from agent.marketplace.accounts import open_client
-    from agent.paths import Paths
-    from agent.state.store import StateDB
-    from agent.sync.lease import lease_status, lock_path
-    from agent.sync.run import RunRequest, execute_run
+    from agent.runtime.adapters import configured_adapters
+    from agent.runtime.service import Runtime
 
     config = config_from_args(args)
     company = config.company(args.company)
-    paths = Paths.from_config(config)
-    paths.ensure()
-    run_options = _options(args)
-    interactive = sys.stdin.isatty()
+    # The runtime the TUI and the service use, for this one run: no scheduler seat, no schedules.
+    runtime = Runtime(config, role="service", schedules=False, adapters=configured_adapters())
+    # A missing or unreadable ERP is said now, before the lease is read or anything is asked or sent.
+    await runtime.check_erp(company.name)
+    await runtime.start()
+    try:
+        return await _sync(runtime, company.name, args)
+    finally:
+        await runtime.stop()
+
+
+async def _sync(runtime: Runtime, company: str, args: argparse.Namespace) -> int:
+    """Look at the lease, ask what must be asked, queue the run, wait for it, sum it up."""
+    from agent.errors import LeaseHeld, RelinkAccount
+
+    config = runtime.config
     language, zone = config.agent.language, config.agent.timezone
-    async with StateDB.for_config(config) as state:
-        erp = await open_erp(company, timezone=config.agent.timezone)
+    interactive = sys.stdin.isatty()
+    run_options = _options(args)
+    take_over = args.force
+    resume = args.yes or args.force
+    queue = runtime.queue
+    while True:
+        lease = await runtime.lease(company)
+        who = lease.describe(language, zone)
+        decision = _decide(
+            lease.state, who, args, language, interactive=interactive, take_over=take_over, resume=resume
+        )
+        if decision == "refuse":
+            return EXIT_REFUSED
+        after_current = decision == "wait"
+        if after_current:
+            print(text(language, "sync.waiting", who=who), flush=True)
+        take_over = take_over or decision == "take_over"
+        resume = resume or decision in ("resume", "take_over")
+        seen = {run.id for run in queue.finished}, {id(item) for item in queue.not_started}
         try:
-            async with open_client(config, company.name) as market:
-                take_over = args.force
-                resume = args.yes or args.force
-                lock = lock_path(paths.locks_dir, company.name)
-                while True:
-                    status = await lease_status(erp, lock)
-                    decision = _decide(
-                        status.state,
-                        status.describe(language, zone),
-                        args,
-                        language,
-                        interactive=interactive,
-                        take_over=take_over,
-                        resume=resume,
-                    )
-                    if decision == "refuse":
-                        return EXIT_REFUSED
-                    if decision == "wait":
-                        print(text(language, "sync.waiting", who=status.describe(language, zone)), flush=True)
-                        # The holder is another process: nothing here can signal us, so poll its lock.
-                        while (await lease_status(erp, lock)).state == "running":  # noqa: ASYNC110
-                            await asyncio.sleep(1.0)
-                        resume = True  # it ended; whatever it left is ours to go on with
-                        continue
-                    take_over = take_over or decision == "take_over"
-                    resume = resume or decision in ("resume", "take_over")
-                    request = RunRequest(
-                        company=company,
-                        options=run_options,
-                        trigger="manual",
-                        operator=args.operator or company.schedule.operator,
-                        take_over=take_over,
-                        resume_interrupted=resume,
-                        max_end_percent=config.agent.max_end_percent,
-                        confirm_ends=ends_consent(language, allowed=args.allow_ends, interactive=interactive),
-                    )
-                    try:
-                        finished = await execute_run(
-                            request,
-                            erp=erp,
-                            market=market,
-                            state=state,
-                            locks_dir=paths.locks_dir,
-                            observer=ConsoleObserver(language),
-                        )
-                    except (LeaseHeld, LeaseInterrupted):
-                        # It changed between our look and our take: look again and ask again.
-                        continue
-                    return await _summary(state, finished, language)
-        finally:
-            await erp.close()
+            await runtime.request_run(
+                company,
+                run_options,
+                operator=args.operator,
+                take_over=take_over,
+                resume_interrupted=resume,
+                after_current=after_current,
+                confirm_ends=ends_consent(language, allowed=args.allow_ends, interactive=interactive),
+                observer=ConsoleObserver(language),
+            )
+        except LeaseHeld:
+            # It changed between our look and our request: look again and ask again.
+            continue
+        except RelinkAccount as exc:
+            # The account cannot be used: the run cannot go, nothing is sent: "failed", as when a run finds it.
+            _say_error(language, exc, company)
+            return EXIT_FAILED
+        await queue.wait_idle()
+        # This runtime runs nothing but what this command asks (no schedules), so what ended since
+        # the request is this run; the watcher's events about other processes' runs are not in it.
+        finished = [run for run in queue.finished if run.company == company and run.id not in seen[0]]
+        if finished:
+            return await _summary(runtime.state, finished[-1], language)
+        refused = [item.error for item in queue.not_started if id(item) not in seen[1]]
+        if not refused:  # a bug stopped it before it was recorded: the log line above says which
+            print(text(language, "sync.not_started"), file=sys.stderr)
+            return EXIT_FAILED
+        if not isinstance(refused[-1], LeaseHeld):
+            raise refused[-1]
+        # Another process took the company between our look and our take: look again and ask again.
+        # A run waited for has ended meanwhile: whatever it left is ours to go on with.
+        resume = resume or after_current
 
 
 def _decide(
@@ -265,6 +273,16 @@ def _decide(
         return "refuse"
     answer = typed_choice(text(language, "sync.held_question"), (key("wait"), key("take_over"), key("cancel")))
     return {key("wait"): "wait", key("take_over"): "take_over"}.get(answer, "refuse")
+
+
+def _say_error(language: str, error: MarketsyncError, company: str) -> None:
+    """An error the command answers itself, worded as the CLI words the others: the error, then what to do."""
+    from agent.texts.hints import hint_for
+
+    print(text(language, "cli.error", message=error.message), file=sys.stderr)
+    hint = hint_for(language, error, company)
+    if hint:
+        print(text(language, "cli.hint", hint=hint), file=sys.stderr)
 
 
 def _failure_line(language: str, outcome: ItemOutcome) -> str:

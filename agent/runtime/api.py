@@ -43,7 +43,20 @@ class LeaseView:
     since: datetime | None = None
     heartbeat: datetime | None = None
     description: str = ""
-    """One line in English for logs; front ends build their own text from the fields."""
+    """One line in English for logs; `describe` says it in the operator's language."""
+
+    def describe(self, language: str = "en", zone: str = "UTC") -> str:
+        """One line for an operator in `language`, its times in `zone`: the lease's own words
+        (`LeaseStatus.describe`, which the log line uses too), made from these fields."""
+        from agent.erp.port import LeaseHolder
+        from agent.sync.lease import LeaseStatus
+
+        host, pid, kind, operator = self.host, self.pid, self.kind, self.operator
+        since, beat = self.since, self.heartbeat
+        if host is None or pid is None or kind is None or operator is None or since is None or beat is None:
+            return LeaseStatus(self.state, None, 0).describe(language, zone)
+        holder = LeaseHolder(host, pid, kind, operator, since, beat)
+        return LeaseStatus(self.state, holder, 0).describe(language, zone)
 
 
 @dataclass(frozen=True, slots=True)

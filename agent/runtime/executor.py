@@ -1,9 +1,11 @@
-"""The real way a queued run runs: open the company's ERP, take its marketplace client, `execute_run`.
+"""The real way a queued run runs: open the company's ERP, take its marketplace client (both made by
+the runtime's `Adapters`), `execute_run`.
 
 Each company's marketplace client is kept for the runtime's life (one long-lived connection pool
 per account, as the client is meant to be used) and made again only when the marketplace settings
 change. All clients share one TLS context: building one costs ~30 ms of CPU on the event loop,
-which a hundred companies would otherwise pay every minute. The ERP is opened per run (two
+which a hundred companies would otherwise pay every minute (unless the environment names a proxy:
+then each client keeps its own transport, the one that honours it). The ERP is opened per run (two
 SQLite connections and their threads per company would add up).
 
 A run cancelled before it reached a checkpoint (the shutdown grace ran out) is recorded as
@@ -22,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from agent.config import Config
 from agent.errors import Phrase
+from agent.runtime.adapters import Adapters
 from agent.runtime.connections import ConnectionMirror
 from agent.runtime.observer import EventObserver
 from agent.state.models import Run
@@ -29,9 +32,23 @@ from agent.state.store import StateDB
 from agent.sync.run import RunRequest
 
 if TYPE_CHECKING:
+    import httpx2
+
     from agent.marketplace.client import WszystkoClient
 
 _ClientKey = tuple[str, int]
+
+
+def shared_transport(tls: ssl.SSLContext) -> httpx2.AsyncBaseTransport | None:
+    """A transport on the shared TLS context, or None when the environment names a proxy: a client
+    given a transport ignores HTTPS_PROXY and NO_PROXY, and without one it honours them (README)."""
+    import urllib.request
+
+    import httpx2
+
+    if urllib.request.getproxies():
+        return None
+    return httpx2.AsyncHTTPTransport(verify=tls)
 
 
 class CompanyExecutor:
@@ -43,10 +60,12 @@ class CompanyExecutor:
         state: StateDB,
         locks_dir: Path,
         connections: ConnectionMirror,
+        adapters: Adapters,
         *,
         heartbeat_every: float = 5.0,
     ) -> None:
         self._config = config
+        self._adapters = adapters
         self._state = state
         self._locks_dir = locks_dir
         self._connections = connections
@@ -56,10 +75,6 @@ class CompanyExecutor:
         self._tls: ssl.SSLContext | None = None
 
     def _client(self, name: str) -> WszystkoClient:
-        import httpx2
-
-        from agent.marketplace.accounts import open_client
-
         config = self._config()
         key = (config.marketplace.base_url, config.marketplace.requests_per_minute)
         cached = self._clients.get(name)
@@ -69,7 +84,7 @@ class CompanyExecutor:
             self._retired.append(cached[1])
         if self._tls is None:
             self._tls = ssl.create_default_context()
-        client = open_client(config, name, transport=httpx2.AsyncHTTPTransport(verify=self._tls))
+        client = self._adapters.open_client(config, name, transport=shared_transport(self._tls))
         self._clients[name] = (key, client)
         return client
 
@@ -81,14 +96,13 @@ class CompanyExecutor:
         await asyncio.gather(*(client.aclose() for client in clients), return_exceptions=True)
 
     async def __call__(self, request: RunRequest, observer: EventObserver, stopping: asyncio.Event) -> Run:
-        from agent.erp.choose import open_erp
         from agent.sync.run import execute_run
 
         name = request.company.name
         # The share is read when the run starts, so a reloaded config file applies to the next run.
         request = replace(request, max_end_percent=self._config().agent.max_end_percent)
         market = self._client(name)
-        erp = await open_erp(request.company, check=False, timezone=self._config().agent.timezone)
+        erp = await self._adapters.open_erp(request.company, check=False, timezone=self._config().agent.timezone)
         try:
             try:
                 return await execute_run(

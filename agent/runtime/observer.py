@@ -16,6 +16,7 @@ from agent.runtime.api import JobView
 from agent.runtime.bus import EventBus
 from agent.runtime.events import ItemFailed, JobProgress, LeaseChanged, RunFinished, RunStarted, Totals
 from agent.state.models import ItemOutcome, Run
+from agent.sync.context import RunObserver
 
 
 def run_totals(run: Run) -> tuple[Totals, tuple[tuple[JobName, Totals], ...]]:
@@ -44,7 +45,10 @@ def eta(started: float, now: float, done: int, total: int) -> float | None:
 
 
 class EventObserver:
-    """One run's observer: publishes RunStarted, JobProgress, ItemFailed, RunFinished and lease changes."""
+    """One run's observer: publishes RunStarted, JobProgress, ItemFailed, RunFinished and lease changes.
+
+    `also` hears every call too, after the event is published (a console front end's own lines).
+    """
 
     def __init__(
         self,
@@ -54,8 +58,10 @@ class EventObserver:
         current: dict[str, JobView],
         taken_over: bool = False,
         monotonic: Callable[[], float] = time.monotonic,
+        also: RunObserver | None = None,
     ) -> None:
         self._bus = bus
+        self._also = also
         self._clock = clock
         self._current = current
         self._taken_over = taken_over
@@ -69,6 +75,8 @@ class EventObserver:
         now = self._clock()
         self._bus.publish(LeaseChanged(run.company, holder_name(run.host, run.pid), run.id, now, self._taken_over))
         self._bus.publish(RunStarted(run.company, run.id, run.trigger, run.options.jobs, run.operator, now))
+        if self._also is not None:
+            self._also.run_started(run)
 
     def job_progress(self, run: Run, job: JobName, done: int, total: int) -> None:
         tick = self._monotonic()
@@ -76,6 +84,8 @@ class EventObserver:
         left = eta(started, tick, done, total)
         self._current[run.company] = JobView(run.id, job, done, total, left)
         self._bus.publish(JobProgress(run.company, run.id, job, done, total, left, self._clock()))
+        if self._also is not None:
+            self._also.job_progress(run, job, done, total)
 
     def item_failed(self, run: Run, outcome: ItemOutcome) -> None:
         self._bus.publish(
@@ -91,6 +101,8 @@ class EventObserver:
                 outcome.hint_phrase,
             )
         )
+        if self._also is not None:
+            self._also.item_failed(run, outcome)
 
     def run_finished(self, run: Run) -> None:
         self._current.pop(run.company, None)
@@ -101,3 +113,5 @@ class EventObserver:
             RunFinished(run.company, run.id, result, totals, now, per_job, run.error_summary, run.summary_phrase)
         )
         self._bus.publish(LeaseChanged(run.company, None, None, now))
+        if self._also is not None:
+            self._also.run_finished(run)

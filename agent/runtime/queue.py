@@ -17,7 +17,7 @@ import contextlib
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from agent.domain import Clock
 from agent.errors import Count, LeaseHeld, MarketsyncError, Phrase, RelinkAccount
@@ -27,7 +27,17 @@ from agent.runtime.bus import EventBus
 from agent.runtime.events import RunQueued, RunSkipped
 from agent.runtime.observer import EventObserver
 from agent.state.models import Run
+from agent.sync.context import RunObserver
 from agent.sync.run import RunRequest
+
+KEPT = 10_000
+"""How many ended runs (and runs that never started) the queue keeps for its callers: a service that
+runs for months drops the oldest instead of growing without end."""
+
+
+def _keep_last(items: list[Any]) -> None:
+    if len(items) > KEPT:
+        del items[: len(items) - KEPT]
 
 
 class Executor(Protocol):
@@ -42,10 +52,20 @@ class Executor(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class ManualRun:
-    """A queued manual run; `wait_for_lease` waits for a live run to end first (the "run after it" choice)."""
+    """A queued manual run; `wait_for_lease` waits for a live run to end first (the "run after it" choice);
+    `observer` hears the run's news besides the bus (a console front end's own progress lines)."""
 
     request: RunRequest
     wait_for_lease: Callable[[], Awaitable[None]] | None = None
+    observer: RunObserver | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NotStarted:
+    """A run that never started, and why (LeaseHeld: someone took the company between look and take)."""
+
+    request: RunRequest
+    error: MarketsyncError
 
 
 def _said(error: MarketsyncError) -> Phrase:
@@ -77,7 +97,9 @@ class RunQueue:
         self._worker: asyncio.Task[None] | None = None
         self.stopping = asyncio.Event()
         self.finished: list[Run] = []
-        """Every run this queue saw end, in the order they ended (for `--once` and tests)."""
+        """The runs this queue saw end (the last KEPT), in the order they ended (for `--once`, `sync`, tests)."""
+        self.not_started: list[NotStarted] = []
+        """The runs this queue could not start (the last KEPT), with the error that stopped each (`sync`, tests)."""
 
     # --- what is going on -------------------------------------------------------------------
 
@@ -144,7 +166,7 @@ class RunQueue:
                     await item.wait_for_lease()
                 if self.stopping.is_set():
                     break
-                task = self._spawn(self._run_one(item.request), name, counted=False)
+                task = self._spawn(self._run_one(item.request, item.observer), name, counted=False)
                 await asyncio.gather(task, return_exceptions=True)
             finally:
                 self._release(name)
@@ -172,22 +194,28 @@ class RunQueue:
         else:
             self._busy.pop(company, None)
 
-    async def _run_one(self, request: RunRequest) -> Run | None:
+    async def _run_one(self, request: RunRequest, also: RunObserver | None = None) -> Run | None:
         name = request.company.name
         trigger = Phrase(f"log.trigger.{request.trigger}")
-        observer = EventObserver(self._bus, self._clock, current=self._current, taken_over=request.take_over)
+        observer = EventObserver(self._bus, self._clock, current=self._current, taken_over=request.take_over, also=also)
         try:
             run = await self._execute(request, observer, self.stopping)
         except LeaseHeld as exc:
             say("INFO", "log.queue.not_started", company=name, trigger=trigger, error=exc)
             self._bus.publish(RunSkipped(name, "lease_held", self._clock(), str(exc), said=_said(exc)))
+            self.not_started.append(NotStarted(request, exc))
+            _keep_last(self.not_started)
             return None
         except RelinkAccount as exc:
             say("WARNING", "log.queue.not_started", company=name, trigger=trigger, error=exc)
             self._bus.publish(RunSkipped(name, "connection_error", self._clock(), str(exc), said=_said(exc)))
+            self.not_started.append(NotStarted(request, exc))
+            _keep_last(self.not_started)
             return None
         except MarketsyncError as exc:
             say("ERROR", "log.queue.could_not_start", company=name, trigger=trigger, error=exc)
+            self.not_started.append(NotStarted(request, exc))
+            _keep_last(self.not_started)
             return None
         except Exception:  # a bug in one run must not take the queue down
             say("ERROR", "log.queue.bug", company=name, exception=True, trigger=trigger)
@@ -195,6 +223,7 @@ class RunQueue:
         finally:
             self._current.pop(name, None)
         self.finished.append(run)
+        _keep_last(self.finished)
         return run
 
     # --- ending -----------------------------------------------------------------------------

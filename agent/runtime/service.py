@@ -29,6 +29,7 @@ from agent.errors import ConfigError, Count, LeaseHeld, Phrase
 from agent.logs import say
 from agent.marketplace.connection import ConnectionRegistry, connections_dir
 from agent.paths import Paths
+from agent.runtime.adapters import Adapters, configured_adapters
 from agent.runtime.api import EndsConsent, JobView, LeaseView, RuntimeSnapshot
 from agent.runtime.bus import EventBus
 from agent.runtime.connections import ConnectionMirror
@@ -46,6 +47,7 @@ from agent.runtime.snapshot import build_snapshot, lease_view
 from agent.runtime.watch import RunWatcher
 from agent.state.models import Run, RunOptions
 from agent.state.store import StateDB
+from agent.sync.context import RunObserver
 
 STOP_GRACE_S = 7.0
 """How long running jobs get to reach a checkpoint on SIGTERM before they are cancelled (exit < 10 s)."""
@@ -71,10 +73,13 @@ class Runtime:
         stop_grace: float = STOP_GRACE_S,
         schedules: bool = True,
         prune_every: float = PRUNE_EVERY_S,
+        adapters: Adapters | None = None,
     ) -> None:
-        """`schedules=False` (for `marketsync run --once`): never take the scheduler lease nor fire
-        schedules; only run what is asked. `prune_every`: seconds between prunings of the run history."""
+        """`schedules=False` (for `marketsync run --once` and `sync`): never take the scheduler lease nor
+        fire schedules; only run what is asked. `prune_every`: seconds between prunings of the run
+        history. `adapters`: how ERPs and marketplace clients are made (None: `configured_adapters()`)."""
         self._config = config
+        self._adapters = adapters or configured_adapters()
         self._role: SchedulerRole = role
         self._schedules = schedules
         self._clock = clock
@@ -95,7 +100,7 @@ class Runtime:
         self._own_executor: CompanyExecutor | None = None
         if executor is None:
             executor = self._own_executor = CompanyExecutor(
-                lambda: self._config, self._state, self._paths.locks_dir, self._connections
+                lambda: self._config, self._state, self._paths.locks_dir, self._connections, self._adapters
             )
         self._queue = RunQueue(
             executor,
@@ -183,7 +188,12 @@ class Runtime:
         )
 
     async def lease(self, company: str) -> LeaseView:
-        return await lease_view(self._config.company(company), self._paths.locks_dir)
+        return await lease_view(self._config.company(company), self._adapters, self._paths.locks_dir)
+
+    async def check_erp(self, company: str) -> None:
+        """Open the company's ERP once, with its integrity check, and close it (for a one-shot `sync`,
+        before it asks or takes anything). Raises ConfigError (MissingDatabase), StorageError."""
+        await self._adapters.check_erp(self._config.company(company), timezone=self._config.agent.timezone)
 
     async def request_run(
         self,
@@ -195,11 +205,15 @@ class Runtime:
         resume_interrupted: bool = False,
         after_current: bool = False,
         confirm_ends: EndsConsent | None = None,
+        observer: RunObserver | None = None,
     ) -> None:
+        """As `RuntimeApi.request_run`; `observer` (not part of the front ends' API: the `sync` command's
+        console lines) hears the run's news besides the bus."""
         configured = self._config.company(company)
         item = await prepare_manual_run(
             configured,
             options,
+            adapters=self._adapters,
             connections=self._connections,
             locks_dir=self._paths.locks_dir,
             stopping=self._queue.stopping,
@@ -208,6 +222,7 @@ class Runtime:
             resume_interrupted=resume_interrupted,
             after_current=after_current,
             confirm_ends=confirm_ends,
+            observer=observer,
         )
         self._queue.enqueue_manual(item)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from agent.config import CompanyConfig, Config
 from agent.core.schedule import describe_schedule
+from agent.runtime.adapters import Adapters
 from agent.runtime.api import CompanyView, JobView, LastRunView, LeaseView, RuntimeSnapshot, ServiceView
 from agent.runtime.connections import ConnectionMirror
 from agent.runtime.events import Totals
@@ -65,12 +66,11 @@ async def build_snapshot(
     return RuntimeSnapshot(tuple(rows), scheduler, config.agent.language, config.agent.timezone)
 
 
-async def lease_view(company: CompanyConfig, locks_dir: Path) -> LeaseView:
+async def lease_view(company: CompanyConfig, adapters: Adapters, locks_dir: Path) -> LeaseView:
     """The company's lease now, read from its ERP database and lock file. Raises StorageError."""
-    from agent.erp.choose import open_erp
     from agent.sync.lease import lease_status, lock_path
 
-    async with await open_erp(company, check=False) as erp:
+    async with adapters.erp(company) as erp:
         status = await lease_status(erp, lock_path(locks_dir, company.name))
     holder = status.holder
     if holder is None:

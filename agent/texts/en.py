@@ -82,6 +82,7 @@ TEXTS: dict[str, str] = {
     "sync.key.cancel": "c",
     "sync.finished": "Run {id} finished: {result}",
     "sync.more": "  ... the rest: {more}, see marketsync runs show {id}",
+    "sync.not_started": "The run did not start: the log line above says why.",
     # `marketsync status`
     "status.set_aside": (
         "{company}: {offers} left on the former account {account}: still live and no longer updated; end "

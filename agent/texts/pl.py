@@ -89,6 +89,7 @@ TEXTS: dict[str, str] = {
     "sync.key.cancel": "a",
     "sync.finished": "Przebieg {id} zakończony: {result}",
     "sync.more": "  ... pozostałe: {more}, zob. marketsync runs show {id}",
+    "sync.not_started": "Przebieg się nie rozpoczął: przyczynę podaje wiersz dziennika powyżej.",
     # `marketsync status`
     "status.set_aside": (
         "{company}: {offers} na poprzednim koncie {account}: nadal aktywne i nieaktualizowane; zakończ je "
