@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
+from agent.commands.common import print_error
 from agent.domain import DEFAULT_TIMEZONE
 from agent.errors import ConfigError, LeaseHeld, MarketsyncError
 from agent.texts import text
@@ -142,16 +143,6 @@ def config_first(argv: Sequence[str]) -> list[str]:
     return chosen + rest
 
 
-def _print_error(language: str, error: MarketsyncError, company: str | None, zone: str = DEFAULT_TIMEZONE) -> None:
-    """The error's message, then what to do about it, in the language (its times in `zone`), naming the company."""
-    from agent.texts.hints import hint_for, message_for
-
-    print(text(language, "cli.error", message=message_for(language, error, zone=zone)), file=sys.stderr)
-    hint = hint_for(language, error, company, zone=zone)
-    if hint:
-        print(text(language, "cli.hint", hint=hint), file=sys.stderr)
-
-
 def _main(argv: Sequence[str] | None) -> int:
     from agent.localised_parser import language_for_help
 
@@ -187,10 +178,10 @@ def _main(argv: Sequence[str] | None) -> int:
         return EXIT_USAGE
     except LeaseHeld as exc:
         # Another process holds what this one needs (a second `marketsync run`): refused, not failed.
-        _print_error(language, exc, company, zone)
+        print_error(language, exc, company, zone)
         return EXIT_REFUSED
     except MarketsyncError as exc:
-        _print_error(language, exc, company, zone)
+        print_error(language, exc, company, zone)
         return 1
     except KeyboardInterrupt:
         return 130

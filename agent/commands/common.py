@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from agent.config import Config, load_config
+from agent.domain import DEFAULT_TIMEZONE
+from agent.errors import MarketsyncError
 from agent.paths import default_config_path
 
 
@@ -32,3 +35,14 @@ def typed_choice(question: str, keys: tuple[str, ...]) -> str:
     """The first letter of the answer when it is one of `keys`, else "" (empty, other, or stdin closed)."""
     answer = typed_line(f"{question} [{'/'.join(keys)}]").lower()[:1]
     return answer if answer in keys else ""
+
+
+def print_error(language: str, error: MarketsyncError, company: str | None, zone: str = DEFAULT_TIMEZONE) -> None:
+    """The error's message, then what to do about it, in the language (its times in `zone`), naming the company."""
+    from agent.texts import text
+    from agent.texts.hints import hint_for, message_for
+
+    print(text(language, "cli.error", message=message_for(language, error, zone=zone)), file=sys.stderr)
+    hint = hint_for(language, error, company, zone=zone)
+    if hint:
+        print(text(language, "cli.hint", hint=hint), file=sys.stderr)

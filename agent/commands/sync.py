@@ -25,7 +25,6 @@ from agent.texts.outcomes import item_label, outcome_hint, outcome_message, summ
 
 if TYPE_CHECKING:
     from agent.domain import JobName
-    from agent.errors import MarketsyncError
     from agent.runtime.service import Runtime
     from agent.state.models import ItemOutcome, Run, RunOptions
     from agent.state.store import StateDB
@@ -184,6 +183,7 @@ async def _run(args: argparse.Namespace) -> int:
 
 async def _sync(runtime: Runtime, company: str, args: argparse.Namespace) -> int:
     """Look at the lease, ask what must be asked, queue the run, wait for it, sum it up."""
+    from agent.commands.common import print_error
     from agent.errors import LeaseHeld, RelinkAccount
 
     config = runtime.config
@@ -223,7 +223,7 @@ async def _sync(runtime: Runtime, company: str, args: argparse.Namespace) -> int
             continue
         except RelinkAccount as exc:
             # The account cannot be used: the run cannot go, nothing is sent: "failed", as when a run finds it.
-            _say_error(language, exc, company)
+            print_error(language, exc, company, zone)
             return EXIT_FAILED
         await queue.wait_idle()
         # This runtime runs nothing but what this command asks (no schedules), so what ended since
@@ -273,16 +273,6 @@ def _decide(
         return "refuse"
     answer = typed_choice(text(language, "sync.held_question"), (key("wait"), key("take_over"), key("cancel")))
     return {key("wait"): "wait", key("take_over"): "take_over"}.get(answer, "refuse")
-
-
-def _say_error(language: str, error: MarketsyncError, company: str) -> None:
-    """An error the command answers itself, worded as the CLI words the others: the error, then what to do."""
-    from agent.texts.hints import hint_for
-
-    print(text(language, "cli.error", message=error.message), file=sys.stderr)
-    hint = hint_for(language, error, company)
-    if hint:
-        print(text(language, "cli.hint", hint=hint), file=sys.stderr)
 
 
 def _failure_line(language: str, outcome: ItemOutcome) -> str:

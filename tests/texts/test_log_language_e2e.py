@@ -146,7 +146,7 @@ def test_polish_log_and_error_lines_hold_no_english_word(polish: Session) -> Non
     assert found == [], "\n".join(f"{where}: {words}: {line}" for where, line, words in found)
     # The session did what it is for: lines of a run, of the failures and of the errors are there.
     read = "\n".join(line for _, line in lines)
-    for expected in ("przebieg", "wszystko.pl nie odpowiada", "uszkodzona", "nie połączono konta", "błąd: "):
+    for expected in ("przebieg", "wszystko.pl nie odpowiada", "uszkodzona", "konta nie da się użyć", "błąd: "):
         assert expected in read, expected
 
 
@@ -155,7 +155,7 @@ def test_english_log_and_error_lines_hold_no_polish_letter(english: Session) -> 
     found = [(where, line) for where, line in lines if any(c in ALL_POLISH_LETTERS for c in _words(line, english))]
     assert found == [], "\n".join(f"{where}: {line}" for where, line in found)
     read = "\n".join(line for _, line in lines)
-    for expected in ("run ", "the marketplace did not answer", "is damaged", "no marketplace account is linked"):
+    for expected in ("run ", "the marketplace did not answer", "is damaged", "the account cannot be used"):
         assert expected in read, expected
 
 
