@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -27,15 +26,6 @@ from tests.erp.optima_harness import MAPPING, OptimaHarness
 
 # Generous: a spawned process imports the agent before it reaches the barrier.
 WAIT_S = 120
-
-
-@pytest.fixture
-async def harness(tmp_path: Path) -> AsyncIterator[OptimaHarness]:
-    optima = await OptimaHarness.open(tmp_path)
-    try:
-        yield optima
-    finally:
-        await optima.optima.close()
 
 
 def draft(sekator: int) -> DocumentDraft:

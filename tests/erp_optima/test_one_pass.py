@@ -6,12 +6,10 @@ with both jobs plans them from one pass (`plan_stock_and_prices`), each job from
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import event
 
 from agent.config import CompanyConfig
@@ -22,15 +20,6 @@ from agent.sync.jobs.stock_prices import plan_prices, plan_stock, plan_stock_and
 from tests.erp.optima_harness import OptimaHarness
 
 COMPANY = CompanyConfig(name="Optima", database=Path("unused.sqlite"), erp="optima", price_type="detaliczna")
-
-
-@pytest.fixture
-async def harness(tmp_path: Path) -> AsyncIterator[OptimaHarness]:
-    optima = await OptimaHarness.open(tmp_path)
-    try:
-        yield optima
-    finally:
-        await optima.optima.close()
 
 
 def as_sent(value: StockPrice) -> OfferLink:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -34,15 +33,6 @@ STATEMENTS: dict[str, ClauseElement] = {
     "latest_stock": queries.latest_stock(None, date(2026, 3, 1)),
     "shared_ids": queries.shared_ids("KATEGORIA_WSZYSTKO"),
 }
-
-
-@pytest.fixture
-async def harness(tmp_path: Path) -> AsyncIterator[OptimaHarness]:
-    optima = await OptimaHarness.open(tmp_path)
-    try:
-        yield optima
-    finally:
-        await optima.optima.close()
 
 
 @pytest.mark.parametrize("name", sorted(STATEMENTS))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -12,15 +11,6 @@ from agent.cli import main
 from agent.erp.optima import stats
 from agent.erp.optima.adapter import OptimaErp
 from tests.erp.optima_harness import MAPPING, OptimaHarness
-
-
-@pytest.fixture
-async def harness(tmp_path: Path) -> AsyncIterator[OptimaHarness]:
-    optima = await OptimaHarness.open(tmp_path)
-    try:
-        yield optima
-    finally:
-        await optima.optima.close()
 
 
 def test_every_count_compiles_for_sql_server_in_the_cdn_schema() -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import sqlite3
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -23,15 +22,6 @@ from tests.erp.conftest import Shop
 from tests.erp.optima_harness import OptimaHarness
 
 NS = {"o": "http://www.cdn.com.pl/optima/dokument"}
-
-
-@pytest.fixture
-async def harness(tmp_path: Path) -> AsyncIterator[OptimaHarness]:
-    optima = await OptimaHarness.open(tmp_path)
-    try:
-        yield optima
-    finally:
-        await optima.optima.close()
 
 
 def _draft(shop: Shop, order_id: str = "7001", **contractor: str) -> DocumentDraft:
