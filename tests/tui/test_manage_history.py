@@ -149,3 +149,14 @@ async def test_the_jobs_own_words_are_shown_in_the_language(world: ManageWorld) 
         await pilot.click("#history-reconciliation")
         await until(pilot, lambda: "uzgodnienie" in screen.detail.lower() or "14 dni" in screen.detail)
         assert "last 14 days" not in screen.detail
+
+
+async def test_the_history_and_the_log_viewer_use_the_whole_screen(world: ManageWorld) -> None:
+    """On a wide terminal their long lines get the width (they were held to the dialogs' 96 columns)."""
+    app = world.app("pl")
+    async with app.run_test(size=(200, 50)) as pilot:
+        for key, dialog in (("r", "#history-dialog"), ("l", "#logs-dialog")):
+            await pilot.press(key)
+            await until(pilot, lambda d=dialog: bool(app.screen.query(d)))  # type: ignore[misc]
+            assert app.screen.query_one(dialog).size.width >= 190, dialog
+            await pilot.press("escape")

@@ -91,7 +91,6 @@ class HistoryScreen(KeptScreen):
         Binding("f", "toggle_failed", show=False),
     ]
     DEFAULT_CSS = """
-    HistoryScreen #history-dialog { width: 100%; height: 100%; max-width: 100%; }
     HistoryScreen #history-runs { height: 1fr; min-height: 6; }
     HistoryScreen #history-outcomes { height: 1fr; min-height: 5; }
     HistoryScreen #history-detail { height: auto; max-height: 10; overflow-y: auto; border-top: solid $primary; }

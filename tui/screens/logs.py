@@ -28,7 +28,6 @@ class LogsScreen(KeptScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", show=False)]
     DEFAULT_CSS = """
-    LogsScreen #logs-dialog { width: 100%; height: 100%; max-width: 100%; }
     LogsScreen #logs-search { height: auto; }
     LogsScreen #logs-search Select { width: 28; }
     LogsScreen #logs-search Input { width: 1fr; }
