@@ -343,6 +343,7 @@ def play(folder: Path, *, examples: int, steps: int) -> Figures:
     return figures
 
 
+@pytest.mark.timeout(900)  # about 200 s on a quiet 2-core machine; a loaded one took 384 s
 def test_a_shops_life_leaves_erp_and_marketplace_in_agreement(tmp_path: Path) -> None:
     figures = play(tmp_path, examples=15, steps=15)
     assert figures.quiet_checks >= figures.examples
