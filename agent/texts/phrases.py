@@ -22,6 +22,7 @@ error's message is worded from its `phrase` when it has one, else kept as raised
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 
 from agent.errors import At, ConfigError, ConfigProblem, Count, MarketsyncError, Phrase
 from agent.texts import TABLES, language_of, plural, text
@@ -70,7 +71,22 @@ def value_in(language: str, value: object, zone: str = DEFAULT_ZONE) -> object:
         return local_time(value.moment, zone)
     if isinstance(value, BaseException):
         return error_text(language, value, zone=zone)
+    if language_of(language) == "pl" and isinstance(value, float | Decimal) and not isinstance(value, bool):
+        return PolishNumber(value)
     return value
+
+
+class PolishNumber:
+    """A number with a decimal comma, as Polish writes it ("0,25 s", "12,50 zł"), in any format."""
+
+    def __init__(self, value: float | Decimal) -> None:
+        self.value = value
+
+    def __format__(self, spec: str) -> str:
+        return format(self.value, spec).replace(".", ",")
+
+    def __str__(self) -> str:
+        return format(self, "")
 
 
 def known_phrase(said: str, prefixes: tuple[str, ...]) -> Phrase | None:

@@ -173,3 +173,16 @@ def test_the_log_search_finds_a_run_and_an_offer_in_either_language() -> None:
     assert run.search("przebieg 9 zakończony: sukces") and run.search("run 9 finished: success")
     assert not run.search("przebieg 19 zakończony: sukces")
     assert offer.search("oferty: oferty 123 już nie ma") and offer.search("offers: offer 123 is gone")
+
+
+def test_a_fraction_is_written_with_a_comma_in_polish_and_a_point_in_english() -> None:
+    from decimal import Decimal
+
+    from agent.texts.phrases import word
+
+    pause = Phrase("log.calls.retry", {"error": "x", "attempt": 2, "pause": 0.25})
+    assert word("pl", pause).endswith("za 0,25 s")
+    assert word("en", pause).endswith("0.25 s")
+    price = Phrase("outcome.offer_value", {"offer": 12345, "value": Decimal("12.50")})
+    assert "12,50" in word("pl", price) and "12345" in word("pl", price)
+    assert "12.50" in word("en", price)
