@@ -77,7 +77,9 @@ def order_to_draft(order: Order, links: Mapping[int, int], mapping: OrderMapping
     """The RO draft for `order`; InvalidItem (field named) if an item cannot be mapped or is wrong."""
     if not order.items:
         raise InvalidItem(
-            f"order {order.id} has no items", field="items", phrase=Phrase("err.item.order_no_items", {"order": order.id})
+            f"order {order.id} has no items",
+            field="items",
+            phrase=Phrase("err.item.order_no_items", {"order": order.id}),
         )
     if not order.buyer.email.strip():
         raise InvalidItem(
@@ -104,7 +106,9 @@ def order_to_draft(order: Order, links: Mapping[int, int], mapping: OrderMapping
             raise InvalidItem(
                 f"order {order.id}: item {index + 1} has quantity {item.quantity}",
                 field="quantity",
-                phrase=Phrase("err.item.order_quantity", {"order": order.id, "line": index + 1, "quantity": item.quantity}),
+                phrase=Phrase(
+                    "err.item.order_quantity", {"order": order.id, "line": index + 1, "quantity": item.quantity}
+                ),
             )
         if item.unit_price < 0:
             raise InvalidItem(

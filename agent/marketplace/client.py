@@ -26,7 +26,7 @@ from agent.domain import (
     ShippingTariff,
     Terms,
 )
-from agent.errors import InvalidItem, MalformedAnswer
+from agent.errors import InvalidItem, MalformedAnswer, Phrase
 from agent.logs import say
 from agent.marketplace import bodies, parsing
 from agent.marketplace.calls import AnswerLost, CallEngine
@@ -191,7 +191,11 @@ class WszystkoClient(SalesCalls):
             if response.status_code == 409:
                 found = await self.find_offer(draft.external_id)
                 if found is None:
-                    raise InvalidItem(f"{what}: the marketplace says it exists but cannot find it", field="externalId")
+                    raise InvalidItem(
+                        f"{what}: the marketplace says it exists but cannot find it",
+                        field="externalId",
+                        phrase=Phrase("err.item.offer_vanished", {"product": draft.external_id}),
+                    )
                 return found
             return parsing.parse(response.content, what, parsing.offer)
         raise AssertionError("unreachable")  # the loop returns or raises
@@ -250,7 +254,11 @@ class WszystkoClient(SalesCalls):
     async def end_offer(self, offer_id: int) -> MarketOffer:
         current = await self.get_offer(offer_id)
         if current is None:
-            raise InvalidItem(f"end offer {offer_id}: no such offer on the marketplace", field="id")
+            raise InvalidItem(
+                f"end offer {offer_id}: no such offer on the marketplace",
+                field="id",
+                phrase=Phrase("err.item.end_unknown_offer", {"offer": offer_id}),
+            )
         if current.status == "ended":
             return current
         what = f"end offer {offer_id}"

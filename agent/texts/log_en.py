@@ -200,7 +200,7 @@ TEXTS: dict[str, str] = {
     "err.item.image_format": "image format {format} is not JPEG, PNG or WebP",
     "err.item.image_format_unknown": "image format unknown is not JPEG, PNG or WebP",
     "err.item.image_small": "image is {width} x {height} px; at least {side} x {side} needed",
-    "err.item.offer_vanished": "{what}: the marketplace says it exists but cannot find it",
+    "err.item.offer_vanished": "create offer {product}: the marketplace says it exists but cannot find it",
     "err.item.end_unknown_offer": "end offer {offer}: no such offer on the marketplace",
     "err.reason.relink": "the account must be linked again",
     "err.reason.removed": "the tokens were removed (disconnected)",

@@ -221,7 +221,9 @@ TEXTS: dict[str, str] = {
     "err.item.image_format": "format zdjęcia {format} to nie JPEG, PNG ani WebP",
     "err.item.image_format_unknown": "nieznany format zdjęcia; potrzebny JPEG, PNG albo WebP",
     "err.item.image_small": "zdjęcie ma {width} x {height} px; potrzeba co najmniej {side} x {side}",
-    "err.item.offer_vanished": "{what}: wszystko.pl twierdzi, że oferta istnieje, ale nie może jej znaleźć",
+    "err.item.offer_vanished": (
+        "tworzenie oferty {product}: wszystko.pl twierdzi, że oferta istnieje, ale nie może jej znaleźć"
+    ),
     "err.item.end_unknown_offer": "kończenie oferty {offer}: nie ma takiej oferty w wszystko.pl",
     "err.reason.relink": "konto trzeba połączyć ponownie",
     "err.reason.removed": "tokeny usunięto (konto rozłączone)",
