@@ -55,8 +55,8 @@ def _picture(fmt: str, side: int) -> bytes:
     return out.getvalue()
 
 
-def _with_item(**changes: object) -> Order:
-    return replace(ORDER, items=(replace(ORDER.items[0], **changes),))
+def _with_item(item: OrderItem) -> Order:
+    return replace(ORDER, items=(item,))
 
 
 CASES: dict[str, Callable[[], object]] = {
@@ -65,9 +65,9 @@ CASES: dict[str, Callable[[], object]] = {
         replace(ORDER, buyer=replace(ORDER.buyer, email=" ")), LINKS, MAPPING
     ),
     "order line of an unknown offer": lambda: order_to_draft(ORDER, {}, MAPPING),
-    "order line of quantity 0": lambda: order_to_draft(_with_item(quantity=0), LINKS, MAPPING),
+    "order line of quantity 0": lambda: order_to_draft(_with_item(replace(ORDER.items[0], quantity=0)), LINKS, MAPPING),
     "order line of a negative price": lambda: order_to_draft(
-        _with_item(unit_price=Decimal("-1")), LINKS, MAPPING
+        _with_item(replace(ORDER.items[0], unit_price=Decimal("-1"))), LINKS, MAPPING
     ),
     "image too small": lambda: check_image(_picture("PNG", 40)),
     "image of another format": lambda: check_image(_picture("GIF", 200)),
