@@ -219,7 +219,11 @@ class WszystkoClient(SalesCalls):
         unreadable = next((s for s in skipped if s.external_id == external_id), None)
         if found is None and unreadable is not None:
             # It exists but cannot be read: "not found" would make a second offer.
-            raise MalformedAnswer(f"{what}: the offer cannot be read ({unreadable.reason})", payload=unreadable.payload)
+            raise MalformedAnswer(
+                f"{what}: the offer cannot be read ({unreadable.reason})",
+                payload=unreadable.payload,
+                phrase=Phrase("err.item.offer_unreadable", {"product": external_id, "reason": unreadable.reason}),
+            )
         return found
 
     async def offers(self, status: OfferStatus | None = None) -> tuple[MarketOffer, ...]:
@@ -295,7 +299,11 @@ class WszystkoClient(SalesCalls):
         )
         stored = parsing.parse(response.text, what, parsing.stored_files)
         if not stored:
-            raise MalformedAnswer(f"{what}: no stored file in the answer", payload=response.text[:4000])
+            raise MalformedAnswer(
+                f"{what}: no stored file in the answer",
+                payload=response.text[:4000],
+                phrase=Phrase("err.item.no_stored_file", {"name": name}),
+            )
         return stored[0]
 
 def _is_port(client: WszystkoClient) -> None:

@@ -202,6 +202,8 @@ TEXTS: dict[str, str] = {
     "err.item.image_small": "image is {width} x {height} px; at least {side} x {side} needed",
     "err.item.offer_vanished": "create offer {product}: the marketplace says it exists but cannot find it",
     "err.item.end_unknown_offer": "end offer {offer}: no such offer on the marketplace",
+    "err.item.offer_unreadable": "offer look-up {product}: the offer cannot be read ({reason})",
+    "err.item.no_stored_file": "image upload {name}: no stored file in the answer",
     "err.reason.relink": "the account must be linked again",
     "err.reason.removed": "the tokens were removed (disconnected)",
     "err.reason.refused": "the marketplace refused the refresh token (invalid_grant)",

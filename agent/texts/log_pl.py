@@ -225,6 +225,8 @@ TEXTS: dict[str, str] = {
         "tworzenie oferty {product}: wszystko.pl twierdzi, że oferta istnieje, ale nie może jej znaleźć"
     ),
     "err.item.end_unknown_offer": "kończenie oferty {offer}: nie ma takiej oferty w wszystko.pl",
+    "err.item.offer_unreadable": "wyszukiwanie oferty {product}: nie da się odczytać oferty (\u201e{reason}\u201d)",
+    "err.item.no_stored_file": "wysyłanie zdjęcia {name}: w odpowiedzi nie ma zapisanego pliku",
     "err.reason.relink": "konto trzeba połączyć ponownie",
     "err.reason.removed": "tokeny usunięto (konto rozłączone)",
     "err.reason.refused": "wszystko.pl odrzucił token odświeżania (invalid_grant)",
