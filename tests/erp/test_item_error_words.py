@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import dataclasses
+import sqlite3
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 from agent.domain import DocumentLine
+from agent.erp.sqlite import SqliteErp
 from agent.errors import InvalidItem
 from agent.texts.phrases import error_text
-from tests.erp.conftest import EMBEDDED_ONLY, Harness
+from tests.erp.conftest import EMBEDDED_ONLY, Harness, png
 from tests.erp.test_contract_documents import _draft
 from tests.texts.denylist import COMMON_ENGLISH
-
-pytestmark = EMBEDDED_ONLY
 
 ENGLISH = (*COMMON_ENGLISH, "line ", "product", "quantity", "below", "shipping", "warehouses", "exist")
 
 
+@EMBEDDED_ONLY
 @pytest.mark.parametrize(
     ("change", "warehouses", "polish"),
     [
@@ -40,4 +42,25 @@ async def test_a_refused_order_is_worded_in_the_language(
     said = error_text("pl", caught.value)
     assert said.startswith(polish), said
     assert not [w for w in ENGLISH if w in said.lower()], said
+    assert error_text("en", caught.value) == str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("product", "content", "polish"),
+    [
+        (99, png(), "nie ma produktu o identyfikatorze 99"),
+        (1, b"\x89PNG\r\n\x1a\n but truncated", "to nie jest czytelne zdjęcie"),
+    ],
+)
+async def test_a_refused_image_is_worded_in_the_language(
+    tmp_path: Path, product: int, content: bytes, polish: str
+) -> None:
+    async with await SqliteErp.open(tmp_path / "firma.sqlite") as erp:
+        with sqlite3.connect(tmp_path / "firma.sqlite") as conn:
+            conn.execute("INSERT INTO products (code, name, vat_rate) VALUES ('A', 'A', '23%')")
+        conn.close()
+        with pytest.raises(InvalidItem) as caught:
+            await erp.set_images(product, [content])
+    said = error_text("pl", caught.value)
+    assert said.startswith(polish), said
     assert error_text("en", caught.value) == str(caught.value)
