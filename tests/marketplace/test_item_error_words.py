@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from agent.errors import MalformedAnswer
+from agent.errors import InvalidItem, MalformedAnswer
 from agent.texts.phrases import error_text
 from tests.marketplace.conftest import ClientFactory
 from tests.marketplace.fake import FakeMarketplace
@@ -38,5 +38,14 @@ async def test_an_upload_without_a_stored_file_is_explained_in_polish(
         await make_client().upload_image(b"\x89PNG", "image/png", "konewka.png")
     polish = error_text("pl", caught.value)
     assert "w odpowiedzi nie ma zapisanego pliku" in polish, polish
+    assert not [w for w in ENGLISH if w in polish.lower()], polish
+    assert error_text("en", caught.value) == str(caught.value)
+
+
+async def test_ending_an_unknown_offer_is_explained_in_polish(make_client: ClientFactory) -> None:
+    with pytest.raises(InvalidItem) as caught:
+        await make_client().end_offer(424242)
+    polish = error_text("pl", caught.value)
+    assert polish.startswith("kończenie oferty 424242: nie ma takiej oferty w wszystko.pl"), polish
     assert not [w for w in ENGLISH if w in polish.lower()], polish
     assert error_text("en", caught.value) == str(caught.value)
