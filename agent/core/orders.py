@@ -22,7 +22,7 @@ from agent.domain import (
     PaymentKind,
     PaymentType,
 )
-from agent.errors import InvalidItem
+from agent.errors import InvalidItem, Phrase
 
 MARKETPLACE = "wszystko.pl"
 
@@ -76,9 +76,17 @@ def product_id_for(item_offer_id: int, external_id: str | None, links: Mapping[i
 def order_to_draft(order: Order, links: Mapping[int, int], mapping: OrderMapping) -> DocumentDraft:
     """The RO draft for `order`; InvalidItem (field named) if an item cannot be mapped or is wrong."""
     if not order.items:
-        raise InvalidItem(f"order {order.id} has no items", field="items")
+        raise InvalidItem(
+            f"order {order.id} has no items",
+            field="items",
+            phrase=Phrase("err.item.order_no_items", {"order": order.id}),
+        )
     if not order.buyer.email.strip():
-        raise InvalidItem(f"order {order.id} has no buyer e-mail", field="buyer.email")
+        raise InvalidItem(
+            f"order {order.id} has no buyer e-mail",
+            field="buyer.email",
+            phrase=Phrase("err.item.order_no_email", {"order": order.id}),
+        )
     lines: list[DocumentLine] = []
     for index, item in enumerate(order.items):
         product_id = product_id_for(item.offer_id, item.external_id, links)
@@ -88,11 +96,26 @@ def order_to_draft(order: Order, links: Mapping[int, int], mapping: OrderMapping
                 "this agent created",
                 field=f"items[{index}].offerId",
                 hint="link the offer to an ERP product, or enter the order by hand",
+                phrase=Phrase(
+                    "err.item.order_unknown_offer",
+                    {"order": order.id, "line": index + 1, "offer": item.offer_id, "title": item.title},
+                ),
+                hint_phrase=Phrase("errhint.item.order_unknown_offer"),
             )
         if item.quantity < 1:
-            raise InvalidItem(f"order {order.id}: item {index + 1} has quantity {item.quantity}", field="quantity")
+            raise InvalidItem(
+                f"order {order.id}: item {index + 1} has quantity {item.quantity}",
+                field="quantity",
+                phrase=Phrase(
+                    "err.item.order_quantity", {"order": order.id, "line": index + 1, "quantity": item.quantity}
+                ),
+            )
         if item.unit_price < 0:
-            raise InvalidItem(f"order {order.id}: item {index + 1} has a negative price", field="price")
+            raise InvalidItem(
+                f"order {order.id}: item {index + 1} has a negative price",
+                field="price",
+                phrase=Phrase("err.item.order_negative_price", {"order": order.id, "line": index + 1}),
+            )
         lines.append(DocumentLine(product_id=product_id, quantity=item.quantity, unit_gross_price=item.unit_price))
     kind = payment_type_of(order, mapping.payment_types)
     shipping = order.shipping.cost if order.shipping is not None else None

@@ -18,7 +18,7 @@ from agent.domain import ContractorData, DocumentDraft, DocumentStatus
 from agent.erp.port import CancelOutcome, OrderDocument
 from agent.erp.products import warehouse_ids_for
 from agent.erp.schema import UNKNOWN_CONTRACTOR_CODE
-from agent.errors import InvalidItem
+from agent.errors import InvalidItem, Phrase
 
 GROSZ = Decimal("0.01")
 VAT_FRACTION = {
@@ -70,12 +70,20 @@ async def create_document(
     products = await _products(conn, draft)
     warehouse_ids = await warehouse_ids_for(conn, warehouses)
     if warehouse_ids is None:
-        raise InvalidItem(f"warehouses {', '.join(warehouses)}: not all exist", field="warehouses")
+        raise InvalidItem(
+            f"warehouses {', '.join(warehouses)}: not all exist",
+            field="warehouses",
+            phrase=Phrase("err.item.warehouses_missing", {"warehouses": ", ".join(warehouses)}),
+        )
     # (product id, quantity, unit gross, reserve?) for every line, the shipping service last.
     lines: list[tuple[int, int, Decimal, bool]] = []
     for i, line in enumerate(draft.lines):
         if line.quantity < 1:
-            raise InvalidItem(f"line {i + 1}: quantity {line.quantity} is below 1", field=f"lines[{i}].quantity")
+            raise InvalidItem(
+                f"line {i + 1}: quantity {line.quantity} is below 1",
+                field=f"lines[{i}].quantity",
+                phrase=Phrase("err.item.line_quantity", {"line": i + 1, "quantity": line.quantity}),
+            )
         lines.append((line.product_id, line.quantity, line.unit_gross_price, not products[line.product_id][1]))
     if draft.shipping_cost:
         shipping_id = await _product_id_by_code(conn, draft.shipping_product)
@@ -182,7 +190,11 @@ async def _products(conn: aiosqlite.Connection, draft: DocumentDraft) -> dict[in
         found = {int(r[0]): (str(r[1]), bool(r[2])) for r in await cursor.fetchall()}
     for i, product_id in enumerate(ids):
         if product_id not in found:
-            raise InvalidItem(f"line {i + 1}: no product with id {product_id}", field=f"lines[{i}].product_id")
+            raise InvalidItem(
+                f"line {i + 1}: no product with id {product_id}",
+                field=f"lines[{i}].product_id",
+                phrase=Phrase("err.item.line_no_product", {"line": i + 1, "product": product_id}),
+            )
     return found
 
 
@@ -190,7 +202,11 @@ async def _product_id_by_code(conn: aiosqlite.Connection, code: str) -> int:
     async with conn.execute("SELECT id FROM products WHERE code = ?", (code,)) as cursor:
         row = await cursor.fetchone()
     if row is None:
-        raise InvalidItem(f'no shipping service product with code "{code}"', field="shipping_product")
+        raise InvalidItem(
+            f'no shipping service product with code "{code}"',
+            field="shipping_product",
+            phrase=Phrase("err.item.no_shipping_product", {"code": code}),
+        )
     return int(row[0])
 
 

@@ -14,7 +14,7 @@ from functools import cache
 
 from PIL import Image, ImageDraw, UnidentifiedImageError
 
-from agent.errors import InvalidItem
+from agent.errors import InvalidItem, Phrase
 
 MIN_SIDE = 124
 MIME_BY_FORMAT = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
@@ -39,12 +39,25 @@ def check_image(content: bytes) -> CheckedImage:
             width, height = image.size
             image.verify()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise InvalidItem(f"not a readable image ({exc})", field="images") from None
+        raise InvalidItem(
+            f"not a readable image ({exc})",
+            field="images",
+            phrase=Phrase("err.item.image_unreadable", {"reason": str(exc)}),
+        ) from None
     mime = MIME_BY_FORMAT.get(image_format)
     if mime is None:
-        raise InvalidItem(f"image format {image_format or 'unknown'} is not JPEG, PNG or WebP", field="images")
+        said = Phrase("err.item.image_format", {"format": image_format})
+        if not image_format:
+            said = Phrase("err.item.image_format_unknown")
+        raise InvalidItem(
+            f"image format {image_format or 'unknown'} is not JPEG, PNG or WebP", field="images", phrase=said
+        )
     if width < MIN_SIDE or height < MIN_SIDE:
-        raise InvalidItem(f"image is {width} x {height} px; at least {MIN_SIDE} x {MIN_SIDE} needed", field="images")
+        raise InvalidItem(
+            f"image is {width} x {height} px; at least {MIN_SIDE} x {MIN_SIDE} needed",
+            field="images",
+            phrase=Phrase("err.item.image_small", {"width": width, "height": height, "side": MIN_SIDE}),
+        )
     return CheckedImage(mime, hashlib.sha256(content).hexdigest(), width, height, content)
 
 

@@ -15,7 +15,7 @@ import aiosqlite
 
 from agent.domain import LeadTime, Product, ProductImage, StockPrice, StockUnit, TermsOverride, VatRate
 from agent.erp.port import ContentChanges, StockPriceChanges
-from agent.errors import ConfigError, InvalidItem
+from agent.errors import ConfigError, InvalidItem, Phrase
 
 PRODUCT_COLUMNS = (
     "id, code, ean, name, description, unit, vat_rate, active, shared_for_sale, category_id, "
@@ -61,7 +61,11 @@ async def image_content(conn: aiosqlite.Connection, sha256: str) -> bytes:
     async with conn.execute("SELECT content FROM images WHERE sha256 = ?", (sha256,)) as cursor:
         row = await cursor.fetchone()
     if row is None:
-        raise InvalidItem(f"no image with sha256 {sha256} in the company database", field="images")
+        raise InvalidItem(
+            f"no image with sha256 {sha256} in the company database",
+            field="images",
+            phrase=Phrase("err.item.no_image", {"sha256": sha256}),
+        )
     return bytes(row[0])
 
 

@@ -25,7 +25,7 @@ from agent.erp.port import (
     OrderDocument,
     StockPriceChanges,
 )
-from agent.errors import InvalidItem
+from agent.errors import InvalidItem, Phrase
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,7 +205,11 @@ class SqliteErp:
         async with self._db.write(fence) as conn:
             async with conn.execute("SELECT 1 FROM products WHERE id = ?", (product_id,)) as cursor:
                 if await cursor.fetchone() is None:
-                    raise InvalidItem(f"no product with id {product_id}", field="product_id")
+                    raise InvalidItem(
+                        f"no product with id {product_id}",
+                        field="product_id",
+                        phrase=Phrase("err.item.no_product", {"product": product_id}),
+                    )
             await conn.execute("DELETE FROM product_images WHERE product_id = ?", (product_id,))
             for position, image in enumerate(checked):
                 await conn.execute(

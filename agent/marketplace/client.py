@@ -26,7 +26,7 @@ from agent.domain import (
     ShippingTariff,
     Terms,
 )
-from agent.errors import InvalidItem, MalformedAnswer
+from agent.errors import InvalidItem, MalformedAnswer, Phrase
 from agent.logs import say
 from agent.marketplace import bodies, parsing
 from agent.marketplace.calls import AnswerLost, CallEngine
@@ -191,7 +191,11 @@ class WszystkoClient(SalesCalls):
             if response.status_code == 409:
                 found = await self.find_offer(draft.external_id)
                 if found is None:
-                    raise InvalidItem(f"{what}: the marketplace says it exists but cannot find it", field="externalId")
+                    raise InvalidItem(
+                        f"{what}: the marketplace says it exists but cannot find it",
+                        field="externalId",
+                        phrase=Phrase("err.item.offer_vanished", {"product": draft.external_id}),
+                    )
                 return found
             return parsing.parse(response.content, what, parsing.offer)
         raise AssertionError("unreachable")  # the loop returns or raises
@@ -215,7 +219,11 @@ class WszystkoClient(SalesCalls):
         unreadable = next((s for s in skipped if s.external_id == external_id), None)
         if found is None and unreadable is not None:
             # It exists but cannot be read: "not found" would make a second offer.
-            raise MalformedAnswer(f"{what}: the offer cannot be read ({unreadable.reason})", payload=unreadable.payload)
+            raise MalformedAnswer(
+                f"{what}: the offer cannot be read ({unreadable.reason})",
+                payload=unreadable.payload,
+                phrase=Phrase("err.item.offer_unreadable", {"product": external_id, "reason": unreadable.reason}),
+            )
         return found
 
     async def offers(self, status: OfferStatus | None = None) -> tuple[MarketOffer, ...]:
@@ -250,7 +258,11 @@ class WszystkoClient(SalesCalls):
     async def end_offer(self, offer_id: int) -> MarketOffer:
         current = await self.get_offer(offer_id)
         if current is None:
-            raise InvalidItem(f"end offer {offer_id}: no such offer on the marketplace", field="id")
+            raise InvalidItem(
+                f"end offer {offer_id}: no such offer on the marketplace",
+                field="id",
+                phrase=Phrase("err.item.end_unknown_offer", {"offer": offer_id}),
+            )
         if current.status == "ended":
             return current
         what = f"end offer {offer_id}"
@@ -287,7 +299,11 @@ class WszystkoClient(SalesCalls):
         )
         stored = parsing.parse(response.text, what, parsing.stored_files)
         if not stored:
-            raise MalformedAnswer(f"{what}: no stored file in the answer", payload=response.text[:4000])
+            raise MalformedAnswer(
+                f"{what}: no stored file in the answer",
+                payload=response.text[:4000],
+                phrase=Phrase("err.item.no_stored_file", {"name": name}),
+            )
         return stored[0]
 
 def _is_port(client: WszystkoClient) -> None:

@@ -177,6 +177,33 @@ TEXTS: dict[str, str] = {
         "this run would end {ending} of {active} active offers ({share} %), more than the {limit} % allowed "
         "([agent] max_end_percent); nothing was sent"
     ),
+    # an item that cannot go through, worded from its facts
+    "err.item.order_no_items": "order {order} has no items",
+    "err.item.order_no_email": "order {order} has no buyer e-mail",
+    "err.item.order_unknown_offer": (
+        "order {order}: item {line} (offer {offer}, {title!r}) is not an offer this agent created"
+    ),
+    "errhint.item.order_unknown_offer": "link the offer to an ERP product, or enter the order by hand",
+    "err.item.order_quantity": "order {order}: item {line} has quantity {quantity}",
+    "err.item.order_negative_price": "order {order}: item {line} has a negative price",
+    "err.item.warehouses_missing": "warehouses {warehouses}: not all exist",
+    "err.item.line_quantity": "line {line}: quantity {quantity} is below 1",
+    "err.item.line_no_product": "line {line}: no product with id {product}",
+    "err.item.no_shipping_product": "no shipping service product with code \"{code}\"",
+    "err.item.no_image": "no image with sha256 {sha256} in the company database",
+    "err.item.no_image_optima": "no image with sha256 {sha256} in Optima",
+    "err.item.no_product": "no product with id {product}",
+    "err.item.optima_quantity": "quantity {quantity} of product {product} is below 1",
+    "err.item.optima_no_product": "product {product} does not exist in Optima",
+    "err.item.optima_no_shipping": "the shipping product \"{code}\" does not exist in Optima",
+    "err.item.image_unreadable": "not a readable image ({reason})",
+    "err.item.image_format": "image format {format} is not JPEG, PNG or WebP",
+    "err.item.image_format_unknown": "image format unknown is not JPEG, PNG or WebP",
+    "err.item.image_small": "image is {width} x {height} px; at least {side} x {side} needed",
+    "err.item.offer_vanished": "create offer {product}: the marketplace says it exists but cannot find it",
+    "err.item.end_unknown_offer": "end offer {offer}: no such offer on the marketplace",
+    "err.item.offer_unreadable": "offer look-up {product}: the offer cannot be read ({reason})",
+    "err.item.no_stored_file": "image upload {name}: no stored file in the answer",
     "err.reason.relink": "the account must be linked again",
     "err.reason.removed": "the tokens were removed (disconnected)",
     "err.reason.refused": "the marketplace refused the refresh token (invalid_grant)",

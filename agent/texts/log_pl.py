@@ -197,6 +197,36 @@ TEXTS: dict[str, str] = {
         "ten przebieg zakończyłby {ending} z {active} aktywnych ofert ({share} %), więcej niż dozwolone {limit} % "
         "([agent] max_end_percent); nic nie wysłano"
     ),
+    # an item that cannot go through, worded from its facts
+    "err.item.order_no_items": "zamówienie {order} nie ma pozycji",
+    "err.item.order_no_email": "zamówienie {order} nie ma adresu e-mail kupującego",
+    "err.item.order_unknown_offer": (
+        "zamówienie {order}: pozycja {line} (oferta {offer}, \u201e{title}\u201d) nie jest ofertą utworzoną "
+        "przez tego agenta"
+    ),
+    "errhint.item.order_unknown_offer": "połącz ofertę z produktem w ERP albo wprowadź zamówienie ręcznie",
+    "err.item.order_quantity": "zamówienie {order}: pozycja {line} ma ilość {quantity}",
+    "err.item.order_negative_price": "zamówienie {order}: pozycja {line} ma ujemną cenę",
+    "err.item.warehouses_missing": "magazyny {warehouses}: nie wszystkie istnieją",
+    "err.item.line_quantity": "pozycja {line}: ilość {quantity} jest mniejsza niż 1",
+    "err.item.line_no_product": "pozycja {line}: nie ma produktu o identyfikatorze {product}",
+    "err.item.no_shipping_product": "nie ma usługi wysyłki o kodzie \u201e{code}\u201d",
+    "err.item.no_image": "w bazie firmy nie ma zdjęcia o skrócie sha256 {sha256}",
+    "err.item.no_image_optima": "w Optimie nie ma zdjęcia o skrócie sha256 {sha256}",
+    "err.item.no_product": "nie ma produktu o identyfikatorze {product}",
+    "err.item.optima_quantity": "ilość {quantity} produktu {product} jest mniejsza niż 1",
+    "err.item.optima_no_product": "produkt {product} nie istnieje w Optimie",
+    "err.item.optima_no_shipping": "usługa wysyłki \u201e{code}\u201d nie istnieje w Optimie",
+    "err.item.image_unreadable": "to nie jest czytelne zdjęcie ({reason})",
+    "err.item.image_format": "format zdjęcia {format} to nie JPEG, PNG ani WebP",
+    "err.item.image_format_unknown": "nieznany format zdjęcia; potrzebny JPEG, PNG albo WebP",
+    "err.item.image_small": "zdjęcie ma {width} x {height} px; potrzeba co najmniej {side} x {side}",
+    "err.item.offer_vanished": (
+        "tworzenie oferty {product}: wszystko.pl twierdzi, że oferta istnieje, ale nie może jej znaleźć"
+    ),
+    "err.item.end_unknown_offer": "kończenie oferty {offer}: nie ma takiej oferty w wszystko.pl",
+    "err.item.offer_unreadable": "wyszukiwanie oferty {product}: nie da się odczytać oferty (\u201e{reason}\u201d)",
+    "err.item.no_stored_file": "wysyłanie zdjęcia {name}: w odpowiedzi nie ma zapisanego pliku",
     "err.reason.relink": "konto trzeba połączyć ponownie",
     "err.reason.removed": "tokeny usunięto (konto rozłączone)",
     "err.reason.refused": "wszystko.pl odrzucił token odświeżania (invalid_grant)",

@@ -37,7 +37,7 @@ from agent.erp.port import (
     StockPriceChanges,
 )
 from agent.erp.sqlite import ErpStats, SqliteErp
-from agent.errors import ConfigError, InvalidItem, RetryLater, StorageError
+from agent.errors import ConfigError, InvalidItem, Phrase, RetryLater, StorageError
 from agent.logs import say
 
 T = TypeVar("T")
@@ -201,7 +201,11 @@ class OptimaErp:
                 dab_id = self._state.image_dab(state, sha256)
             row = None if dab_id is None else conn.execute(queries.binary([dab_id])).first()
             if row is None or row[1] is None:
-                raise InvalidItem(f"no image with sha256 {sha256} in Optima", field="images")
+                raise InvalidItem(
+                    f"no image with sha256 {sha256} in Optima",
+                    field="images",
+                    phrase=Phrase("err.item.no_image_optima", {"sha256": sha256}),
+                )
             return bytes(row[1])
 
         return await self._run(read)

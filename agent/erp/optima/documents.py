@@ -22,7 +22,7 @@ from agent.erp.optima import xml_export
 from agent.erp.optima.tables import DOCUMENT_TYPE_RO, kontrahenci, towary, tra_nag
 from agent.erp.optima.xml_export import LineGoods
 from agent.erp.port import OrderDocument
-from agent.errors import InvalidItem
+from agent.errors import InvalidItem, Phrase
 
 UNKNOWN_CONTRACTOR = "!NIEOKREŚLONY!"
 
@@ -65,7 +65,11 @@ def line_goods(optima: Connection, draft: DocumentDraft) -> tuple[dict[int, Line
     ids = sorted({line.product_id for line in draft.lines})
     for line in draft.lines:
         if line.quantity < 1:
-            raise InvalidItem(f"quantity {line.quantity} of product {line.product_id} is below 1", field="quantity")
+            raise InvalidItem(
+                f"quantity {line.quantity} of product {line.product_id} is below 1",
+                field="quantity",
+                phrase=Phrase("err.item.optima_quantity", {"quantity": line.quantity, "product": line.product_id}),
+            )
     columns = (
         towary.c.Twr_TwrId,
         towary.c.Twr_Kod,
@@ -77,13 +81,19 @@ def line_goods(optima: Connection, draft: DocumentDraft) -> tuple[dict[int, Line
     goods = {int(r[0]): _goods(r) for r in optima.execute(select(*columns).where(towary.c.Twr_TwrId.in_(ids)))}
     missing = [i for i in ids if i not in goods]
     if missing:
-        raise InvalidItem(f"product {missing[0]} does not exist in Optima", field="product_id")
+        raise InvalidItem(
+            f"product {missing[0]} does not exist in Optima",
+            field="product_id",
+            phrase=Phrase("err.item.optima_no_product", {"product": missing[0]}),
+        )
     shipping = None
     if draft.shipping_cost:
         row = optima.execute(select(*columns).where(towary.c.Twr_Kod == draft.shipping_product)).first()
         if row is None:
             raise InvalidItem(
-                f'the shipping product "{draft.shipping_product}" does not exist in Optima', field="shipping_product"
+                f'the shipping product "{draft.shipping_product}" does not exist in Optima',
+                field="shipping_product",
+                phrase=Phrase("err.item.optima_no_shipping", {"code": draft.shipping_product}),
             )
         shipping = _goods(row)
     return goods, shipping
