@@ -17,7 +17,7 @@ SHELL  := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install dev demo test lint typecheck pytest test-reliability bench reliability lock test-latest clean
+.PHONY: install dev demo test lint typecheck pytest test-walks test-reliability bench reliability lock test-latest clean
 
 $(UV):
 	$(PYTHON) -m venv .uv
@@ -50,11 +50,17 @@ typecheck: $(NEEDS)
 	$(BIN)/mypy --strict agent tui tests
 
 # The quick tier on $(WORKERS) processes (pytest-xdist), each test file kept on one worker. The
-# reliability suite (tests/reliability) is the next tier: `make test-reliability`, run by CI after this.
+# language walks (tests/walks) and the reliability suite (tests/reliability) are the next tiers:
+# `make test-walks` and `make test-reliability`, run by CI after this.
 # pytest exits 5 when it collected no test; make treats every non-zero exit as failure.
 WORKERS ?= 2
 pytest: $(NEEDS)
-	$(BIN)/pytest -q -n $(WORKERS) --dist loadfile --ignore=tests/reliability
+	$(BIN)/pytest -q -n $(WORKERS) --dist loadfile --ignore=tests/reliability --ignore=tests/walks
+
+# Whole demo sessions in Polish and in English, every line they print or log checked for the other
+# language (subprocesses against the simulator, about 2 minutes); CI runs them after `make test`.
+test-walks: $(NEEDS)
+	$(BIN)/pytest -q -n $(WORKERS) --dist loadfile tests/walks
 
 test: lint typecheck pytest
 
@@ -67,7 +73,7 @@ lock: | $(UV)
 test-latest: | $(UV)
 	$(UV) venv --quiet --allow-existing --python $(PYTHON) .venv-latest
 	$(UV) pip install --quiet --python .venv-latest/bin/python --upgrade --resolution highest -e '.[dev]'
-	$(MAKE) --no-print-directory VENV=.venv-latest NEEDS= lint typecheck pytest
+	$(MAKE) --no-print-directory VENV=.venv-latest NEEDS= lint typecheck pytest test-walks
 
 bench: dev
 	$(BIN)/python bench/run.py
