@@ -58,7 +58,7 @@ pytest: $(NEEDS)
 	$(BIN)/pytest -q -n $(WORKERS) --dist loadfile --ignore=tests/reliability --ignore=tests/walks
 
 # Whole demo sessions in Polish and in English, every line they print or log checked for the other
-# language (subprocesses against the simulator, about 2 minutes); CI runs them after `make test`.
+# language (subprocesses against the simulator, about a minute on two processes); CI runs them after `make test`.
 test-walks: $(NEEDS)
 	$(BIN)/pytest -q -n $(WORKERS) --dist loadfile tests/walks
 
