@@ -8,11 +8,8 @@ product loses its category and another its prices in the ERP; `sync` then `runs 
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,25 +19,15 @@ from agent.commands.demo_home import populate, prepare_files
 from agent.config import Config
 from agent.simulator import SimulatorSettings, run_simulator_in_thread
 from tests.texts.denylist import COMMON_ENGLISH
+from tests.walks.test_cli_language_e2e import Installation
 
 COMPANY = "Ogrodnik"
 ENGLISH = (*COMMON_ENGLISH, "category", "price", "missing", "no gross")
 
 
 def _run(config: Path, *words: str) -> str:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MARKETSYNC")}
-    done = subprocess.run(
-        [sys.executable, "-m", "agent", "--config", str(config), *words],
-        check=False,
-        env=env,
-        cwd=config.parent,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=300,
-    )
-    return done.stdout + done.stderr
+    """The command's output, run as a user runs it (the CLI walk's own way)."""
+    return Installation(config.parent, config).run(*words).out
 
 
 def _spoil_two_products(config: Config) -> None:
