@@ -10,10 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, get_args
 
 VatRate = Literal["23%", "8%", "5%", "0%", "zw."]
-VAT_RATES: tuple[VatRate, ...] = ("23%", "8%", "5%", "0%", "zw.")
+VAT_RATES: tuple[VatRate, ...] = get_args(VatRate)
 
 LeadTime = Literal[
     "Natychmiast",
@@ -29,26 +29,13 @@ LeadTime = Literal[
     "16 - 21 dni",
     "Powyżej 21 dni",
 ]
-LEAD_TIMES: tuple[LeadTime, ...] = (
-    "Natychmiast",
-    "Godziny",
-    "Dzień",
-    "2 dni",
-    "3 dni",
-    "4 dni",
-    "5 dni",
-    "6 dni",
-    "7 dni",
-    "8 - 15 dni",
-    "16 - 21 dni",
-    "Powyżej 21 dni",
-)
+LEAD_TIMES: tuple[LeadTime, ...] = get_args(LeadTime)
 
 StockUnit = Literal["sztuk", "kompletow", "par", "opakowan", "paczek"]
 OfferStatus = Literal["active", "ended", "blocked", "draft", "underVerification", "archived"]
-OFFER_STATUSES: tuple[OfferStatus, ...] = ("active", "ended", "blocked", "draft", "underVerification", "archived")
+OFFER_STATUSES: tuple[OfferStatus, ...] = get_args(OfferStatus)
 OrderStatus = Literal["new", "inProcess", "shipped", "completed", "cancelled"]
-ORDER_STATUSES: tuple[OrderStatus, ...] = ("new", "inProcess", "shipped", "completed", "cancelled")
+ORDER_STATUSES: tuple[OrderStatus, ...] = get_args(OrderStatus)
 PaymentStatus = Literal["started", "paid", "unpaid", "cashOnDelivery"]
 PaymentType = Literal["fastTransfer", "traditionalTransfer", "card", "blik", "prePayment", "installment"]
 """The type of a payment method, as the live service names it."""
@@ -62,9 +49,9 @@ ParameterType = Literal["dictionary", "float", "integer", "string", "color"]
 ShippingType = Literal["courier", "pickupPoint", "postal", "digital"]
 
 Clock = Callable[[], datetime]
+"""Where a part reads "now" from (aware, UTC); tests inject a fake one."""
 DEFAULT_TIMEZONE = "Europe/Warsaw"
 """The zone of schedules and of every time shown to a person unless `[agent] timezone` says otherwise."""
-"""Where a part reads "now" from (aware, UTC); tests inject a fake one."""
 
 
 def utc_now() -> datetime:
@@ -73,7 +60,8 @@ def utc_now() -> datetime:
 
 
 JobName = Literal["catalogue", "orders", "offers", "stock", "prices"]
-JOB_ORDER: tuple[JobName, ...] = ("catalogue", "orders", "offers", "stock", "prices")
+JOB_ORDER: tuple[JobName, ...] = get_args(JobName)
+"""Every job, in the order a run does them."""
 DEFAULT_JOBS: tuple[JobName, ...] = ("orders", "offers", "stock", "prices")
 
 

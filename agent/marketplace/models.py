@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, get_args
 
 from agent.domain import LeadTime, OfferStatus, OrderStatus, PaymentStatus, StockUnit, VatRate
 
@@ -106,9 +106,7 @@ class MarketOffer:
 BulkFailureCode = Literal[
     "resourceNotFound", "authenticationFailed", "resourceUpdateFailed", "validationFailed", "unspecified"
 ]
-BULK_FAILURE_CODES: tuple[BulkFailureCode, ...] = (
-    "resourceNotFound", "authenticationFailed", "resourceUpdateFailed", "validationFailed", "unspecified"
-)
+BULK_FAILURE_CODES: tuple[BulkFailureCode, ...] = get_args(BulkFailureCode)
 
 
 @dataclass(frozen=True, slots=True)
