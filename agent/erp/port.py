@@ -15,7 +15,7 @@ message names the file) or `RetryLater` (the database stayed busy).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -249,7 +249,19 @@ class ErpPort(Protocol):
         """
 
     async def catalogue(self) -> tuple[tuple[Category, ...], Terms]:
-        """The stored copy of the marketplace catalogue and terms (empty before the first download)."""
+        """The stored copy of the marketplace catalogue and terms (empty before the first download).
+
+        The whole tree (about 16,000 categories live): for the catalogue's own checks and tools; a
+        run reads `categories` of its products and `terms` instead."""
+
+    async def has_catalogue(self) -> bool:
+        """Whether the copy holds the category tree (False before the first download)."""
+
+    async def categories(self, ids: Collection[int]) -> tuple[Category, ...]:
+        """The stored categories with these ids, each with its parameters; ids not stored are left out."""
+
+    async def terms(self) -> Terms:
+        """The stored delivery, return, complaint, guarantee and payment terms (empty before the first download)."""
 
     async def read_lease(self) -> Lease:
         """The company's sync lease as stored now."""

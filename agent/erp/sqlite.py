@@ -7,7 +7,7 @@ the connection to them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -128,6 +128,18 @@ class SqliteErp:
     async def catalogue(self) -> tuple[tuple[Category, ...], Terms]:
         async with self._db.read() as conn:
             return await catalogue_copy.read_catalogue(conn)
+
+    async def has_catalogue(self) -> bool:
+        async with self._db.read() as conn:
+            return await catalogue_copy.has_categories(conn)
+
+    async def categories(self, ids: Collection[int]) -> tuple[Category, ...]:
+        async with self._db.read() as conn:
+            return await catalogue_copy.read_categories(conn, ids)
+
+    async def terms(self) -> Terms:
+        async with self._db.read() as conn:
+            return await catalogue_copy.read_terms(conn)
 
     async def read_lease(self) -> Lease:
         async with self._db.read() as conn:

@@ -72,6 +72,26 @@ async def test_first_replacement_adds_everything_and_reads_back_equal(harness: H
     assert terms == TERMS
 
 
+async def test_a_run_reads_only_the_categories_it_asks_for_and_the_terms(harness: Harness) -> None:
+    assert not await harness.erp.has_catalogue()
+    assert await harness.erp.categories([100]) == ()
+    assert await harness.erp.terms() == Terms((), (), (), (), (), ())
+    await harness.erp.replace_catalogue(CATEGORIES, TERMS, fence=None)
+    assert await harness.erp.has_catalogue()
+    # Each with its parameters in their order, by id; an id the copy does not hold is left out.
+    assert await harness.erp.categories([101, 999, 100, 100]) == (CATEGORIES[2], CATEGORIES[3])
+    assert await harness.erp.categories([]) == ()
+    assert await harness.erp.terms() == TERMS
+
+
+async def test_categories_by_id_read_any_number_of_ids(harness: Harness) -> None:
+    # More ids than one query binds: the read goes in parts and still finds every one.
+    many = tuple(Category(1_000 + i, f"Kategoria {i}", 0, False, fields=(EAN,) if i % 2 else ()) for i in range(1_234))
+    await harness.erp.replace_catalogue(many, TERMS, fence=None)
+    assert await harness.erp.categories([c.id for c in reversed(many)]) == many
+    assert await harness.erp.categories(range(1_000, 3_000, 2)) == many[::2]
+
+
 async def test_the_same_catalogue_again_changes_nothing(harness: Harness) -> None:
     await harness.erp.replace_catalogue(CATEGORIES, TERMS, fence=None)
     assert (await harness.erp.replace_catalogue(CATEGORIES, TERMS, fence=None)).unchanged

@@ -11,7 +11,7 @@ operator imports (see `documents`).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -342,6 +342,15 @@ class OptimaErp:
 
     async def catalogue(self) -> tuple[tuple[Category, ...], Terms]:
         return await self._copy.catalogue()
+
+    async def has_catalogue(self) -> bool:
+        return await self._copy.has_catalogue()
+
+    async def categories(self, ids: Collection[int]) -> tuple[Category, ...]:
+        return await self._copy.categories(ids)
+
+    async def terms(self) -> Terms:
+        return await self._copy.terms()
 
     async def read_lease(self) -> Lease:
         return await self._copy.read_lease()

@@ -46,6 +46,7 @@ class PlanInputs:
     """What stays the same for every product of one run."""
 
     categories: Mapping[int, Category]
+    """The categories the plan knows, by id; the offers job fills it with those its products use."""
     terms: Terms
     defaults: TermsOverride
     default_lead_time: LeadTime | None

@@ -50,8 +50,7 @@ def order_payload(order: Order) -> str:
 
 
 async def _payment_types(ctx: RunContext) -> Mapping[str, PaymentType]:
-    _, terms = await ctx.erp.catalogue()
-    methods = terms.payment_methods or await ctx.market.payment_methods()
+    methods = (await ctx.erp.terms()).payment_methods or await ctx.market.payment_methods()
     return {method.id: method.type for method in methods}
 
 
