@@ -47,7 +47,7 @@ lint: $(NEEDS)
 	$(BIN)/lint-imports
 
 typecheck: $(NEEDS)
-	$(BIN)/mypy --strict agent tui tests
+	$(BIN)/mypy --strict agent tui tests bench
 
 # The quick tier on $(WORKERS) processes (pytest-xdist), each test file kept on one worker. The
 # language walks (tests/walks) and the reliability suite (tests/reliability) are the next tiers:

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import httpx2
-from common import emit, seeded_and_linked, start_simulator, write_config  # type: ignore[import-not-found]
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from agent.erp.sqlite import SqliteErp
 from agent.marketplace.accounts import open_client
@@ -24,6 +26,7 @@ from agent.paths import Paths
 from agent.state.models import RunOptions
 from agent.state.store import StateDB
 from agent.sync.run import RunRequest, execute_run
+from bench.common import emit, seeded_and_linked, start_simulator, write_config
 
 BENCH = "orders"
 COMPANY = "Bench"

@@ -42,7 +42,6 @@ from typing import cast
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import common  # type: ignore[import-not-found]
 import httpx2
 
 from agent.config import Config, load_config
@@ -60,6 +59,7 @@ from agent.sync.jobs.offers_plan import PlanInputs, offer_draft, plan_page
 from agent.sync.jobs.offers_pool import CONCURRENCY
 from agent.sync.jobs.stock_prices import plan_prices, plan_stock
 from agent.sync.run import RunRequest, execute_run
+from bench import common
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = "sync_offers"

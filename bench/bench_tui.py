@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import statistics
 import sys
+import tempfile
 import time
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -24,7 +27,7 @@ from textual.message import Message  # noqa: E402
 from agent.domain import JobName  # noqa: E402
 from agent.runtime.events import ItemFailed, JobProgress, RunStarted  # noqa: E402
 from bench.common import emit  # noqa: E402
-from tests.tui.fake_runtime import T0, FakeRuntime, company  # noqa: E402
+from tests.tui.fake_runtime import T0, FakeRuntime, company, fake_manage  # noqa: E402
 from tui.app import MarketsyncApp  # noqa: E402
 from tui.messages import RuntimeEvents  # noqa: E402
 from tui.widgets.dashboard import CompanyTable  # noqa: E402
@@ -33,28 +36,36 @@ SIZE = (160, 50)
 JOBS: tuple[JobName, ...] = ("orders", "offers", "stock", "prices")
 
 
-def _runtime(companies: int) -> FakeRuntime:
-    return FakeRuntime([company(f"Firma {n:03d}") for n in range(companies)])
+@contextlib.asynccontextmanager
+async def _app(companies: int) -> AsyncIterator[tuple[MarketsyncApp, FakeRuntime]]:
+    """The app over the in-memory runtime of `companies`, with the real manage layer of the TUI tests."""
+    fake = FakeRuntime([company(f"Firma {n:03d}") for n in range(companies)])
+    with tempfile.TemporaryDirectory(prefix="bench-tui-") as folder:
+        async with fake_manage(fake, Path(folder)) as manage:
+            yield MarketsyncApp(fake, log_level=None, manage=manage), fake
 
 
 async def startup(companies: int, rounds: int) -> list[float]:
     """Seconds from starting the app to a dashboard showing every company."""
     times: list[float] = []
     for _ in range(rounds):
-        app = MarketsyncApp(_runtime(companies), log_level=None)
-        began = time.perf_counter()
-        async with app.run_test(size=SIZE) as pilot:
-            while app.query_one(CompanyTable).row_count < companies:
-                await pilot.pause(0)
-            times.append(time.perf_counter() - began)
+        async with _app(companies) as (app, _):
+            began = time.perf_counter()
+            async with app.run_test(size=SIZE) as pilot:
+                while app.query_one(CompanyTable).row_count < companies:
+                    await pilot.pause(0)
+                times.append(time.perf_counter() - began)
     return times
 
 
 async def flood(companies: int, events: int) -> tuple[float, int]:
     """Publish `events` progress events (and an item failure every 50th) as fast as the bus takes them;
     seconds until the dashboard shows the last one, and how many reached the app's handler."""
-    fake = _runtime(companies)
-    app = MarketsyncApp(fake, log_level=None)
+    async with _app(companies) as (app, fake):
+        return await _flood(app, fake, companies, events)
+
+
+async def _flood(app: MarketsyncApp, fake: FakeRuntime, companies: int, events: int) -> tuple[float, int]:
     handled = 0
 
     def count(message: Message) -> None:
@@ -88,8 +99,11 @@ async def flood(companies: int, events: int) -> tuple[float, int]:
 
 async def latency(companies: int, samples: int) -> list[float]:
     """Seconds from publishing one progress event on an idle dashboard to its cell showing it."""
-    fake = _runtime(companies)
-    app = MarketsyncApp(fake, log_level=None)
+    async with _app(companies) as (app, fake):
+        return await _latency(app, fake, companies, samples)
+
+
+async def _latency(app: MarketsyncApp, fake: FakeRuntime, companies: int, samples: int) -> list[float]:
     delays: list[float] = []
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
