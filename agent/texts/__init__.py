@@ -43,6 +43,13 @@ def plural(language: str, n: int, key: str) -> str:
     return f"{n} {form}"
 
 
+def level_word(language: str, level: str) -> str:
+    """A log level's name as a person reads it in `language` ("UWAGA" for WARNING in Polish), the same
+    word on the console, in the daily file and in the TUI's log pane; a level without a word of its own
+    (INFO, DEBUG, custom levels) keeps its name."""
+    return TABLES[language_of(language)].get(f"log.level.{level}", level)
+
+
 def text(language: str, key: str, **values: object) -> str:
     """The sentence `key` in `language`, with `{name}` places filled from `values`."""
     return TABLES[language_of(language)][key].format(**values)
