@@ -33,7 +33,7 @@ from agent.domain import (
     TariffMethod,
     VatRate,
 )
-from agent.errors import MalformedAnswer
+from agent.errors import MalformedAnswer, Phrase
 from agent.marketplace.models import (
     BULK_FAILURE_CODES,
     BulkFailure,
@@ -58,6 +58,7 @@ from agent.marketplace.readers import (
     opt_money,
     opt_str,
     problem,
+    reason_of,
     req_bool,
     req_enum,
     req_id,
@@ -86,8 +87,10 @@ def load_json(text: str | bytes, what: str) -> Any:
     # A number past Decimal's exponent range raises InvalidOperation (an ArithmeticError), and
     # nesting deeper than the interpreter's stack raises RecursionError: both are broken answers.
     except (ValueError, ArithmeticError, RecursionError) as exc:
+        kind = exc.__class__.__name__
         raise MalformedAnswer(
-            f"{what}: the answer is not JSON ({exc.__class__.__name__})", payload=_kept(text)
+            f"{what}: the answer is not JSON ({kind})", payload=_kept(text),
+            phrase=Phrase("err.answer_not_json", {"call": what, "kind": kind}),
         ) from None
 
 
@@ -97,7 +100,10 @@ def parse(text: str | bytes, what: str, build: Callable[[Any], T]) -> T:
     try:
         return build(data)
     except (Shape, *READ_ERRORS) as exc:
-        raise MalformedAnswer(f"{what}: unexpected answer ({problem(exc)})", payload=_kept(text)) from None
+        raise MalformedAnswer(
+            f"{what}: unexpected answer ({problem(exc)})", payload=_kept(text),
+            phrase=Phrase("err.answer_unexpected", {"call": what, "reason": reason_of(exc)}),
+        ) from None
 
 
 def _kept(text: str | bytes) -> str:
@@ -324,7 +330,7 @@ def offer(data: Any) -> MarketOffer:
     obj = as_object(data, "offer")
     raw_status = obj.get("status")
     if not isinstance(raw_status, str):
-        raise Shape("`status` is missing or not a string")
+        raise Shape("shape.missing_str", field="status")
     status: SeenOfferStatus = req_enum(obj, "status", OfferStatus) if raw_status in OFFER_STATUSES else "unknown"
     vat: VatRate = req_enum(obj, "vatRate", VatRate)
     unit: StockUnit | None = opt_enum(obj, "stockQuantityUnit", StockUnit)

@@ -60,7 +60,8 @@ class SalesCalls:
             item_id = item.item_id if item.item_id is not None else "?"
             key = "kind." + item.what.replace(" ", "_")
             kind = Phrase(key) if key in TABLES["en"] else item.what
-            say("WARNING", "log.sales.unreadable", company=self.company, kind=kind, item=item_id, reason=item.reason)
+            reason = item.reason if item.said is None else item.said
+            say("WARNING", "log.sales.unreadable", company=self.company, kind=kind, item=item_id, reason=reason)
 
     async def _get_or_none(self, path: str, what: str, build: Callable[[Any], T]) -> T | None:
         response = await self.engine.call("GET", path, what=what, idempotent=True, accept=(200, 404))
@@ -94,7 +95,11 @@ class SalesCalls:
                 **extra,
             )
             if bad and rejected is None:
-                raise MalformedAnswer(f"orders page {page}: {bad[0].reason}", payload=bad[0].payload)
+                said = bad[0].reason if bad[0].said is None else bad[0].said
+                raise MalformedAnswer(
+                    f"orders page {page}: {bad[0].reason}", payload=bad[0].payload,
+                    phrase=Phrase("err.orders_page_unreadable", {"page": page, "reason": said}),
+                )
             if rejected is not None:
                 rejected.extend(bad)
             pages = min(MAX_PAGES, math.ceil(total / PAGE_SIZE))
