@@ -203,7 +203,11 @@ async def _account_of(http: httpx2.AsyncClient, pair: TokenPair) -> str:
     sessions = parsing.parse(response.content, "connection check", parsing.integration_sessions)
     own = next((s for s in sessions if s.id == pair.integration_id), sessions[0] if sessions else None)
     if own is None:
-        raise MalformedAnswer("connection check: the marketplace lists no connection", payload="[]")
+        raise MalformedAnswer(
+            "connection check: the marketplace lists no connection",
+            payload="[]",
+            phrase=Phrase("err.link_no_connection"),
+        )
     return own.user_name
 
 

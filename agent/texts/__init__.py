@@ -10,10 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from agent.texts import en, log_en, log_pl, pl
+from agent.texts import en, errors_en, errors_pl, log_en, log_pl, pl
 
-TABLES: Mapping[str, Mapping[str, str]] = {"pl": {**pl.TEXTS, **log_pl.TEXTS}, "en": {**en.TEXTS, **log_en.TEXTS}}
-"""Each language's sentences: the commands' and runs' (`pl`, `en`), the log lines' and errors' (`log_*`)."""
+TABLES: Mapping[str, Mapping[str, str]] = {
+    "pl": {**pl.TEXTS, **log_pl.TEXTS, **errors_pl.TEXTS},
+    "en": {**en.TEXTS, **log_en.TEXTS, **errors_en.TEXTS},
+}
+"""Each language's sentences: the commands' and runs' (`pl`, `en`), the log lines' and errors' (`log_*`),
+the stores' and adapters' errors and why an answer cannot be read (`errors_*`)."""
 
 
 def language_of(language: str) -> str:

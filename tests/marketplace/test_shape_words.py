@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import io
 import json
 import re
 from collections.abc import Iterator
@@ -15,7 +16,7 @@ import pytest
 from loguru import logger
 
 from agent.errors import MalformedAnswer, Phrase
-from agent.logs import line_in
+from agent.logs import setup_logging
 from agent.marketplace import parsing, sales_parsing
 from agent.marketplace.models import SkippedItem
 from agent.marketplace.readers import Shape, problem
@@ -154,22 +155,24 @@ def test_a_read_error_other_than_a_shape_keeps_its_english() -> None:
 
 
 @pytest.fixture
-def records() -> Iterator[list[dict[str, Any]]]:
-    seen: list[dict[str, Any]] = []
-    handler = logger.add(lambda m: seen.append(dict(m.record["extra"])), level="WARNING", format="{message}")
-    yield seen
-    logger.remove(handler)
+def console() -> Iterator[io.StringIO]:
+    stream = io.StringIO()
+    yield stream
+    logger.remove()
 
 
-async def test_the_line_of_an_element_left_aside_reads_polish(
-    make_client: ClientFactory, fake: FakeMarketplace, records: list[dict[str, Any]]
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("pl", "odłożono nieczytelny element (metoda płatności 8): pole `type` ma nieznaną wartość 'cryptoWallet'"),
+        ("en", "payment method 8 left aside, unreadable (`type` has an unknown value 'cryptoWallet')"),
+    ],
+)
+async def test_the_line_of_an_element_left_aside_reads_in_the_language(
+    make_client: ClientFactory, fake: FakeMarketplace, console: io.StringIO, language: str, said: str
 ) -> None:
+    setup_logging(None, console_stream=console, language=language)
     odd = {**LIVE["payment methods"][0], "id": 8, "type": "cryptoWallet"}
     fake.canned["GET /payment/paymentMethods"] = [LIVE["payment methods"][0], odd]
     await make_client().payment_methods()
-    [said] = [r for r in records if r.get("key") == "log.sales.unreadable"]
-    polish = line_in("pl", said["key"], said["facts"])
-    assert polish == "odłożono nieczytelny element (metoda płatności 8): pole `type` ma nieznaną wartość 'cryptoWallet'"
-    assert line_in("en", said["key"], said["facts"]) == (
-        "payment method 8 left aside, unreadable (`type` has an unknown value 'cryptoWallet')"
-    )
+    assert said in console.getvalue(), console.getvalue()
