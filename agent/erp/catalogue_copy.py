@@ -77,7 +77,7 @@ def _unique(kind: CatalogueKind, keys: Sequence[object], category: int | None = 
                 )
             raise InvalidItem(
                 f"catalogue: two {named} share the id {key}", field=named,
-                phrase=Phrase("err.catalogue_twice", {"kind": said, "key": key}),
+                phrase=Phrase("err.catalogue_twice", {"kind": said, "id": key}),
             )
         seen.add(key)
 

@@ -60,7 +60,7 @@ TEXTS: dict[str, str] = {
     "errhint.seed_not_empty": "seed an empty company database (delete the file, or use --replace)",
     "err.sqlite_said": "{path}: {detail}",
     # the catalogue copy
-    "err.catalogue_twice": "catalogue: two {kind} share the id {key}",
+    "err.catalogue_twice": "catalogue: two {kind} share the id {id}",
     "err.catalogue_parameters_of": "parameters of category {category}",
     # a kind as the copy's message names it: its identifier in English, its words in Polish
     "err.catalogue_kind.categories": "categories",

@@ -57,7 +57,7 @@ TEXTS: dict[str, str] = {
     "errhint.seed_not_empty": "wypełnij pustą bazę firmy (usuń plik albo użyj --replace)",
     "err.sqlite_said": "{path}: {detail}",
     # the catalogue copy
-    "err.catalogue_twice": "katalog: dwie pozycje ({kind}) mają ten sam identyfikator {key}",
+    "err.catalogue_twice": "katalog: dwie pozycje ({kind}) mają ten sam identyfikator {id}",
     "err.catalogue_parameters_of": "parametry kategorii {category}",
     "err.catalogue_kind.categories": "kategorie",
     "err.catalogue_kind.shipping_methods": "metody dostawy",

@@ -1,0 +1,76 @@
+"""The ERP's refusals of the catalogue copy and of a stale lease carry their sentence as facts: Polish
+in pl, and in en exactly the English they were raised with (the `.jsonl` log keeps it)."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import pytest
+
+from agent.domain import Category
+from agent.errors import InvalidItem, LeaseLost, MarketsyncError
+from agent.texts.phrases import error_text, message_for
+from tests.erp.conftest import Harness
+from tests.erp.test_contract_catalogue import CATEGORIES, EAN, NOW, TERMS, _holder
+from tests.texts.denylist import COMMON_ENGLISH
+
+ENGLISH = (
+    *COMMON_ENGLISH, "catalogue", "share", "categories", "parameters", "shipping", "lease", "stale", "another",
+    "took", "held", "carries", "writing",
+)
+
+
+def english_in(polish: str) -> list[str]:
+    """The English words of a Polish line, leaving out the file's path (it names the folder as it is)."""
+    said = re.sub(r"\S*/\S*", "", polish).lower()
+    return [w for w in ENGLISH if w in said]
+
+
+def check_words(error: MarketsyncError, polish_start: str) -> None:
+    polish = message_for("pl", error)
+    assert polish.startswith(polish_start), polish
+    assert not english_in(error_text("pl", error)), error_text("pl", error)
+    assert error_text("en", error) == str(error)
+
+
+@pytest.mark.parametrize(
+    ("spoil", "polish", "english"),
+    [
+        (lambda c, t: ((*c, c[0]), t), "katalog: dwie pozycje (kategorie) mają ten sam identyfikator 10",
+         "catalogue: two categories share the id 10"),
+        (lambda c, t: ((*c[:2], dataclasses.replace(c[2], fields=(EAN, EAN))), t),
+         "katalog: dwie pozycje (parametry kategorii 100) mają ten sam identyfikator 2",
+         "catalogue: two parameters of category 100 share the id 2"),
+        (lambda c, t: (c, dataclasses.replace(t, shipping_methods=(*t.shipping_methods, t.shipping_methods[0]))),
+         "katalog: dwie pozycje (metody dostawy) mają ten sam identyfikator 1",
+         "catalogue: two shipping_methods share the id 1"),
+    ],
+)
+async def test_twin_ids_in_the_catalogue_are_worded_in_the_language(
+    harness: Harness, spoil: object, polish: str, english: str
+) -> None:
+    categories, terms = spoil(CATEGORIES, TERMS)  # type: ignore[operator]
+    with pytest.raises(InvalidItem) as caught:
+        await harness.erp.replace_catalogue(categories, terms, fence=None)
+    assert caught.value.message == english
+    check_words(caught.value, polish)
+
+
+async def test_a_stale_lease_is_worded_in_the_language(harness: Harness) -> None:
+    old = await harness.erp.take_lease(_holder(), expected_token=0)
+    await harness.erp.take_lease(_holder("biuro-2"), expected_token=old)
+    with pytest.raises(LeaseLost) as taken:
+        await harness.erp.take_lease(_holder("biuro-3"), expected_token=old)
+    assert taken.value.message.endswith(": the lease token is 2, not 1: another run took it")
+    check_words(taken.value, "")
+    assert message_for("pl", taken.value).endswith(": token zajęcia firmy to 2, nie 1: przejął ją inny przebieg")
+    with pytest.raises(LeaseLost) as gone:
+        await harness.erp.heartbeat_lease(old, NOW)
+    assert gone.value.message.endswith(": the lease of token 1 is no longer held (token now 2)")
+    check_words(gone.value, "")
+    with pytest.raises(LeaseLost) as stale:
+        await harness.erp.replace_catalogue((Category(1, "Dom", 0, False),), TERMS, fence=old)
+    assert stale.value.message.endswith(": fencing token 1 is stale (the lease now carries 2)")
+    check_words(stale.value, "")
+    assert message_for("pl", stale.value).endswith(": token 1 jest nieaktualny (firma ma teraz token 2)")
