@@ -3,13 +3,19 @@ in pl, and in en exactly the English they were raised with (the `.jsonl` log kee
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import re
+import sqlite3
+from pathlib import Path
 
 import pytest
 
 from agent.domain import Category
-from agent.errors import InvalidItem, LeaseLost, MarketsyncError
+from agent.erp.schema import SCHEMA_VERSION
+from agent.erp.seed import seed_company
+from agent.erp.sqlite import SqliteErp
+from agent.errors import InvalidItem, LeaseLost, MarketsyncError, StorageError
 from agent.texts.phrases import error_text, message_for
 from tests.erp.conftest import Harness
 from tests.erp.test_contract_catalogue import CATEGORIES, EAN, NOW, TERMS, _holder
@@ -17,14 +23,14 @@ from tests.texts.denylist import COMMON_ENGLISH
 
 ENGLISH = (
     *COMMON_ENGLISH, "catalogue", "share", "categories", "parameters", "shipping", "lease", "stale", "another",
-    "took", "held", "carries", "writing",
+    "took", "held", "carries", "writing", "already", "products", "schema", "expected", "open it", "seed", "delete",
 )
 
 
 def english_in(polish: str) -> list[str]:
     """The English words of a Polish line, leaving out the file's path (it names the folder as it is)."""
     said = re.sub(r"\S*/\S*", "", polish).lower()
-    return [w for w in ENGLISH if w in said]
+    return [w for w in ENGLISH if re.search(rf"\b{re.escape(w.strip())}\b", said)]
 
 
 def check_words(error: MarketsyncError, polish_start: str) -> None:
@@ -74,3 +80,25 @@ async def test_a_stale_lease_is_worded_in_the_language(harness: Harness) -> None
     assert stale.value.message.endswith(": fencing token 1 is stale (the lease now carries 2)")
     check_words(stale.value, "")
     assert message_for("pl", stale.value).endswith(": token 1 jest nieaktualny (firma ma teraz token 2)")
+
+
+async def test_seeding_a_database_that_cannot_take_it_is_worded_in_the_language(tmp_path: Path) -> None:
+    database = tmp_path / "firma.sqlite"
+    await (await SqliteErp.open(database)).close()
+    await asyncio.to_thread(seed_company, database, products=3, seed=1)
+    with sqlite3.connect(database) as conn:
+        products = conn.execute("SELECT COUNT(*) FROM products").fetchone()[0]
+    with pytest.raises(StorageError) as full:
+        seed_company(database, products=3, seed=1)
+    assert str(full.value) == (
+        f"{database}: already has {products} products "
+        "(seed an empty company database (delete the file, or use --replace))"
+    )
+    check_words(full.value, f"{database}: w bazie są już produkty ({products})")
+    assert error_text("pl", full.value).endswith("(wypełnij pustą bazę firmy (usuń plik albo użyj --replace))")
+    with sqlite3.connect(database) as conn:
+        conn.execute("PRAGMA user_version = 99")
+    with pytest.raises(StorageError) as newer:
+        seed_company(database, products=3, seed=1)
+    assert newer.value.message == f"{database}: schema version 99, expected {SCHEMA_VERSION}; open it first"
+    check_words(newer.value, f"{database}: wersja schematu 99, oczekiwana {SCHEMA_VERSION}; najpierw otwórz bazę")
