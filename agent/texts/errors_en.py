@@ -46,11 +46,18 @@ TEXTS: dict[str, str] = {
     "err.optima_refused": "Optima's database refused a query: {kind}",
     "err.optima_no_import_folder": "orders cannot go to Optima: [company.optima] import_folder is not set",
     "errhint.optima_import_folder": "set import_folder to the folder Optima imports XML documents from",
+    "err.optima_price_type_missing": 'price type "{name}" does not exist in Optima (price types: {known})',
+    "errhint.optima_price_type": "set [company] price_type to one of them",
+    "err.optima_warehouse_missing": "warehouse {missing} does not exist in Optima (warehouses: {known})",
+    "errhint.optima_warehouses": "set [company] warehouses to Optima's warehouse symbols",
     "err.lease_file_busy": "{name} is busy (another run is taking the lease); try again",
     "err.lease_taken_over": (
         "another run took this company's lease over (token {stored}, this run {fence}); this run stops writing"
     ),
     # the company database and its lease
+    "err.none": "none",
+    "err.price_type_missing": 'price type "{name}" does not exist in the company database (there: {known})',
+    "err.warehouses_missing": "warehouses {warehouses}: not all exist in the company database",
     "err.lease_token_moved": "{path}: the lease token is {current}, not {token}: another run took it",
     "err.lease_token_gone": "{path}: the lease of token {token} is no longer held (token now {current})",
     "err.fence_stale": "{path}: fencing token {fence} is stale (the lease now carries {stored})",

@@ -43,11 +43,18 @@ TEXTS: dict[str, str] = {
     "err.optima_refused": "baza Optimy odrzuciła zapytanie: {kind}",
     "err.optima_no_import_folder": "zamówienia nie mogą trafić do Optimy: w [company.optima] brak import_folder",
     "errhint.optima_import_folder": "ustaw import_folder na folder, z którego Optima importuje dokumenty XML",
+    "err.optima_price_type_missing": "rodzaj ceny \u201e{name}\u201d nie istnieje w Optimie (rodzaje cen: {known})",
+    "errhint.optima_price_type": "ustaw w [company] price_type na jeden z nich",
+    "err.optima_warehouse_missing": "magazyn {missing} nie istnieje w Optimie (magazyny: {known})",
+    "errhint.optima_warehouses": "ustaw w [company] warehouses symbole magazynów z Optimy",
     "err.lease_file_busy": "{name} jest zajęty (inny przebieg właśnie zajmuje firmę); spróbuj ponownie",
     "err.lease_taken_over": (
         "inny przebieg przejął tę firmę (token {stored}, ten przebieg {fence}); ten przebieg przestaje zapisywać"
     ),
     # the company database and its lease
+    "err.none": "brak",
+    "err.price_type_missing": "rodzaj ceny \u201e{name}\u201d nie istnieje w bazie firmy (są: {known})",
+    "err.warehouses_missing": "magazyny {warehouses}: nie wszystkie istnieją w bazie firmy",
     "err.lease_token_moved": "{path}: token zajęcia firmy to {current}, nie {token}: przejął ją inny przebieg",
     "err.lease_token_gone": "{path}: firma nie jest już zajęta z tokenem {token} (teraz token {current})",
     "err.fence_stale": "{path}: token {fence} jest nieaktualny (firma ma teraz token {stored})",

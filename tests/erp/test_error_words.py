@@ -15,7 +15,7 @@ from agent.domain import Category
 from agent.erp.schema import SCHEMA_VERSION
 from agent.erp.seed import seed_company
 from agent.erp.sqlite import SqliteErp
-from agent.errors import InvalidItem, LeaseLost, MarketsyncError, StorageError
+from agent.errors import ConfigError, InvalidItem, LeaseLost, MarketsyncError, StorageError
 from agent.texts.phrases import error_text, message_for
 from tests.erp.conftest import Harness
 from tests.erp.test_contract_catalogue import CATEGORIES, EAN, NOW, TERMS, _holder
@@ -24,12 +24,14 @@ from tests.texts.denylist import COMMON_ENGLISH
 ENGLISH = (
     *COMMON_ENGLISH, "catalogue", "share", "categories", "parameters", "shipping", "lease", "stale", "another",
     "took", "held", "carries", "writing", "already", "products", "schema", "expected", "open it", "seed", "delete",
+    "price type", "exist", "warehouse", "there", "none", "set", "one of them", "symbols",
 )
 
 
 def english_in(polish: str) -> list[str]:
-    """The English words of a Polish line, leaving out the file's path (it names the folder as it is)."""
-    said = re.sub(r"\S*/\S*", "", polish).lower()
+    """The English words of a Polish line, leaving out the file's path (it names the folder as it is)
+    and a table of the configuration ([company]), as the file spells it."""
+    said = re.sub(r"\S*/\S*|\[[\w.]+\]", "", polish).lower()
     return [w for w in ENGLISH if re.search(rf"\b{re.escape(w.strip())}\b", said)]
 
 
@@ -102,3 +104,15 @@ async def test_seeding_a_database_that_cannot_take_it_is_worded_in_the_language(
         seed_company(database, products=3, seed=1)
     assert newer.value.message == f"{database}: schema version 99, expected {SCHEMA_VERSION}; open it first"
     check_words(newer.value, f"{database}: wersja schematu 99, oczekiwana {SCHEMA_VERSION}; najpierw otwórz bazę")
+
+
+async def test_a_price_type_or_warehouse_the_erp_lacks_is_worded_in_the_language(harness: Harness) -> None:
+    await harness.build_shop()
+    with pytest.raises(ConfigError) as price:
+        await harness.erp.stock_price_changes(0, price_type="hurtowa-xyz")
+    assert price.value.message.startswith('price type "hurtowa-xyz" does not exist in ')
+    check_words(price.value, "rodzaj ceny \u201ehurtowa-xyz\u201d nie istnieje w ")
+    with pytest.raises(ConfigError) as warehouse:
+        await harness.erp.stock_price_changes(0, price_type="detaliczna", warehouses=("NIEMA",))
+    check_words(warehouse.value, "")
+    assert "NIEMA" in message_for("pl", warehouse.value)
