@@ -77,6 +77,10 @@ TEXTS: dict[str, str] = {
     "err.catalogue_kind.complaint_policies": "complaint_policies",
     "err.catalogue_kind.guarantees": "guarantees",
     "err.catalogue_kind.payment_methods": "payment_methods",
+    # saving a schedule into the configuration file
+    "err.config_not_toml": "{path}: not valid TOML: {detail}",
+    "err.config_no_company": '{path}: no company "{company}"',
+    "err.config_unwritable": "{path}: cannot be written: {detail}",
     # a run stopped by the process
     "err.run_stopped": "the agent is stopping; this run stopped between items",
 }

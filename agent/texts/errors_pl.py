@@ -73,6 +73,10 @@ TEXTS: dict[str, str] = {
     "err.catalogue_kind.complaint_policies": "warunki reklamacji",
     "err.catalogue_kind.guarantees": "gwarancje",
     "err.catalogue_kind.payment_methods": "metody płatności",
+    # saving a schedule into the configuration file
+    "err.config_not_toml": "{path}: to nie jest poprawny plik TOML: {detail}",
+    "err.config_no_company": "{path}: nie ma firmy \u201e{company}\u201d",
+    "err.config_unwritable": "{path}: nie da się zapisać: {detail}",
     # a run stopped by the process
     "err.run_stopped": "agent się zatrzymuje; ten przebieg zatrzymał się między pozycjami",
 }
