@@ -47,6 +47,9 @@ class BrokenKeyring(KeyringBackend):
 
     priority = 1
 
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+
     def get_password(self, service: str, username: str) -> str | None:
         raise KeyringError("locked")
 
@@ -61,6 +64,9 @@ class EmptyKeyring(KeyringBackend):
     """A working keyring holding nothing yet."""
 
     priority = 1
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
 
     def get_password(self, service: str, username: str) -> str | None:
         return None
