@@ -33,7 +33,7 @@ PL: Mapping[str, str] = {
     "last.partial": "Częściowo",
     "last.failed": "Błąd",
     "last.interrupted": "Przerwana",
-    "last.counts": "{result} ({ok} ok, {skipped} pominięto, {failed} błędów)",
+    "last.counts": "{result} (ok: {ok}, pominięto: {skipped}, błędy: {failed})",
     "cell.result": "{result}: {ok} ok",
     "cell.skipped": "{count} pominięto",
     "cell.failed": "{count} błędów",

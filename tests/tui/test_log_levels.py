@@ -52,6 +52,9 @@ async def test_the_pane_names_levels_in_the_language(
         if language == "pl":
             shown = " ".join([*lines, *filter_choices(pane)])
             assert "WARNING" not in shown and "ERROR" not in shown
+            # The run's counts name each number, so no plural form can be wrong ("1 błędów").
+            assert any(line.endswith("Błąd (ok: 0, pominięto: 0, błędy: 1); przyczyna: marketplace unavailable")
+                       for line in lines), lines
         # The filter still works on the level, whatever its word: errors only leaves the failed run.
         pane.query_one("#log-level", Select).value = "ERROR"
         await pilot.pause()
