@@ -74,8 +74,11 @@ T = TypeVar("T")
 _DECODER = json.JSONDecoder(parse_float=Decimal)
 
 
-def load_json(text: str | bytes, what: str) -> Any:
+def load_json(text: str | bytes, what: str, *, call: Phrase | None = None) -> Any:
     """The JSON value of `text`, numbers with a fraction as Decimal; MalformedAnswer otherwise.
+
+    `what` names the call in the error's English; `call`, when given, names it as facts for the
+    reader's language (else `what` is quoted as it is).
 
     Bytes are read as JSON text is sent (UTF-8, or UTF-16/32 told by the first bytes), without
     looking at the answer's declared charset: that look cost more than the parse of a small answer.
@@ -90,19 +93,21 @@ def load_json(text: str | bytes, what: str) -> Any:
         kind = exc.__class__.__name__
         raise MalformedAnswer(
             f"{what}: the answer is not JSON ({kind})", payload=_kept(text),
-            phrase=Phrase("err.answer_not_json", {"call": what, "kind": kind}),
+            phrase=Phrase("err.answer_not_json", {"call": call or what, "kind": kind}),
         ) from None
 
 
-def parse(text: str | bytes, what: str, build: Callable[[Any], T]) -> T:
-    """Parse `text` as JSON and build a value with `build`; MalformedAnswer (raw text kept) otherwise."""
-    data = load_json(text, what)
+def parse(text: str | bytes, what: str, build: Callable[[Any], T], *, call: Phrase | None = None) -> T:
+    """Parse `text` as JSON and build a value with `build`; MalformedAnswer (raw text kept) otherwise.
+
+    `what` and `call` name the call as `load_json`'s do."""
+    data = load_json(text, what, call=call)
     try:
         return build(data)
     except (Shape, *READ_ERRORS) as exc:
         raise MalformedAnswer(
             f"{what}: unexpected answer ({problem(exc)})", payload=_kept(text),
-            phrase=Phrase("err.answer_unexpected", {"call": what, "reason": reason_of(exc)}),
+            phrase=Phrase("err.answer_unexpected", {"call": call or what, "reason": reason_of(exc)}),
         ) from None
 
 

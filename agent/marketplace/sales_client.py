@@ -38,12 +38,16 @@ class SalesCalls:
         self.engine = engine
         self.company = engine.company
 
-    async def _get(self, path: str, what: str, build: Callable[[Any], T], **params: Any) -> T:
+    async def _get(
+        self, path: str, what: str, build: Callable[[Any], T], *, call: Phrase | None = None, **params: Any
+    ) -> T:
+        """`what` names the call in English; `call`, when given, as facts for the reader's language."""
         response = await self.engine.call("GET", path, what=what, idempotent=True, params=query_params(params))
-        return parsing.parse(response.text, what, build)
+        return parsing.parse(response.text, what, build, call=call)
 
     async def _get_list(
-        self, path: str, what: str, build: ListBuild[T], *, headers: dict[str, str] | None = None, **params: Any
+        self, path: str, what: str, build: ListBuild[T], *, headers: dict[str, str] | None = None,
+        call: Phrase | None = None, **params: Any,
     ) -> tuple[T, list[SkippedItem]]:
         """A listed answer read element by element: what could be read, and what was left aside
         (each logged with its reason, so one odd element never fails the job that asked)."""
@@ -51,7 +55,7 @@ class SalesCalls:
             "GET", path, what=what, idempotent=True, params=query_params(params), headers=headers
         )
         skipped: list[SkippedItem] = []
-        value = parsing.parse(response.text, what, lambda data: build(data, skipped))
+        value = parsing.parse(response.text, what, lambda data: build(data, skipped), call=call)
         self._report(what, skipped)
         return value, skipped
 
@@ -63,11 +67,13 @@ class SalesCalls:
             reason = item.reason if item.said is None else item.said
             say("WARNING", "log.sales.unreadable", company=self.company, kind=kind, item=item_id, reason=reason)
 
-    async def _get_or_none(self, path: str, what: str, build: Callable[[Any], T]) -> T | None:
+    async def _get_or_none(
+        self, path: str, what: str, build: Callable[[Any], T], *, call: Phrase | None = None
+    ) -> T | None:
         response = await self.engine.call("GET", path, what=what, idempotent=True, accept=(200, 404))
         if response.status_code == 404:
             return None
-        return parsing.parse(response.text, what, build)
+        return parsing.parse(response.text, what, build, call=call)
 
     # --- sales ------------------------------------------------------------------------------------
 
@@ -90,6 +96,7 @@ class SalesCalls:
                 "/me/sales",
                 f"orders page {page}",
                 sales_parsing.sales_page_per_order,
+                call=Phrase("call.orders_page", {"page": page}),
                 page=page,
                 pageSize=PAGE_SIZE,
                 **extra,
@@ -111,7 +118,10 @@ class SalesCalls:
         return tuple(found.values())
 
     async def sale(self, order_id: int) -> Order | None:
-        return await self._get_or_none(f"/me/sales/{order_id}", f"order {order_id}", sales_parsing.order)
+        return await self._get_or_none(
+            f"/me/sales/{order_id}", f"order {order_id}", sales_parsing.order,
+            call=Phrase("call.order", {"order": order_id}),
+        )
 
     async def set_sales_status(self, order_ids: Sequence[int], status: OrderStatus) -> None:
         for chunk in bodies.chunks(order_ids, STATUS_BATCH):
@@ -134,14 +144,15 @@ class SalesCalls:
             )
             skipped: list[SkippedItem] = []
             build = functools.partial(sales_parsing.sale_statuses, skipped=skipped)
-            out.extend(parsing.parse(response.text, what, build))
+            out.extend(parsing.parse(response.text, what, build, call=Phrase("call.statuses", {"n": len(chunk)})))
             self._report(what, skipped)
         return tuple(out)
 
     async def tracking_numbers(self, order_id: int) -> tuple[Waybill, ...]:
         """The parcels of an order and their tracking numbers."""
         found, _ = await self._get_list(
-            f"/me/sales/{order_id}/trackingNumbers", f"tracking numbers of order {order_id}", sales_parsing.waybills
+            f"/me/sales/{order_id}/trackingNumbers", f"tracking numbers of order {order_id}", sales_parsing.waybills,
+            call=Phrase("call.tracking_numbers", {"order": order_id}),
         )
         return found
 

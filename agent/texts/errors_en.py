@@ -28,6 +28,14 @@ TEXTS: dict[str, str] = {
     "err.answer_unexpected": "{call}: unexpected answer ({reason})",
     "err.order_malformed": "malformed order ({reason})",
     "err.orders_page_unreadable": "orders page {page}: {reason}",
+    # a call of the marketplace as an unreadable answer names it
+    "call.orders_page": "orders page {page}",
+    "call.order": "order {order}",
+    "call.statuses": "statuses of {n} order(s)",
+    "call.tracking_numbers": "tracking numbers of order {order}",
+    "call.device_registration": "device registration",
+    "call.linking_tokens": "linking tokens",
+    "call.connection_check": "connection check",
     # the token store, the OS keyring
     "err.keyring": "the OS keyring",
     "err.tokens_unreadable": "{where}: the stored tokens cannot be read",

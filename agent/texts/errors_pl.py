@@ -25,6 +25,14 @@ TEXTS: dict[str, str] = {
     "err.answer_unexpected": "{call}: nieoczekiwana odpowiedź wszystko.pl ({reason})",
     "err.order_malformed": "nieczytelne zamówienie ({reason})",
     "err.orders_page_unreadable": "strona {page} zamówień: {reason}",
+    # a call of the marketplace as an unreadable answer names it
+    "call.orders_page": "strona {page} zamówień",
+    "call.order": "zamówienie {order}",
+    "call.statuses": "statusy zamówień ({n})",
+    "call.tracking_numbers": "numery przesyłek zamówienia {order}",
+    "call.device_registration": "rejestracja urządzenia",
+    "call.linking_tokens": "tokeny łączenia konta",
+    "call.connection_check": "sprawdzenie połączenia",
     # the token store, the OS keyring
     "err.keyring": "pęk kluczy systemu",
     "err.tokens_unreadable": "{where}: zapisanych tokenów nie da się odczytać",

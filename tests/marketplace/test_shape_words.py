@@ -176,3 +176,16 @@ async def test_the_line_of_an_element_left_aside_reads_in_the_language(
     fake.canned["GET /payment/paymentMethods"] = [LIVE["payment methods"][0], odd]
     await make_client().payment_methods()
     assert said in console.getvalue(), console.getvalue()
+
+
+async def test_an_orders_page_that_cannot_be_read_is_worded_in_polish_whole(
+    make_client: ClientFactory, fake: FakeMarketplace
+) -> None:
+    fake.canned["GET /me/sales"] = {"sales": "none today", "totalElements": 1}
+    with pytest.raises(MalformedAnswer) as caught:
+        await make_client().sales("new")
+    assert caught.value.message == "orders page 1: unexpected answer (sales is not a list)"
+    assert error_text("en", caught.value) == str(caught.value)
+    polish = message_for("pl", caught.value)
+    assert polish == "strona 1 zamówień: nieoczekiwana odpowiedź wszystko.pl (pole `sales` nie jest listą JSON)"
+    assert not english_in(polish), polish
