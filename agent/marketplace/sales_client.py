@@ -46,8 +46,7 @@ class SalesCalls:
         return parsing.parse(response.text, what, build, call=call)
 
     async def _get_list(
-        self, path: str, what: str, build: ListBuild[T], *, headers: dict[str, str] | None = None,
-        call: Phrase | None = None, **params: Any,
+        self, path: str, what: str, build: ListBuild[T], *, headers: dict[str, str] | None = None, **params: Any
     ) -> tuple[T, list[SkippedItem]]:
         """A listed answer read element by element: what could be read, and what was left aside
         (each logged with its reason, so one odd element never fails the job that asked)."""
@@ -55,7 +54,7 @@ class SalesCalls:
             "GET", path, what=what, idempotent=True, params=query_params(params), headers=headers
         )
         skipped: list[SkippedItem] = []
-        value = parsing.parse(response.text, what, lambda data: build(data, skipped), call=call)
+        value = parsing.parse(response.text, what, lambda data: build(data, skipped))
         self._report(what, skipped)
         return value, skipped
 
@@ -151,8 +150,7 @@ class SalesCalls:
     async def tracking_numbers(self, order_id: int) -> tuple[Waybill, ...]:
         """The parcels of an order and their tracking numbers."""
         found, _ = await self._get_list(
-            f"/me/sales/{order_id}/trackingNumbers", f"tracking numbers of order {order_id}", sales_parsing.waybills,
-            call=Phrase("call.tracking_numbers", {"order": order_id}),
+            f"/me/sales/{order_id}/trackingNumbers", f"tracking numbers of order {order_id}", sales_parsing.waybills
         )
         return found
 

@@ -32,7 +32,6 @@ TEXTS: dict[str, str] = {
     "call.orders_page": "orders page {page}",
     "call.order": "order {order}",
     "call.statuses": "statuses of {n} order(s)",
-    "call.tracking_numbers": "tracking numbers of order {order}",
     "call.device_registration": "device registration",
     "call.linking_tokens": "linking tokens",
     "call.connection_check": "connection check",

@@ -29,7 +29,6 @@ TEXTS: dict[str, str] = {
     "call.orders_page": "strona {page} zamówień",
     "call.order": "zamówienie {order}",
     "call.statuses": "statusy zamówień ({n})",
-    "call.tracking_numbers": "numery przesyłek zamówienia {order}",
     "call.device_registration": "rejestracja urządzenia",
     "call.linking_tokens": "tokeny łączenia konta",
     "call.connection_check": "sprawdzenie połączenia",
