@@ -54,7 +54,7 @@ TEXTS: dict[str, str] = {
     "errhint.optima_price_type": "ustaw w [company] price_type na jeden z nich",
     "err.optima_warehouse_missing": "magazyn {missing} nie istnieje w Optimie (magazyny: {known})",
     "errhint.optima_warehouses": "ustaw w [company] warehouses symbole magazynów z Optimy",
-    "err.lease_file_busy": "{name} jest zajęty (inny przebieg właśnie zajmuje firmę); spróbuj ponownie",
+    "err.lease_file_busy": "plik {name} jest zajęty (inny przebieg właśnie zajmuje firmę); spróbuj ponownie",
     "err.lease_taken_over": (
         "inny przebieg przejął tę firmę (token {stored}, ten przebieg {fence}); ten przebieg przestaje zapisywać"
     ),

@@ -4,12 +4,14 @@ Polish in pl, and in en exactly the English they were raised with."""
 from __future__ import annotations
 
 import re
+import sqlite3
 from pathlib import Path
 
 import pytest
 
+from agent.erp.optima import fence
 from agent.erp.optima.adapter import OptimaErp
-from agent.errors import ConfigError, LeaseLost, MarketsyncError
+from agent.errors import ConfigError, LeaseLost, MarketsyncError, RetryLater
 from agent.texts.phrases import error_text, message_for
 from tests.erp.optima_harness import MAPPING, OptimaHarness
 from tests.erp.test_contract_catalogue import _holder
@@ -17,7 +19,7 @@ from tests.erp_optima.test_write_side import _draft
 from tests.texts.denylist import COMMON_ENGLISH
 
 ENGLISH = (*COMMON_ENGLISH, "another", "lease", "took", "this run", "stops", "writing", "cannot", "is not set",
-           "folder to", "imports")
+           "folder to", "imports", "busy", "try again")
 
 
 def check(error: MarketsyncError, polish: str) -> None:
@@ -59,3 +61,20 @@ async def test_orders_without_an_import_folder_are_worded_in_the_language(
     assert error_text("pl", caught.value).endswith(
         "(ustaw import_folder na folder, z którego Optima importuje dokumenty XML)"
     )
+
+
+def test_a_lease_file_held_by_another_run_is_worded_in_the_language(
+    harness: OptimaHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Another run is taking the lease: it holds the copy's write lock; this one gives up at once.
+    monkeypatch.setattr(fence, "BUSY_TIMEOUT_S", 0.05)
+    other = sqlite3.connect(harness.optima.copy_path, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        with pytest.raises(RetryLater) as caught, fence.held(harness.optima.copy_path, 1):
+            pass
+    finally:
+        other.close()
+    name = harness.optima.copy_path.name
+    assert caught.value.message == f"{name} is busy (another run is taking the lease); try again"
+    check(caught.value, f"plik {name} jest zajęty (inny przebieg właśnie zajmuje firmę); spróbuj ponownie")
