@@ -36,7 +36,7 @@ PL: Mapping[str, str] = {
     "last.counts": "{result} (ok: {ok}, pominięto: {skipped}, błędy: {failed})",
     "cell.result": "{result}: {ok} ok",
     "cell.skipped": "{count} pominięto",
-    "cell.failed": "{count} błędów",
+    "cell.failed": "błędy: {count}",
     "next.none": "-",
     "job.catalogue": "kategorie i warunki",
     "job.orders": "zamówienia",
@@ -299,7 +299,7 @@ PL: Mapping[str, str] = {
     "history.pick_company": "Wybierz uruchomienie albo firmę",
     "history.report_head": "Synchronizacja nr {run}, firma {company}, start {started}: {result} "
     "({trigger}, operator {operator})",
-    "history.report_counts": "{ok} ok, {skipped} pominięto, {failed} błędów",
+    "history.report_counts": "{ok} ok, {skipped} pominięto, błędy: {failed}",
     "history.why": "Przyczyna: {error} {message}",
     "history.what_to_do": "Co zrobić: {hint}",
     "history.no_reconciliation": "{company}: brak raportu uzgodnienia (zadanie zamówień jeszcze go nie sporządziło)",
