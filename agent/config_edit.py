@@ -35,7 +35,7 @@ from agent.config import Config, load_config
 from agent.core.cron_check import cron_problem, describe_cron_problem, normalize_cron
 from agent.core.schedule import iter_fires
 from agent.domain import DEFAULT_JOBS, JOB_ORDER, JobName, ScheduleConfig
-from agent.errors import ConfigError
+from agent.errors import ConfigError, Phrase
 
 FIELDS: tuple[str, ...] = ("enabled", "from_hour", "to_hour", "every_minutes", "jobs", "operator", "cron")
 """The schedule keys the editor writes, in the seed form's order (cron instead of the window)."""
@@ -132,11 +132,17 @@ def save_schedule(path: Path, company: str, edit: ScheduleEdit) -> Config:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot be read: {exc}") from None
+        raise ConfigError(
+            f"{path}: cannot be read: {exc}",
+            phrase=Phrase("err.file_unreadable", {"path": str(path), "detail": str(exc)}),
+        ) from None
     try:
         document = tomlkit.parse(text)
     except TOMLKitError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        raise ConfigError(
+            f"{path}: not valid TOML: {exc}",
+            phrase=Phrase("err.config_not_toml", {"path": str(path), "detail": str(exc)}),
+        ) from None
     _apply(document, path, company, edit)
     return _replace_checked(path, tomlkit.dumps(document))
 
@@ -152,7 +158,10 @@ def _apply(document: tomlkit.TOMLDocument, path: Path, company: str, edit: Sched
                 found = table
                 break
     if found is None:
-        raise ConfigError(f'{path}: no company "{company}"')
+        raise ConfigError(
+            f'{path}: no company "{company}"',
+            phrase=Phrase("err.config_no_company", {"path": str(path), "company": company}),
+        )
     schedule = found.get("schedule")
     fresh = schedule is None
     if fresh:
@@ -253,7 +262,10 @@ def _replace_checked(path: Path, text: str) -> Config:
             raise ConfigError(problems[0] if problems else str(path), problems=problems, findings=findings) from None
         os.replace(tmp, path)
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot be written: {exc}") from None
+        raise ConfigError(
+            f"{path}: cannot be written: {exc}",
+            phrase=Phrase("err.config_unwritable", {"path": str(path), "detail": str(exc)}),
+        ) from None
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()

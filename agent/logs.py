@@ -203,7 +203,7 @@ def setup_logging(
     `console_quiet`: the console shows warnings and errors only (unless `verbose`), for a command that
     prints its own progress to a person.
     """
-    from agent.texts import TABLES, language_of
+    from agent.texts import level_word
     from agent.texts.clock import local_time
 
     def patch(record: Record) -> None:
@@ -217,7 +217,7 @@ def setup_logging(
         else:
             extra["said"] = record["message"]
         name = record["level"].name
-        extra["level"] = TABLES[language_of(language)].get(f"log.level.{name}", name)
+        extra["level"] = level_word(language, name)
         moment = record["time"]
         extra["utc"] = moment.astimezone(UTC).isoformat(timespec="milliseconds")
         millis = f"{moment.microsecond // 1000:03d}"

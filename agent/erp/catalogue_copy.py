@@ -32,7 +32,7 @@ from agent.domain import (
     Terms,
 )
 from agent.erp.port import CatalogueDiff, CatalogueKind, KindDiff
-from agent.errors import InvalidItem
+from agent.errors import InvalidItem, Phrase
 
 TERMS_KINDS: tuple[CatalogueKind, ...] = (
     "shipping_methods",
@@ -64,11 +64,21 @@ def _category_payload(category: Category) -> str:
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def _unique(kind: str, keys: Sequence[object]) -> None:
+def _unique(kind: CatalogueKind, keys: Sequence[object], category: int | None = None) -> None:
+    """InvalidItem when two entries of one kind (the parameters of one `category`) share an id."""
     seen: set[object] = set()
     for key in keys:
         if key in seen:
-            raise InvalidItem(f"catalogue: two {kind} share the id {key}", field=kind)
+            if category is None:
+                named, said = str(kind), Phrase(f"err.catalogue_kind.{kind}")
+            else:
+                named, said = f"parameters of category {category}", Phrase(
+                    "err.catalogue_parameters_of", {"category": category}
+                )
+            raise InvalidItem(
+                f"catalogue: two {named} share the id {key}", field=named,
+                phrase=Phrase("err.catalogue_twice", {"kind": said, "id": key}),
+            )
         seen.add(key)
 
 
@@ -82,7 +92,7 @@ def _new_items(categories: Sequence[Category], terms: Terms) -> dict[CatalogueKi
     # pairs: each distinct one is serialised once.
     texts: dict[CategoryParameter, str] = {}
     for c in categories:
-        _unique(f"parameters of category {c.id}", [p.id for p in c.fields])
+        _unique("parameters", [p.id for p in c.fields], c.id)
         for i, p in enumerate(c.fields):
             text = texts.get(p)
             if text is None:

@@ -24,7 +24,7 @@ import aiosqlite
 
 from agent import sqlite_base
 from agent.erp.schema import MIGRATIONS, SCHEMA_VERSION
-from agent.errors import LeaseLost, MarketsyncError, StorageError
+from agent.errors import LeaseLost, MarketsyncError, Phrase, StorageError
 
 COMPANY_FILE = sqlite_base.SqliteFile(
     key="company",
@@ -84,6 +84,10 @@ class CompanyDatabase:
                 raise StorageError(
                     f"{path}: the company database cannot use WAL journaling (got {mode!r})",
                     hint="keep the company database on a local disk, not a network share",
+                    phrase=Phrase(
+                        "err.db_no_wal", {"path": str(path), "file": COMPANY_FILE.phrase, "mode": repr(mode)}
+                    ),
+                    hint_phrase=Phrase("errhint.company_no_wal"),
                 )
             for pragma in PRAGMAS:
                 await writer.execute(pragma)
@@ -175,7 +179,10 @@ async def _check_fence(path: Path, conn: aiosqlite.Connection, fence: int) -> No
         row = await cursor.fetchone()
     stored = int(row[0]) if row is not None else 0
     if stored != fence:
-        raise LeaseLost(f"{path}: fencing token {fence} is stale (the lease now carries {stored})")
+        raise LeaseLost(
+            f"{path}: fencing token {fence} is stale (the lease now carries {stored})",
+            phrase=Phrase("err.fence_stale", {"path": str(path), "fence": fence, "stored": stored}),
+        )
 
 
 async def _verify(path: Path, conn: aiosqlite.Connection, *, check: bool) -> None:

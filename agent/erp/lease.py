@@ -13,7 +13,7 @@ from typing import cast
 import aiosqlite
 
 from agent.erp.port import Lease, LeaseHolder, RunKind
-from agent.errors import LeaseLost
+from agent.errors import LeaseLost, Phrase
 
 
 async def read_lease(conn: aiosqlite.Connection) -> Lease:
@@ -41,7 +41,10 @@ async def read_lease(conn: aiosqlite.Connection) -> Lease:
 async def _expect(path: Path, conn: aiosqlite.Connection, token: int) -> None:
     current = (await read_lease(conn)).fencing_token
     if current != token:
-        raise LeaseLost(f"{path}: the lease token is {current}, not {token}: another run took it")
+        raise LeaseLost(
+            f"{path}: the lease token is {current}, not {token}: another run took it",
+            phrase=Phrase("err.lease_token_moved", {"path": str(path), "current": current, "token": token}),
+        )
 
 
 async def take_lease(path: Path, conn: aiosqlite.Connection, holder: LeaseHolder, expected_token: int) -> int:
@@ -66,7 +69,11 @@ async def take_lease(path: Path, conn: aiosqlite.Connection, holder: LeaseHolder
 async def heartbeat_lease(path: Path, conn: aiosqlite.Connection, token: int, at: datetime) -> None:
     lease = await read_lease(conn)
     if lease.fencing_token != token or lease.holder is None:
-        raise LeaseLost(f"{path}: the lease of token {token} is no longer held (token now {lease.fencing_token})")
+        current = lease.fencing_token
+        raise LeaseLost(
+            f"{path}: the lease of token {token} is no longer held (token now {current})",
+            phrase=Phrase("err.lease_token_gone", {"path": str(path), "token": token, "current": current}),
+        )
     await conn.execute("UPDATE sync_lease SET heartbeat_at = ? WHERE id = 1", (at.isoformat(),))
 
 

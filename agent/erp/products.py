@@ -88,8 +88,7 @@ async def stock_price_changes(
     price_type_id = await _price_type_id(conn, price_type)
     warehouse_ids = await warehouse_ids_for(conn, warehouses)
     if warehouse_ids is None:
-        missing = ", ".join(warehouses)
-        raise ConfigError(f"warehouses {missing}: not all exist in the company database")
+        raise _warehouses_missing(warehouses)
     # Per warehouse at least 0, summed; the buffer comes off the sum (in Python, see below).
     sql = """
         SELECT p.id, p.stock_price_version, pr.gross,
@@ -123,7 +122,7 @@ async def stock_prices_by_ids(
     price_type_id = await _price_type_id(conn, price_type)
     warehouse_ids = await warehouse_ids_for(conn, warehouses)
     if warehouse_ids is None:
-        raise ConfigError(f"warehouses {', '.join(warehouses)}: not all exist in the company database")
+        raise _warehouses_missing(warehouses)
     if not ids:
         return ()
     sql = """
@@ -158,7 +157,18 @@ async def _price_type_id(conn: aiosqlite.Connection, name: str) -> int:
     if name in known:
         return known[name]
     listed = ", ".join(known) or "none"
-    raise ConfigError(f'price type "{name}" does not exist in the company database (there: {listed})')
+    raise ConfigError(
+        f'price type "{name}" does not exist in the company database (there: {listed})',
+        phrase=Phrase("err.price_type_missing", {"name": name, "known": ", ".join(known) or Phrase("err.none")}),
+    )
+
+
+def _warehouses_missing(warehouses: Sequence[str]) -> ConfigError:
+    listed = ", ".join(warehouses)
+    return ConfigError(
+        f"warehouses {listed}: not all exist in the company database",
+        phrase=Phrase("err.warehouses_missing", {"warehouses": listed}),
+    )
 
 
 async def warehouse_ids_for(conn: aiosqlite.Connection, codes: Sequence[str]) -> list[int] | None:

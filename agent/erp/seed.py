@@ -40,7 +40,7 @@ from agent.erp.database import PRAGMAS, check_header
 from agent.erp.documents import net_from_gross
 from agent.erp.images import sample_pool
 from agent.erp.schema import SCHEMA_VERSION, TRIGGERS
-from agent.errors import StorageError
+from agent.errors import Phrase, StorageError
 
 PRICE_TYPES = (
     (1, "detaliczna", Decimal("1.00")),
@@ -80,12 +80,17 @@ def seed_company(path: Path, *, products: int, seed: int = 0, contractors: int |
             conn.execute(pragma)
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version != SCHEMA_VERSION:
-            raise StorageError(f"{path}: schema version {version}, expected {SCHEMA_VERSION}; open it first")
+            raise StorageError(
+                f"{path}: schema version {version}, expected {SCHEMA_VERSION}; open it first",
+                phrase=Phrase("err.seed_version", {"path": str(path), "version": version, "expected": SCHEMA_VERSION}),
+            )
         existing = conn.execute("SELECT COUNT(*) FROM products").fetchone()[0]
         if existing:
             raise StorageError(
                 f"{path}: already has {existing} products",
                 hint="seed an empty company database (delete the file, or use --replace)",
+                phrase=Phrase("err.seed_not_empty", {"path": str(path), "products": existing}),
+                hint_phrase=Phrase("errhint.seed_not_empty"),
             )
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -95,7 +100,8 @@ def seed_company(path: Path, *, products: int, seed: int = 0, contractors: int |
             conn.execute("ROLLBACK")
             raise
     except sqlite3.Error as exc:
-        raise StorageError(f"{path}: {exc}") from None
+        said = Phrase("err.sqlite_said", {"path": str(path), "detail": str(exc)})
+        raise StorageError(f"{path}: {exc}", phrase=said) from None
     finally:
         conn.close()
     return report

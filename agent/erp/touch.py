@@ -17,7 +17,7 @@ from typing import Literal
 
 from agent.erp.database import PRAGMAS, check_header
 from agent.erp.documents import net_from_gross
-from agent.errors import StorageError
+from agent.errors import Phrase, StorageError
 
 TouchWhat = Literal["prices", "stock", "content", "all"]
 TOUCH_WHAT: tuple[TouchWhat, ...] = ("prices", "stock", "content", "all")
@@ -54,7 +54,8 @@ def touch_company(path: Path, *, percent: float, what: TouchWhat = "all", seed: 
             conn.execute("ROLLBACK")
             raise
     except sqlite3.Error as exc:
-        raise StorageError(f"{path}: {exc}") from None
+        said = Phrase("err.sqlite_said", {"path": str(path), "detail": str(exc)})
+        raise StorageError(f"{path}: {exc}", phrase=said) from None
     finally:
         conn.close()
     return report

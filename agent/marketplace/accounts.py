@@ -200,10 +200,16 @@ async def _account_of(http: httpx2.AsyncClient, pair: TokenPair) -> str:
         raise MarketplaceUnavailable(
             f"linking: the connection check answered {status}", phrase=Phrase("err.link_status", {"status": status})
         )
-    sessions = parsing.parse(response.content, "connection check", parsing.integration_sessions)
+    sessions = parsing.parse(
+        response.content, "connection check", parsing.integration_sessions, call=Phrase("call.connection_check")
+    )
     own = next((s for s in sessions if s.id == pair.integration_id), sessions[0] if sessions else None)
     if own is None:
-        raise MalformedAnswer("connection check: the marketplace lists no connection", payload="[]")
+        raise MalformedAnswer(
+            "connection check: the marketplace lists no connection",
+            payload="[]",
+            phrase=Phrase("err.link_no_connection"),
+        )
     return own.user_name
 
 

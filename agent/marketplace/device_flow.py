@@ -57,7 +57,9 @@ async def register(http: httpx2.AsyncClient) -> DeviceRegistration:
             f"linking: the marketplace answered {status} to the registration",
             phrase=Phrase("err.link_register_status", {"status": status}),
         )
-    registration = parsing.parse(response.text, "device registration", parsing.device_registration)
+    registration = parsing.parse(
+        response.text, "device registration", parsing.device_registration, call=Phrase("call.device_registration")
+    )
     register_secret(registration.device_code)
     register_secret(registration.verification_uri)
     register_secret(registration.verification_uri_pretty)
@@ -97,7 +99,8 @@ async def wait_for_tokens(
             continue
         status = response.status_code
         if status == 200:
-            pair = parsing.parse(response.text, "linking tokens", parsing.token_pair)
+            said = Phrase("call.linking_tokens")
+            pair = parsing.parse(response.text, "linking tokens", parsing.token_pair, call=said)
             register_secret(pair.access_token)
             register_secret(pair.refresh_token)
             return pair

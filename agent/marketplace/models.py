@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Literal, get_args
 
 from agent.domain import LeadTime, OfferStatus, OrderStatus, PaymentStatus, StockUnit, VatRate
+from agent.errors import Phrase
 
 ParameterValueIn = str | Decimal | int | tuple[int, ...]
 SeenOfferStatus = OfferStatus | Literal["unknown"]
@@ -143,6 +144,8 @@ class RejectedOrder:
     order_id: int | None
     reason: str
     payload: str
+    said: Phrase | None = None
+    """The reason as facts, worded in the reader's language (`reason` is its English)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +158,8 @@ class SkippedItem:
     reason: str
     payload: str
     external_id: str | None = None
+    said: Phrase | None = None
+    """The reason as facts, worded in the reader's language (`reason` is its English)."""
 
 
 @dataclass(frozen=True, slots=True)

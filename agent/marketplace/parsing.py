@@ -33,7 +33,7 @@ from agent.domain import (
     TariffMethod,
     VatRate,
 )
-from agent.errors import MalformedAnswer
+from agent.errors import MalformedAnswer, Phrase
 from agent.marketplace.models import (
     BULK_FAILURE_CODES,
     BulkFailure,
@@ -58,6 +58,7 @@ from agent.marketplace.readers import (
     opt_money,
     opt_str,
     problem,
+    reason_of,
     req_bool,
     req_enum,
     req_id,
@@ -73,8 +74,11 @@ T = TypeVar("T")
 _DECODER = json.JSONDecoder(parse_float=Decimal)
 
 
-def load_json(text: str | bytes, what: str) -> Any:
+def load_json(text: str | bytes, what: str, *, call: Phrase | None = None) -> Any:
     """The JSON value of `text`, numbers with a fraction as Decimal; MalformedAnswer otherwise.
+
+    `what` names the call in the error's English; `call`, when given, names it as facts for the
+    reader's language (else `what` is quoted as it is).
 
     Bytes are read as JSON text is sent (UTF-8, or UTF-16/32 told by the first bytes), without
     looking at the answer's declared charset: that look cost more than the parse of a small answer.
@@ -86,18 +90,25 @@ def load_json(text: str | bytes, what: str) -> Any:
     # A number past Decimal's exponent range raises InvalidOperation (an ArithmeticError), and
     # nesting deeper than the interpreter's stack raises RecursionError: both are broken answers.
     except (ValueError, ArithmeticError, RecursionError) as exc:
+        kind = exc.__class__.__name__
         raise MalformedAnswer(
-            f"{what}: the answer is not JSON ({exc.__class__.__name__})", payload=_kept(text)
+            f"{what}: the answer is not JSON ({kind})", payload=_kept(text),
+            phrase=Phrase("err.answer_not_json", {"call": call or what, "kind": kind}),
         ) from None
 
 
-def parse(text: str | bytes, what: str, build: Callable[[Any], T]) -> T:
-    """Parse `text` as JSON and build a value with `build`; MalformedAnswer (raw text kept) otherwise."""
-    data = load_json(text, what)
+def parse(text: str | bytes, what: str, build: Callable[[Any], T], *, call: Phrase | None = None) -> T:
+    """Parse `text` as JSON and build a value with `build`; MalformedAnswer (raw text kept) otherwise.
+
+    `what` and `call` name the call as `load_json`'s do."""
+    data = load_json(text, what, call=call)
     try:
         return build(data)
     except (Shape, *READ_ERRORS) as exc:
-        raise MalformedAnswer(f"{what}: unexpected answer ({problem(exc)})", payload=_kept(text)) from None
+        raise MalformedAnswer(
+            f"{what}: unexpected answer ({problem(exc)})", payload=_kept(text),
+            phrase=Phrase("err.answer_unexpected", {"call": call or what, "reason": reason_of(exc)}),
+        ) from None
 
 
 def _kept(text: str | bytes) -> str:
@@ -324,7 +335,7 @@ def offer(data: Any) -> MarketOffer:
     obj = as_object(data, "offer")
     raw_status = obj.get("status")
     if not isinstance(raw_status, str):
-        raise Shape("`status` is missing or not a string")
+        raise Shape("shape.missing_str", field="status")
     status: SeenOfferStatus = req_enum(obj, "status", OfferStatus) if raw_status in OFFER_STATUSES else "unknown"
     vat: VatRate = req_enum(obj, "vatRate", VatRate)
     unit: StockUnit | None = opt_enum(obj, "stockQuantityUnit", StockUnit)

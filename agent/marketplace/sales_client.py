@@ -38,9 +38,12 @@ class SalesCalls:
         self.engine = engine
         self.company = engine.company
 
-    async def _get(self, path: str, what: str, build: Callable[[Any], T], **params: Any) -> T:
+    async def _get(
+        self, path: str, what: str, build: Callable[[Any], T], *, call: Phrase | None = None, **params: Any
+    ) -> T:
+        """`what` names the call in English; `call`, when given, as facts for the reader's language."""
         response = await self.engine.call("GET", path, what=what, idempotent=True, params=query_params(params))
-        return parsing.parse(response.text, what, build)
+        return parsing.parse(response.text, what, build, call=call)
 
     async def _get_list(
         self, path: str, what: str, build: ListBuild[T], *, headers: dict[str, str] | None = None, **params: Any
@@ -60,13 +63,16 @@ class SalesCalls:
             item_id = item.item_id if item.item_id is not None else "?"
             key = "kind." + item.what.replace(" ", "_")
             kind = Phrase(key) if key in TABLES["en"] else item.what
-            say("WARNING", "log.sales.unreadable", company=self.company, kind=kind, item=item_id, reason=item.reason)
+            reason = item.reason if item.said is None else item.said
+            say("WARNING", "log.sales.unreadable", company=self.company, kind=kind, item=item_id, reason=reason)
 
-    async def _get_or_none(self, path: str, what: str, build: Callable[[Any], T]) -> T | None:
+    async def _get_or_none(
+        self, path: str, what: str, build: Callable[[Any], T], *, call: Phrase | None = None
+    ) -> T | None:
         response = await self.engine.call("GET", path, what=what, idempotent=True, accept=(200, 404))
         if response.status_code == 404:
             return None
-        return parsing.parse(response.text, what, build)
+        return parsing.parse(response.text, what, build, call=call)
 
     # --- sales ------------------------------------------------------------------------------------
 
@@ -89,12 +95,17 @@ class SalesCalls:
                 "/me/sales",
                 f"orders page {page}",
                 sales_parsing.sales_page_per_order,
+                call=Phrase("call.orders_page", {"page": page}),
                 page=page,
                 pageSize=PAGE_SIZE,
                 **extra,
             )
             if bad and rejected is None:
-                raise MalformedAnswer(f"orders page {page}: {bad[0].reason}", payload=bad[0].payload)
+                said = bad[0].reason if bad[0].said is None else bad[0].said
+                raise MalformedAnswer(
+                    f"orders page {page}: {bad[0].reason}", payload=bad[0].payload,
+                    phrase=Phrase("err.orders_page_unreadable", {"page": page, "reason": said}),
+                )
             if rejected is not None:
                 rejected.extend(bad)
             pages = min(MAX_PAGES, math.ceil(total / PAGE_SIZE))
@@ -106,7 +117,10 @@ class SalesCalls:
         return tuple(found.values())
 
     async def sale(self, order_id: int) -> Order | None:
-        return await self._get_or_none(f"/me/sales/{order_id}", f"order {order_id}", sales_parsing.order)
+        return await self._get_or_none(
+            f"/me/sales/{order_id}", f"order {order_id}", sales_parsing.order,
+            call=Phrase("call.order", {"order": order_id}),
+        )
 
     async def set_sales_status(self, order_ids: Sequence[int], status: OrderStatus) -> None:
         for chunk in bodies.chunks(order_ids, STATUS_BATCH):
@@ -129,7 +143,7 @@ class SalesCalls:
             )
             skipped: list[SkippedItem] = []
             build = functools.partial(sales_parsing.sale_statuses, skipped=skipped)
-            out.extend(parsing.parse(response.text, what, build))
+            out.extend(parsing.parse(response.text, what, build, call=Phrase("call.statuses", {"n": len(chunk)})))
             self._report(what, skipped)
         return tuple(out)
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from agent.domain import Address, Buyer, Order, OrderItem, OrderStatus, PaymentStatus, Shipping, VatRate
+from agent.errors import Phrase
 from agent.marketplace.models import RejectedOrder, SaleStatus, SkippedItem, Waybill
 from agent.marketplace.readers import (
     PAYLOAD_KEEP,
@@ -26,6 +27,7 @@ from agent.marketplace.readers import (
     opt_money,
     opt_str,
     problem,
+    reason_of,
     req_bool,
     req_enum,
     req_id,
@@ -89,7 +91,7 @@ def order(data: Any) -> Order:
     buyer = as_object(obj.get("buyer"), "buyer")
     items = tuple(_item(raw) for raw in as_list(obj.get("items"), "items"))
     if not items:
-        raise Shape("an order without items")
+        raise Shape("shape.no_items")
     total = req_money(obj, "totalCost")
     shipping = None if obj.get("shipping") is None else _shipping(obj["shipping"], total, items)
     status: OrderStatus = req_enum(obj, "status", OrderStatus)
@@ -136,10 +138,12 @@ def sales_page_per_order(data: Any) -> tuple[tuple[Order, ...], tuple[RejectedOr
             good.append(order(raw))
         except (Shape, *READ_ERRORS) as exc:
             detail = problem(exc)
+            said = Phrase("err.order_malformed", {"reason": reason_of(exc)})
             raw_id = raw.get("id") if isinstance(raw, dict) else None
             order_id = raw_id if isinstance(raw_id, int) and not isinstance(raw_id, bool) else None
             payload = json.dumps(raw, default=str, ensure_ascii=False)[:PAYLOAD_KEEP]
-            bad.append(RejectedOrder(order_id=order_id, reason=f"malformed order ({detail})", payload=payload))
+            reason = f"malformed order ({detail})"
+            bad.append(RejectedOrder(order_id=order_id, reason=reason, payload=payload, said=said))
     return tuple(good), tuple(bad), req_int(obj, "totalElements")
 
 

@@ -15,10 +15,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from agent.errors import ConfigError, StorageError
+from agent.errors import ConfigError, Phrase, StorageError
 from agent.logs import register_secret, say
 from agent.marketplace.models import TokenPair
 from agent.paths import company_file_name
+from agent.texts.phrases import word
 
 KEYRING_SERVICE = "marketsync"
 TokenStoreKind = Literal["auto", "keyring", "file"]
@@ -61,7 +62,12 @@ def encode(pair: TokenPair) -> str:
     )
 
 
-def decode(text: str, where: str) -> TokenPair:
+KEYRING = Phrase("err.keyring")
+"""The OS keyring, as an error names where the tokens were."""
+
+
+def decode(text: str, where: str | Phrase) -> TokenPair:
+    """The pair stored as `text` at `where` (a file's path, or `KEYRING`). StorageError if unreadable."""
     try:
         data: dict[str, Any] = json.loads(text)
         pair = TokenPair(
@@ -73,7 +79,10 @@ def decode(text: str, where: str) -> TokenPair:
             integration_id=data.get("integrationId"),
         )
     except (ValueError, KeyError, TypeError):
-        raise StorageError(f"{where}: the stored tokens cannot be read", hint="link the account again") from None
+        said = Phrase("err.tokens_unreadable", {"where": where})
+        raise StorageError(
+            word("en", said), hint="link the account again", phrase=said, hint_phrase=Phrase("errhint.link_again")
+        ) from None
     register_secret(pair.access_token)
     register_secret(pair.refresh_token)
     return pair
@@ -119,7 +128,10 @@ class FileTokenStore:
         except FileNotFoundError:
             return None
         except OSError as exc:
-            raise StorageError(f"{path}: cannot be read ({exc.strerror})") from None
+            raise StorageError(
+                f"{path}: cannot be read ({exc.strerror})",
+                phrase=Phrase("err.file_unreadable_as", {"path": str(path), "detail": exc.strerror}),
+            ) from None
         return decode(text, str(path))
 
     def save(self, company: str, pair: TokenPair) -> None:
@@ -127,14 +139,26 @@ class FileTokenStore:
         try:
             write_private_atomically(path, encode(pair))
         except OSError as exc:
-            raise StorageError(f"{path}: cannot be written ({exc.strerror})") from None
+            raise StorageError(
+                f"{path}: cannot be written ({exc.strerror})",
+                phrase=Phrase("err.file_unwritable", {"path": str(path), "detail": exc.strerror}),
+            ) from None
 
     def delete(self, company: str) -> None:
         path = self.path(company)
         try:
             path.unlink(missing_ok=True)
         except OSError as exc:
-            raise StorageError(f"{path}: cannot be removed ({exc.strerror})") from None
+            raise StorageError(
+                f"{path}: cannot be removed ({exc.strerror})",
+                phrase=Phrase("err.file_unremovable", {"path": str(path), "detail": exc.strerror}),
+            ) from None
+
+
+def keyring_error(key: str, exc: Exception) -> StorageError:
+    """The keyring could not be read or written (`key`): named by the kind of its failure only."""
+    said = Phrase(key, {"kind": exc.__class__.__name__})
+    return StorageError(word("en", said), phrase=said)
 
 
 class KeyringTokenStore:
@@ -153,8 +177,8 @@ class KeyringTokenStore:
         try:
             text = keyring.get_password(KEYRING_SERVICE, self._user(company))
         except KeyringError as exc:
-            raise StorageError(f"the OS keyring cannot be read ({exc.__class__.__name__})") from None
-        return None if text is None else decode(text, "the OS keyring")
+            raise keyring_error("err.keyring_unreadable", exc) from None
+        return None if text is None else decode(text, KEYRING)
 
     def save(self, company: str, pair: TokenPair) -> None:
         import keyring
@@ -163,7 +187,7 @@ class KeyringTokenStore:
         try:
             keyring.set_password(KEYRING_SERVICE, self._user(company), encode(pair))
         except KeyringError as exc:
-            raise StorageError(f"the OS keyring cannot be written ({exc.__class__.__name__})") from None
+            raise keyring_error("err.keyring_unwritable", exc) from None
 
     def delete(self, company: str) -> None:
         import keyring
@@ -174,7 +198,7 @@ class KeyringTokenStore:
         except PasswordDeleteError:
             pass
         except KeyringError as exc:
-            raise StorageError(f"the OS keyring cannot be written ({exc.__class__.__name__})") from None
+            raise keyring_error("err.keyring_unwritable", exc) from None
 
 
 def keyring_usable() -> bool:
@@ -202,6 +226,8 @@ def open_token_store(kind: TokenStoreKind, home: Path, tokens_dir: Path) -> Toke
         raise ConfigError(
             "token_store = \"keyring\" but no OS keyring is available",
             hint='install or unlock a keyring, or set token_store = "file"',
+            phrase=Phrase("err.keyring_missing"),
+            hint_phrase=Phrase("errhint.keyring_missing"),
         )
     say("DEBUG", "log.tokens.no_keyring")
     return FileTokenStore(tokens_dir)

@@ -116,7 +116,9 @@ class RunContext:
     def check_stop(self) -> None:
         """RunStopped once the process asked runs to stop (a checkpoint: nothing is half written here)."""
         if self.stopping is not None and self.stopping.is_set():
-            raise RunStopped("the agent is stopping; this run stopped between items")
+            raise RunStopped(
+                "the agent is stopping; this run stopped between items", phrase=Phrase("err.run_stopped")
+            )
 
     def tally(self, job: JobName) -> JobTotals:
         return self._tallies.setdefault(job, _Tally()).totals()

@@ -161,7 +161,7 @@ async def _run_jobs(ctx: RunContext, known: Mapping[JobName, Job]) -> tuple[RunR
             await job(ctx)
         except RunStopped as exc:
             say("WARNING", "log.run.job_stopped", company=company, job=job_name, error=exc)
-            errors.append(str(exc))
+            errors.append(error_phrase(exc, company) or str(exc))
             return "interrupted", errors
         except _FATAL as exc:
             say("ERROR", "log.run.job_stopped_run", company=company, job=job_name, error=exc)

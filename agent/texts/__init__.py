@@ -10,10 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from agent.texts import en, log_en, log_pl, pl
+from agent.texts import en, errors_en, errors_pl, log_en, log_pl, pl
 
-TABLES: Mapping[str, Mapping[str, str]] = {"pl": {**pl.TEXTS, **log_pl.TEXTS}, "en": {**en.TEXTS, **log_en.TEXTS}}
-"""Each language's sentences: the commands' and runs' (`pl`, `en`), the log lines' and errors' (`log_*`)."""
+TABLES: Mapping[str, Mapping[str, str]] = {
+    "pl": {**pl.TEXTS, **log_pl.TEXTS, **errors_pl.TEXTS},
+    "en": {**en.TEXTS, **log_en.TEXTS, **errors_en.TEXTS},
+}
+"""Each language's sentences: the commands' and runs' (`pl`, `en`), the log lines' and errors' (`log_*`),
+the stores' and adapters' errors and why an answer cannot be read (`errors_*`)."""
 
 
 def language_of(language: str) -> str:
@@ -41,6 +45,13 @@ def plural(language: str, n: int, key: str) -> str:
     category = plural_category(language, n)
     form = table.get(f"{key}.{category}") or table[f"{key}.other" if category == "other" else f"{key}.many"]
     return f"{n} {form}"
+
+
+def level_word(language: str, level: str) -> str:
+    """A log level's name as a person reads it in `language` ("UWAGA" for WARNING in Polish), the same
+    word on the console, in the daily file and in the TUI's log pane; a level without a word of its own
+    (INFO, DEBUG, custom levels) keeps its name."""
+    return TABLES[language_of(language)].get(f"log.level.{level}", level)
 
 
 def text(language: str, key: str, **values: object) -> str:

@@ -109,6 +109,17 @@ TEXTS: dict[str, str] = {
     "kind.shipping_tariff": "cennik dostawy",
     "kind.tracking_number": "numer przesyłki",
     "kind.order": "zamówienie",
+    "kind.answer": "odpowiedź",
+    "kind.value": "wartość",
+    "kind.shipping": "dostawa",
+    "kind.item": "pozycja",
+    "kind.address": "adres",
+    "kind.buyer": "kupujący",
+    "kind.tariff_cost": "koszt w cenniku dostawy",
+    "kind.method": "metoda w cenniku dostawy",
+    "kind.tariff": "cennik dostawy",
+    "kind.status": "status zamówienia",
+    "kind.waybill": "przesyłka",
     "log.sales.unreadable": "odłożono nieczytelny element ({kind} {item}): {reason}",
     "log.shared_limit.fallback": (
         "wspólny limit zapytań {path}: {error}; ten proces liczy tylko własne zapytania"

@@ -60,5 +60,6 @@ def test_stats_of_an_optima_company_go_to_its_server(tmp_path: Path, capsys: pyt
     code = main(["--config", str(_config(tmp_path)), "erp", "stats", "--company", "Sklep"])
     captured = capsys.readouterr()
     assert code != 0
-    assert "Optima" in captured.err and "tajne-haslo-123" not in captured.out + captured.err
+    # Said in the configured language (Polish by default): "baza Optimy jest nieosiągalna".
+    assert "baza Optimy jest nieosiągalna" in captured.err and "tajne-haslo-123" not in captured.out + captured.err
     assert "no company database yet" not in captured.err

@@ -24,6 +24,7 @@ from agent.core.orders import MARKETPLACE
 from agent.errors import MalformedAnswer
 from agent.marketplace import parsing
 from agent.marketplace.accounts import AccountPlaces, build_client
+from agent.texts.outcomes import outcome_message
 from tests.reliability.answers import BUILDERS, mutate, real_answers
 from tests.sync.conftest import COMPANY, SyncWorld
 from tests.sync.world import publish
@@ -199,6 +200,11 @@ async def test_a_malformed_order_is_quarantined_and_the_rest_of_its_page_importe
         assert kept.order_id == victim and "buyer" in kept.reason and str(victim) in kept.payload
         [failed] = await world.state.outcomes(run.id, only_failed=True)
         assert failed.item == f"order:{victim}" and failed.error_class == "Quarantined" and failed.payload
+        # Why, as the run's history reads it: Polish in pl, the recorded English in en.
+        assert failed.message == "malformed order (buyer is not an object)"
+        polish = outcome_message("pl", failed.message, item=failed.item, phrase=failed.phrase)
+        assert polish == "nieczytelne zamówienie (kupujący nie jest obiektem JSON)"
+        assert outcome_message("en", failed.message, item=failed.item, phrase=failed.phrase) == failed.message
         state = await world.control("GET", "/state")
         assert state["orders"]["new"] == 1  # it stays new: nothing confirmed that was not imported
 

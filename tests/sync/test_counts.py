@@ -12,6 +12,7 @@ from agent.domain import JobName
 from agent.state.models import ItemOutcome, JobTotals, Run, RunOptions
 from agent.sync.context import NullObserver
 from agent.sync.run import RunRequest, execute_run
+from agent.texts.outcomes import summary_words
 from tests.sync.conftest import COMPANY, SyncWorld
 
 
@@ -41,6 +42,12 @@ async def test_items_a_stopped_run_never_reached_are_not_failures(sync_world: Sy
         stopping=stopping,
     )
     assert run.result == "interrupted"
+    # Why it stopped, as the history reads it: Polish in pl, the words it was raised with in en.
+    stopped = "the agent is stopping; this run stopped between items"
+    assert run.error_summary.startswith(stopped)
+    assert summary_words("en", run.error_summary, phrase=run.summary_phrase) == run.error_summary
+    polish = summary_words("pl", run.error_summary, phrase=run.summary_phrase)
+    assert polish.startswith("agent się zatrzymuje; ten przebieg zatrzymał się między pozycjami"), polish
     outcomes: list[ItemOutcome] = await sync_world.state.outcomes(run.id)
     assert [o for o in outcomes if o.error_class == "RunStopped"] == []
     assert all(totals.failed == 0 for totals in run.totals.values()), run.totals

@@ -19,7 +19,7 @@ from loguru import logger
 
 from agent.errors import At, Count, MarketplaceUnavailable, Phrase
 from agent.logs import say, setup_logging
-from agent.texts import log_en, log_pl
+from agent.texts import errors_en, errors_pl, log_en, log_pl
 from agent.texts.phrases import joined
 from tests.texts.denylist import COMMON_ENGLISH, POLISH_LETTERS
 
@@ -128,13 +128,17 @@ def _base(key: str) -> str:
     return re.sub(r"\.(one|few|many|other)$", "", key)
 
 
+LOG_EN = {**log_en.TEXTS, **errors_en.TEXTS}
+LOG_PL = {**log_pl.TEXTS, **errors_pl.TEXTS}
+
+
 def test_both_languages_have_every_sentence_with_the_same_places() -> None:
-    english = {_base(k) for k in log_en.TEXTS}
-    polish = {_base(k) for k in log_pl.TEXTS}
+    english = {_base(k) for k in LOG_EN}
+    polish = {_base(k) for k in LOG_PL}
     assert english == polish
-    for key, sentence in log_en.TEXTS.items():
-        if key in log_pl.TEXTS:
-            assert _places(sentence) == _places(log_pl.TEXTS[key]), key
+    for key, sentence in LOG_EN.items():
+        if key in LOG_PL:
+            assert _places(sentence) == _places(LOG_PL[key]), key
 
 
 def test_every_key_the_code_logs_or_raises_with_is_in_the_catalogue() -> None:
@@ -143,9 +147,10 @@ def test_every_key_the_code_logs_or_raises_with_is_in_the_catalogue() -> None:
         code = source.read_text(encoding="utf-8")
         used |= set(re.findall(r'say\(\s*"[A-Z]+",\s*"([a-z_.]+)"', code))
         used |= set(re.findall(r'Phrase\(\s*"((?:err|errhint|log)\.[a-z_.]+)"', code))
+        used |= set(re.findall(r'Shape\(\s*"(shape\.[a-z_.]+)"', code))
     assert len(used) > 60
-    assert sorted(used - set(log_en.TEXTS)) == []
-    assert sorted(used - set(log_pl.TEXTS)) == []
+    assert sorted(used - set(LOG_EN)) == []
+    assert sorted(used - set(LOG_PL)) == []
 
 
 def test_a_skipped_run_names_its_error_in_the_language_on_the_console_and_in_the_tui() -> None:

@@ -36,7 +36,7 @@ async def test_a_row_per_company_with_connection_schedule_last_result_and_next_r
         assert cell(app, "Ogrodnik", "schedule") == "06:00-22:00 co 30 min"
         assert cell(app, "Sklep Rowerowy", "schedule") == "wyłączony"
         assert cell(app, "Ogrodnik", "last") == "Sukces: 312 ok · 02.03 09:35"
-        assert cell(app, "Hurtownia Budmax", "last") == "Częściowo: 290 ok, 4 pominięto, 2 błędów · 02.03 09:00"
+        assert cell(app, "Hurtownia Budmax", "last") == "Częściowo: 290 ok, 4 pominięto, błędy: 2 · 02.03 09:00"
         # 09:30 UTC in March is 10:30 in Warsaw.
         assert cell(app, "Ogrodnik", "next") == "02.03 10:30"
         assert "Harmonogram obsługuje ten program" in service_line(app)
@@ -55,7 +55,7 @@ async def test_progress_and_the_end_of_a_run_update_the_row(app: MarketsyncApp, 
         fake.finish_run("Ogrodnik", "partial", Totals(ok=198, skipped=0, failed=2))
         await pilot.pause()
         assert cell(app, "Ogrodnik", "current") == "-"
-        assert cell(app, "Ogrodnik", "last") == "Częściowo: 198 ok, 2 błędów · 02.03 10:02"
+        assert cell(app, "Ogrodnik", "last") == "Częściowo: 198 ok, błędy: 2 · 02.03 10:02"
         assert not app.dashboard.running
 
 
@@ -110,7 +110,8 @@ async def test_log_records_reach_the_pane_through_the_sink(fake: FakeRuntime, ma
         logger.info("too chatty for the pane")
         await pilot.pause()
         lines = app.query_one(LogPane).visible_texts()
-        assert any("WARNING Ogrodnik: a slow answer from the marketplace" in line for line in lines)
+        said = "UWAGA   Ogrodnik: a slow answer from the marketplace"
+        assert any(line.split(maxsplit=1)[1] == said for line in lines)
         assert not any("too chatty" in line for line in lines)
     logger.warning("after the app: the sink is gone")  # must not raise or post to a dead app
 
@@ -153,7 +154,7 @@ async def test_watching_a_service_reads_the_picture_again_and_keeps_the_cursor(m
             if cell(app, "Sklep Rowerowy", "last").startswith("Błąd"):
                 break
             await pilot.pause(0.05)
-        assert cell(app, "Sklep Rowerowy", "last") == "Błąd: 0 ok, 3 błędów · 02.03 10:05"
+        assert cell(app, "Sklep Rowerowy", "last") == "Błąd: 0 ok, błędy: 3 · 02.03 10:05"
         assert app.query_one(CompanyTable).selected_company == "Sklep Rowerowy"
 
 

@@ -28,6 +28,7 @@ from agent.domain import JOB_ORDER, ScheduleConfig
 from agent.errors import ConfigError, MarketsyncError
 from agent.runtime.api import Clock, utc_now
 from agent.runtime.manage import Manage
+from agent.texts.phrases import message_for
 from tui.i18n import Texts
 from tui.screens.kept import KeptScreen
 from tui.widgets.tick import Tick
@@ -351,7 +352,9 @@ class SchedulesEditScreen(KeptScreen):
         try:
             await self._manage.save_schedule(company, edit)
         except ConfigError as exc:
-            self.query_one("#sched-status", Label).update(t("schedules.refused", message="; ".join(exc.problems)))
+            # The loader's findings, or why the file could not be used, in the language.
+            said = message_for(t.language, exc)
+            self.query_one("#sched-status", Label).update(t("schedules.refused", message=said))
             return
         except MarketsyncError as exc:
             self.query_one("#sched-status", Label).update(t("schedules.refused", message=t.error(exc)))

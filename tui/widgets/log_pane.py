@@ -10,8 +10,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import RichLog, Select
 
+from agent.texts import level_word
 from tui.i18n import Texts
-from tui.logentry import LogEntry, level_rank
+from tui.logentry import LEVELS, LogEntry, level_rank
 from tui.model import local_time
 
 KEEP = 2000
@@ -37,8 +38,8 @@ class LogPane(Vertical):
         with Horizontal(id="log-filters"):
             yield Select([(t("log.all_companies"), ALL), *((name, name) for name in self._companies)],
                          value=ALL, allow_blank=False, id="log-company")
-            levels = [(t("log.level_debug"), "DEBUG"), (t("log.level_info"), "INFO"),
-                      (t("log.level_warning"), "WARNING"), (t("log.level_error"), "ERROR")]
+            # Each choice names its level in the words the lines below show (the daily file's, too).
+            levels = [(t(f"log.level_{name.lower()}", level=level_word(t.language, name)), name) for name in LEVELS]
             yield Select(levels, value="INFO", allow_blank=False, id="log-level")
         yield RichLog(id="log-lines", wrap=True, markup=False, max_lines=KEEP)
 
@@ -73,7 +74,9 @@ class LogPane(Vertical):
 
     def _line(self, entry: LogEntry) -> Text:
         who = entry.company or "-"
-        line = f"{local_time(entry.at, self._tz, with_date=False)} {entry.level:<7} {who}: {entry.text}"
+        # The level in the language; `entry.level` keeps its English name for filtering and the style.
+        level = level_word(self._texts.language, entry.level)
+        line = f"{local_time(entry.at, self._tz, with_date=False)} {level:<7} {who}: {entry.text}"
         return Text(line, style=_LEVEL_STYLE.get(entry.level, ""))
 
     def _redraw(self) -> None:

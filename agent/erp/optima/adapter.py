@@ -100,9 +100,16 @@ class OptimaErp:
                     return work(conn)
             except OperationalError as exc:
                 # The message of the driver may carry the server name, never the password or a URL query.
-                raise RetryLater(f"Optima's database cannot be reached: {exc.orig.__class__.__name__}") from None
+                kind = exc.orig.__class__.__name__
+                raise RetryLater(
+                    f"Optima's database cannot be reached: {kind}",
+                    phrase=Phrase("err.optima_unreachable", {"kind": kind}),
+                ) from None
             except DBAPIError as exc:
-                raise StorageError(f"Optima's database refused a query: {exc.orig.__class__.__name__}") from None
+                kind = exc.orig.__class__.__name__
+                raise StorageError(
+                    f"Optima's database refused a query: {kind}", phrase=Phrase("err.optima_refused", {"kind": kind})
+                ) from None
 
         return await asyncio.to_thread(call)
 
@@ -242,6 +249,8 @@ class OptimaErp:
             raise ConfigError(
                 "orders cannot go to Optima: [company.optima] import_folder is not set",
                 hint="set import_folder to the folder Optima imports XML documents from",
+                phrase=Phrase("err.optima_no_import_folder"),
+                hint_phrase=Phrase("errhint.optima_import_folder"),
             )
         marker = xml_export.marker(draft.marketplace, draft.order_id)
 

@@ -15,7 +15,7 @@ from agent.config import CompanyConfig, OptimaConfig
 from agent.domain import DEFAULT_TIMEZONE
 from agent.erp.optima.adapter import OptimaErp
 from agent.erp.optima.content import AttributeMapping
-from agent.errors import ConfigError, StorageError
+from agent.errors import ConfigError, Phrase, StorageError
 
 KEYRING_SERVICE = "marketsync"
 LOGIN_TIMEOUT_SECONDS = 15
@@ -36,11 +36,16 @@ def password(config: OptimaConfig) -> str:
     try:
         found = keyring.get_password(KEYRING_SERVICE, keyring_user(config))
     except KeyringError as exc:
-        raise StorageError(f"the OS keyring cannot be read ({exc.__class__.__name__})") from None
+        kind = exc.__class__.__name__
+        raise StorageError(
+            f"the OS keyring cannot be read ({kind})", phrase=Phrase("err.keyring_unreadable", {"kind": kind})
+        ) from None
     if found is None:
         raise ConfigError(
             "the Optima SQL password is not in the keyring yet",
             hint="run `marketsync optima set-password COMPANY`",
+            phrase=Phrase("err.optima_no_password"),
+            hint_phrase=Phrase("errhint.optima_set_password"),
         )
     return found
 
@@ -71,7 +76,10 @@ async def open_optima(company: CompanyConfig, *, timezone: str = DEFAULT_TIMEZON
     """The Optima adapter for a company with erp = "optima"."""
     config = company.optima
     if config is None:  # pragma: no cover - load_config sets it exactly when erp = "optima"
-        raise ConfigError(f'{company.name}: erp = "optima" needs a [company.optima] table')
+        raise ConfigError(
+            f'{company.name}: erp = "optima" needs a [company.optima] table',
+            phrase=Phrase("err.optima_no_table", {"company": company.name}),
+        )
     mapping = AttributeMapping(parameters=config.parameters, image_attributes=config.image_attributes)
     return await OptimaErp.open(
         engine_for(config),

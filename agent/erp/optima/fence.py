@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from agent.errors import LeaseLost, RetryLater
+from agent.errors import LeaseLost, Phrase, RetryLater
 from agent.sqlite_base import BUSY_TIMEOUT_S
 
 
@@ -32,14 +32,18 @@ def held(copy_path: Path, fence: int | None) -> Iterator[None]:
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError:
-            raise RetryLater(f"{copy_path.name} is busy (another run is taking the lease); try again") from None
+            raise RetryLater(
+                f"{copy_path.name} is busy (another run is taking the lease); try again",
+                phrase=Phrase("err.lease_file_busy", {"name": copy_path.name}),
+            ) from None
         try:
             row = conn.execute("SELECT fencing_token FROM sync_lease WHERE id = 1").fetchone()
             stored = 0 if row is None else int(row[0])
             if stored != fence:
                 raise LeaseLost(
                     f"another run took this company's lease over (token {stored}, this run {fence}); "
-                    "this run stops writing"
+                    "this run stops writing",
+                    phrase=Phrase("err.lease_taken_over", {"stored": stored, "fence": fence}),
                 )
             yield
         finally:

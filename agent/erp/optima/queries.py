@@ -37,7 +37,7 @@ from agent.erp.optima.tables import (
     twr_ean,
     twr_ilosci,
 )
-from agent.errors import ConfigError
+from agent.errors import ConfigError, Phrase
 
 GOODS = towary.c.Twr_Typ == 1
 CENT = Decimal("0.01")
@@ -125,10 +125,12 @@ def price_type(conn: Connection, name: str) -> tuple[int, bool]:
     for row in rows:
         if str(row[1]).strip().casefold() == name.casefold():
             return int(row[0]), int(row[2]) == 1
-    known = ", ".join(sorted(str(r[1]).strip() for r in rows)) or "none"
+    names = ", ".join(sorted(str(r[1]).strip() for r in rows))
     raise ConfigError(
-        f'price type "{name}" does not exist in Optima (price types: {known})',
+        f'price type "{name}" does not exist in Optima (price types: {names or "none"})',
         hint="set [company] price_type to one of them",
+        phrase=Phrase("err.optima_price_type_missing", {"name": name, "known": names or Phrase("err.none")}),
+        hint_phrase=Phrase("errhint.optima_price_type"),
     )
 
 
@@ -139,9 +141,12 @@ def warehouse_ids(conn: Connection, codes: Sequence[str]) -> list[int]:
         return sorted(rows.values())
     missing = [c for c in codes if c not in rows]
     if missing:
+        listed, known = ", ".join(missing), ", ".join(sorted(rows))
         raise ConfigError(
-            f"warehouse {', '.join(missing)} does not exist in Optima (warehouses: {', '.join(sorted(rows))})",
+            f"warehouse {listed} does not exist in Optima (warehouses: {known})",
             hint="set [company] warehouses to Optima's warehouse symbols",
+            phrase=Phrase("err.optima_warehouse_missing", {"missing": listed, "known": known}),
+            hint_phrase=Phrase("errhint.optima_warehouses"),
         )
     return [rows[c] for c in codes]
 

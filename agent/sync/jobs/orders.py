@@ -134,9 +134,9 @@ async def _quarantine_unreadable(ctx: RunContext, rejected: Sequence[RejectedOrd
         if bad.order_id is not None:
             await ctx.state.quarantine_order(ctx.company_name, bad.order_id, bad.reason, bad.payload)
         key = f"order:{bad.order_id if bad.order_id is not None else '?'}"
-        # Why it could not be read is the marketplace client's own words (an unreadable answer's):
-        # recorded as they are.
-        unreadable = ItemOutcome.from_error("orders", key, MalformedAnswer(bad.reason, payload=bad.payload))
+        # Why it could not be read is the marketplace client's reason, kept as facts when it has them.
+        error = MalformedAnswer(bad.reason, payload=bad.payload, phrase=bad.said)
+        unreadable = ItemOutcome.from_error("orders", key, error)
         quarantined = replace(unreadable, error_class="Quarantined", payload=bad.payload)
         await ctx.record(replace(quarantined, hint=word("en", hint), hint_phrase=hint))
 
