@@ -11,6 +11,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Self
 
 from agent.domain import Category, DocumentDraft, Product, StockPrice, Terms
 from agent.erp import catalogue_copy, documents, lease, products
@@ -51,7 +52,7 @@ class SqliteErp:
         self._db = db
 
     @classmethod
-    async def open(cls, path: Path, *, check: bool = True) -> SqliteErp:
+    async def open(cls, path: Path, *, check: bool = True) -> Self:
         """Open (creating and migrating as needed); StorageError if damaged or from a newer version."""
         return cls(await CompanyDatabase.open(path, check=check))
 
