@@ -84,7 +84,10 @@ class WszystkoClient(SalesCalls):
         if own is None and sessions:
             own = sessions[0]
         if own is None:
-            raise MalformedAnswer("connection check: the marketplace lists no connection", payload="[]")
+            raise MalformedAnswer(
+                "connection check: the marketplace lists no connection", payload="[]",
+                phrase=Phrase("err.link_no_connection"),
+            )
         self.keeper.connections.set_connected(self.company, own.user_name)
         return own
 
@@ -114,7 +117,10 @@ class WszystkoClient(SalesCalls):
                 includeParameters=with_parameters,
             )
             if pages > MAX_PAGES:
-                raise MalformedAnswer(f"categories: {pages} pages is not believable", payload=str(pages))
+                raise MalformedAnswer(
+                    f"categories: {pages} pages is not believable", payload=str(pages),
+                    phrase=Phrase("err.categories_pages", {"pages": pages}),
+                )
             for item in items:
                 found[item.id] = item
             page += 1
@@ -222,7 +228,10 @@ class WszystkoClient(SalesCalls):
             raise MalformedAnswer(
                 f"{what}: the offer cannot be read ({unreadable.reason})",
                 payload=unreadable.payload,
-                phrase=Phrase("err.item.offer_unreadable", {"product": external_id, "reason": unreadable.reason}),
+                phrase=Phrase(
+                    "err.item.offer_unreadable",
+                    {"product": external_id, "reason": unreadable.said or unreadable.reason},
+                ),
             )
         return found
 

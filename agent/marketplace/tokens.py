@@ -112,9 +112,11 @@ def pair_from_oauth(token: dict[str, Any], previous: TokenPair | None, now: date
         expires_in = int(token["expires_in"])
         refresh_in = token.get("refresh_expires_in")
     except (KeyError, TypeError, ValueError):
-        raise MalformedAnswer("token refresh: unexpected answer") from None
+        raise MalformedAnswer("token refresh: unexpected answer", phrase=Phrase("err.token_unexpected")) from None
     if not refresh:
-        raise MalformedAnswer("token refresh: the answer has no refresh token")
+        raise MalformedAnswer(
+            "token refresh: the answer has no refresh token", phrase=Phrase("err.token_no_refresh")
+        )
     refresh_expires = (
         now + timedelta(seconds=int(refresh_in))
         if refresh_in is not None

@@ -45,6 +45,9 @@ TEXTS: dict[str, str] = {
     "err.keyring_missing": 'token_store = "keyring" but no OS keyring is available',
     "errhint.keyring_missing": 'install or unlock a keyring, or set token_store = "file"',
     "err.link_no_connection": "connection check: the marketplace lists no connection",
+    "err.categories_pages": "categories: {pages} pages is not believable",
+    "err.token_unexpected": "token refresh: unexpected answer",
+    "err.token_no_refresh": "token refresh: the answer has no refresh token",
     # Optima
     "err.optima_no_password": "the Optima SQL password is not in the keyring yet",
     "errhint.optima_set_password": "run `marketsync optima set-password {company}`",

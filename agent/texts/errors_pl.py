@@ -42,6 +42,9 @@ TEXTS: dict[str, str] = {
     "err.keyring_missing": 'token_store = "keyring", ale pęk kluczy systemu jest niedostępny',
     "errhint.keyring_missing": 'zainstaluj lub odblokuj pęk kluczy albo ustaw token_store = "file"',
     "err.link_no_connection": "sprawdzenie połączenia: wszystko.pl nie wymienia żadnego połączenia",
+    "err.categories_pages": "kategorie: liczba stron ({pages}) jest niewiarygodna",
+    "err.token_unexpected": "odświeżanie tokenu: nieoczekiwana odpowiedź wszystko.pl",
+    "err.token_no_refresh": "odświeżanie tokenu: w odpowiedzi brakuje tokenu odświeżania",
     # Optima
     "err.optima_no_password": "hasła SQL Optimy nie ma jeszcze w pęku kluczy systemu",
     "errhint.optima_set_password": "uruchom `marketsync optima set-password {company}`",
