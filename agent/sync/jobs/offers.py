@@ -75,13 +75,15 @@ class _Planner:
 async def offers_job(ctx: RunContext) -> None:
     """Create, replace and end offers so the marketplace shows what the ERP shares for sale."""
     name = ctx.company_name
-    if not await ctx.erp.has_catalogue() and "catalogue" not in ctx.options.jobs:
+    has_catalogue = await ctx.erp.has_catalogue()
+    if not has_catalogue and "catalogue" not in ctx.options.jobs:
         # A company whose ERP never got the catalogue (its first run, often an automatic one) gets
         # it first, once, in this run; the next runs find it there.
         say("INFO", "log.offers.catalogue_first", company=name)
         await catalogue_job(ctx)
         ctx.notes.append(Phrase("outcome.catalogue_first"))
-    if not await ctx.erp.has_catalogue():
+        has_catalogue = await ctx.erp.has_catalogue()
+    if not has_catalogue:
         said, hint = Phrase("outcome.no_catalogue"), Phrase("outcome.hint.fetch_catalogue", {"company": name})
         raise ctx.explain(ConfigError(word("en", said), hint=word("en", hint)), said, hint)
     defaults = ctx.company.offer_defaults
