@@ -140,7 +140,13 @@ class RunsStore:
             )
             if cursor.rowcount != 1:
                 raise Bug(f"finish_run: no run {run_id} in the state database")
-        return await self._must_get_run(run_id)
+            # Read back in the same transaction: the reader connection may still be on a snapshot
+            # taken before this run was even recorded (a run finished, then reported as vanished).
+            async with conn.execute(f"SELECT {_RUN_COLUMNS} FROM runs WHERE id = ?", (run_id,)) as found:
+                row = await found.fetchone()
+        if row is None:
+            raise Bug(f"run {run_id} vanished from the state database")
+        return _run_from_row(row)
 
     async def mark_interrupted(self, run_ids: Iterable[int], *, reason: Phrase = PROCESS_ENDED) -> int:
         """Mark still-`running` runs whose process died as `interrupted`; returns how many changed.
@@ -318,11 +324,6 @@ class RunsStore:
             [(r.run_id, r.job, r.done, r.total, now) for r in reports],
         )
 
-    async def _must_get_run(self, run_id: int) -> Run:
-        run = await self.get_run(run_id)
-        if run is None:
-            raise Bug(f"run {run_id} vanished from the state database")
-        return run
 
 
 # Reports that found nothing wrong are not counted (see `REPORT_ITEMS`).

@@ -198,3 +198,21 @@ async def test_pruning_keeps_each_companys_newest_finished_run_however_old(state
     assert await state.prune_runs(clock.now) == 1  # the first of "a"; "a" and "b" keep their last run
 
     assert [r.id for r in await state.list_runs()] == [runs[2].id, runs[1].id]
+
+
+async def test_a_run_finishes_while_the_reader_still_sees_a_snapshot_from_before_it(state: StateDB) -> None:
+    # The reader connection left inside a read transaction begun before the run was recorded (seen in
+    # CI: a finished run reported as "vanished from the state database"). Our own class's reader,
+    # reached directly: no public call leaves a read open on purpose.
+    reader = state.database._reader
+    assert reader is not None
+    await reader.execute("BEGIN")
+    async with reader.execute("SELECT count(*) FROM runs") as cursor:
+        await cursor.fetchall()
+    try:
+        run = await state.start_run("firma", trigger="manual", operator="ADMIN", options=FULL, host="h", pid=1)
+        finished = await state.finish_run(run.id, "success")
+        assert (finished.id, finished.result) == (run.id, "success")
+    finally:
+        await reader.execute("ROLLBACK")
+    assert await state.get_run(run.id) == finished
